@@ -1,0 +1,42 @@
+/** The validated, frozen configuration (tokentrace.yml + environment + CLI flags + defaults). */
+export interface Config {
+  service: string | null;
+  http_server: {
+    addr: string; // ":9090", "127.0.0.1:0", ...
+    auth_token: string | null;
+    max_batch_size: number;
+    max_body_bytes: number;
+  };
+  storage: {
+    driver: "duckdb" | "postgres" | "memory";
+    path: string;
+    url: string | null;
+  };
+  retention_ms: number;
+  quality: { score_attribute: string };
+  pricing: { overrides: Record<string, PriceOverride> };
+  alerts: {
+    eval_interval_ms: number;
+    allowed_hosts: string[] | null;
+    rules: unknown[]; // validated by the alerts module, errors reported with their config line
+  };
+  otlp: { addr: string | null };
+}
+
+export interface PriceOverride {
+  input_per_mtok: number;
+  output_per_mtok: number;
+  cached_input_per_mtok?: number;
+  cache_write_per_mtok?: number;
+}
+
+export const DEFAULT_CONFIG: Config = {
+  service: null,
+  http_server: { addr: ":9090", auth_token: null, max_batch_size: 1000, max_body_bytes: 10 * 1024 * 1024 },
+  storage: { driver: "duckdb", path: "./.tokentrace/spans.duckdb", url: null },
+  retention_ms: 30 * 24 * 3600 * 1000,
+  quality: { score_attribute: "eval.score" },
+  pricing: { overrides: {} },
+  alerts: { eval_interval_ms: 30_000, allowed_hosts: null, rules: [] },
+  otlp: { addr: null },
+};

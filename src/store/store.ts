@@ -1,0 +1,123 @@
+import type { Span, SpanStatus } from "../span/types.js";
+
+/** Filters shared by trace search, metrics and alert rules. All fields are exact matches. */
+export interface SpanFilter {
+  model?: string;
+  caller?: string;
+  provider?: string;
+  status?: SpanStatus;
+  /** attr.KEY=value pairs; values compare as strings (a number 5 matches "5", true matches "true"). */
+  attrs?: Record<string, string>;
+}
+
+export interface TraceQuery extends SpanFilter {
+  since?: number; // epoch ms, exclusive lower bound on span started_at
+  until?: number; // epoch ms, exclusive upper bound on span started_at
+  limit: number;
+  offset: number;
+}
+
+export interface TraceSearchResult {
+  /** Each entry is all spans of one trace (ordered by started_at), traces newest first. */
+  traces: Span[][];
+  hasMore: boolean;
+}
+
+/** Group-by dimension: a span column or an attribute key. Spans without the key fall in "(none)". */
+export type GroupBy = { column: "model" | "caller" | "provider" | "status" } | { attr: string };
+
+/**
+ * One aggregation over LLM spans (model IS NOT NULL) with started_at in [from, to).
+ * With groupBy, one row per group; with stepMs, one row per (bucket, group),
+ * bucket = from + k*stepMs. Without either, exactly one row (counts 0 when empty).
+ */
+export interface SummaryQuery {
+  from: number;
+  to: number;
+  filter: SpanFilter;
+  groupBy?: GroupBy;
+  stepMs?: number;
+}
+
+export interface SummaryRow {
+  group: string | null; // null when no groupBy
+  bucket: number | null; // bucket start (epoch ms) when stepMs, else null
+  span_count: number;
+  cost_usd: number; // exact decimal sum of priced spans
+  unpriced_count: number;
+  prompt_tokens: number;
+  comp_tokens: number;
+  total_tokens: number;
+  cached_tokens: number;
+  reasoning_tokens: number;
+  error_count: number;
+  timeout_count: number;
+  // latency/ttft/quality statistics are null when there are no values
+  latency_p50: number | null;
+  latency_p95: number | null;
+  latency_p99: number | null;
+  latency_avg: number | null;
+  latency_max: number | null;
+  ttft_p50: number | null;
+  ttft_p95: number | null;
+  quality_avg: number | null;
+  quality_p10: number | null;
+  scored_count: number;
+}
+
+/** Counts of LLM spans per (model, provider, caller) with cumulative histogram buckets, for Prometheus. */
+export interface ExpositionQuery {
+  latencyBucketsMs: number[];
+  qualityBuckets: number[];
+}
+export interface ExpositionRow {
+  model: string;
+  provider: string; // "" when unknown
+  caller: string; // "" when unknown
+  span_count: number;
+  error_count: number;
+  cost_usd: number;
+  prompt_tokens: number;
+  comp_tokens: number;
+  latency_sum: number;
+  latency_buckets: number[]; // cumulative counts, same order as latencyBucketsMs (+Inf = span_count)
+  quality_count: number;
+  quality_sum: number;
+  quality_buckets: number[]; // cumulative
+}
+
+export interface StoreHealth {
+  ok: boolean;
+  reason?: string;
+}
+
+/** Any JSON value persisted for alerts (rules created through the API, per-rule state). */
+export type JsonObject = { [k: string]: unknown };
+
+/**
+ * The storage interface every driver (memory, duckdb, postgres) implements and the
+ * conformance suite (src/store/conformance.ts) checks.
+ */
+export interface Store {
+  readonly driver: "memory" | "duckdb" | "postgres";
+  /** Durably commits the spans; resolves only once they are committed (all or nothing). */
+  insert(spans: Span[]): Promise<void>;
+  /** All spans of one trace ordered by started_at; [] when unknown. */
+  getTrace(traceId: string): Promise<Span[]>;
+  searchTraces(q: TraceQuery): Promise<TraceSearchResult>;
+  summarize(q: SummaryQuery): Promise<SummaryRow[]>;
+  exposition(q: ExpositionQuery): Promise<ExpositionRow[]>;
+  /** Number of stored spans (all, LLM or not). */
+  countSpans(): Promise<number>;
+  /** Deletes spans that started before `before` (epoch ms); returns how many. */
+  deleteBefore(before: number): Promise<number>;
+
+  listAlertRules(): Promise<JsonObject[]>;
+  saveAlertRule(name: string, rule: JsonObject): Promise<void>;
+  deleteAlertRule(name: string): Promise<boolean>;
+  loadAlertStates(): Promise<Record<string, JsonObject>>;
+  saveAlertState(name: string, state: JsonObject): Promise<void>;
+
+  health(): StoreHealth;
+  close(): Promise<void>;
+}
