@@ -1,17 +1,19 @@
-import type { Config } from "../config/types.js";
-import type { Store } from "../store/store.js";
-import type { AlertService } from "./service.js";
-
-export interface AlertServiceOptions {
-  store: Store;
-  config: Config;
-  now: () => number;
-  /** Rules passed in code (tracer config `alerts`); config rules come from config.alerts.rules. */
-  codeRules: unknown[];
-}
-
-// Placeholder: the alerts work replaces this; null means "no alerting yet".
-export async function createAlertService(_opts: AlertServiceOptions): Promise<AlertService | null> {
-  return null;
-}
-export type { AlertService };
+export type { DeliverOptions } from "./delivery/deliver.js";
+export { deliver } from "./delivery/deliver.js";
+export { pagerDutyPayload, slackPayload, webhookPayload } from "./delivery/payloads.js";
+export type { AttemptResult, RetryPolicy } from "./delivery/retry.js";
+export { DEFAULT_RETRY, withRetry } from "./delivery/retry.js";
+export type { Delivery, HttpDelivery, LogDelivery, PagerDutyDelivery, SlackDelivery } from "./delivery-spec.js";
+export { DELIVERY_TYPES, hostAllowed } from "./delivery-spec.js";
+export type { Evaluation, MetricReading, Notification } from "./evaluate.js";
+export { compare, evaluate } from "./evaluate.js";
+export { fingerprint, ruleLabels } from "./labels.js";
+export type { RuleEntry, RuleSource } from "./registry.js";
+export { alertRoutes } from "./routes.js";
+export type { AlertRule, Op, RuleCheck, RuleError, RuleFilter } from "./rule.js";
+export { describeErrors, OPS, toSpanFilter, validateRule } from "./rule.js";
+export { Scheduler } from "./scheduler.js";
+export type { AlertService, AlertServiceOptions } from "./service.js";
+export { createAlertService } from "./service.js";
+export type { AlertState, DeliveryOutcome, RuleStatus } from "./state.js";
+export { initialState } from "./state.js";

@@ -1,5 +1,35 @@
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../server/context.js";
+import { ApiError } from "../server/errors.js";
+import type { AlertService } from "./service.js";
 
-// Placeholder: the alerts work replaces this with GET/POST /alerts, silence, DELETE.
-export async function alertRoutes(_app: FastifyInstance, _ctx: AppContext): Promise<void> {}
+type NameParams = { Params: { name: string } };
+
+function service(ctx: AppContext): AlertService {
+  if (ctx.alerts === null) throw new ApiError("internal", "alerting is not running");
+  return ctx.alerts;
+}
+
+/**
+ * GET/POST /alerts, GET/DELETE /alerts/{name}, POST/DELETE /alerts/{name}/silence.
+ * Bodies stay `unknown` here: the service validates them and names the bad field.
+ */
+export async function alertRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.get("/alerts", async () => (ctx.alerts === null ? [] : ctx.alerts.list()));
+
+  app.post("/alerts", async (req, reply) => {
+    const created = await service(ctx).create(req.body);
+    return reply.code(201).send(created);
+  });
+
+  app.get<NameParams>("/alerts/:name", async (req) => service(ctx).get(req.params.name));
+
+  app.delete<NameParams>("/alerts/:name", async (req, reply) => {
+    await service(ctx).remove(req.params.name);
+    return reply.code(204).send();
+  });
+
+  app.post<NameParams>("/alerts/:name/silence", async (req) => service(ctx).silence(req.params.name, req.body));
+
+  app.delete<NameParams>("/alerts/:name/silence", async (req) => service(ctx).unsilence(req.params.name));
+}

@@ -1,5 +1,213 @@
-/** Placeholder contract, to be completed by the alerts module: rules, state, scheduler lifecycle. */
+import type { Config } from "../config/types.js";
+import { ApiError } from "../server/errors.js";
+import type { Store } from "../store/store.js";
+import { parseDuration } from "../util/duration.js";
+import { DEFAULT_RETRY, type RetryPolicy, sleep } from "./delivery/retry.js";
+import { deliveryUrl, hostAllowed } from "./delivery-spec.js";
+import { AlertEngine } from "./engine.js";
+import { newRuleId, type RuleEntry, staticRules, toStored } from "./registry.js";
+import { describeErrors, isObject, validateRule } from "./rule.js";
+import { Scheduler } from "./scheduler.js";
+import { ruleView } from "./view.js";
+
+export interface AlertServiceOptions {
+  store: Store;
+  config: Config;
+  now: () => number;
+  /** Rules passed in code (tracer config `alerts`); config rules come from config.alerts.rules. */
+  codeRules: unknown[];
+  /** Retry policy of deliveries (default 5 attempts, 1 s doubling, 30 s cap). */
+  retry?: Partial<RetryPolicy>;
+  /** Backoff wait; tests pass one that returns at once. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Jitter source in [0, 1). */
+  random?: () => number;
+  /** Where `log` deliveries are written (default console.log). */
+  log?: (line: string) => void;
+  /** Operator warnings: failed deliveries, skipped stored rules (default console.error). */
+  warn?: (message: string) => void;
+}
+
+/** Alert rules, their evaluation and their deliveries, behind the /alerts routes. */
 export interface AlertService {
+  /** Starts the scheduler: one round now, then every alerts.eval_interval. */
   start(): void;
+  /** Stops evaluating, cuts delivery retries short and waits for writes. Idempotent. */
   stop(): Promise<void>;
+  /** Every rule with its state, as GET /alerts shows it. */
+  list(): Record<string, unknown>[];
+  /** One rule as GET /alerts shows it; alert_not_found when unknown. */
+  get(name: string): Record<string, unknown>;
+  /** POST /alerts: validates and persists an API rule. */
+  create(input: unknown): Promise<{ rule_id: string; name: string }>;
+  /** DELETE /alerts/{name}: API rules only. */
+  remove(name: string): Promise<void>;
+  /** POST /alerts/{name}/silence with {"duration": "2h"}. */
+  silence(name: string, input: unknown): Promise<{ silenced_until: string }>;
+  /** DELETE /alerts/{name}/silence: lifts a silence early. */
+  unsilence(name: string): Promise<{ silenced_until: null }>;
+  /** One evaluation round at `now` (default: the clock), after any round in progress. */
+  evaluateNow(now?: number): Promise<void>;
+  /** Resolves once every queued delivery and state write has finished. */
+  idle(): Promise<void>;
+}
+
+const MAX_SILENCE_MS = 366 * 86_400_000;
+
+function notFound(name: string): ApiError {
+  return new ApiError("alert_not_found", `no alert rule named "${name}"`);
+}
+
+class Alerts implements AlertService {
+  private stopping: Promise<void> | null = null;
+
+  constructor(
+    private readonly engine: AlertEngine,
+    private readonly scheduler: Scheduler,
+    private readonly o: AlertServiceOptions,
+  ) {}
+
+  start(): void {
+    if (this.stopping === null) this.scheduler.start();
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.scheduler.stop().then(() => this.engine.shutdown());
+    return this.stopping;
+  }
+
+  list(): Record<string, unknown>[] {
+    const now = this.o.now();
+    return [...this.engine.entries.values()].map((e) => ruleView(e, this.engine.state(e.rule.name), now));
+  }
+
+  get(name: string): Record<string, unknown> {
+    const e = this.entry(name);
+    return ruleView(e, this.engine.state(name), this.o.now());
+  }
+
+  private entry(name: string): RuleEntry {
+    const e = this.engine.entries.get(name);
+    if (!e) throw notFound(name);
+    return e;
+  }
+
+  async create(input: unknown): Promise<{ rule_id: string; name: string }> {
+    const r = validateRule(input);
+    if (!r.ok) throw new ApiError("invalid_alert", describeErrors(r.errors));
+    const { rule } = r;
+    if (!hostAllowed(rule.delivery, this.o.config.alerts.allowed_hosts)) {
+      const host = new URL(deliveryUrl(rule.delivery) as string).hostname;
+      throw new ApiError("invalid_alert", `delivery.url: host "${host}" is not in alerts.allowed_hosts`);
+    }
+    const existing = this.engine.entries.get(rule.name);
+    if (existing) {
+      const where = existing.source === "api" ? "" : ` (defined in ${existing.source})`;
+      throw new ApiError("alert_exists", `an alert rule named "${rule.name}" already exists${where}`);
+    }
+    const entry: RuleEntry = { rule, source: "api", rule_id: newRuleId(), created_at: this.o.now() };
+    // claimed before the first await, so two concurrent POSTs of one name cannot both win
+    this.engine.entries.set(rule.name, entry);
+    try {
+      await this.o.store.saveAlertRule(rule.name, toStored(entry));
+      // a rule deleted earlier under this name leaves no state behind
+      await this.engine.forget(rule.name);
+    } catch (err) {
+      if (this.engine.entries.get(rule.name) === entry) this.engine.entries.delete(rule.name);
+      throw new ApiError("store_unavailable", `the rule could not be saved: ${String(err)}`);
+    }
+    return { rule_id: entry.rule_id, name: rule.name };
+  }
+
+  async remove(name: string): Promise<void> {
+    const e = this.entry(name);
+    if (e.source !== "api") {
+      const where = e.source === "config" ? "tokentrace.yml" : "the tracer config";
+      throw new ApiError(
+        "alert_readonly",
+        `alert rule "${name}" comes from ${where} (source ${e.source}); remove it there`,
+      );
+    }
+    this.engine.entries.delete(name);
+    try {
+      await this.o.store.deleteAlertRule(name);
+      await this.engine.forget(name);
+    } catch (err) {
+      this.engine.entries.set(name, e);
+      throw new ApiError("store_unavailable", `the rule could not be deleted: ${String(err)}`);
+    }
+  }
+
+  async silence(name: string, input: unknown): Promise<{ silenced_until: string }> {
+    this.entry(name);
+    if (!isObject(input)) throw new ApiError("invalid_alert", 'the body must be an object such as {"duration": "2h"}');
+    const ms = typeof input.duration === "string" ? parseDuration(input.duration) : null;
+    if (ms === null) throw new ApiError("invalid_alert", 'duration: must be a duration such as "30m", "2h" or "1d"');
+    if (ms > MAX_SILENCE_MS) throw new ApiError("invalid_alert", "duration: must be at most 366d");
+    const until = this.o.now() + ms;
+    await this.save(name, { ...this.engine.state(name), silenced_until: until });
+    return { silenced_until: new Date(until).toISOString() };
+  }
+
+  async unsilence(name: string): Promise<{ silenced_until: null }> {
+    this.entry(name);
+    await this.save(name, { ...this.engine.state(name), silenced_until: null });
+    return { silenced_until: null };
+  }
+
+  private async save(name: string, state: ReturnType<AlertEngine["state"]>): Promise<void> {
+    try {
+      await this.engine.setState(name, state);
+    } catch (err) {
+      throw new ApiError("store_unavailable", `the silence could not be saved: ${String(err)}`);
+    }
+  }
+
+  evaluateNow(now?: number): Promise<void> {
+    return this.scheduler.runNow(now);
+  }
+
+  idle(): Promise<void> {
+    return this.engine.idle();
+  }
+}
+
+async function leadAndSync(
+  tryLead: () => Promise<boolean>,
+  engine: AlertEngine,
+  statics: RuleEntry[],
+): Promise<boolean> {
+  if (!(await tryLead())) return false;
+  await engine.load(statics);
+  return true;
+}
+
+/**
+ * Builds the alert service: validates code and config rules (an invalid one is a start-up
+ * error), loads API rules and every rule's state from the store. Call start() to evaluate.
+ *
+ * @example const alerts = await createAlertService({ store, config, now: Date.now, codeRules: [] }); alerts.start();
+ */
+export async function createAlertService(opts: AlertServiceOptions): Promise<AlertService> {
+  const statics = staticRules(opts.codeRules, opts.config.alerts.rules);
+  const warn = opts.warn ?? ((m: string) => console.error(m));
+  const engine = new AlertEngine({
+    store: opts.store,
+    policy: { ...DEFAULT_RETRY, ...opts.retry },
+    hooks: { sleep: opts.sleep ?? sleep, random: opts.random ?? Math.random },
+    now: opts.now,
+    log: opts.log ?? ((line: string) => console.log(line)),
+    warn,
+  });
+  await engine.load(statics);
+  const tryLead = opts.store.tryLeadAlerts?.bind(opts.store);
+  const scheduler = new Scheduler({
+    intervalMs: opts.config.alerts.eval_interval_ms,
+    now: opts.now,
+    // on a shared store the leader first picks up rules and silences other instances wrote
+    tick: (now) => engine.tick(now),
+    lead: tryLead && (() => leadAndSync(tryLead, engine, statics)),
+    onError: (err) => warn(`tokentrace: alert evaluation failed: ${String(err)}`),
+  });
+  return new Alerts(engine, scheduler, opts);
 }

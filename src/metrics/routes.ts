@@ -1,5 +1,42 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { AppContext } from "../server/context.js";
+import { parseFilter, parseGroupBy } from "./params.js";
+import { PROMETHEUS_CONTENT_TYPE, prometheusText } from "./prometheus.js";
+import { type MetricsRequest, metricByName, overview } from "./query.js";
+import { series } from "./series.js";
+import { parseStep, parseWindow } from "./window.js";
 
-// Placeholder: the metrics work replaces this with /metrics, /metrics/{name}, /metrics/prometheus.
-export async function metricRoutes(_app: FastifyInstance, _ctx: AppContext): Promise<void> {}
+type Query = Record<string, unknown>;
+
+function readRequest(query: Query, extra: string[] = []): MetricsRequest {
+  return {
+    window: parseWindow(query.window),
+    filter: parseFilter(query, ["window", "groupby", ...extra]),
+    grouping: parseGroupBy(query),
+  };
+}
+
+const queryOf = (req: FastifyRequest): Query => (req.query ?? {}) as Query;
+
+/**
+ * GET /metrics, /metrics/prometheus, /metrics/{name}, /metrics/{name}/series. Windows end at
+ * ctx.now(), so tests with a fixed clock get fixed answers.
+ */
+export async function metricRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.get("/metrics", async (req) => overview(ctx.store, readRequest(queryOf(req)), ctx.now()));
+
+  app.get("/metrics/prometheus", async (_req, reply) => {
+    const text = await prometheusText(ctx.store, ctx.startedAt);
+    return reply.header("content-type", PROMETHEUS_CONTENT_TYPE).send(text);
+  });
+
+  app.get<{ Params: { name: string } }>("/metrics/:name", async (req) =>
+    metricByName(ctx.store, req.params.name, readRequest(queryOf(req)), ctx.now()),
+  );
+
+  app.get<{ Params: { name: string } }>("/metrics/:name/series", async (req) => {
+    const query = queryOf(req);
+    const base = readRequest(query, ["step"]);
+    return series(ctx.store, req.params.name, { ...base, step: parseStep(query.step, base.window.ms) }, ctx.now());
+  });
+}

@@ -1,5 +1,130 @@
-import type { FastifyInstance } from "fastify";
+import type { Readable } from "node:stream";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { createPricer } from "../pricing/index.js";
 import type { AppContext } from "../server/context.js";
+import { ApiError, type ErrorCode } from "../server/errors.js";
+import { toApiSpan } from "../span/index.js";
+import { BodyError, readBody } from "./body.js";
+import { convertSpans } from "./convert.js";
+import { decodeExportRequest, encodeExportResponse, encodeRpcStatus } from "./proto.js";
+import { type OtlpSpan, readExportRequest } from "./read.js";
 
-// Placeholder: the OTLP work replaces this with POST /v1/traces.
-export async function otlpRoutes(_app: FastifyInstance, _ctx: AppContext): Promise<void> {}
+const PROTOBUF = "application/x-protobuf";
+const JSON_TYPE = "application/json";
+type Format = "protobuf" | "json";
+
+// google.rpc.Code of each status we answer with (the OTLP/HTTP error body is a google.rpc.Status).
+const RPC_CODES: Partial<Record<number, number>> = { 400: 3, 413: 8, 429: 8, 500: 13, 503: 14 };
+// Left to the server's {"error": ...} envelope: these are about the request, not the OTLP payload.
+const ENVELOPE_ERRORS: ReadonlySet<ErrorCode> = new Set(["unauthorized", "unsupported_media_type"]);
+// At most this many rejection reasons are spelled out in one errorMessage.
+const MAX_REASONS = 5;
+
+function formatOf(request: FastifyRequest): Format {
+  return (request.headers["content-type"] ?? "").toLowerCase().includes(PROTOBUF) ? "protobuf" : "json";
+}
+
+function decode(format: Format, body: Buffer): unknown {
+  if (format === "protobuf") return decodeExportRequest(body);
+  const text = new TextDecoder("utf-8", { fatal: true }).decode(body);
+  return JSON.parse(text);
+}
+
+function dryRun(request: FastifyRequest): boolean {
+  const v = (request.query as Record<string, unknown>).dry_run;
+  if (v === undefined || v === "false" || v === "0") return false;
+  if (v === "true" || v === "1" || v === "") return true;
+  throw new ApiError("invalid_query", `dry_run: expected true or false, got ${JSON.stringify(v)}`);
+}
+
+function sendStatus(reply: FastifyReply, format: Format, err: ApiError): FastifyReply {
+  reply.code(err.status);
+  for (const [name, value] of Object.entries(err.headers)) reply.header(name, value);
+  const code = RPC_CODES[err.status] ?? 2; // 2 = UNKNOWN
+  if (format === "protobuf") return reply.type(PROTOBUF).send(Buffer.from(encodeRpcStatus(code, err.message)));
+  // google.rpc.Status, plus the "error" field every other tokentrace endpoint answers with
+  return reply.type(JSON_TYPE).send({ code, message: err.message, error: err.message });
+}
+
+/** ExportTracePartialSuccess for the rejected spans, or null when none was. */
+function partialSuccess(rejected: string[], total: number): { rejectedSpans: number; errorMessage: string } | null {
+  if (rejected.length === 0) return null;
+  const reasons = rejected.slice(0, MAX_REASONS).join("; ") + (rejected.length > MAX_REASONS ? "; ..." : "");
+  return { rejectedSpans: rejected.length, errorMessage: `${rejected.length} of ${total} spans rejected: ${reasons}` };
+}
+
+function toApiErrorFromBody(err: BodyError): ApiError {
+  if (err.kind === "too_large") return new ApiError("body_too_large", err.message);
+  if (err.kind === "bad_encoding") return new ApiError("unsupported_media_type", err.message);
+  return new ApiError("invalid_otlp", err.message);
+}
+
+/**
+ * POST /v1/traces: OTLP/HTTP trace export in protobuf or JSON, optionally gzipped.
+ * Registered in its own scope: its parsers (raw bodies, inflated with a limit) and its error
+ * rendering (google.rpc.Status in the request's encoding) do not reach other routes.
+ */
+export async function otlpRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const limit = ctx.config.http_server.max_body_bytes;
+  const price = createPricer(ctx.config.pricing.overrides);
+
+  app.removeAllContentTypeParsers();
+  const raw = async (request: FastifyRequest, payload: NodeJS.ReadableStream) => {
+    const encoding = request.headers["content-encoding"];
+    try {
+      return await readBody(payload as Readable, { encoding, limit });
+    } catch (err) {
+      throw err instanceof BodyError ? toApiErrorFromBody(err) : err;
+    }
+  };
+  app.addContentTypeParser(PROTOBUF, raw);
+  app.addContentTypeParser(JSON_TYPE, raw);
+  app.addContentTypeParser("*", async (request: FastifyRequest) => {
+    const type = JSON.stringify(request.headers["content-type"] ?? "");
+    throw new ApiError(
+      "unsupported_media_type",
+      `Content-Type ${type} is not supported; send ${PROTOBUF} or ${JSON_TYPE}`,
+    );
+  });
+
+  app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
+    if (!(err instanceof ApiError) || ENVELOPE_ERRORS.has(err.code)) throw err; // the server's handler renders it
+    return sendStatus(reply, formatOf(request), err);
+  });
+
+  app.post("/v1/traces", async (request, reply) => {
+    const body = request.body;
+    if (!Buffer.isBuffer(body)) {
+      throw new ApiError("unsupported_media_type", `a Content-Type is required: ${PROTOBUF} or ${JSON_TYPE}`);
+    }
+    const format = formatOf(request);
+    const dry = dryRun(request);
+    let otlpSpans: OtlpSpan[];
+    try {
+      otlpSpans = readExportRequest(decode(format, body));
+    } catch (err) {
+      // OtlpDecodeError names the JSON path; protobufjs and JSON.parse say where the bytes broke
+      const kind = format === "json" ? "JSON" : "protobuf";
+      throw new ApiError("invalid_otlp", `undecodable OTLP ${kind} body: ${(err as Error).message}`);
+    }
+    const { spans, rejected } = convertSpans(otlpSpans, {
+      now: ctx.now(),
+      qualityKey: ctx.config.quality.score_attribute,
+      defaultCaller: ctx.config.service,
+      price,
+    });
+    const partial = partialSuccess(rejected, otlpSpans.length);
+    // proto3 JSON writes int64 as a decimal string
+    const partialJson = partial && { rejectedSpans: String(partial.rejectedSpans), errorMessage: partial.errorMessage };
+
+    if (dry) {
+      // Always JSON: the point is to read what would be stored.
+      return reply
+        .type(JSON_TYPE)
+        .send({ ...(partialJson && { partialSuccess: partialJson }), spans: spans.map(toApiSpan) });
+    }
+    if (spans.length > 0) await ctx.ingest.submit(spans);
+    if (format === "protobuf") return reply.type(PROTOBUF).send(Buffer.from(encodeExportResponse(partial)));
+    return reply.type(JSON_TYPE).send(partialJson ? { partialSuccess: partialJson } : {});
+  });
+}

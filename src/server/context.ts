@@ -22,4 +22,6 @@ export interface AppContext {
   readonly now: () => number;
   readonly startedAt: number;
   readonly version: string;
+  /** Name GET /health reports as `transport`; defaults to store.driver. */
+  readonly transport?: string;
 }

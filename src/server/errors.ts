@@ -5,6 +5,10 @@
  */
 export const ERRORS = {
   bad_json: { status: 400, title: "The body is not valid JSON." },
+  bad_request: {
+    status: 400,
+    title: "The request could not be read (e.g. a body shorter than its Content-Length, an invalid header value).",
+  },
   invalid_span: { status: 400, title: "A span failed validation; the message names the span index and field." },
   invalid_query: { status: 400, title: "A query parameter is invalid; the message names it." },
   invalid_alert: { status: 400, title: "An alert rule or silence request failed validation; the message names the field." },

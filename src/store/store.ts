@@ -37,6 +37,18 @@ export interface SummaryQuery {
   filter: SpanFilter;
   groupBy?: GroupBy;
   stepMs?: number;
+  /**
+   * Which statistics to compute (default both): "latency" = latency_* and ttft_*, "quality" =
+   * quality_avg/p10. A driver may return null for the ones not asked for: percentiles are the
+   * costly part of a query, and cost, token and error figures do not need them.
+   */
+  stats?: readonly ("latency" | "quality")[];
+  /**
+   * Percentiles are exact (linear interpolation, like quantile_cont) when every row of the
+   * result has at most this many spans (default 100,000); when any row has more, all rows'
+   * percentiles come from the log-bucket histogram of src/metrics/sketch.ts (within 0.5%).
+   */
+  exactLimit?: number;
 }
 
 export interface SummaryRow {
@@ -50,7 +62,7 @@ export interface SummaryRow {
   total_tokens: number;
   cached_tokens: number;
   reasoning_tokens: number;
-  error_count: number;
+  error_count: number; // status error or timeout: a timeout is a failed call too
   timeout_count: number;
   // latency/ttft/quality statistics are null when there are no values
   latency_p50: number | null;
@@ -117,6 +129,12 @@ export interface Store {
   deleteAlertRule(name: string): Promise<boolean>;
   loadAlertStates(): Promise<Record<string, JsonObject>>;
   saveAlertState(name: string, state: JsonObject): Promise<void>;
+  /**
+   * Shared stores only (several servers on one database): resolves true when this instance
+   * should evaluate alert rules this round (e.g. it holds an advisory lock), false when
+   * another one does. Absent = this instance always evaluates.
+   */
+  tryLeadAlerts?(): Promise<boolean>;
 
   health(): StoreHealth;
   close(): Promise<void>;

@@ -3,6 +3,8 @@
  * attribute; attributes kept as JSON text (DuckDB MAP columns leak native memory on append).
  * cost_usd is DECIMAL so sums are exact decimals, not drifting floats.
  * Timestamps are BIGINT epoch milliseconds.
+ * SPAN_COLUMNS are the Span fields in table order; the table ends with attr_bloom, which
+ * the driver derives from attributes (an INSERT may leave it to its default).
  */
 export const SPAN_COLUMNS = [
   "trace_id",
@@ -48,9 +50,16 @@ CREATE TABLE IF NOT EXISTS spans (
   started_at BIGINT NOT NULL,
   ended_at BIGINT NOT NULL,
   eval_score DOUBLE,
-  attributes VARCHAR NOT NULL
+  attributes VARCHAR NOT NULL,
+  -- Bloom filter of the attribute pairs (see bloom.ts); -1 (all bits) when a writer
+  -- does not compute it, which keeps attribute filters exact, just without the speed-up.
+  attr_bloom BIGINT NOT NULL DEFAULT -1
 );
 CREATE INDEX IF NOT EXISTS spans_trace_id ON spans (trace_id);
+-- One row per span attribute: hash of (key, value as string) and the span's started_at.
+-- "h = ?" is pushed into the scan, so finding a rare value (a request_id) scans 4-byte
+-- integers instead of every span's JSON; the spans are then fetched by started_at.
+CREATE TABLE IF NOT EXISTS span_attrs (h INTEGER NOT NULL, started_at BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS alert_rules (name VARCHAR PRIMARY KEY, rule VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS alert_state (name VARCHAR PRIMARY KEY, state VARCHAR NOT NULL);
 `;

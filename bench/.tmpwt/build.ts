@@ -1,0 +1,2 @@
+import { loadDuckdb } from "../lib/generate.js";
+console.log(await loadDuckdb());

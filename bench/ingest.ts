@@ -1,0 +1,76 @@
+// POST /spans throughput against a real `tokentrace serve` child process (DuckDB store in
+// a temp dir): several concurrent clients post 1000-span batches of realistic spans back
+// to back; prints committed spans/s, verified against the store's span count at the end.
+// Run: npx tsx bench/ingest.ts [--seconds 10] [--clients 8] [--batch 1000]
+import { parseArgs } from "node:util";
+import type { Span } from "../src/span/types.js";
+import { makeTempDir, removeDir, startServe } from "../test/e2e/helpers/server.js";
+import { generateSpans } from "./lib/generate.js";
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "10" },
+    clients: { type: "string", default: "8" },
+    batch: { type: "string", default: "1000" },
+    bodies: { type: "string", default: "60" },
+    profile: { type: "boolean", default: false },
+  },
+});
+const SECONDS = Number(values.seconds);
+const CLIENTS = Number(values.clients);
+const BATCH = Number(values.batch);
+const BODIES = Number(values.bodies);
+
+/** A stored Span back into the request JSON a client would send. */
+function toRequest(s: Span): Record<string, unknown> {
+  const { eval_score: _score, started_at, ended_at, ...rest } = s;
+  return { ...rest, started_at: new Date(started_at).toISOString(), ended_at: new Date(ended_at).toISOString() };
+}
+
+const now = Date.now();
+const all = [...generateSpans({ count: BATCH * BODIES, from: now - 3_600_000, to: now, seed: 7 })];
+const bodies: string[] = [];
+for (let i = 0; i < BODIES; i++) bodies.push(JSON.stringify(all.slice(i * BATCH, (i + 1) * BATCH).map(toRequest)));
+const avgKb = bodies.reduce((n, b) => n + b.length, 0) / bodies.length / 1024;
+
+const dir = await makeTempDir("tokentrace-bench-");
+const server = await startServe({
+  dataDir: dir,
+  nodeArgs: values.profile ? ["--cpu-prof", `--cpu-prof-dir=${dir}/prof`] : [],
+});
+try {
+  const before = ((await (await fetch(`${server.url}/health`)).json()) as { span_count: number }).span_count;
+  let accepted = 0;
+  let errors = 0;
+  let requests = 0;
+  const deadline = performance.now() + SECONDS * 1000;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, c) => {
+      for (let i = c; performance.now() < deadline; i += CLIENTS) {
+        const res = await fetch(`${server.url}/spans`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: bodies[i % bodies.length],
+        });
+        const body = (await res.json()) as { accepted?: number };
+        requests++;
+        if (res.status === 202) accepted += body.accepted ?? 0;
+        else errors++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - start) / 1000;
+  const health = (await (await fetch(`${server.url}/health`)).json()) as { span_count: number };
+  const committed = health.span_count - before;
+  console.log(
+    `ingest: ${Math.round(committed / elapsed).toLocaleString("en")} committed spans/s ` +
+      `(${committed.toLocaleString("en")} spans in ${elapsed.toFixed(1)} s; ${requests} requests of ${BATCH} spans, ` +
+      `~${avgKb.toFixed(0)} KB each; ${CLIENTS} clients; ${errors} errors; 202-acknowledged ${accepted.toLocaleString("en")})`,
+  );
+  if (committed !== accepted) console.log(`MISMATCH: store has ${committed} new spans, clients were told ${accepted}`);
+} finally {
+  await server.stop();
+  if (values.profile) console.log(`profile in ${dir}/prof (not removed)`);
+  else await removeDir(dir);
+}

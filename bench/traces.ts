@@ -1,0 +1,82 @@
+// Trace lookup and attribute search over 2M spans (30 days) in the DuckDB store.
+// Usage: npx tsx bench/traces.ts [--count 2000000] [--runs 200]
+// Targets: getTrace median < 5 ms, attribute search median < 50 ms.
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DuckDbStore } from "../src/store/duckdb/index.js";
+import type { TraceQuery } from "../src/store/store.js";
+import { generateSpans, loadDuckdb, prng, WORKFLOWS } from "./lib/generate.js";
+
+function arg(name: string, dflt: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? dflt : Number(process.argv[i + 1]);
+}
+
+const count = arg("count", 2_000_000);
+const runs = arg("runs", 200);
+
+function stats(xs: number[]): string {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))].toFixed(2);
+  return `median ${q(0.5)} ms  p95 ${q(0.95)} ms  max ${s[s.length - 1].toFixed(2)} ms  (n=${s.length})`;
+}
+
+async function time(n: number, f: (i: number) => Promise<unknown>): Promise<number[]> {
+  for (let i = 0; i < 5; i++) await f(i); // warm-up
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await f(i);
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
+const copy = join(tmpdir(), `tokentrace-bench-traces-${process.pid}.duckdb`);
+const data = await loadDuckdb(undefined, count, { copyTo: copy });
+const store = await DuckDbStore.open(copy);
+try {
+  // Sample ids from the same deterministic stream the file was built from.
+  const r = prng(7);
+  const picks = new Set(Array.from({ length: runs }, () => Math.floor(r() * count)));
+  const traceIds: string[] = [];
+  const requestIds: string[] = [];
+  let i = 0;
+  for (const s of generateSpans({ count, from: data.from, to: data.to, seed: data.seed })) {
+    if (picks.has(i)) {
+      traceIds.push(s.trace_id);
+      requestIds.push(String(s.attributes.request_id));
+    }
+    if (++i >= count) break;
+  }
+  console.log(`spans ${await store.countSpans()}  (machine: 2 cores, Node ${process.version})`);
+
+  const found = await store.getTrace(traceIds[0]);
+  if (found.length === 0) throw new Error("sampled trace not found: the fixture does not match the generator");
+  const lookup = await time(traceIds.length, (k) => store.getTrace(traceIds[k % traceIds.length]));
+  console.log(`getTrace(id)                 ${stats(lookup)}`);
+
+  const q = (attrs: Record<string, string>, extra: Partial<TraceQuery> = {}): TraceQuery => ({
+    attrs,
+    limit: 20,
+    offset: 0,
+    ...extra,
+  });
+  const byRequest = await time(Math.min(100, requestIds.length), (k) =>
+    store.searchTraces(q({ request_id: requestIds[k % requestIds.length] })),
+  );
+  console.log(`search attr.request_id       ${stats(byRequest)}`);
+  const byWorkflow = await time(50, (k) => store.searchTraces(q({ workflow: WORKFLOWS[k % WORKFLOWS.length] })));
+  console.log(`search attr.workflow         ${stats(byWorkflow)}`);
+  const byModelErr = await time(50, () => store.searchTraces({ model: "gpt-4o", status: "error", limit: 50, offset: 0 }));
+  console.log(`search model+status limit 50 ${stats(byModelErr)}`);
+  const deep = await time(20, (k) => store.searchTraces(q({ workflow: WORKFLOWS[k % WORKFLOWS.length] }, { offset: 180 })));
+  console.log(`search attr.workflow off 180 ${stats(deep)}`);
+  const none = await time(20, () => store.searchTraces(q({ workflow: "no-such-workflow" })));
+  console.log(`search no match              ${stats(none)}`);
+} finally {
+  await store.close();
+  rmSync(copy, { force: true });
+  rmSync(`${copy}.wal`, { force: true });
+}

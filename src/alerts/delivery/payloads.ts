@@ -1,0 +1,132 @@
+import type { PagerDutyDelivery } from "../delivery-spec.js";
+import type { Notification } from "../evaluate.js";
+import { fingerprint, ruleLabels } from "../labels.js";
+
+const OP_TEXT = { gt: ">", gte: ">=", lt: "<", lte: "<=", eq: "==", ne: "!=" } as const;
+// Alertmanager's "not ended yet" timestamp.
+const ZERO_TIME = "0001-01-01T00:00:00Z";
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function valueText(v: number | null): string {
+  if (v === null) return "no value";
+  return String(Number.isInteger(v) ? v : Number(v.toPrecision(6)));
+}
+
+function filterText(n: Notification): string {
+  const parts = Object.entries(n.rule.filter).map(([k, v]) => `${k}=${v}`);
+  return parts.length ? ` where ${parts.join(", ")}` : "";
+}
+
+/** One line for humans: "cost-spike: total_cost 12.5 > 10 over 1h where model=gpt-4o". */
+export function summaryLine(n: Notification): string {
+  const r = n.rule;
+  const cond = `${r.metric} ${valueText(n.value)} (threshold ${OP_TEXT[r.op]} ${r.threshold}) over ${r.window}${filterText(n)}`;
+  return n.status === "firing" ? `${r.name} firing: ${cond}` : `${r.name} resolved: ${cond}`;
+}
+
+/** The `tokentrace` block every payload carries. */
+export function tokentraceBlock(n: Notification): Record<string, unknown> {
+  return {
+    rule: n.rule.name,
+    status: n.status,
+    metric: n.rule.metric,
+    value: n.value,
+    op: n.rule.op,
+    threshold: n.rule.threshold,
+    window: n.rule.window,
+    filter: n.rule.filter,
+    span_count: n.span_count,
+    fired_at: iso(n.starts_at),
+    resolved_at: n.ends_at === null ? null : iso(n.ends_at),
+    notified_at: iso(n.at),
+  };
+}
+
+/**
+ * The `http` delivery body: the fields of Alertmanager's webhook (version 4), so tools that
+ * read Alertmanager webhooks read ours, plus the `tokentrace` block.
+ */
+export function webhookPayload(n: Notification): Record<string, unknown> {
+  const labels = ruleLabels(n.rule);
+  const annotations = {
+    summary: summaryLine(n),
+    description: `${n.rule.metric} is ${valueText(n.value)} over the last ${n.rule.window} (${n.span_count} spans); the rule fires when it is ${OP_TEXT[n.rule.op]} ${n.rule.threshold}.`,
+  };
+  return {
+    version: "4",
+    groupKey: `{}:{alertname=${JSON.stringify(n.rule.name)}}`,
+    truncatedAlerts: 0,
+    status: n.status,
+    receiver: n.rule.name,
+    groupLabels: { alertname: n.rule.name },
+    commonLabels: labels,
+    commonAnnotations: annotations,
+    externalURL: "",
+    alerts: [
+      {
+        status: n.status,
+        labels,
+        annotations,
+        startsAt: iso(n.starts_at),
+        endsAt: n.ends_at === null ? ZERO_TIME : iso(n.ends_at),
+        generatorURL: "",
+        fingerprint: fingerprint(n.rule),
+      },
+    ],
+    tokentrace: tokentraceBlock(n),
+  };
+}
+
+/** Slack incoming webhook: `text` for notifications and old clients, `blocks` for the message. */
+export function slackPayload(n: Notification): Record<string, unknown> {
+  const icon = n.status === "firing" ? ":rotating_light:" : ":white_check_mark:";
+  const text = `${icon} ${summaryLine(n)}`;
+  const fields = [
+    ["Metric", `\`${n.rule.metric}\``],
+    ["Value", valueText(n.value)],
+    ["Threshold", `${OP_TEXT[n.rule.op]} ${n.rule.threshold}`],
+    ["Window", n.rule.window],
+  ].map(([k, v]) => ({ type: "mrkdwn", text: `*${k}*\n${v}` }));
+  return {
+    text,
+    blocks: [
+      {
+        type: "header",
+        text: {
+          type: "plain_text",
+          text: `${n.status === "firing" ? "Firing" : "Resolved"}: ${n.rule.name}`.slice(0, 150),
+        },
+      },
+      { type: "section", text: { type: "mrkdwn", text }, fields },
+      {
+        type: "context",
+        elements: [
+          { type: "mrkdwn", text: `tokentrace · since ${iso(n.starts_at)} · ${n.span_count} spans${filterText(n)}` },
+        ],
+      },
+    ],
+  };
+}
+
+/** PagerDuty Events API v2: trigger while firing, resolve at the end; dedup_key = the rule's fingerprint. */
+export function pagerDutyPayload(n: Notification, d: PagerDutyDelivery): Record<string, unknown> {
+  const dedup_key = fingerprint(n.rule);
+  if (n.status === "resolved") return { routing_key: d.routing_key, event_action: "resolve", dedup_key };
+  return {
+    routing_key: d.routing_key,
+    event_action: "trigger",
+    dedup_key,
+    client: "tokentrace",
+    payload: {
+      summary: summaryLine(n).slice(0, 1024),
+      source: n.rule.filter.caller ?? n.rule.filter.model ?? "tokentrace",
+      severity: d.severity ?? "error",
+      timestamp: iso(n.at),
+      component: n.rule.filter.model ?? undefined,
+      group: n.rule.filter.caller ?? undefined,
+      class: n.rule.metric,
+      custom_details: tokentraceBlock(n),
+    },
+  };
+}

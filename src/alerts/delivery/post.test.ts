@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, before, test } from "node:test";
+import { parseRetryAfter, postJson } from "./post.js";
+
+// One loopback receiver whose answer depends on the path.
+let server: Server;
+let base: string;
+const bodies: unknown[] = [];
+
+before(async () => {
+  server = createServer((req, res) => {
+    let text = "";
+    req.on("data", (d) => {
+      text += d;
+    });
+    req.on("end", () => {
+      bodies.push({
+        path: req.url,
+        body: JSON.parse(text),
+        type: req.headers["content-type"],
+        auth: req.headers.authorization,
+      });
+      const [, status, extra] = /^\/([^/]+)(?:\/(.*))?$/.exec(req.url ?? "") ?? [];
+      if (status === "hang") return;
+      if (extra === "retry-after") res.setHeader("Retry-After", "3");
+      if (status === "302") res.setHeader("Location", "http://elsewhere.example/");
+      res.writeHead(Number(status));
+      res.end(status === "400" ? "invalid_payload" : "");
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+after(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+const signal = () => new AbortController().signal;
+
+test("2xx is a success and the body arrives as JSON with the extra headers", async () => {
+  const r = await postJson(`${base}/202`, { a: 1 }, { Authorization: "Bearer t" }, 5000, signal());
+  assert.deepEqual(r, { kind: "success", httpStatus: 202 });
+  assert.deepEqual(bodies.at(-1), { path: "/202", body: { a: 1 }, type: "application/json", auth: "Bearer t" });
+});
+
+test("408, 429 and 5xx are retryable, with Retry-After read", async () => {
+  for (const s of [408, 429, 500, 503]) {
+    const r = await postJson(`${base}/${s}`, {}, {}, 5000, signal());
+    assert.equal(r.kind, "retryable", String(s));
+    assert.equal(r.httpStatus, s);
+  }
+  const r = await postJson(`${base}/503/retry-after`, {}, {}, 5000, signal());
+  assert.deepEqual(r, { kind: "retryable", httpStatus: 503, error: "HTTP 503", retryAfterMs: 3000 });
+});
+
+test("other 4xx and redirects are failures with the receiver's answer", async () => {
+  assert.deepEqual(await postJson(`${base}/400`, {}, {}, 5000, signal()), {
+    kind: "failure",
+    httpStatus: 400,
+    error: "HTTP 400: invalid_payload",
+  });
+  const r = await postJson(`${base}/302`, {}, {}, 5000, signal());
+  assert.equal(r.kind, "failure");
+  assert.match((r as { error: string }).error, /redirect to http:\/\/elsewhere\.example\/ not followed/);
+});
+
+test("network errors and timeouts are retryable", async () => {
+  const closed = createServer();
+  await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise((r) => closed.close(r));
+  const refused = await postJson(`http://127.0.0.1:${port}/`, {}, {}, 5000, signal());
+  assert.equal(refused.kind, "retryable");
+  const slow = await postJson(`${base}/hang`, {}, {}, 50, signal());
+  assert.deepEqual(slow, { kind: "retryable", error: "timed out" });
+});
+
+test("Retry-After takes seconds or an HTTP date", () => {
+  const now = Date.UTC(2026, 2, 15, 15, 0, 0);
+  assert.equal(parseRetryAfter("120", now), 120_000);
+  assert.equal(parseRetryAfter(new Date(now + 5000).toUTCString(), now), 5000);
+  assert.equal(parseRetryAfter("soon", now), undefined);
+  assert.equal(parseRetryAfter(null, now), undefined);
+});

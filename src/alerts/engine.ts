@@ -1,0 +1,162 @@
+import { metricValue } from "../metrics/query.js";
+import type { JsonObject, Store } from "../store/store.js";
+import { deliver } from "./delivery/deliver.js";
+import type { RetryHooks, RetryPolicy } from "./delivery/retry.js";
+import { evaluate, type Notification } from "./evaluate.js";
+import { type RuleEntry, storedRules } from "./registry.js";
+import { ruleTiming, toSpanFilter } from "./rule.js";
+import { type AlertState, type DeliveryOutcome, initialState, readState } from "./state.js";
+
+export interface EngineOptions {
+  store: Store;
+  policy: RetryPolicy;
+  hooks: RetryHooks;
+  now: () => number;
+  log: (line: string) => void;
+  warn: (message: string) => void;
+}
+
+/**
+ * The rules, their state and their deliveries. Each rule has its own delivery queue, so a
+ * slow or failing receiver delays only its own rule's later notifications, never another
+ * rule or the evaluation round. State is written through to the store, one write at a
+ * time per rule, so a restart resumes where it left off.
+ */
+export class AlertEngine {
+  readonly entries = new Map<string, RuleEntry>();
+  private readonly states = new Map<string, AlertState>();
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly saves = new Map<string, Promise<void>>();
+  private readonly pending = new Set<Promise<void>>();
+  private readonly lastError = new Map<string, string>();
+  private readonly abort = new AbortController();
+
+  constructor(private readonly o: EngineOptions) {}
+
+  /** Loads API rules and every rule's state from the store; code/config rules win name clashes. */
+  async load(staticEntries: readonly RuleEntry[]): Promise<void> {
+    const [stored, states] = await Promise.all([this.o.store.listAlertRules(), this.o.store.loadAlertStates()]);
+    const before = new Map(this.entries);
+    this.entries.clear();
+    // a rule already known keeps its entry object, so its queued deliveries still record their outcome
+    const keep = (e: RuleEntry) => {
+      const old = before.get(e.rule.name);
+      this.entries.set(e.rule.name, old && old.rule_id === e.rule_id ? old : e);
+    };
+    for (const e of staticEntries) keep(e);
+    for (const e of storedRules(stored, this.o.warn)) {
+      const clash = this.entries.get(e.rule.name);
+      if (clash) {
+        this.o.warn(
+          `tokentrace: alert rule "${e.rule.name}" from the API is shadowed by the ${clash.source} rule of that name`,
+        );
+      } else keep(e);
+    }
+    this.states.clear();
+    for (const name of this.entries.keys()) {
+      if (Object.hasOwn(states, name)) this.states.set(name, readState(states[name]));
+    }
+  }
+
+  state(name: string): AlertState {
+    return this.states.get(name) ?? initialState();
+  }
+
+  /** Replaces a rule's state and writes it to the store (resolves once written). */
+  setState(name: string, state: AlertState): Promise<void> {
+    this.states.set(name, state);
+    return this.persist(name, state);
+  }
+
+  forget(name: string): Promise<void> {
+    this.states.delete(name);
+    return this.persist(name, initialState());
+  }
+
+  private persist(name: string, state: AlertState): Promise<void> {
+    const json = JSON.parse(JSON.stringify(state)) as JsonObject;
+    const write = (this.saves.get(name) ?? Promise.resolve()).then(() => this.o.store.saveAlertState(name, json));
+    const settled = write.catch((err: unknown) =>
+      this.o.warn(`tokentrace: saving alert state of "${name}" failed: ${String(err)}`),
+    );
+    this.saves.set(name, settled);
+    this.track(settled);
+    void settled.then(() => this.saves.get(name) === settled && this.saves.delete(name));
+    return write;
+  }
+
+  private track(p: Promise<void>): void {
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
+
+  /** Evaluates every rule at `now`, one after the other; a failing rule does not stop the round. */
+  async tick(now: number): Promise<void> {
+    for (const entry of [...this.entries.values()]) await this.evaluateRule(entry, now);
+  }
+
+  private async evaluateRule(entry: RuleEntry, now: number): Promise<void> {
+    const { name } = entry.rule;
+    let reading: { value: number | null; span_count: number };
+    try {
+      const q = {
+        metric: entry.rule.metric,
+        windowMs: ruleTiming(entry.rule).windowMs,
+        filter: toSpanFilter(entry.rule.filter),
+      };
+      reading = await metricValue(this.o.store, q, now);
+      this.lastError.delete(name);
+    } catch (err) {
+      // said once per distinct error, not every interval
+      const msg = String(err);
+      if (this.lastError.get(name) !== msg) this.o.warn(`tokentrace: evaluating alert rule "${name}" failed: ${msg}`);
+      this.lastError.set(name, msg);
+      return;
+    }
+    // deleted or replaced while the query ran
+    if (this.entries.get(name) !== entry) return;
+    // read the state after the await: a silence may have arrived meanwhile
+    const out = evaluate(entry.rule, this.state(name), now, reading);
+    void this.setState(name, out.state).catch(() => undefined);
+    for (const n of out.notifications) this.enqueue(entry, n);
+  }
+
+  private enqueue(entry: RuleEntry, n: Notification): void {
+    const { name } = entry.rule;
+    const record = (outcome: DeliveryOutcome) => {
+      if (this.entries.get(name) !== entry) return;
+      void this.setState(name, { ...this.state(name), last_delivery: outcome }).catch(() => undefined);
+    };
+    const run = async () => {
+      const outcome = await deliver(n, {
+        policy: this.o.policy,
+        hooks: this.o.hooks,
+        signal: this.abort.signal,
+        now: this.o.now,
+        log: this.o.log,
+        onProgress: record,
+      });
+      record(outcome);
+      if (outcome.status !== "ok") {
+        this.o.warn(
+          `tokentrace: alert "${name}" ${n.status} notification failed after ${outcome.attempts} attempt(s): ${outcome.error}`,
+        );
+      }
+    };
+    const queued = (this.queues.get(name) ?? Promise.resolve()).then(run);
+    this.queues.set(name, queued);
+    this.track(queued);
+    void queued.then(() => this.queues.get(name) === queued && this.queues.delete(name));
+  }
+
+  /** Resolves once every queued delivery and state write has finished. */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  /** Cuts retries short (in-flight requests are aborted) and waits for what is left. */
+  async shutdown(): Promise<void> {
+    this.abort.abort();
+    await this.idle();
+  }
+}

@@ -1,0 +1,35 @@
+import { createHash } from "node:crypto";
+import type { AlertRule } from "./rule.js";
+
+/** Label names a receiver can route on: Prometheus rules (letters, digits, underscore). */
+function labelName(key: string): string {
+  const name = key.replace(/[^A-Za-z0-9_]/g, "_");
+  return /^[0-9]/.test(name) ? `_${name}` : name;
+}
+
+/**
+ * The labels that identify a rule's alert: its name, its metric and its filter
+ * (`attr.workflow` becomes `attr_workflow`). Threshold and window are not labels, so
+ * tuning a rule keeps its identity.
+ */
+export function ruleLabels(rule: AlertRule): Record<string, string> {
+  const labels: Record<string, string> = { alertname: rule.name, metric: rule.metric };
+  for (const [key, value] of Object.entries(rule.filter)) labels[labelName(key)] = value;
+  labels.source = "tokentrace";
+  return labels;
+}
+
+/**
+ * A stable 16-hex-digit hash of the rule's labels: the Alertmanager `fingerprint` and the
+ * PagerDuty `dedup_key`, so every notification of one rule lands on the same incident.
+ *
+ * @example fingerprint(rule) // "9c1f0a6e2b7d4c38"
+ */
+export function fingerprint(rule: AlertRule): string {
+  const labels = ruleLabels(rule);
+  const canonical = Object.keys(labels)
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(labels[k])}`)
+    .join(",");
+  return createHash("sha256").update(canonical).digest("hex").slice(0, 16);
+}

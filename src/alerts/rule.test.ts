@@ -1,0 +1,136 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { hostAllowed, redactDelivery } from "./delivery-spec.js";
+import { describeErrors, toSpanFilter, validateRule } from "./rule.js";
+
+const SEED_BODY = {
+  name: "model-latency-alert",
+  metric: "latency_p95",
+  op: "gt",
+  threshold: 4000,
+  window: "30m",
+  cooldown: "1h",
+  min_spans: 10,
+  filter: { model: "gpt-4o" },
+  delivery: { type: "http", url: "https://hooks.example.com/alerts" },
+};
+
+function paths(input: unknown): string[] {
+  const r = validateRule(input);
+  assert.equal(r.ok, false);
+  return r.ok ? [] : r.errors.map((e) => e.path);
+}
+
+test("accepts the seed's POST /alerts body and fills in the defaults", () => {
+  const r = validateRule(SEED_BODY);
+  assert.ok(r.ok);
+  assert.deepEqual(r.rule, { ...SEED_BODY, send_resolved: false });
+  const minimal = validateRule({ name: "c", metric: "total_cost", op: "gt", threshold: 10, window: "1h" });
+  assert.ok(minimal.ok);
+  assert.equal(minimal.rule.cooldown, "1h");
+  assert.equal(minimal.rule.min_spans, 1);
+  assert.deepEqual(minimal.rule.filter, {});
+  assert.deepEqual(minimal.rule.delivery, { type: "log" });
+});
+
+test("its own output validates again unchanged (config rules pass through twice)", () => {
+  const r = validateRule(SEED_BODY);
+  assert.ok(r.ok);
+  const again = validateRule(JSON.parse(JSON.stringify(r.rule)));
+  assert.deepEqual(again, r);
+});
+
+test("names every bad field with its path", () => {
+  assert.deepEqual(paths({}), ["name", "metric", "op", "threshold", "window"]);
+  assert.deepEqual(paths({ ...SEED_BODY, threshold: "4000" }), ["threshold"]);
+  assert.deepEqual(paths({ ...SEED_BODY, threshold: Number.NaN }), ["threshold"]);
+  assert.deepEqual(paths({ ...SEED_BODY, op: ">" }), ["op"]);
+  assert.deepEqual(paths({ ...SEED_BODY, metric: "latency" }), ["metric"]);
+  assert.deepEqual(paths({ ...SEED_BODY, window: "1 hour" }), ["window"]);
+  assert.deepEqual(paths({ ...SEED_BODY, cooldown: 60 }), ["cooldown"]);
+  assert.deepEqual(paths({ ...SEED_BODY, min_spans: 1.5 }), ["min_spans"]);
+  assert.deepEqual(paths({ ...SEED_BODY, send_resolved: "yes" }), ["send_resolved"]);
+  assert.deepEqual(paths({ ...SEED_BODY, name: "has space" }), ["name"]);
+  assert.deepEqual(paths({ ...SEED_BODY, thresold: 3 }), ["thresold"]);
+  assert.deepEqual(paths({ ...SEED_BODY, filter: { model: "", team: "x", "attr.": "y", "attr.x": {} } }), [
+    "filter.model",
+    "filter.team",
+    "filter.attr.",
+    "filter.attr.x",
+  ]);
+  assert.deepEqual(paths({ ...SEED_BODY, filter: { status: "failed" } }), ["filter.status"]);
+  assert.deepEqual(paths("rule"), [""]);
+});
+
+test("checks each delivery type", () => {
+  const withDelivery = (delivery: unknown) => ({ ...SEED_BODY, delivery });
+  assert.deepEqual(paths(withDelivery({ type: "http", url: "ftp://x/y" })), ["delivery.url"]);
+  assert.deepEqual(paths(withDelivery({ type: "http", url: "not a url" })), ["delivery.url"]);
+  assert.deepEqual(paths(withDelivery({ type: "http" })), ["delivery.url"]);
+  assert.deepEqual(paths(withDelivery({ type: "email", to: "x" })), ["delivery.type"]);
+  assert.deepEqual(paths(withDelivery({ type: "slack", url: "https://hooks.slack.com/x", channel: "#a" })), [
+    "delivery.channel",
+  ]);
+  assert.deepEqual(paths(withDelivery({ type: "pagerduty" })), ["delivery.routing_key"]);
+  assert.deepEqual(paths(withDelivery({ type: "pagerduty", routing_key: "k", severity: "high" })), [
+    "delivery.severity",
+  ]);
+  assert.deepEqual(paths(withDelivery({ type: "http", url: "https://a.example/x", headers: { a: 1 } })), [
+    "delivery.headers",
+  ]);
+  assert.deepEqual(paths(withDelivery({ type: "http", url: "https://a.example/x", timeout: "soon" })), [
+    "delivery.timeout",
+  ]);
+  const pd = validateRule(withDelivery({ type: "pagerduty", routing_key: "R0UT1NGKEY", url: "http://127.0.0.1:1/e" }));
+  assert.ok(pd.ok);
+  assert.deepEqual(pd.rule.delivery, { type: "pagerduty", routing_key: "R0UT1NGKEY", url: "http://127.0.0.1:1/e" });
+});
+
+test("describes errors on one line", () => {
+  const r = validateRule({ ...SEED_BODY, threshold: "x", delivery: { type: "http", url: "ftp://x" } });
+  assert.ok(!r.ok);
+  assert.equal(describeErrors(r.errors), "threshold: must be a finite number; delivery.url: must be an http(s) URL");
+});
+
+test("maps the filter onto the store's SpanFilter, attribute values as strings", () => {
+  const r = validateRule({
+    ...SEED_BODY,
+    filter: { model: "gpt-4o", status: "error", "attr.tier": 2, "attr.beta": true },
+  });
+  assert.ok(r.ok);
+  assert.deepEqual(toSpanFilter(r.rule.filter), {
+    model: "gpt-4o",
+    status: "error",
+    attrs: { tier: "2", beta: "true" },
+  });
+});
+
+test("allowed_hosts matches exact hosts and *.domain wildcards", () => {
+  const d = { type: "http" as const, url: "https://hooks.example.com/a" };
+  assert.equal(hostAllowed(d, null), true);
+  assert.equal(hostAllowed(d, ["hooks.example.com"]), true);
+  assert.equal(hostAllowed(d, ["*.example.com"]), true);
+  assert.equal(hostAllowed(d, ["example.com"]), false);
+  assert.equal(hostAllowed({ type: "http", url: "https://evil-example.com/" }, ["*.example.com"]), false);
+  assert.equal(hostAllowed({ type: "pagerduty", routing_key: "k" }, ["events.pagerduty.com"]), true);
+  assert.equal(hostAllowed({ type: "log" }, []), true);
+});
+
+test("GET /alerts masks delivery secrets", () => {
+  assert.deepEqual(
+    redactDelivery({ type: "http", url: "https://h.example/x", headers: { Authorization: "Bearer s" } }),
+    {
+      type: "http",
+      url: "https://h.example/x",
+      headers: { Authorization: "***" },
+    },
+  );
+  assert.deepEqual(redactDelivery({ type: "slack", url: "https://hooks.slack.com/services/T/B/secret" }), {
+    type: "slack",
+    url: "https://hooks.slack.com/***",
+  });
+  assert.deepEqual(redactDelivery({ type: "pagerduty", routing_key: "abcdef123456" }), {
+    type: "pagerduty",
+    routing_key: "***3456",
+  });
+});

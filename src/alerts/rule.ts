@@ -1,0 +1,184 @@
+import { findScalar, SCALARS } from "../metrics/catalogue.js";
+import { SPAN_STATUSES, type SpanStatus } from "../span/types.js";
+import type { SpanFilter } from "../store/store.js";
+import { parseDuration } from "../util/duration.js";
+import type { Delivery } from "./delivery-spec.js";
+import { validateDelivery } from "./delivery-spec.js";
+
+export const OPS = ["gt", "gte", "lt", "lte", "eq", "ne"] as const;
+export type Op = (typeof OPS)[number];
+
+/** A rule filter as users write it: exact matches on span columns and `attr.KEY` entries. */
+export interface RuleFilter {
+  model?: string;
+  caller?: string;
+  provider?: string;
+  status?: SpanStatus;
+  [attrKey: `attr.${string}`]: string;
+}
+
+/**
+ * A validated alert rule in its canonical form (defaults filled in). It is plain JSON and
+ * validateRule accepts it again unchanged, so it is what gets persisted and shown.
+ */
+export interface AlertRule {
+  name: string;
+  metric: string;
+  op: Op;
+  threshold: number;
+  window: string;
+  cooldown: string;
+  min_spans: number;
+  filter: RuleFilter;
+  delivery: Delivery;
+  send_resolved: boolean;
+}
+
+export interface RuleError {
+  /** Field path inside the rule: "threshold", "delivery.url", "filter.attr.x". */
+  path: string;
+  message: string;
+}
+
+export type RuleCheck = { ok: true; rule: AlertRule } | { ok: false; errors: RuleError[] };
+
+const KEYS = [
+  "name",
+  "metric",
+  "op",
+  "threshold",
+  "window",
+  "cooldown",
+  "min_spans",
+  "filter",
+  "delivery",
+  "send_resolved",
+] as const;
+const FILTER_COLUMNS = ["model", "caller", "provider", "status"] as const;
+// Names travel in URL paths (/alerts/{name}/silence) and in receivers' labels.
+const NAME_RE = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function checkFilter(v: unknown, errors: RuleError[]): RuleFilter {
+  const filter: RuleFilter = {};
+  if (v === undefined || v === null) return filter;
+  if (!isObject(v)) {
+    errors.push({ path: "filter", message: 'must be an object such as {"model": "gpt-4o"}' });
+    return filter;
+  }
+  for (const [key, value] of Object.entries(v)) {
+    const path = `filter.${key}`;
+    if (key.startsWith("attr.")) {
+      if (key.length === 5) errors.push({ path, message: "the attribute key is missing (attr.KEY)" });
+      // attribute values compare as strings, so 5 and true are accepted and stored as "5", "true"
+      else if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+        filter[key as `attr.${string}`] = String(value);
+      } else errors.push({ path, message: "must be a string, number or boolean" });
+    } else if ((FILTER_COLUMNS as readonly string[]).includes(key)) {
+      if (typeof value !== "string" || value === "") {
+        errors.push({ path, message: "must be a non-empty string" });
+      } else if (key === "status" && !SPAN_STATUSES.includes(value as SpanStatus)) {
+        errors.push({ path, message: `must be one of ${SPAN_STATUSES.join(", ")}` });
+      } else {
+        (filter as Record<string, string>)[key] = value;
+      }
+    } else {
+      errors.push({ path, message: "unknown filter; use model, caller, provider, status or attr.KEY" });
+    }
+  }
+  return filter;
+}
+
+function checkDuration(v: unknown, path: string, errors: RuleError[]): string | null {
+  if (typeof v !== "string" || parseDuration(v) === null) {
+    errors.push({ path, message: 'must be a duration such as "30m", "1h" or "1h30m"' });
+    return null;
+  }
+  return v.trim();
+}
+
+/**
+ * Checks an alert rule from code, tokentrace.yml or POST /alerts and fills in its defaults
+ * (cooldown = window, min_spans 1, filter {}, delivery log, send_resolved false). Every
+ * problem is reported, each with the path of its field.
+ *
+ * @example validateRule({ name: "cost", metric: "total_cost", op: "gt", threshold: 10, window: "1h" })
+ */
+export function validateRule(input: unknown): RuleCheck {
+  const errors: RuleError[] = [];
+  if (!isObject(input)) return { ok: false, errors: [{ path: "", message: "an alert rule must be an object" }] };
+  for (const key of Object.keys(input)) {
+    if (!(KEYS as readonly string[]).includes(key)) {
+      errors.push({ path: key, message: `unknown field; known: ${KEYS.join(", ")}` });
+    }
+  }
+  const { name, metric, op, threshold, min_spans, send_resolved } = input;
+  if (name === undefined) errors.push({ path: "name", message: "is required" });
+  else if (typeof name !== "string" || !NAME_RE.test(name)) {
+    errors.push({ path: "name", message: "must be 1-128 characters of letters, digits, _ . : -" });
+  }
+  if (metric === undefined) errors.push({ path: "metric", message: "is required" });
+  else if (typeof metric !== "string" || !findScalar(metric)) {
+    errors.push({ path: "metric", message: `must be a scalar metric: ${SCALARS.map((m) => m.name).join(", ")}` });
+  }
+  if (op === undefined) errors.push({ path: "op", message: "is required" });
+  else if (typeof op !== "string" || !(OPS as readonly string[]).includes(op)) {
+    errors.push({ path: "op", message: `must be one of ${OPS.join(", ")}` });
+  }
+  if (threshold === undefined) errors.push({ path: "threshold", message: "is required" });
+  else if (typeof threshold !== "number" || !Number.isFinite(threshold)) {
+    errors.push({ path: "threshold", message: "must be a finite number" });
+  }
+  let window: string | null = null;
+  if (input.window === undefined) errors.push({ path: "window", message: "is required" });
+  else window = checkDuration(input.window, "window", errors);
+  const cooldown = input.cooldown === undefined ? window : checkDuration(input.cooldown, "cooldown", errors);
+  if (min_spans !== undefined && !(Number.isSafeInteger(min_spans) && (min_spans as number) >= 0)) {
+    errors.push({ path: "min_spans", message: "must be an integer >= 0" });
+  }
+  if (send_resolved !== undefined && typeof send_resolved !== "boolean") {
+    errors.push({ path: "send_resolved", message: "must be true or false" });
+  }
+  const filter = checkFilter(input.filter, errors);
+  const delivery = validateDelivery(input.delivery, errors);
+  if (errors.length > 0 || delivery === null || window === null || cooldown === null) return { ok: false, errors };
+  return {
+    ok: true,
+    rule: {
+      name: name as string,
+      metric: metric as string,
+      op: op as Op,
+      threshold: threshold as number,
+      window,
+      cooldown,
+      min_spans: (min_spans as number | undefined) ?? 1,
+      filter,
+      delivery,
+      send_resolved: (send_resolved as boolean | undefined) ?? false,
+    },
+  };
+}
+
+/** One line for an API error or a log: "threshold: must be a finite number; window: is required". */
+export function describeErrors(errors: RuleError[]): string {
+  return errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join("; ");
+}
+
+/** The rule's filter as the store's SpanFilter. */
+export function toSpanFilter(filter: RuleFilter): SpanFilter {
+  const out: SpanFilter = {};
+  for (const [key, value] of Object.entries(filter)) {
+    if (key.startsWith("attr.")) out.attrs = { ...out.attrs, [key.slice(5)]: value };
+    else if (key === "status") out.status = value as SpanStatus;
+    else out[key as "model" | "caller" | "provider"] = value;
+  }
+  return out;
+}
+
+/** Window and cooldown in milliseconds (both were checked by validateRule). */
+export function ruleTiming(rule: AlertRule): { windowMs: number; cooldownMs: number } {
+  return { windowMs: parseDuration(rule.window) ?? 0, cooldownMs: parseDuration(rule.cooldown) ?? 0 };
+}

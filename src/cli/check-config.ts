@@ -1,0 +1,70 @@
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig, resolveConfigFile } from "../config/index.js";
+import type { Config } from "../config/types.js";
+import { formatDuration } from "../util/duration.js";
+import { redactUrl } from "./startup-error.js";
+import { CHECK_CONFIG_USAGE } from "./usage.js";
+
+/** The summary check-config prints after OK. */
+export function summarize(config: Config): string[] {
+  const h = config.http_server;
+  const s = config.storage;
+  const store =
+    s.driver === "duckdb"
+      ? `duckdb ${s.path}`
+      : s.driver === "postgres"
+        ? `postgres ${redactUrl(s.url ?? "")}`
+        : "memory";
+  const overrides = Object.keys(config.pricing.overrides);
+  return [
+    `  service:      ${config.service ?? "(none)"}`,
+    `  http_server:  ${h.addr}, auth ${h.auth_token === null ? "off" : "on"}, max_batch_size ${h.max_batch_size}, max_body_bytes ${h.max_body_bytes}`,
+    `  storage:      ${store}`,
+    `  retention:    ${formatDuration(config.retention_ms)}`,
+    `  quality:      score_attribute ${config.quality.score_attribute}`,
+    `  pricing:      ${overrides.length} override${overrides.length === 1 ? "" : "s"}${overrides.length ? ` (${overrides.join(", ")})` : ""}`,
+    `  alerts:       ${config.alerts.rules.length} rule${config.alerts.rules.length === 1 ? "" : "s"}, evaluated every ${formatDuration(config.alerts.eval_interval_ms)}`,
+    ...(config.otlp.addr ? [`  otlp:         ${config.otlp.addr}`] : []),
+  ];
+}
+
+/**
+ * `tokentrace check-config`: 0 when the configuration loads (prints OK and a summary),
+ * 1 with every problem listed, 2 on bad arguments.
+ */
+export async function runCheckConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let values: { config?: string; help?: boolean };
+  try {
+    values = parseArgs({
+      args: argv,
+      options: { config: { type: "string" }, help: { type: "boolean", short: "h" } },
+    }).values;
+  } catch (e) {
+    console.error(`tokentrace check-config: ${(e as Error).message}\n\n${CHECK_CONFIG_USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(CHECK_CONFIG_USAGE);
+    return 0;
+  }
+  try {
+    const config = loadConfig({
+      file: values.config,
+      env,
+      flags: {},
+      onWarning: (w) => console.error(`warning: ${w}`),
+    });
+    const file = resolveConfigFile({ file: values.config, env });
+    console.log(
+      `OK ${file ? (values.config ?? env.TOKENTRACE_CONFIG ?? "tokentrace.yml") : "(no config file: defaults and environment)"}`,
+    );
+    for (const line of summarize(config)) console.log(line);
+    return 0;
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      return 1;
+    }
+    throw e;
+  }
+}

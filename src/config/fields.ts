@@ -1,0 +1,69 @@
+import { parseDuration } from "../util/duration.js";
+
+/** Checks one config value (from YAML, an env var or a flag); returns the typed value or a message. */
+export type Parse<T> = (v: unknown) => { ok: true; value: T } | { ok: false; message: string };
+
+const ok = <T>(value: T) => ({ ok: true as const, value });
+const bad = (message: string) => ({ ok: false as const, message });
+
+export const string: Parse<string> = (v) =>
+  typeof v === "string" && v.trim() !== "" ? ok(v) : bad("must be a non-empty string");
+
+/** A string, or null when absent/empty ("" happens when an unset ${VAR} was substituted). */
+export const optString: Parse<string | null> = (v) => {
+  if (v === null || v === undefined || v === "") return ok(null);
+  return typeof v === "string" ? ok(v) : bad("must be a string");
+};
+
+/** Integer >= 1; numeric strings are accepted because environment variables are text. */
+export const positiveInt: Parse<number> = (v) => {
+  const n = typeof v === "string" && /^\d+$/.test(v.trim()) ? Number(v) : v;
+  return typeof n === "number" && Number.isSafeInteger(n) && n >= 1 ? ok(n) : bad("must be an integer >= 1");
+};
+
+/** Finite number >= 0 (numeric strings accepted). */
+export const nonNegative: Parse<number> = (v) => {
+  const n = typeof v === "string" && v.trim() !== "" ? Number(v) : v;
+  return typeof n === "number" && Number.isFinite(n) && n >= 0 ? ok(n) : bad("must be a number >= 0");
+};
+
+/** A Go/Prometheus duration ("30s", "1h30m", "30d") → milliseconds. */
+export const duration: Parse<number> = (v) => {
+  const ms = typeof v === "string" ? parseDuration(v) : null;
+  return ms === null ? bad('must be a duration such as "30s", "90m", "1h30m" or "30d"') : ok(ms);
+};
+
+export function oneOf<T extends string>(values: readonly T[]): Parse<T> {
+  return (v) =>
+    typeof v === "string" && (values as readonly string[]).includes(v)
+      ? ok(v as T)
+      : bad(`must be one of ${values.join(", ")}`);
+}
+
+// Same form as the server's parseAddr: ":9090", "127.0.0.1:0", "[::1]:9090", "localhost:8080".
+const ADDR_RE = /^(?:\[[0-9a-fA-F:.]+\]|[^:[\]\s]*):(\d{1,5})$/;
+
+export const addr: Parse<string> = (v) => {
+  if (typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 65535) return ok(`:${v}`);
+  const m = typeof v === "string" ? ADDR_RE.exec(v.trim()) : null;
+  if (m === null || Number(m[1]) > 65535) return bad('must be host:port, e.g. ":9090" or "127.0.0.1:9090"');
+  return ok((v as string).trim());
+};
+
+export const optAddr: Parse<string | null> = (v) => (v === null || v === undefined || v === "" ? ok(null) : addr(v));
+
+/** A list of host names, or a comma-separated string of them (from an env var). */
+export const hostList: Parse<string[] | null> = (v) => {
+  if (v === null || v === undefined) return ok(null);
+  const list =
+    typeof v === "string"
+      ? v
+          .split(",")
+          .map((s) => s.trim())
+          .filter((s) => s !== "")
+      : v;
+  if (!Array.isArray(list) || !list.every((h) => typeof h === "string" && h.trim() !== "")) {
+    return bad("must be a list of host names");
+  }
+  return ok(list.map((h: string) => h.trim().toLowerCase()));
+};

@@ -1,0 +1,337 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} is the config syntax under test, not a template
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import { ConfigError } from "./errors.js";
+import { loadConfig, parseConfig, type RuleValidator } from "./load.js";
+import { DEFAULT_CONFIG } from "./types.js";
+
+const parse = (text: string, env: NodeJS.ProcessEnv = {}, flags = {}, more = {}) =>
+  parseConfig(text, { file: "tokentrace.yml", env, flags, ...more });
+
+function problems(text: string, env: NodeJS.ProcessEnv = {}, flags = {}, more = {}): string[] {
+  try {
+    parse(text, env, flags, more);
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, String(e));
+    return e.problems.map((p) => `${p.where} ${p.path}: ${p.message}`);
+  }
+  assert.fail("expected a ConfigError");
+}
+
+const FULL = `service: summarizer-service
+http_server:
+  addr: ":9191"
+  auth_token: "\${TOKENTRACE_API_TOKEN}"
+  max_batch_size: 500
+  max_body_bytes: 2048
+storage:
+  driver: postgres
+  path: ./data/spans.duckdb
+  url: "\${DATABASE_URL}"
+retention: 7d
+quality: { score_attribute: judge.score }
+pricing:
+  overrides: { my-finetune: { input_per_mtok: 3.0, output_per_mtok: 12.0, cached_input_per_mtok: 1.5 } }
+alerts:
+  eval_interval: 15s
+  allowed_hosts: [hooks.example.com]
+  rules:
+    - { name: cost, metric: total_cost, op: gt, threshold: 10, window: 1h }
+otlp:
+  addr: ":4318"
+`;
+
+describe("parseConfig", () => {
+  test("empty file gives the defaults, frozen", () => {
+    const c = parse("");
+    assert.deepEqual(c, DEFAULT_CONFIG);
+    assert.ok(Object.isFrozen(c));
+    assert.ok(Object.isFrozen(c.http_server));
+    assert.ok(Object.isFrozen(c.alerts.rules));
+    assert.throws(() => {
+      (c.http_server as { addr: string }).addr = "x";
+    }, TypeError);
+  });
+
+  test("reads every key of the documented example", () => {
+    const c = parse(FULL, { TOKENTRACE_API_TOKEN: "s3cret", DATABASE_URL: "postgres://localhost/test" });
+    assert.deepEqual(c, {
+      service: "summarizer-service",
+      http_server: { addr: ":9191", auth_token: "s3cret", max_batch_size: 500, max_body_bytes: 2048 },
+      storage: { driver: "postgres", path: "./data/spans.duckdb", url: "postgres://localhost/test" },
+      retention_ms: 7 * 86_400_000,
+      quality: { score_attribute: "judge.score" },
+      pricing: { overrides: { "my-finetune": { input_per_mtok: 3, output_per_mtok: 12, cached_input_per_mtok: 1.5 } } },
+      alerts: {
+        eval_interval_ms: 15_000,
+        allowed_hosts: ["hooks.example.com"],
+        rules: [
+          {
+            name: "cost",
+            metric: "total_cost",
+            op: "gt",
+            threshold: 10,
+            window: "1h",
+            cooldown: "1h",
+            min_spans: 1,
+            filter: {},
+            delivery: { type: "log" },
+            send_resolved: false,
+          },
+        ],
+      },
+      otlp: { addr: ":4318" },
+    });
+  });
+
+  describe("precedence: flag > environment > file > default", () => {
+    const file = 'http_server: { addr: ":7000" }\nstorage: { driver: memory, path: ./file.db }\n';
+    test("file over default", () => {
+      assert.equal(parse(file).http_server.addr, ":7000");
+      assert.equal(parse("").http_server.addr, ":9090");
+    });
+    test("environment over file", () => {
+      const c = parse(file, { TOKENTRACE_ADDR: ":8000", TOKENTRACE_STORAGE_PATH: "/env.db" });
+      assert.equal(c.http_server.addr, ":8000");
+      assert.equal(c.storage.path, "/env.db");
+      assert.equal(c.storage.driver, "memory");
+    });
+    test("flag over environment", () => {
+      const c = parse(file, { TOKENTRACE_ADDR: ":8000" }, { addr: "127.0.0.1:0", storage_driver: "duckdb" });
+      assert.equal(c.http_server.addr, "127.0.0.1:0");
+      assert.equal(c.storage.driver, "duckdb");
+    });
+    test("an empty environment variable counts as unset", () => {
+      assert.equal(parse(file, { TOKENTRACE_ADDR: "" }).http_server.addr, ":7000");
+    });
+    test("TOKENTRACE_STORAGE_URL wins over DATABASE_URL; API token from env", () => {
+      const env = {
+        DATABASE_URL: "postgres://a/db",
+        TOKENTRACE_STORAGE_URL: "postgres://b/db",
+        TOKENTRACE_API_TOKEN: "t",
+      };
+      const c = parse("", env);
+      assert.equal(c.storage.url, "postgres://b/db");
+      assert.equal(c.http_server.auth_token, "t");
+      assert.equal(parse("", { DATABASE_URL: "postgres://a/db" }).storage.url, "postgres://a/db");
+    });
+  });
+
+  describe("${VAR} substitution", () => {
+    test("per value, with defaults, re-typing unquoted scalars", () => {
+      const c = parse(
+        'service: "${SVC:-fallback}"\nhttp_server:\n  addr: "${HOST}:${PORT:-9090}"\n  max_batch_size: ${BATCH}\nretention: ${RET:-2d}\n',
+        { HOST: "127.0.0.1", BATCH: "250", SVC: "" },
+      );
+      assert.equal(c.service, "fallback", ":- applies to an empty variable too");
+      assert.equal(c.http_server.addr, "127.0.0.1:9090");
+      assert.equal(c.http_server.max_batch_size, 250);
+      assert.equal(c.retention_ms, 2 * 86_400_000);
+    });
+
+    test("an environment value containing ${ is not expanded again", () => {
+      const c = parse('http_server: { auth_token: "${TOKEN}" }\n', { TOKEN: "a${HOME}b", HOME: "/root" });
+      assert.equal(c.http_server.auth_token, "a${HOME}b");
+    });
+
+    test("a literal ${ in the file is written $${; a lone $ is left alone", () => {
+      const c = parse('http_server: { auth_token: "pa$$word-$${NOT_A_VAR}" }\n', { NOT_A_VAR: "x" });
+      assert.equal(c.http_server.auth_token, "pa$$word-${NOT_A_VAR}");
+    });
+
+    test("keys and comments are never substituted; only values", () => {
+      const c = parse("# ${NOPE is fine in a comment\nservice: a\n");
+      assert.equal(c.service, "a");
+      assert.deepEqual(problems("${KEY}: 1\n", { KEY: "service" }), ["tokentrace.yml:1:1 ${KEY}: unknown key"]);
+    });
+
+    test("an unset variable without default becomes empty (auth off) and warns", () => {
+      const warnings: string[] = [];
+      const c = parse(
+        'http_server:\n  auth_token: "${TOKENTRACE_API_TOKEN}"\n',
+        {},
+        {},
+        { onWarning: (w: string) => warnings.push(w) },
+      );
+      assert.equal(c.http_server.auth_token, null);
+      assert.deepEqual(warnings, [
+        'tokentrace.yml:2:15: environment variable TOKENTRACE_API_TOKEN is not set; using ""',
+      ]);
+    });
+
+    test("a malformed ${ is a problem with its line", () => {
+      assert.deepEqual(problems('service: "abc${"\n'), [
+        'tokentrace.yml:1:10 : malformed "${": write ${NAME} or ${NAME:-default}, or "$${" for a literal "${"',
+      ]);
+    });
+  });
+
+  test("every problem is listed, in file order, with file:line:col and the key path", () => {
+    const text = `service: 12
+http_server:
+  adr: ":9090"
+  max_batch_size: 0
+storage:
+  driver: sqlite
+retention: forever
+pricing:
+  overrides:
+    m1: { input_per_mtok: -1 }
+alerts:
+  eval_interval: 30
+  rules: { name: x }
+unknown_section: {}
+`;
+    assert.deepEqual(problems(text, { TOKENTRACE_MAX_BODY_BYTES: "lots" }, { storage_path: "" }), [
+      "tokentrace.yml:1:10 service: must be a string",
+      'tokentrace.yml:3:3 http_server.adr: unknown key; did you mean "addr"?',
+      "tokentrace.yml:4:19 http_server.max_batch_size: must be an integer >= 1",
+      "tokentrace.yml:6:11 storage.driver: must be one of duckdb, postgres, memory",
+      'tokentrace.yml:7:12 retention: must be a duration such as "30s", "90m", "1h30m" or "30d"',
+      "tokentrace.yml:10:5 pricing.overrides.m1: input_per_mtok and output_per_mtok are required",
+      "tokentrace.yml:10:27 pricing.overrides.m1.input_per_mtok: must be a number >= 0",
+      'tokentrace.yml:12:18 alerts.eval_interval: must be a duration such as "30s", "90m", "1h30m" or "30d"',
+      "tokentrace.yml:13:10 alerts.rules: must be a list of alert rules",
+      "tokentrace.yml:14:1 unknown_section: unknown key",
+      "environment variable TOKENTRACE_MAX_BODY_BYTES http_server.max_body_bytes: must be an integer >= 1",
+      "flag --storage-path storage.path: must be a non-empty string",
+    ]);
+  });
+
+  test("YAML syntax errors carry their line", () => {
+    const p = problems("service: a\nhttp_server:\n  addr: [1,\nfoo: 1\n");
+    assert.equal(p.length >= 1, true);
+    assert.match(p[0], /^tokentrace\.yml:\d+:\d+ /);
+    assert.deepEqual(problems("a: 1\na: 2\n").length, 1);
+    assert.match(problems("service: x\nservice: y\n")[0], /^tokentrace\.yml:2:1 : Map keys must be unique/);
+  });
+
+  test("postgres needs a url", () => {
+    assert.deepEqual(problems("storage: { driver: postgres }\n"), [
+      "tokentrace.yml:1:20 storage.url: is required when storage.driver is postgres (set storage.url, TOKENTRACE_STORAGE_URL or DATABASE_URL)",
+    ]);
+    assert.equal(
+      parse("storage: { driver: postgres }\n", { DATABASE_URL: "postgres://x/y" }).storage.url,
+      "postgres://x/y",
+    );
+  });
+
+  test("addr accepts host:port forms and a bare port number", () => {
+    for (const a of [":9090", "127.0.0.1:0", "[::1]:9090", "localhost:8080", "0.0.0.0:65535"]) {
+      assert.equal(parse(`http_server: { addr: "${a}" }`).http_server.addr, a);
+    }
+    assert.equal(parse("http_server: { addr: 9090 }").http_server.addr, ":9090");
+    for (const a of ["9090x", "localhost", ":70000", "a b:1"]) {
+      assert.equal(problems(`http_server: { addr: "${a}" }`).length, 1, a);
+    }
+  });
+
+  test("rules are validated through validateRule, errors mapped to their YAML lines", () => {
+    const validateRule: RuleValidator = (input) => {
+      const r = input as { window?: unknown; delivery?: { url?: unknown } };
+      const errors = [];
+      if (r.window === "bogus") errors.push({ path: "window", message: "must be a duration" });
+      if (r.delivery?.url === "nope") errors.push({ path: "delivery.url", message: "must be an http(s) URL" });
+      if (!("metric" in (input as object))) errors.push({ path: "metric", message: "is required" });
+      return errors.length ? { ok: false, errors } : { ok: true, rule: { ...(input as object), checked: true } };
+    };
+    const text = `alerts:
+  rules:
+    - name: a
+      metric: total_cost
+      window: 1h
+    - name: b
+      metric: error_rate
+      window: bogus
+      delivery:
+        type: http
+        url: nope
+    - name: c
+    - name: a
+      metric: total_cost
+`;
+    assert.deepEqual(problems(text, {}, {}, { validateRule }), [
+      "tokentrace.yml:8:15 alerts.rules[1].window: must be a duration",
+      "tokentrace.yml:11:14 alerts.rules[1].delivery.url: must be an http(s) URL",
+      "tokentrace.yml:12:7 alerts.rules[2].metric: is required",
+      'tokentrace.yml:13:13 alerts.rules[3].name: duplicate rule name "a" (also alerts.rules[0])',
+    ]);
+    const ok = parse("alerts:\n  rules:\n    - { name: a, metric: m }\n", {}, {}, { validateRule });
+    assert.deepEqual(ok.alerts.rules, [{ name: "a", metric: "m", checked: true }]);
+  });
+});
+
+describe("loadConfig", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tokentrace-config-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("reads ./tokentrace.yml when present, else defaults", () => {
+    const empty = mkdtempSync(join(dir, "empty-"));
+    assert.deepEqual(loadConfig({ env: {}, flags: {}, cwd: empty }), DEFAULT_CONFIG);
+    const withFile = mkdtempSync(join(dir, "with-"));
+    writeFileSync(join(withFile, "tokentrace.yml"), "service: from-cwd\n");
+    assert.equal(loadConfig({ env: {}, flags: {}, cwd: withFile }).service, "from-cwd");
+  });
+
+  test("--config and TOKENTRACE_CONFIG name the file; a missing one is an error", () => {
+    writeFileSync(join(dir, "a.yml"), "service: a\n");
+    writeFileSync(join(dir, "b.yml"), "service: b\n");
+    assert.equal(loadConfig({ file: "a.yml", env: { TOKENTRACE_CONFIG: "b.yml" }, flags: {}, cwd: dir }).service, "a");
+    assert.equal(loadConfig({ env: { TOKENTRACE_CONFIG: "b.yml" }, flags: {}, cwd: dir }).service, "b");
+    assert.throws(
+      () => loadConfig({ file: "missing.yml", env: {}, flags: {}, cwd: dir }),
+      (e: unknown) =>
+        e instanceof ConfigError && e.message.includes("missing.yml: cannot read config file: file not found"),
+    );
+  });
+
+  test("locations name the file as given", () => {
+    writeFileSync(join(dir, "bad.yml"), "service: ok\nretention: 0s\n");
+    assert.throws(
+      () => loadConfig({ file: "bad.yml", env: {}, flags: {}, cwd: dir }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message ===
+          'invalid configuration (1 problem):\n  bad.yml:2:12: retention: must be a duration such as "30s", "90m", "1h30m" or "30d"',
+    );
+  });
+});
+
+test("config rules go through the alerts module's validateRule by default", () => {
+  const text = `alerts:
+  rules:
+    - name: cost
+      metric: total_cost
+      op: gt
+      threshold: 10
+      window: 1h
+    - name: slow
+      metric: latency_p95
+      op: bigger
+      threshold: 4000
+      window: 30m
+      delivery: { type: http, url: 12 }
+`;
+  const p = problems(text);
+  assert.ok(p.length >= 2, p.join("\n"));
+  assert.ok(p.some((x) => x.startsWith("tokentrace.yml:10:11 alerts.rules[1].op: must be one of")), p.join("\n"));
+  assert.ok(p.some((x) => x.startsWith("tokentrace.yml:13:") && x.includes("alerts.rules[1].delivery")), p.join("\n"));
+  const ok = parse(text.split("    - name: slow")[0]);
+  assert.deepEqual(ok.alerts.rules, [
+    {
+      name: "cost",
+      metric: "total_cost",
+      op: "gt",
+      threshold: 10,
+      window: "1h",
+      cooldown: "1h",
+      min_spans: 1,
+      filter: {},
+      delivery: { type: "log" },
+      send_resolved: false,
+    },
+  ]);
+});

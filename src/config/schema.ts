@@ -1,0 +1,127 @@
+import * as f from "./fields.js";
+import type { Config } from "./types.js";
+
+/** How one scalar setting is read, where it lands in Config, and which env var / flag can set it. */
+export interface FieldSpec {
+  parse: f.Parse<unknown>;
+  set: (c: Config, v: never) => void;
+  env?: readonly string[]; // first one set wins
+  flag?: keyof ConfigFlags;
+}
+
+/** Settings the CLI can pass (CLI flag > environment > file > default). */
+export interface ConfigFlags {
+  addr: string;
+  storage_driver: string;
+  storage_path: string;
+  storage_url: string;
+  auth_token: string;
+}
+
+export const FLAG_NAMES: Record<keyof ConfigFlags, string> = {
+  addr: "--addr",
+  storage_driver: "--storage-driver",
+  storage_path: "--storage-path",
+  storage_url: "--storage-url",
+  auth_token: "--auth-token",
+};
+
+function field<T>(parse: f.Parse<T>, set: (c: Config, v: T) => void, more: Partial<FieldSpec> = {}): FieldSpec {
+  return { parse, set: set as (c: Config, v: never) => void, ...more };
+}
+
+export const STORAGE_DRIVERS = ["duckdb", "postgres", "memory"] as const;
+
+/** Every scalar setting, by its dotted YAML path. */
+export const FIELDS: Record<string, FieldSpec> = {
+  service: field(f.optString, (c, v) => (c.service = v), { env: ["TOKENTRACE_SERVICE"] }),
+  "http_server.addr": field(f.addr, (c, v) => (c.http_server.addr = v), { env: ["TOKENTRACE_ADDR"], flag: "addr" }),
+  "http_server.auth_token": field(f.optString, (c, v) => (c.http_server.auth_token = v), {
+    env: ["TOKENTRACE_API_TOKEN"],
+    flag: "auth_token",
+  }),
+  "http_server.max_batch_size": field(f.positiveInt, (c, v) => (c.http_server.max_batch_size = v), {
+    env: ["TOKENTRACE_MAX_BATCH_SIZE"],
+  }),
+  "http_server.max_body_bytes": field(f.positiveInt, (c, v) => (c.http_server.max_body_bytes = v), {
+    env: ["TOKENTRACE_MAX_BODY_BYTES"],
+  }),
+  "storage.driver": field(f.oneOf(STORAGE_DRIVERS), (c, v) => (c.storage.driver = v), {
+    env: ["TOKENTRACE_STORAGE_DRIVER"],
+    flag: "storage_driver",
+  }),
+  "storage.path": field(f.string, (c, v) => (c.storage.path = v), {
+    env: ["TOKENTRACE_STORAGE_PATH"],
+    flag: "storage_path",
+  }),
+  "storage.url": field(f.optString, (c, v) => (c.storage.url = v), {
+    env: ["TOKENTRACE_STORAGE_URL", "DATABASE_URL"],
+    flag: "storage_url",
+  }),
+  retention: field(f.duration, (c, v) => (c.retention_ms = v), { env: ["TOKENTRACE_RETENTION"] }),
+  "quality.score_attribute": field(f.string, (c, v) => (c.quality.score_attribute = v), {
+    env: ["TOKENTRACE_QUALITY_ATTRIBUTE"],
+  }),
+  "alerts.eval_interval": field(f.duration, (c, v) => (c.alerts.eval_interval_ms = v), {
+    env: ["TOKENTRACE_ALERTS_EVAL_INTERVAL"],
+  }),
+  "alerts.allowed_hosts": field(f.hostList, (c, v) => (c.alerts.allowed_hosts = v), {
+    env: ["TOKENTRACE_ALERTS_ALLOWED_HOSTS"],
+  }),
+  "otlp.addr": field(f.optAddr, (c, v) => (c.otlp.addr = v), { env: ["TOKENTRACE_OTLP_ADDR"] }),
+};
+
+/** Mappings that only group other keys. */
+export const SECTIONS: ReadonlySet<string> = new Set([
+  "http_server",
+  "storage",
+  "quality",
+  "pricing",
+  "alerts",
+  "otlp",
+]);
+
+/** Keys with their own readers (see load.ts). */
+export const SPECIAL: ReadonlySet<string> = new Set(["pricing.overrides", "alerts.rules"]);
+
+export const OVERRIDE_FIELDS = [
+  "input_per_mtok",
+  "output_per_mtok",
+  "cached_input_per_mtok",
+  "cache_write_per_mtok",
+] as const;
+
+/** The keys allowed directly under a section path ("" = top level), for typo suggestions. */
+export function keysUnder(prefix: string): string[] {
+  const all = [...Object.keys(FIELDS), ...SECTIONS, ...SPECIAL];
+  const start = prefix === "" ? "" : `${prefix}.`;
+  return all
+    .filter((k) => k.startsWith(start) && !k.slice(start.length).includes("."))
+    .map((k) => k.slice(start.length));
+}
+
+/** The closest known key within edit distance 2, to suggest for a typo. */
+export function suggest(key: string, known: string[]): string | null {
+  let best: string | null = null;
+  let bestD = 3;
+  for (const k of known) {
+    const d = editDistance(key, k);
+    if (d < bestD) {
+      best = k;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}

@@ -1,0 +1,206 @@
+// One trace: the span tree as a waterfall, and every field and attribute of the chosen span.
+import { api } from "./api.js";
+import { fill, h, notice } from "./dom.js";
+import { compact, dateTime, ms, toMs, usd } from "./format.js";
+import { traceStatus } from "./traces.js";
+
+const FIELD_ORDER = [
+  "span_id",
+  "parent_span_id",
+  "trace_id",
+  "name",
+  "model",
+  "provider",
+  "caller",
+  "status",
+  "prompt_tokens",
+  "comp_tokens",
+  "total_tokens",
+  "cached_tokens",
+  "reasoning_tokens",
+  "cost_usd",
+  "latency_ms",
+  "ttft_ms",
+  "started_at",
+  "ended_at",
+];
+
+/**
+ * Orders spans depth-first (children by start time) and gives each its depth. A span whose
+ * parent is not in the trace (lost, or from another service) is shown as a root.
+ */
+export function spanTree(spans) {
+  const ids = new Set(spans.map((s) => s.span_id));
+  const children = new Map();
+  const roots = [];
+  for (const s of spans) {
+    if (s.parent_span_id && ids.has(s.parent_span_id) && s.parent_span_id !== s.span_id) {
+      if (!children.has(s.parent_span_id)) children.set(s.parent_span_id, []);
+      children.get(s.parent_span_id).push(s);
+    } else roots.push(s);
+  }
+  const byStart = (a, b) => toMs(a.started_at) - toMs(b.started_at);
+  const out = [];
+  const seen = new Set();
+  const walk = (s, depth) => {
+    if (seen.has(s.span_id)) return;
+    seen.add(s.span_id);
+    out.push({ span: s, depth });
+    for (const c of (children.get(s.span_id) ?? []).sort(byStart)) walk(c, depth + 1);
+  };
+  for (const r of roots.sort(byStart)) walk(r, 0);
+  return out;
+}
+
+/** Where a bar's duration goes: after the bar, before it, or inside a bar that fills the row. */
+function labelAt(left, width) {
+  if (left + width < 82) return { left: `${left + width + 1}%` };
+  if (left > 18) return { right: `${100 - left + 1}%` };
+  return { left: `${left + 1}%`, color: "#fff" };
+}
+
+function value(v) {
+  if (v === null || v === undefined) return h("span", { class: "null" }, "null");
+  return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+function kvTable(entries, id) {
+  return h(
+    "table",
+    { class: "kv", id },
+    h(
+      "tbody",
+      {},
+      entries.map(([k, v]) => h("tr", { dataset: { key: k } }, h("th", {}, k), h("td", {}, value(v)))),
+    ),
+  );
+}
+
+function details(span) {
+  const keys = [
+    ...FIELD_ORDER.filter((k) => k in span),
+    ...Object.keys(span).filter((k) => !FIELD_ORDER.includes(k) && k !== "attributes"),
+  ];
+  const attrs = Object.entries(span.attributes ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  return [
+    h(
+      "header",
+      {},
+      h("h3", {}, span.name),
+      span.model ? h("span", { class: "pill" }, span.model) : h("span", { class: "pill muted" }, "no model"),
+    ),
+    h(
+      "div",
+      { class: "cols" },
+      h(
+        "div",
+        {},
+        h("h4", {}, "Fields"),
+        kvTable(
+          keys.map((k) => [k, span[k]]),
+          "span-fields",
+        ),
+      ),
+      h(
+        "div",
+        {},
+        h("h4", {}, `Attributes (${attrs.length})`),
+        attrs.length ? kvTable(attrs, "span-attributes") : notice("No attributes."),
+      ),
+    ),
+  ];
+}
+
+export async function renderTrace(root, ctx) {
+  const back = sessionStorage.getItem("tokentrace.lastSearch") || "#/traces";
+  fill(root, h("a", { class: "back", href: back }, "← Traces"), notice("Loading trace…", "loading"));
+  let t;
+  try {
+    t = await api(`traces/${encodeURIComponent(ctx.id)}`);
+  } catch (e) {
+    if (!ctx.signal.aborted)
+      fill(
+        root,
+        h("a", { class: "back", href: back }, "← Traces"),
+        notice(
+          e.status === 404 ? `No trace ${ctx.id}: not recorded, or older than the retention window.` : e.message,
+          "error",
+        ),
+      );
+    return;
+  }
+  if (ctx.signal.aborted) return;
+  const t0 = toMs(t.started_at);
+  const total = Math.max(1, toMs(t.ended_at) - t0);
+  const status = traceStatus(t);
+  const panel = h("section", { class: "panel span-details", id: "span-details" });
+  const rows = spanTree(t.spans ?? []).map(({ span, depth }) => {
+    const start = toMs(span.started_at) - t0;
+    const dur = Math.max(0, toMs(span.ended_at) - toMs(span.started_at));
+    const left = Math.min(99.5, (100 * start) / total);
+    const width = Math.max(0.5, Math.min(100 - left, (100 * dur) / total));
+    const kind = span.status !== "ok" ? span.status : span.model ? "llm" : "plain";
+    const row = h(
+      "button",
+      {
+        type: "button",
+        class: "span-row",
+        dataset: { spanId: span.span_id },
+        onclick: () => choose(row, span),
+        "aria-label": `${span.name}, ${ms(dur)}`,
+      },
+      h(
+        "span",
+        { class: "span-name", style: { paddingLeft: `${depth * 14 + 4}px` } },
+        h("span", { class: "span-title" }, span.name),
+        span.model ? h("span", { class: "pill" }, span.model) : null,
+      ),
+      h(
+        "span",
+        { class: "track" },
+        h("span", { class: `bar ${kind}`, style: { left: `${left}%`, width: `${width}%` } }),
+        h("span", { class: "bar-label", style: labelAt(left, width) }, ms(dur)),
+      ),
+    );
+    return row;
+  });
+  function choose(row, span) {
+    for (const r of rows) r.classList.toggle("selected", r === row);
+    fill(panel, details(span));
+  }
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => h("span", { style: { left: `${f * 100}%` } }, ms(f * total)));
+  fill(
+    root,
+    h("a", { class: "back", href: back }, "← Traces"),
+    h(
+      "section",
+      { class: "panel trace-head" },
+      h("h2", {}, t.name || "(unnamed)", " ", h("span", { class: `badge ${status}` }, status)),
+      h("code", { class: "trace-id" }, t.trace_id),
+      h(
+        "dl",
+        { class: "facts" },
+        [
+          ["Started", dateTime(t.started_at)],
+          ["Duration", ms(total)],
+          ["Spans", String(t.span_count)],
+          ["Tokens", compact(t.total_tokens)],
+          ["Cost", usd(t.total_cost_usd)],
+        ].map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", {}, v))),
+      ),
+    ),
+    h(
+      "section",
+      { class: "panel waterfall", id: "waterfall" },
+      h(
+        "div",
+        { class: "axis" },
+        h("span", { class: "span-name" }, "Span"),
+        h("span", { class: "track ticks" }, ticks),
+      ),
+      rows,
+    ),
+    panel,
+  );
+  if (rows.length) choose(rows[0], spanTree(t.spans)[0].span);
+}

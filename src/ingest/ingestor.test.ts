@@ -1,0 +1,139 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { ApiError } from "../server/errors.js";
+import { createFakeStore } from "../server/testing/fake-store.js";
+import type { Span } from "../span/types.js";
+import { createIngestor } from "./ingestor.js";
+
+function span(n: number): Span {
+  return {
+    trace_id: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`,
+    span_id: `10000000-0000-4000-8000-${String(n).padStart(12, "0")}`,
+    parent_span_id: null,
+    name: "s",
+    model: "gpt-4o",
+    provider: "openai",
+    prompt_tokens: 1,
+    comp_tokens: 1,
+    total_tokens: 2,
+    cached_tokens: null,
+    reasoning_tokens: null,
+    cost_usd: null,
+    latency_ms: 1,
+    ttft_ms: null,
+    status: "ok",
+    caller: null,
+    started_at: 1000,
+    ended_at: 1001,
+    eval_score: null,
+    attributes: {},
+  };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+test("concurrent submits share commits: one in flight, the rest grouped into the next", async () => {
+  const store = createFakeStore();
+  store.hold = true;
+  const ingest = createIngestor(store);
+  const first = ingest.submit([span(0)]);
+  const rest = Array.from({ length: 9 }, (_, i) => ingest.submit([span(i + 1), span(i + 100)]));
+  await tick();
+  assert.deepEqual(store.insertCalls, [1], "only the first batch is committing");
+  assert.equal(ingest.queueDepth, 19);
+  store.hold = false;
+  store.release();
+  await Promise.all([first, ...rest]);
+  assert.deepEqual(store.insertCalls, [1, 18], "10 requests, 2 commits");
+  assert.equal(store.spans.length, 19);
+  assert.equal(ingest.queueDepth, 0);
+});
+
+test("submit resolves only after its spans are in the store", async () => {
+  const store = createFakeStore();
+  store.hold = true;
+  const ingest = createIngestor(store);
+  let done = false;
+  const p = ingest.submit([span(1)]).then(() => {
+    done = true;
+  });
+  await tick();
+  assert.equal(done, false);
+  assert.equal(store.spans.length, 0);
+  store.hold = false;
+  store.release();
+  await p;
+  assert.equal(store.spans.length, 1);
+});
+
+test("a failed commit rejects every request in it with 503 store_unavailable and Retry-After", async () => {
+  const store = createFakeStore();
+  store.hold = true;
+  const ingest = createIngestor(store);
+  const a = ingest.submit([span(1)]);
+  const b = ingest.submit([span(2)]);
+  const c = ingest.submit([span(3)]);
+  await tick();
+  store.failWith = "disk full";
+  store.hold = false;
+  store.release();
+  for (const p of [a, b, c]) {
+    await assert.rejects(p, (err: unknown) => {
+      assert.ok(err instanceof ApiError);
+      assert.equal(err.status, 503);
+      assert.equal(err.code, "store_unavailable");
+      assert.match(err.message, /disk full/);
+      assert.equal(err.headers["Retry-After"], "5");
+      return true;
+    });
+  }
+  assert.equal(store.spans.length, 0);
+  // The store recovers: the next submit commits.
+  store.failWith = null;
+  await ingest.submit([span(4)]);
+  assert.equal(store.spans.length, 1);
+});
+
+test("above the queue cap new submits get 429 overloaded; queued ones still commit", async () => {
+  const store = createFakeStore();
+  store.hold = true;
+  const ingest = createIngestor(store, { maxQueuedSpans: 3 });
+  const inflight = ingest.submit([span(0)]);
+  await tick();
+  const queued = ingest.submit([span(1), span(2)]);
+  await assert.rejects(ingest.submit([span(3), span(4)]), (err: unknown) => {
+    assert.ok(err instanceof ApiError);
+    assert.equal(err.status, 429);
+    assert.equal(err.code, "overloaded");
+    assert.equal(err.headers["Retry-After"], "1");
+    return true;
+  });
+  store.hold = false;
+  store.release();
+  await Promise.all([inflight, queued]);
+  assert.equal(store.spans.length, 3);
+});
+
+test("drain commits everything queued, then refuses new spans; it is idempotent", async () => {
+  const store = createFakeStore();
+  store.hold = true;
+  const ingest = createIngestor(store);
+  const submitted = [ingest.submit([span(1)]), ingest.submit([span(2)]), ingest.submit([span(3)])];
+  await tick();
+  const drained = ingest.drain();
+  assert.equal(ingest.drain(), drained);
+  store.hold = false;
+  store.release();
+  await drained;
+  await Promise.all(submitted);
+  assert.equal(store.spans.length, 3);
+  assert.equal(ingest.queueDepth, 0);
+  await assert.rejects(ingest.submit([span(4)]), /shutting down/);
+});
+
+test("an empty submit resolves without touching the store", async () => {
+  const store = createFakeStore();
+  const ingest = createIngestor(store);
+  await ingest.submit([]);
+  assert.deepEqual(store.insertCalls, []);
+});

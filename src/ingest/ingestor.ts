@@ -1,0 +1,117 @@
+import type { Ingestor } from "../server/context.js";
+import { ApiError } from "../server/errors.js";
+import type { Span } from "../span/types.js";
+import type { Store } from "../store/store.js";
+
+export interface IngestorOptions {
+  /** Spans allowed to wait for a commit before new submits get 429 overloaded. */
+  maxQueuedSpans?: number;
+  /** Retry-After (seconds) sent with 429 overloaded. */
+  overloadRetryAfterS?: number;
+  /** Retry-After (seconds) sent with 503 store_unavailable. */
+  unavailableRetryAfterS?: number;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+export const DEFAULT_MAX_QUEUED_SPANS = 100_000;
+
+/**
+ * Group commit in front of the store. One `store.insert` is in flight at a time; every
+ * span submitted meanwhile waits and goes into the next insert together, so concurrent
+ * requests share one commit. `submit` resolves only once its spans are committed, which
+ * is what lets POST /spans answer 202 with "a crash after this loses nothing".
+ *
+ * @example
+ * const ingest = createIngestor(store);
+ * await ingest.submit(spans); // committed
+ */
+export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingestor {
+  const maxQueued = opts.maxQueuedSpans ?? DEFAULT_MAX_QUEUED_SPANS;
+  const overloadRetry = String(opts.overloadRetryAfterS ?? 1);
+  const unavailableRetry = String(opts.unavailableRetryAfterS ?? 5);
+
+  let queued: Span[][] = [];
+  let queuedCount = 0;
+  let waiters: Waiter[] = [];
+  let inFlight: Promise<void> | null = null;
+  let inFlightCount = 0;
+  let closed = false;
+  let drained: Promise<void> | null = null;
+
+  function commitNext(): void {
+    if (inFlight !== null || queuedCount === 0) return;
+    const batches = queued;
+    const batchWaiters = waiters;
+    inFlightCount = queuedCount;
+    queued = [];
+    queuedCount = 0;
+    waiters = [];
+    const spans = batches.length === 1 ? batches[0] : batches.flat();
+    inFlight = store.insert(spans).then(
+      () => {
+        for (const w of batchWaiters) w.resolve();
+      },
+      (err: unknown) => {
+        // The insert is all or nothing, so every request in it fails and none was acknowledged.
+        const reason = err instanceof Error ? err.message : String(err);
+        const apiErr = new ApiError("store_unavailable", `the store could not commit the spans: ${reason}`, {
+          "Retry-After": unavailableRetry,
+        });
+        for (const w of batchWaiters) w.reject(apiErr);
+      },
+    );
+    void inFlight.finally(() => {
+      inFlight = null;
+      inFlightCount = 0;
+      commitNext();
+    });
+  }
+
+  return {
+    submit(spans: Span[]): Promise<void> {
+      if (closed) {
+        return Promise.reject(
+          new ApiError("store_unavailable", "the server is shutting down", { "Retry-After": unavailableRetry }),
+        );
+      }
+      if (spans.length === 0) return Promise.resolve();
+      if (queuedCount > 0 && queuedCount + spans.length > maxQueued) {
+        return Promise.reject(
+          new ApiError("overloaded", `${queuedCount} spans are waiting to be committed; retry later`, {
+            "Retry-After": overloadRetry,
+          }),
+        );
+      }
+      const done = new Promise<void>((resolve, reject) => {
+        waiters.push({ resolve, reject });
+      });
+      queued.push(spans);
+      queuedCount += spans.length;
+      commitNext();
+      return done;
+    },
+
+    get queueDepth(): number {
+      return queuedCount + inFlightCount;
+    },
+
+    drain(): Promise<void> {
+      if (drained) return drained;
+      closed = true;
+      drained = (async () => {
+        // Each commit started here picks up what was queued behind the previous one.
+        while (inFlight !== null || queuedCount > 0) {
+          if (inFlight === null) commitNext();
+          await inFlight?.catch(() => undefined);
+          // let the .finally() above reset state and start the next commit
+          await Promise.resolve();
+        }
+      })();
+      return drained;
+    },
+  };
+}

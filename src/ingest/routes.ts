@@ -1,0 +1,75 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { createPricer } from "../pricing/index.js";
+import type { AppContext } from "../server/context.js";
+import { ApiError } from "../server/errors.js";
+import { parseSpans } from "../span/normalize.js";
+import { createIdempotencyCache, type IdempotencyCache, isValidIdempotencyKey } from "./idempotency.js";
+
+export interface SpanRouteOptions {
+  /** Shared with other ingest paths in tests; one per app otherwise. */
+  idempotency?: IdempotencyCache;
+}
+
+const acceptedSchema = {
+  202: { type: "object", properties: { accepted: { type: "integer" } }, required: ["accepted"] },
+} as const;
+
+/**
+ * POST /spans: one span object or an array; validated all or nothing, then committed
+ * through the group-commit ingestor. 202 means committed.
+ */
+export async function spanRoutes(app: FastifyInstance, ctx: AppContext, opts: SpanRouteOptions = {}): Promise<void> {
+  const { max_batch_size } = ctx.config.http_server;
+  const price = createPricer(ctx.config.pricing.overrides);
+  const idempotency = opts.idempotency ?? createIdempotencyCache();
+  const parseOpts = { qualityKey: ctx.config.quality.score_attribute, defaultCaller: ctx.config.service, price };
+
+  async function ingest(body: unknown): Promise<number> {
+    // Count first: an oversized batch is refused before any span is validated.
+    if (Array.isArray(body) && body.length > max_batch_size) {
+      throw new ApiError(
+        "batch_too_large",
+        `${body.length} spans in one request; http_server.max_batch_size is ${max_batch_size}`,
+      );
+    }
+    const spans = parseSpans(body, { ...parseOpts, now: ctx.now() });
+    await ctx.ingest.submit(spans);
+    return spans.length;
+  }
+
+  async function handler(request: FastifyRequest, reply: FastifyReply) {
+    const key = request.headers["idempotency-key"];
+    if (key === undefined) {
+      const accepted = await ingest(request.body);
+      return reply.code(202).send({ accepted });
+    }
+    if (typeof key !== "string" || !isValidIdempotencyKey(key)) {
+      throw new ApiError("bad_request", "Idempotency-Key must be one value of 1-255 printable ASCII characters");
+    }
+    const known = idempotency.get(key, ctx.now()) ?? (await settled(idempotency.pending(key)));
+    if (known !== undefined) {
+      return reply.code(202).header("Idempotent-Replayed", "true").send({ accepted: known });
+    }
+    const work = ingest(request.body);
+    idempotency.track(key, work);
+    const accepted = await work;
+    idempotency.set(key, accepted, ctx.now());
+    return reply.code(202).send({ accepted });
+  }
+
+  // Own scope: only JSON is accepted here, whatever parsers other routes add.
+  await app.register(async (scope) => {
+    scope.removeContentTypeParser("text/plain");
+    scope.post("/spans", { schema: { response: acceptedSchema } }, handler);
+  });
+}
+
+/** The result of a request with the same key still committing; undefined if none or it failed. */
+async function settled(p: Promise<number> | undefined): Promise<number | undefined> {
+  if (p === undefined) return undefined;
+  try {
+    return await p;
+  } catch {
+    return undefined;
+  }
+}

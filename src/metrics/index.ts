@@ -1,0 +1,15 @@
+export type { Family, ScalarMetric, Unit } from "./catalogue.js";
+export { FAMILIES, findFamily, findScalar, knownMetricNames, SCALARS } from "./catalogue.js";
+export type { Figures } from "./compute.js";
+export { figures } from "./compute.js";
+export { fromPico, roundCost, toPico } from "./decimal.js";
+export type { Grouping } from "./params.js";
+export { parseFilter, parseGroupBy } from "./params.js";
+export { quantile, quantileSorted } from "./percentile.js";
+export { PROMETHEUS_CONTENT_TYPE, prometheusText } from "./prometheus.js";
+export type { MetricValueQuery, MetricsRequest } from "./query.js";
+export { metricByName, metricValue, overview, windowRange } from "./query.js";
+export { metricRoutes } from "./routes.js";
+export { series } from "./series.js";
+export type { Window } from "./window.js";
+export { parseStep, parseWindow } from "./window.js";

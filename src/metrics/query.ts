@@ -1,0 +1,117 @@
+import { ApiError } from "../server/errors.js";
+import type { SpanFilter, Store, SummaryRow } from "../store/store.js";
+import { FAMILY_STATS, type Family, findFamily, findScalar, knownMetricNames, type ScalarMetric, type Stats } from "./catalogue.js";
+import { allBlocks, familyBlock, figures, type JsonMap, toMap } from "./compute.js";
+import type { Grouping } from "./params.js";
+import type { Window } from "./window.js";
+
+/**
+ * The span range of a window ending at `now`: started_at in (now - window, now], the same
+ * left-open range as a Prometheus range selector, as the store's [from, to).
+ */
+export function windowRange(windowMs: number, now: number): { from: number; to: number } {
+  return { from: now - windowMs + 1, to: now + 1 };
+}
+
+export interface MetricValueQuery {
+  /** A scalar metric name (span_count, total_cost, latency_p95, error_rate, ...). */
+  metric: string;
+  windowMs: number;
+  filter: SpanFilter;
+}
+
+/**
+ * The value of one scalar metric over a window ending at `now`: THE function alert rules call,
+ * so a rule and GET /metrics/{name} never compute a figure differently. `value` is null when
+ * it is undefined (no spans, no scored spans, ...). Unknown metric names throw unknown_metric.
+ *
+ * @example await metricValue(store, { metric: "latency_p95", windowMs: 1_800_000, filter: { model: "gpt-4o" } }, now)
+ */
+export async function metricValue(
+  store: Store,
+  q: MetricValueQuery,
+  now: number,
+): Promise<{ value: number | null; span_count: number }> {
+  const metric = findScalar(q.metric);
+  if (!metric) throw unknownMetric(q.metric);
+  const [row] = await store.summarize({ ...windowRange(q.windowMs, now), filter: q.filter, stats: metric.stats });
+  return { value: metric.value(figures(row, q.windowMs)), span_count: row.span_count };
+}
+
+export function unknownMetric(name: string): ApiError {
+  return new ApiError("unknown_metric", `unknown metric "${name}"; known: ${knownMetricNames().join(", ")}`);
+}
+
+export interface MetricsRequest {
+  window: Window;
+  filter: SpanFilter;
+  grouping: Grouping | null;
+}
+
+const ALL_STATS: Stats = ["latency", "quality"];
+const BY_MODEL: Grouping = { groupBy: { column: "model" }, key: "by_model" };
+
+function summarize(store: Store, req: MetricsRequest, now: number, grouping: Grouping | null, stats: Stats): Promise<SummaryRow[]> {
+  return store.summarize({ ...windowRange(req.window.ms, now), filter: req.filter, groupBy: grouping?.groupBy, stats });
+}
+
+function costByModel(rows: SummaryRow[], windowMs: number): JsonMap<number> {
+  return toMap(rows.map((r) => [r.group ?? "", figures(r, windowMs).total_usd]));
+}
+
+/** GET /metrics: every family for the window; with groupby, the same blocks per group under `by_<key>`. */
+export async function overview(store: Store, req: MetricsRequest, now: number): Promise<Record<string, unknown>> {
+  const [total, models, groups] = await Promise.all([
+    summarize(store, req, now, null, ALL_STATS),
+    summarize(store, req, now, BY_MODEL, []),
+    req.grouping ? summarize(store, req, now, req.grouping, ALL_STATS) : Promise.resolve(null),
+  ]);
+  const body: Record<string, unknown> = {
+    window: req.window.label,
+    ...allBlocks(figures(total[0], req.window.ms), costByModel(models, req.window.ms)),
+  };
+  if (req.grouping && groups) {
+    body[req.grouping.key] = toMap(groups.map((r) => [r.group ?? "", allBlocks(figures(r, req.window.ms))]));
+  }
+  return body;
+}
+
+/** GET /metrics/{family}: the family's block (seed shape), or per group under `by_<key>`. */
+async function familyResponse(store: Store, family: Family, req: MetricsRequest, now: number): Promise<Record<string, unknown>> {
+  const ms = req.window.ms;
+  if (req.grouping) {
+    const rows = await summarize(store, req, now, req.grouping, FAMILY_STATS[family]);
+    const groups = rows.map((r): [string, unknown] => {
+      const f = figures(r, ms);
+      return [r.group ?? "", { ...familyBlock(family, f), span_count: f.span_count }];
+    });
+    return { window: req.window.label, [req.grouping.key]: toMap(groups) };
+  }
+  const [total, models] = await Promise.all([
+    summarize(store, req, now, null, FAMILY_STATS[family]),
+    family === "cost" ? summarize(store, req, now, BY_MODEL, []) : Promise.resolve([]),
+  ]);
+  const f = figures(total[0], ms);
+  const block = familyBlock(family, f, family === "cost" ? costByModel(models, ms) : undefined);
+  return { window: req.window.label, ...block, span_count: f.span_count };
+}
+
+/** GET /metrics/{scalar}: one value, or one value per group under `by_<key>`. */
+async function scalarResponse(store: Store, metric: ScalarMetric, req: MetricsRequest, now: number): Promise<Record<string, unknown>> {
+  const head = { window: req.window.label, metric: metric.name, unit: metric.unit };
+  const rows = await summarize(store, req, now, req.grouping, metric.stats);
+  if (req.grouping) {
+    return { ...head, [req.grouping.key]: toMap(rows.map((r) => [r.group ?? "", metric.value(figures(r, req.window.ms))])) };
+  }
+  const f = figures(rows[0], req.window.ms);
+  return { ...head, value: metric.value(f), span_count: f.span_count };
+}
+
+/** GET /metrics/{name}: a family (or its alias) first, then a scalar metric; anything else is a 404. */
+export async function metricByName(store: Store, name: string, req: MetricsRequest, now: number): Promise<Record<string, unknown>> {
+  const family = findFamily(name);
+  if (family) return familyResponse(store, family, req, now);
+  const scalar = findScalar(name);
+  if (scalar) return scalarResponse(store, scalar, req, now);
+  throw unknownMetric(name);
+}

@@ -1,0 +1,59 @@
+import type { PriceInput } from "../pricing/types.js";
+import { ApiError } from "../server/errors.js";
+import { parseSpan } from "../span/index.js";
+import type { Span } from "../span/types.js";
+import { mapSpan, SpanRejection } from "./map.js";
+import type { OtlpSpan } from "./read.js";
+
+export interface ConvertOptions {
+  now: number;
+  qualityKey: string;
+  defaultCaller: string | null;
+  price: (u: PriceInput) => number | null;
+}
+
+export interface Converted {
+  spans: Span[];
+  /** One line per rejected span: its position in the request, its id when readable, the reason. */
+  rejected: string[];
+}
+
+// parseSpan enforces the POST /spans rule that a span has a model. A span that is not an LLM
+// call goes through the same validation (ids, times, attributes) under this stand-in model,
+// and the LLM fields are cleared afterwards.
+const NOT_AN_LLM_CALL = "(not an LLM call)";
+
+function toSpan(s: OtlpSpan, index: number, o: ConvertOptions): Span {
+  const { input, llm, cacheWrite } = mapSpan(s);
+  if (llm) {
+    const price = cacheWrite === null ? o.price : (u: PriceInput) => o.price({ ...u, cache_write_tokens: cacheWrite });
+    return parseSpan(input, index, { ...o, price });
+  }
+  const span = parseSpan({ ...input, model: NOT_AN_LLM_CALL, prompt_tokens: 0, cost_usd: null }, index, o);
+  return {
+    ...span,
+    name: typeof input.name === "string" ? span.name : "(unnamed)",
+    model: null,
+    provider: null,
+    cost_usd: null,
+  };
+}
+
+/**
+ * Normalises the spans of one OTLP request. Unlike POST /spans, a bad span does not fail
+ * the batch: OTLP reports it in partialSuccess and stores the rest.
+ */
+export function convertSpans(spans: OtlpSpan[], o: ConvertOptions): Converted {
+  const out: Converted = { spans: [], rejected: [] };
+  spans.forEach((s, i) => {
+    try {
+      out.spans.push(toSpan(s, i, o));
+    } catch (err) {
+      if (!(err instanceof SpanRejection || (err instanceof ApiError && err.code === "invalid_span"))) throw err;
+      // parseSpan already says "spans[i].field: ..."; the mapping's own messages get the same prefix
+      const msg = err instanceof SpanRejection ? `spans[${i}]: ${err.message}` : err.message;
+      out.rejected.push(s.spanId === "" ? msg : `${msg} (spanId ${s.spanId})`);
+    }
+  });
+  return out;
+}

@@ -1,0 +1,2 @@
+export { buildOtlpApp, type OtlpListener, startOtlpListener } from "./listener.js";
+export { otlpRoutes } from "./routes.js";

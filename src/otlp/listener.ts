@@ -1,0 +1,52 @@
+import Fastify, { type FastifyInstance } from "fastify";
+import { bearerAuth } from "../server/auth.js";
+import type { AppContext } from "../server/context.js";
+import { installErrorHandling } from "../server/error-handler.js";
+import { parseAddr } from "../server/listen.js";
+import { otlpRoutes } from "./routes.js";
+
+/**
+ * An app that serves only POST /v1/traces, for `otlp.addr` (a port of its own, e.g. the
+ * conventional 4318 that OTel exporters default to). Same context, same auth, same errors
+ * as the main API.
+ */
+export async function buildOtlpApp(ctx: AppContext): Promise<FastifyInstance> {
+  const { auth_token, max_body_bytes } = ctx.config.http_server;
+  const app = Fastify({ logger: false, bodyLimit: max_body_bytes });
+  installErrorHandling(app, max_body_bytes);
+  if (auth_token) app.addHook("onRequest", bearerAuth(auth_token));
+  await app.register(async (scope) => otlpRoutes(scope, ctx));
+  return app;
+}
+
+export interface OtlpListener {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the OTLP-only listener on `addr` (Go host:port form, like http_server.addr).
+ * The caller owns the context (and closes it after this listener).
+ *
+ * @example const otlp = await startOtlpListener(runtime, ":4318"); ... await otlp.close();
+ */
+export async function startOtlpListener(ctx: AppContext, addr: string): Promise<OtlpListener> {
+  const where = parseAddr(addr);
+  if (where === null) throw new Error(`otlp.addr ${JSON.stringify(addr)} is not host:port (e.g. ":4318")`);
+  const app = await buildOtlpApp(ctx);
+  try {
+    await app.listen({ host: where.host, port: where.port });
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    throw err;
+  }
+  const bound = app.server.address();
+  const port = typeof bound === "object" && bound !== null ? bound.port : where.port;
+  const host = where.host === "0.0.0.0" || where.host === "::" ? "127.0.0.1" : where.host;
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    port,
+    close: () => app.close(),
+  };
+}

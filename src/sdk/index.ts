@@ -1,0 +1,43 @@
+export { anthropicUsage, wrapAnthropic } from "./instrument/anthropic.js";
+export type { WrapOptions } from "./instrument/hooks.js";
+export { wrapOpenAI } from "./instrument/openai.js";
+export { statusOfError } from "./record.js";
+export { backoffMs, DEFAULT_RETRY, exportWithRetry, nextDelayMs } from "./retry.js";
+export { createTracer } from "./tracer.js";
+export type {
+  ConsoleTransportOptions,
+  ExportResult,
+  FileTransportOptions,
+  HttpTransportOptions,
+  MemoryTransportOptions,
+  PostOptions,
+  PostResult,
+  Transport,
+} from "./transports/index.js";
+export {
+  ConsoleTransport,
+  FileTransport,
+  failure,
+  HttpTransport,
+  MemoryTransport,
+  parseRetryAfter,
+  postSpans,
+  retryable,
+  SUCCESS,
+  spansEndpoint,
+} from "./transports/index.js";
+export type {
+  AttrInput,
+  AttributesInput,
+  HttpServerConfig,
+  LLMCall,
+  PricingConfig,
+  RetryPolicy,
+  SpanHandle,
+  TraceHandle,
+  Tracer,
+  TracerConfig,
+  TracerStats,
+} from "./types.js";
+export type { WireSpan } from "./wire.js";
+export { toWireBody, toWireSpan } from "./wire.js";

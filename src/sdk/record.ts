@@ -1,0 +1,146 @@
+import type { PriceInput } from "../pricing/types.js";
+import { ATTR_LIMITS } from "../span/attributes.js";
+import { MAX_COST_USD, MAX_STRING_LENGTH } from "../span/normalize.js";
+import { inferProvider } from "../span/provider.js";
+import type { Attributes, Span, SpanStatus } from "../span/types.js";
+import { mergeAttributes } from "./attributes.js";
+import type { ActiveContext } from "./context.js";
+import type { LLMCall } from "./types.js";
+
+/** What span building needs from a tracer; the client wrappers see only this. */
+export interface RecorderCore {
+  readonly enabled: boolean;
+  readonly service: string | null;
+  readonly scoreAttribute: string;
+  price(input: PriceInput): number | null;
+  emit(span: Span): void;
+}
+
+/** When the work happened: wall-clock start plus a monotonic duration. */
+export interface Timing {
+  startedAt: number; // epoch ms
+  latencyMs: number;
+}
+
+function count(v: number | null | undefined): number | null {
+  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) return null;
+  return Math.round(v);
+}
+
+// POST /spans rejects longer names and models; the SDK cuts them instead.
+function clip(s: string): string {
+  return s.length > MAX_STRING_LENGTH ? s.slice(0, MAX_STRING_LENGTH) : s;
+}
+
+function ms(v: number): number {
+  return v > 0 && Number.isFinite(v) ? Math.round(v * 1000) / 1000 : 0;
+}
+
+function priceOf(core: RecorderCore, call: LLMCall, input: PriceInput): number | null {
+  if (call.cost_usd !== undefined) {
+    const c = call.cost_usd;
+    return typeof c === "number" && Number.isFinite(c) && c >= 0 && c < MAX_COST_USD ? c : null;
+  }
+  try {
+    return core.price(input);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Builds a normalised span from one LLM call, forced into what POST /spans accepts
+ * (counts are non-negative integers, total = prompt + comp, cached <= prompt,
+ * reasoning <= comp) so a batch is never rejected because of one span.
+ */
+export function buildSpan(
+  core: RecorderCore,
+  ctx: ActiveContext | undefined,
+  call: LLMCall,
+  ids: { traceId: string; spanId: string; parentSpanId: string | null; name: string | null },
+  timing: Timing,
+  status: SpanStatus,
+  /** Attributes the SDK itself sets (known keys and values): added without sanitising. */
+  own?: Attributes,
+): Span {
+  const model = typeof call.model === "string" && call.model !== "" ? clip(call.model) : "unknown";
+  let prompt = count(call.prompt_tokens);
+  const comp = count(call.comp_tokens) ?? 0;
+  const total = count(call.total_tokens);
+  if (prompt === null) prompt = total !== null && total > comp ? total - comp : 0;
+  const cachedIn = count(call.cached_tokens);
+  const cached = cachedIn === null ? null : Math.min(cachedIn, prompt);
+  const writesIn = count(call.cache_write_tokens);
+  const reasoningIn = count(call.reasoning_tokens);
+  const reasoning = reasoningIn === null ? null : Math.min(reasoningIn, comp);
+  const provider = call.provider ?? inferProvider(model);
+
+  const attributes: Attributes = ctx === undefined ? {} : Object.assign({}, ctx.attributes());
+  if (call.attributes !== undefined) mergeAttributes(attributes, call.attributes);
+  if (own !== undefined) addOwn(attributes, own);
+  if (writesIn !== null && writesIn > 0) addOwn(attributes, { "usage.cache_write_tokens": writesIn });
+
+  const latency = ms(call.latency_ms ?? timing.latencyMs);
+  const startedAt = count(call.started_at) ?? timing.startedAt;
+  const endedAt = count(call.ended_at) ?? startedAt + Math.round(latency);
+  const score = attributes[core.scoreAttribute];
+  const cost = priceOf(core, call, {
+    model,
+    provider,
+    prompt_tokens: prompt,
+    comp_tokens: comp,
+    cached_tokens: cached,
+    cache_write_tokens: writesIn,
+    reasoning_tokens: reasoning,
+    at: startedAt,
+  });
+  return {
+    trace_id: ids.traceId,
+    span_id: ids.spanId,
+    parent_span_id: ids.parentSpanId,
+    name: clip(call.name ?? ids.name ?? model),
+    model,
+    provider,
+    prompt_tokens: prompt,
+    comp_tokens: comp,
+    total_tokens: prompt + comp,
+    cached_tokens: cached,
+    reasoning_tokens: reasoning,
+    cost_usd: cost,
+    latency_ms: latency,
+    ttft_ms: call.ttft_ms == null ? null : ms(call.ttft_ms),
+    status,
+    caller: core.service,
+    started_at: startedAt,
+    ended_at: endedAt,
+    eval_score: typeof score === "number" ? score : null,
+    attributes,
+  };
+}
+
+// The SDK's own keys still count against the server's attribute limit.
+function addOwn(out: Attributes, own: Attributes): void {
+  let n = -1;
+  for (const k in own) {
+    if (!Object.hasOwn(out, k)) {
+      if (n === -1) n = Object.keys(out).length;
+      if (n >= ATTR_LIMITS.maxKeys) continue;
+      n++;
+    }
+    out[k] = own[k];
+  }
+}
+
+const ABORT_NAMES = new Set(["AbortError", "TimeoutError", "APIUserAbortError", "APIConnectionTimeoutError"]);
+
+/** Status for a thrown error: `timeout` for aborts and timeouts, else `error`. */
+export function statusOfError(err: unknown): SpanStatus {
+  if (typeof err !== "object" || err === null) return "error";
+  const name = (err as { name?: unknown }).name;
+  const ctor = (err as { constructor?: { name?: unknown } }).constructor?.name;
+  const code = (err as { code?: unknown }).code;
+  if (typeof name === "string" && ABORT_NAMES.has(name)) return "timeout";
+  if (typeof ctor === "string" && ABORT_NAMES.has(ctor)) return "timeout";
+  if (code === "ABORT_ERR" || code === "ETIMEDOUT" || code === "UND_ERR_HEADERS_TIMEOUT") return "timeout";
+  return "error";
+}

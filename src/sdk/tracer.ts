@@ -1,0 +1,121 @@
+import { randomUUID } from "node:crypto";
+import { createPricer } from "../pricing/index.js";
+import type { PriceInput, Pricer } from "../pricing/types.js";
+import type { Span } from "../span/types.js";
+import { currentContext } from "./context.js";
+import { InProcessServer } from "./inprocess.js";
+import { noopTracer } from "./noop.js";
+import { BatchProcessor, type ProcessorOptions } from "./processor.js";
+import type { RecorderCore } from "./record.js";
+import { registerTracer } from "./registry.js";
+import { recordCompleted, runSpan, SpanImpl } from "./span.js";
+import type { LLMCall, SpanHandle, TraceHandle, Tracer, TracerConfig, TracerStats } from "./types.js";
+
+function warner(fn: ((m: string) => void) | undefined): (m: string) => void {
+  const sink = fn ?? ((m: string) => console.warn(m));
+  return (m) => {
+    try {
+      sink(m);
+    } catch {
+      // a throwing logger must not reach the host app
+    }
+  };
+}
+
+class TracerImpl implements Tracer, RecorderCore {
+  readonly enabled = true;
+  readonly service: string | null;
+  readonly scoreAttribute: string;
+  readonly transportName: string;
+  private readonly pricer: Pricer;
+  private readonly processor: BatchProcessor | null;
+  private readonly server: InProcessServer | null;
+  private recorded = 0;
+  private closed: Promise<void> | null = null;
+
+  constructor(config: TracerConfig) {
+    this.service = config.service ?? null;
+    this.scoreAttribute = config.scoreAttribute ?? "eval.score";
+    this.pricer = createPricer(config.pricing?.overrides ?? {});
+    const opts: ProcessorOptions = {
+      maxQueueSize: config.maxQueueSize ?? 2048,
+      maxBatchSize: config.maxBatchSize ?? 1000,
+      flushIntervalMs: config.flushIntervalMs ?? 1000,
+      shutdownTimeoutMs: config.shutdownTimeoutMs ?? 5000,
+      retry: config.retry ?? {},
+      warn: warner(config.onWarning),
+    };
+    this.processor = config.transport ? new BatchProcessor(config.transport, opts) : null;
+    this.transportName = config.transport?.name ?? "memory";
+    this.server = config.httpServer ? new InProcessServer(config, this.transportName, opts) : null;
+  }
+
+  price(input: PriceInput): number | null {
+    return this.pricer(input);
+  }
+
+  emit(span: Span): void {
+    this.recorded++;
+    this.processor?.add(span);
+    this.server?.add(span);
+  }
+
+  trace<T>(name: string, fn: (trace: TraceHandle) => T | Promise<T>): Promise<T> {
+    return runSpan(this.startTrace(name) as SpanImpl, fn);
+  }
+
+  startTrace(name: string): TraceHandle {
+    return new SpanImpl(this, randomUUID(), name, null, null);
+  }
+
+  span<T>(name: string, fn: (span: SpanHandle) => T | Promise<T>): Promise<T> {
+    const owner = currentContext()?.owner;
+    return owner instanceof SpanImpl ? owner.span(name, fn) : this.trace(name, fn);
+  }
+
+  recordLLMCall(call: LLMCall): void {
+    recordCompleted(this, currentContext(), call);
+  }
+
+  currentTrace(): TraceHandle | undefined {
+    const root = currentContext()?.root;
+    return root instanceof SpanImpl ? root : undefined;
+  }
+
+  stats(): TracerStats {
+    const p = this.processor?.stats() ?? { exported: 0, dropped: 0, failed: 0, queued: 0 };
+    return { recorded: this.recorded, ...p };
+  }
+
+  serverUrl(): Promise<string | null> {
+    return this.server?.url() ?? Promise.resolve(null);
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all([this.processor?.flush(), this.server?.flush()]);
+  }
+
+  shutdown(): Promise<void> {
+    this.closed ??= Promise.all([this.processor?.shutdown(), this.server?.shutdown()]).then(() => undefined);
+    return this.closed;
+  }
+}
+
+/**
+ * Creates a tracer. Without a transport (and without httpServer) it is a no-op: traces run
+ * the code and nothing is recorded. The newest tracer is the default for wrapped clients.
+ *
+ * @example
+ * const tracer = createTracer({ service: "summarizer", transport: new HttpTransport({ url: "http://localhost:9090" }) });
+ * const openai = wrapOpenAI(new OpenAI());
+ */
+export function createTracer(config: TracerConfig = {}): Tracer {
+  if (!config.transport && !config.httpServer) {
+    const t = noopTracer(config.service ?? null);
+    registerTracer(t, null);
+    return t;
+  }
+  const t = new TracerImpl(config);
+  registerTracer(t, t);
+  return t;
+}

@@ -1,0 +1,85 @@
+import { type FileHandle, mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { Span } from "../../span/types.js";
+import { toWireSpan } from "../wire.js";
+import { type ExportResult, failure, retryable, SUCCESS, type Transport } from "./types.js";
+
+export interface FileTransportOptions {
+  /** The JSON-lines file; rotated files get .1, .2, ... (newest first). */
+  path: string;
+  /** Rotate before a write would take the file past this size (default 50 MiB). */
+  maxBytes?: number;
+  /** Rotated files kept besides the current one (default 5). */
+  maxFiles?: number;
+}
+
+// Errors that another attempt cannot fix.
+const PERMANENT = new Set(["EACCES", "EPERM", "EISDIR", "EROFS", "ENOTDIR"]);
+
+/**
+ * Appends spans as JSON lines (the body format of POST /spans, one span per line), for
+ * `tokentrace import` or any log shipper. Size-based rotation; the file is closed on shutdown.
+ *
+ * @example createTracer({ transport: new FileTransport({ path: "./spans.jsonl" }) })
+ */
+export class FileTransport implements Transport {
+  readonly name = "file";
+  readonly path: string;
+  private readonly maxBytes: number;
+  private readonly maxFiles: number;
+  private handle: FileHandle | null = null;
+  private size = 0;
+
+  constructor(opts: FileTransportOptions) {
+    this.path = opts.path;
+    this.maxBytes = opts.maxBytes ?? 50 * 1024 * 1024;
+    this.maxFiles = Math.max(0, opts.maxFiles ?? 5);
+  }
+
+  async export(spans: Span[]): Promise<ExportResult> {
+    let text = "";
+    for (const s of spans) text += `${JSON.stringify(toWireSpan(s))}\n`;
+    const bytes = Buffer.from(text);
+    try {
+      if (this.handle === null) await this.openFile();
+      if (this.size > 0 && this.size + bytes.length > this.maxBytes) await this.rotate();
+      await (this.handle as FileHandle).write(bytes);
+      this.size += bytes.length;
+      return SUCCESS;
+    } catch (err) {
+      await this.closeFile();
+      const code = (err as { code?: string }).code ?? "";
+      const msg = `${this.path}: ${String((err as Error).message ?? err)}`;
+      return PERMANENT.has(code) ? failure(msg) : retryable(msg);
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.handle !== null) await this.handle.sync().catch(() => undefined);
+    await this.closeFile();
+  }
+
+  private async openFile(): Promise<void> {
+    await mkdir(dirname(this.path), { recursive: true });
+    this.handle = await open(this.path, "a");
+    this.size = (await stat(this.path)).size;
+  }
+
+  private async rotate(): Promise<void> {
+    await this.closeFile();
+    if (this.maxFiles === 0) await rm(this.path, { force: true });
+    else {
+      await rm(`${this.path}.${this.maxFiles}`, { force: true });
+      for (let i = this.maxFiles - 1; i >= 1; i--)
+        await rename(`${this.path}.${i}`, `${this.path}.${i + 1}`).catch(() => undefined);
+      await rename(this.path, `${this.path}.1`);
+    }
+    await this.openFile();
+  }
+
+  private async closeFile(): Promise<void> {
+    const h = this.handle;
+    this.handle = null;
+    if (h !== null) await h.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from "node:crypto";
+import type { Span } from "../../span/types.js";
+import { toWireBody } from "../wire.js";
+import { postSpans, spansEndpoint } from "./post.js";
+import { type ExportResult, failure, SUCCESS, type Transport } from "./types.js";
+
+export interface HttpTransportOptions {
+  /** The tokentrace server, e.g. "http://localhost:9090" (POST /spans is appended). */
+  url: string;
+  /** Bearer token (http_server.auth_token of the server). */
+  token?: string | null;
+  /** Spans per request; keep at or below the server's max_batch_size (default 1000). */
+  maxBatchSize?: number;
+  /** Per-request timeout (default 10 000 ms). */
+  timeoutMs?: number;
+}
+
+/**
+ * Sends spans to a tokentrace server's POST /spans. Each batch carries an Idempotency-Key
+ * that its retries reuse, so a retry after a lost response is not stored twice. A 413 splits
+ * the batch in halves (and lowers maxBatchSize for later batches); halves already accepted
+ * are not sent again when the rest is retried.
+ *
+ * @example createTracer({ service: "api", transport: new HttpTransport({ url: "http://localhost:9090" }) })
+ */
+export class HttpTransport implements Transport {
+  readonly name = "http";
+  readonly url: string;
+  maxBatchSize: number;
+  private readonly token: string | null;
+  private readonly timeoutMs: number;
+  private readonly keys = new WeakMap<Span[], string>();
+  private readonly halves = new WeakMap<Span[], [Span[], Span[]]>();
+  private readonly done = new WeakSet<Span[]>();
+
+  constructor(opts: HttpTransportOptions) {
+    this.url = spansEndpoint(opts.url);
+    this.token = opts.token ?? null;
+    this.maxBatchSize = Math.max(1, opts.maxBatchSize ?? 1000);
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+  }
+
+  async export(spans: Span[]): Promise<ExportResult> {
+    if (this.done.has(spans) || spans.length === 0) return SUCCESS;
+    const split = this.halves.get(spans);
+    if (split !== undefined) return this.exportHalves(split);
+    let key = this.keys.get(spans);
+    if (key === undefined) {
+      key = randomUUID();
+      this.keys.set(spans, key);
+    }
+    const r = await postSpans({
+      url: this.url,
+      body: toWireBody(spans),
+      idempotencyKey: key,
+      token: this.token,
+      timeoutMs: this.timeoutMs,
+    });
+    if (r.kind === "success") this.done.add(spans);
+    if (r.kind !== "too_large") return r;
+    if (spans.length === 1) return failure(r.error);
+    const mid = Math.ceil(spans.length / 2);
+    const pair: [Span[], Span[]] = [spans.slice(0, mid), spans.slice(mid)];
+    this.halves.set(spans, pair);
+    this.maxBatchSize = Math.min(this.maxBatchSize, mid);
+    return this.exportHalves(pair);
+  }
+
+  private async exportHalves([a, b]: [Span[], Span[]]): Promise<ExportResult> {
+    const ra = await this.export(a);
+    if (ra.kind === "retryable") return ra;
+    // A half rejected for good is not sent again; the other half still goes.
+    if (ra.kind === "failure") this.done.add(a);
+    const rb = await this.export(b);
+    if (rb.kind === "failure") this.done.add(b);
+    return ra.kind === "failure" ? ra : rb;
+  }
+}

@@ -1,0 +1,12 @@
+export type { ConsoleTransportOptions } from "./console.js";
+export { ConsoleTransport } from "./console.js";
+export type { FileTransportOptions } from "./file.js";
+export { FileTransport } from "./file.js";
+export type { HttpTransportOptions } from "./http.js";
+export { HttpTransport } from "./http.js";
+export type { MemoryTransportOptions } from "./memory.js";
+export { MemoryTransport } from "./memory.js";
+export type { PostOptions, PostResult } from "./post.js";
+export { parseRetryAfter, postSpans, spansEndpoint } from "./post.js";
+export type { ExportResult, Transport } from "./types.js";
+export { failure, retryable, SUCCESS } from "./types.js";

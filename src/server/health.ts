@@ -1,0 +1,44 @@
+import type { FastifyInstance } from "fastify";
+import type { AppContext } from "./context.js";
+
+export interface HealthBody {
+  status: "ok" | "unavailable";
+  reason?: string;
+  version: string;
+  uptime_s: number;
+  span_count: number | null;
+  transport: string;
+  queue_depth: number;
+}
+
+/**
+ * The health body: 200 "ok" while the store can write, 503 "unavailable" with the reason
+ * (disk full, database unreachable) until it recovers.
+ */
+export async function checkHealth(ctx: AppContext): Promise<{ code: 200 | 503; body: HealthBody }> {
+  const storeHealth = ctx.store.health();
+  let reason = storeHealth.ok ? undefined : (storeHealth.reason ?? "the store cannot write");
+  let spanCount: number | null = null;
+  try {
+    spanCount = await ctx.store.countSpans();
+  } catch (err) {
+    reason ??= `the store cannot be read: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  const common = {
+    version: ctx.version,
+    uptime_s: Math.max(0, Math.floor((ctx.now() - ctx.startedAt) / 1000)),
+    span_count: spanCount,
+    transport: ctx.transport ?? ctx.store.driver,
+    queue_depth: ctx.ingest.queueDepth,
+  };
+  if (reason !== undefined) return { code: 503, body: { status: "unavailable", reason, ...common } };
+  return { code: 200, body: { status: "ok", ...common } };
+}
+
+/** GET /health */
+export async function healthRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.get("/health", async (_request, reply) => {
+    const { code, body } = await checkHealth(ctx);
+    return reply.code(code).send(body);
+  });
+}

@@ -1,0 +1,38 @@
+import type { FastifyInstance } from "fastify";
+import { ApiError } from "./errors.js";
+
+/**
+ * Replaces Fastify's JSON parser so a malformed body says where it broke
+ * ("malformed JSON: Unexpected token } in JSON at position 10") instead of a generic line.
+ * Keys named __proto__ are refused: they are never legitimate span data and would let a
+ * later object merge change a prototype.
+ */
+export function installJsonParser(app: FastifyInstance): void {
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
+    const text = body as string;
+    if (text.length === 0) {
+      done(new ApiError("bad_json", "malformed JSON: the body is empty"), undefined);
+      return;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      done(new ApiError("bad_json", `malformed JSON: ${(err as Error).message}`), undefined);
+      return;
+    }
+    if (text.includes("__proto__") && hasProtoKey(value)) {
+      done(new ApiError("bad_json", 'malformed JSON: "__proto__" keys are not allowed'), undefined);
+      return;
+    }
+    done(null, value);
+  });
+}
+
+function hasProtoKey(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return false;
+  if (Array.isArray(value)) return value.some(hasProtoKey);
+  if (Object.hasOwn(value, "__proto__")) return true;
+  return Object.values(value).some(hasProtoKey);
+}

@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { parseAddr, startServer } from "./listen.js";
+import { SEED_SPAN } from "./testing/app.js";
+import { testConfig } from "./testing/config.js";
+import { createFakeStore } from "./testing/fake-store.js";
+
+test("parseAddr reads Go-style host:port", () => {
+  assert.deepEqual(parseAddr(":9090"), { host: "0.0.0.0", port: 9090 });
+  assert.deepEqual(parseAddr("127.0.0.1:0"), { host: "127.0.0.1", port: 0 });
+  assert.deepEqual(parseAddr("localhost:8080"), { host: "localhost", port: 8080 });
+  assert.deepEqual(parseAddr("[::1]:9090"), { host: "::1", port: 9090 });
+  for (const bad of ["9090", "host", ":", ":99999", "a:b", "1.2.3.4:80:90", ""])
+    assert.equal(parseAddr(bad), null, bad);
+});
+
+test("startServer listens on a random loopback port and serves the API over a real socket", async () => {
+  const store = createFakeStore();
+  const server = await startServer(testConfig({ addr: "127.0.0.1:0" }), { store });
+  try {
+    assert.ok(server.port > 0);
+    assert.equal(server.url, `http://127.0.0.1:${server.port}`);
+    const res = await fetch(`${server.url}/spans`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify([SEED_SPAN]),
+    });
+    assert.equal(res.status, 202);
+    assert.deepEqual(await res.json(), { accepted: 1 });
+    const health = await fetch(`${server.url}/health`);
+    assert.equal(((await health.json()) as { span_count: number }).span_count, 1);
+  } finally {
+    await server.close();
+  }
+  assert.equal(store.closed, 1);
+  await server.close();
+});
+
+test("an empty host listens on every interface; the url uses loopback", async () => {
+  const server = await startServer(testConfig({ addr: ":0" }), { store: createFakeStore() });
+  try {
+    assert.equal(server.url, `http://127.0.0.1:${server.port}`);
+    assert.equal((await fetch(`${server.url}/health`)).status, 200);
+  } finally {
+    await server.close();
+  }
+});
+
+test("a malformed addr is refused before anything opens", async () => {
+  const store = createFakeStore();
+  await assert.rejects(startServer(testConfig({ addr: "nope" }), { store }), /http_server.addr "nope"/);
+});
+
+test("close lets the request in flight commit and answer 202 before the store closes", async () => {
+  const store = createFakeStore();
+  const server = await startServer(testConfig({ addr: "127.0.0.1:0" }), { store });
+  store.hold = true;
+  const posted = fetch(`${server.url}/spans`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify([SEED_SPAN]),
+  });
+  while (store.insertCalls.length === 0) await new Promise((r) => setImmediate(r));
+  const closed = server.close();
+  store.hold = false;
+  store.release();
+  const res = await posted;
+  assert.equal(res.status, 202);
+  assert.deepEqual(await res.json(), { accepted: 1 });
+  await closed;
+  assert.equal(store.spans.length, 1);
+  assert.equal(store.closed, 1);
+});

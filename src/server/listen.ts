@@ -1,0 +1,70 @@
+import type { Config } from "../config/types.js";
+import { buildApp } from "./app.js";
+import { createRuntime, type RuntimeOptions } from "./runtime.js";
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+/**
+ * Reads http_server.addr in Go's host:port form: ":9090" is every interface, port 9090;
+ * "127.0.0.1:0" picks a free port; "[::1]:9090" is IPv6. Returns null when malformed.
+ *
+ * @example parseAddr(":9090") // { host: "0.0.0.0", port: 9090 }
+ */
+export function parseAddr(addr: string): ListenAddress | null {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(addr.trim());
+  if (m === null) return null;
+  const port = Number(m[3]);
+  if (port > 65535) return null;
+  const host = m[1] ?? m[2];
+  return { host: host === "" ? "0.0.0.0" : host, port };
+}
+
+export interface RunningServer {
+  /** Base URL clients can use, e.g. http://127.0.0.1:9090 (loopback when listening on every interface). */
+  url: string;
+  port: number;
+  /** Stops accepting, finishes in-flight requests, commits everything accepted, closes the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+function urlHost(host: string): string {
+  if (host === "0.0.0.0" || host === "::") return "127.0.0.1";
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+/**
+ * Starts the HTTP API on config.http_server.addr.
+ *
+ * @example const server = await startServer(config); console.log(server.url); await server.close();
+ */
+export async function startServer(config: Config, opts: RuntimeOptions = {}): Promise<RunningServer> {
+  const addr = parseAddr(config.http_server.addr);
+  if (addr === null) {
+    throw new Error(`http_server.addr ${JSON.stringify(config.http_server.addr)} is not host:port (e.g. ":9090")`);
+  }
+  const runtime = await createRuntime(config, opts);
+  let port: number;
+  const app = await buildApp(runtime);
+  try {
+    await app.listen({ host: addr.host, port: addr.port });
+    const bound = app.server.address();
+    port = typeof bound === "object" && bound !== null ? bound.port : addr.port;
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    await runtime.close();
+    throw err;
+  }
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${urlHost(addr.host)}:${port}`,
+    port,
+    close() {
+      // In-flight requests finish (their spans commit) before the ingestor drains.
+      closing ??= app.close().then(() => runtime.close());
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { buildApp } from "./app.js";
+import { createRuntime } from "./runtime.js";
+import { testConfig } from "./testing/config.js";
+import { createFakeStore } from "./testing/fake-store.js";
+
+const NOW = Date.UTC(2026, 2, 15);
+
+test("retention runs once at start with now - retention_ms", async () => {
+  const store = createFakeStore();
+  const rt = await createRuntime(testConfig({}, { retention_ms: 86_400_000 }), { store, now: () => NOW });
+  await rt.close();
+  assert.deepEqual(store.deleteBeforeCalls, [NOW - 86_400_000]);
+});
+
+test("close drains accepted spans before closing the store, and is idempotent", async () => {
+  const store = createFakeStore();
+  store.hold = true;
+  const rt = await createRuntime(testConfig(), { store, now: () => NOW });
+  const span = { model: "gpt-4o", prompt_tokens: 1 };
+  const app = await buildApp(rt);
+  const posts = [1, 2, 3].map(() => app.inject({ method: "POST", url: "/spans", payload: [span] }));
+  // wait until all three requests are accepted and waiting for their commit
+  while (rt.ingest.queueDepth < 3) await new Promise((r) => setImmediate(r));
+  const closed = rt.close();
+  assert.equal(rt.close(), closed);
+  store.hold = false;
+  store.release();
+  await closed;
+  for (const res of await Promise.all(posts)) assert.equal(res.statusCode, 202);
+  assert.equal(store.spans.length, 3);
+  assert.equal(store.closed, 1);
+  // after close nothing more is accepted
+  const late = await app.inject({ method: "POST", url: "/spans", payload: [span] });
+  assert.equal(late.statusCode, 503);
+  await app.close();
+});
+
+test("transportName is what /health reports", async () => {
+  const store = createFakeStore();
+  const rt = await createRuntime(testConfig(), { store, now: () => NOW, transportName: "file" });
+  const app = await buildApp(rt);
+  const body = (await app.inject({ url: "/health" })).json() as { transport: string };
+  assert.equal(body.transport, "file");
+  await app.close();
+  await rt.close();
+});

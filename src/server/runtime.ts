@@ -1,0 +1,88 @@
+import { createAlertService } from "../alerts/index.js";
+import type { Config } from "../config/types.js";
+import { createIngestor } from "../ingest/ingestor.js";
+import type { Store } from "../store/store.js";
+import type { AppContext } from "./context.js";
+import { VERSION } from "./version.js";
+
+export interface RuntimeOptions {
+  /** Use this store instead of opening config.storage (tests, the in-process tracer); close() closes it too. */
+  store?: Store;
+  /** The clock every domain reads; tests pass a fake one. */
+  now?: () => number;
+  /** Alert rules passed in code (tracer config). */
+  codeRules?: unknown[];
+  /** What GET /health reports as `transport` (default: the store driver). */
+  transportName?: string;
+}
+
+/** The AppContext plus its lifecycle. */
+export interface Runtime extends AppContext {
+  /** Stops alerts, commits everything accepted, closes the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+// Loaded on demand: a caller that brings its own store (the in-process tracer) never loads native drivers.
+async function openConfiguredStore(config: Config): Promise<Store> {
+  const { openStore } = await import("../store/index.js");
+  return openStore(config);
+}
+
+/** Spans older than retention are deleted this often (and once at start). */
+export const RETENTION_INTERVAL_MS = 10 * 60_000;
+
+/**
+ * Opens the store and starts what runs beside the HTTP API: the group-commit ingestor,
+ * the alert scheduler and retention.
+ *
+ * @example const rt = await createRuntime(config); const app = await buildApp(rt); ... await rt.close();
+ */
+export async function createRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
+  const now = opts.now ?? Date.now;
+  const store = opts.store ?? (await openConfiguredStore(config));
+  const ingest = createIngestor(store);
+  let alerts: Awaited<ReturnType<typeof createAlertService>>;
+  try {
+    alerts = await createAlertService({ store, config, now, codeRules: opts.codeRules ?? [] });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  alerts?.start();
+
+  let retention: Promise<void> = Promise.resolve();
+  const sweep = () => {
+    // One sweep at a time; a failed sweep is retried at the next tick.
+    retention = retention.then(() =>
+      store.deleteBefore(now() - config.retention_ms).then(
+        () => undefined,
+        (err: unknown) => console.error("tokentrace: retention sweep failed:", err),
+      ),
+    );
+  };
+  sweep();
+  const timer = setInterval(sweep, RETENTION_INTERVAL_MS);
+  timer.unref();
+
+  let closing: Promise<void> | null = null;
+  return {
+    config,
+    store,
+    ingest,
+    alerts,
+    now,
+    startedAt: now(),
+    version: VERSION,
+    transport: opts.transportName,
+    close() {
+      closing ??= (async () => {
+        clearInterval(timer);
+        await alerts?.stop();
+        await ingest.drain();
+        await retention;
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

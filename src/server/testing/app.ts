@@ -1,0 +1,49 @@
+// Builds the real app in process on a FakeStore for app.inject() tests.
+import type { FastifyInstance } from "fastify";
+import type { Config } from "../../config/types.js";
+import { buildApp } from "../app.js";
+import { createRuntime, type Runtime } from "../runtime.js";
+import { testConfig } from "./config.js";
+import { createFakeStore, type FakeStore } from "./fake-store.js";
+
+export interface TestApp {
+  app: FastifyInstance;
+  store: FakeStore;
+  runtime: Runtime;
+  close(): Promise<void>;
+}
+
+export const FIXED_NOW = Date.UTC(2026, 2, 15, 15, 0, 0);
+
+export async function makeTestApp(
+  config: Config = testConfig(),
+  now: () => number = () => FIXED_NOW,
+): Promise<TestApp> {
+  const store = createFakeStore();
+  const runtime = await createRuntime(config, { store, now });
+  const app = await buildApp(runtime);
+  return {
+    app,
+    store,
+    runtime,
+    async close() {
+      await app.close();
+      await runtime.close();
+    },
+  };
+}
+
+/** The example span of the seed's POST /spans section. */
+export const SEED_SPAN = {
+  name: "summarize-document",
+  model: "gpt-4o",
+  provider: "openai",
+  prompt_tokens: 512,
+  comp_tokens: 128,
+  total_tokens: 640,
+  cost_usd: 0.00448,
+  latency_ms: 1240,
+  status: "ok",
+  caller: "summarizer-service",
+  attributes: { "eval.score": 0.87, workflow: "document-summary" },
+};

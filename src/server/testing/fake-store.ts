@@ -1,0 +1,112 @@
+// A small in-memory Store for server/ingest unit tests: it records insert calls and can
+// hold or fail commits on demand, which the real drivers cannot do on cue.
+import type { Span } from "../../span/types.js";
+import type {
+  ExpositionRow,
+  JsonObject,
+  Store,
+  StoreHealth,
+  SummaryRow,
+  TraceQuery,
+  TraceSearchResult,
+} from "../../store/store.js";
+
+export interface FakeStore extends Store {
+  spans: Span[];
+  insertCalls: number[];
+  /** When set, inserts wait until release() is called. */
+  hold: boolean;
+  release(): void;
+  /** When set, the next inserts fail with this message. */
+  failWith: string | null;
+  healthState: StoreHealth;
+  deleteBeforeCalls: number[];
+  closed: number;
+}
+
+function matches(s: Span, q: TraceQuery): boolean {
+  if (q.model !== undefined && s.model !== q.model) return false;
+  if (q.caller !== undefined && s.caller !== q.caller) return false;
+  if (q.provider !== undefined && s.provider !== q.provider) return false;
+  if (q.status !== undefined && s.status !== q.status) return false;
+  if (q.since !== undefined && !(s.started_at > q.since)) return false;
+  if (q.until !== undefined && !(s.started_at < q.until)) return false;
+  for (const [k, v] of Object.entries(q.attrs ?? {})) {
+    if (!Object.hasOwn(s.attributes, k) || String(s.attributes[k]) !== v) return false;
+  }
+  return true;
+}
+
+export function createFakeStore(): FakeStore {
+  let waiting: (() => void)[] = [];
+  const store: FakeStore = {
+    driver: "memory",
+    spans: [],
+    insertCalls: [],
+    hold: false,
+    failWith: null,
+    healthState: { ok: true },
+    deleteBeforeCalls: [],
+    closed: 0,
+    release() {
+      const w = waiting;
+      waiting = [];
+      for (const f of w) f();
+    },
+    async insert(spans) {
+      store.insertCalls.push(spans.length);
+      if (store.hold) await new Promise<void>((r) => waiting.push(r));
+      if (store.failWith !== null) throw new Error(store.failWith);
+      store.spans.push(...spans.map((s) => structuredClone(s)));
+    },
+    async getTrace(id) {
+      return store.spans.filter((s) => s.trace_id === id).sort((a, b) => a.started_at - b.started_at);
+    },
+    async searchTraces(q): Promise<TraceSearchResult> {
+      const ids = new Map<string, number>();
+      for (const s of store.spans) {
+        if (matches(s, q)) ids.set(s.trace_id, Math.max(ids.get(s.trace_id) ?? 0, s.started_at));
+      }
+      const ordered = [...ids].sort((a, b) => b[1] - a[1]).map(([id]) => id);
+      const page = ordered.slice(q.offset, q.offset + q.limit);
+      return {
+        traces: await Promise.all(page.map((id) => store.getTrace(id))),
+        hasMore: ordered.length > q.offset + q.limit,
+      };
+    },
+    async summarize(): Promise<SummaryRow[]> {
+      return [];
+    },
+    async exposition(): Promise<ExpositionRow[]> {
+      return [];
+    },
+    async countSpans() {
+      return store.spans.length;
+    },
+    async deleteBefore(before) {
+      store.deleteBeforeCalls.push(before);
+      const keep = store.spans.filter((s) => s.started_at >= before);
+      const n = store.spans.length - keep.length;
+      store.spans = keep;
+      return n;
+    },
+    async listAlertRules(): Promise<JsonObject[]> {
+      return [];
+    },
+    async saveAlertRule() {},
+    async deleteAlertRule() {
+      return false;
+    },
+    async loadAlertStates() {
+      return {};
+    },
+    async saveAlertState() {},
+    health() {
+      return store.healthState;
+    },
+    async close() {
+      store.closed++;
+    },
+  };
+  return store;
+}

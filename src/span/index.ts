@@ -1,0 +1,10 @@
+export type { ApiSpan } from "./api.js";
+export { toApiSpan } from "./api.js";
+export { ATTR_LIMITS, flattenAttributes } from "./attributes.js";
+export { newId, normalizeSpanId, normalizeTraceId } from "./ids.js";
+export type { NormalizeOptions } from "./normalize.js";
+export { MAX_COST_USD, MAX_STRING_LENGTH, parseSpan, parseSpans } from "./normalize.js";
+export { inferProvider } from "./provider.js";
+export { MAX_EPOCH_MS, parseRfc3339, parseTimestamp } from "./time.js";
+export type { Attributes, AttrValue, Span, SpanStatus } from "./types.js";
+export { SPAN_STATUSES } from "./types.js";

@@ -1,0 +1,178 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { parseSpans } from "./normalize.js";
+import { NOW, one, opts, priced, rejects, seed } from "./testing/fixtures.js";
+
+describe("parseSpans", () => {
+  test("normalises the seed page's example span", () => {
+    const spans = parseSpans([seed], opts);
+    assert.equal(spans.length, 1);
+    const s = spans[0];
+    assert.match(s.trace_id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    assert.match(s.span_id, /^[0-9a-f-]{36}$/);
+    assert.notEqual(s.trace_id, s.span_id);
+    assert.deepEqual(
+      { ...s, trace_id: "", span_id: "" },
+      {
+        trace_id: "",
+        span_id: "",
+        parent_span_id: null,
+        name: "summarize-document",
+        model: "gpt-4o",
+        provider: "openai",
+        prompt_tokens: 512,
+        comp_tokens: 128,
+        total_tokens: 640,
+        cached_tokens: null,
+        reasoning_tokens: null,
+        cost_usd: 0.00448,
+        latency_ms: 1240,
+        ttft_ms: null,
+        status: "ok",
+        caller: "summarizer-service",
+        started_at: NOW - 1240,
+        ended_at: NOW,
+        eval_score: 0.87,
+        attributes: { "eval.score": 0.87, workflow: "document-summary" },
+      },
+    );
+  });
+
+  test("accepts a single object or an array; an empty array is no spans", () => {
+    assert.equal(parseSpans(seed, opts).length, 1);
+    assert.equal(parseSpans([seed, seed, seed], opts).length, 3);
+    assert.deepEqual(parseSpans([], opts), []);
+  });
+
+  test("rejects bodies and elements that are not span objects", () => {
+    for (const b of [null, 1, "x", true]) rejects(b, "body must be a span object or an array of span objects");
+    rejects([seed, [seed]], "spans[1]: must be a span object");
+    rejects([seed, null], "spans[1]: must be a span object");
+  });
+
+  test("model is required and non-empty", () => {
+    rejects([seed, { prompt_tokens: 1 }], "spans[1].model: is required and must be a non-empty string");
+    rejects({ model: "", prompt_tokens: 1 }, "spans[0].model: is required and must be a non-empty string");
+    rejects({ model: "  ", prompt_tokens: 1 }, "spans[0].model: is required and must be a non-empty string");
+    rejects({ model: 4, prompt_tokens: 1 }, "spans[0].model: is required and must be a non-empty string");
+    rejects({ model: "m".repeat(4097), prompt_tokens: 1 }, "spans[0].model: longer than 4096 characters");
+  });
+
+  test("name defaults to the model", () => {
+    assert.equal(one({}).name, "gpt-4o");
+    assert.equal(one({ name: "" }).name, "gpt-4o");
+    assert.equal(one({ name: "step" }).name, "step");
+    rejects({ model: "x", prompt_tokens: 1, name: 3 }, "spans[0].name: must be a string");
+  });
+
+  test("provider is inferred from the model when absent", () => {
+    assert.equal(one({ model: "claude-sonnet-4-5" }).provider, "anthropic");
+    assert.equal(one({ model: "my-finetune" }).provider, null);
+    assert.equal(one({ model: "claude-x", provider: "bedrock" }).provider, "bedrock");
+    rejects({ model: "x", prompt_tokens: 1, provider: 1 }, "spans[0].provider: must be a string");
+  });
+
+  describe("tokens", () => {
+    test("at least one count is required", () => {
+      rejects(
+        [seed, seed, { model: "gpt-4o" }],
+        "spans[2].prompt_tokens: at least one of prompt_tokens, comp_tokens, total_tokens is required",
+      );
+      rejects(
+        { model: "gpt-4o", prompt_tokens: null },
+        "spans[0].prompt_tokens: at least one of prompt_tokens, comp_tokens, total_tokens is required",
+      );
+    });
+
+    test("total = prompt + completion when absent; missing side derived from total", () => {
+      const t = (x: Record<string, unknown>) => {
+        const s = one({ prompt_tokens: undefined, ...x });
+        return [s.prompt_tokens, s.comp_tokens, s.total_tokens];
+      };
+      assert.deepEqual(t({ prompt_tokens: 5, comp_tokens: 7 }), [5, 7, 12]);
+      assert.deepEqual(t({ prompt_tokens: 5 }), [5, 0, 5]);
+      assert.deepEqual(t({ comp_tokens: 7 }), [0, 7, 7]);
+      assert.deepEqual(t({ total_tokens: 9 }), [0, 0, 9]);
+      assert.deepEqual(t({ prompt_tokens: 5, total_tokens: 9 }), [5, 4, 9]);
+      assert.deepEqual(t({ comp_tokens: 4, total_tokens: 9 }), [5, 4, 9]);
+      assert.deepEqual(t({ prompt_tokens: 0, comp_tokens: 0 }), [0, 0, 0]);
+    });
+
+    test("a total that disagrees is a 400", () => {
+      rejects(
+        { model: "m", prompt_tokens: 5, comp_tokens: 7, total_tokens: 13 },
+        "spans[0].total_tokens: must equal prompt_tokens + comp_tokens (5 + 7), got 13",
+      );
+      rejects(
+        { model: "m", prompt_tokens: 10, total_tokens: 9 },
+        "spans[0].total_tokens: must equal prompt_tokens + comp_tokens (10 + ?), got 9",
+      );
+    });
+
+    test("counts must be integers >= 0", () => {
+      for (const f of ["prompt_tokens", "comp_tokens", "total_tokens", "cached_tokens", "reasoning_tokens"]) {
+        for (const bad of [-1, 1.5, "3", Number.NaN, Number.POSITIVE_INFINITY, true, {}, 2 ** 60]) {
+          rejects([seed, seed, { ...seed, [f]: bad }], `spans[2].${f}: must be an integer >= 0`);
+        }
+      }
+    });
+
+    test("cached is part of prompt, reasoning part of completion", () => {
+      const s = one({ prompt_tokens: 100, comp_tokens: 50, cached_tokens: 100, reasoning_tokens: 50 });
+      assert.equal(s.cached_tokens, 100);
+      assert.equal(s.reasoning_tokens, 50);
+      rejects(
+        { model: "m", prompt_tokens: 100, cached_tokens: 101 },
+        "spans[0].cached_tokens: must not exceed prompt_tokens (100)",
+      );
+      rejects(
+        { model: "m", prompt_tokens: 100, comp_tokens: 5, reasoning_tokens: 6 },
+        "spans[0].reasoning_tokens: must not exceed comp_tokens (5)",
+      );
+    });
+  });
+
+  describe("cost_usd", () => {
+    test("computed through opts.price when absent, with the token breakdown", () => {
+      priced.length = 0;
+      const s = one({ prompt_tokens: 100, comp_tokens: 20, cached_tokens: 40, reasoning_tokens: 10, started_at: 1000 });
+      assert.equal(s.cost_usd, 0.00448);
+      assert.deepEqual(priced, [
+        {
+          model: "gpt-4o",
+          provider: "openai",
+          prompt_tokens: 100,
+          comp_tokens: 20,
+          cached_tokens: 40,
+          reasoning_tokens: 10,
+          at: 1000,
+        },
+      ]);
+    });
+
+    test("unknown model → null (unpriced), explicit null stays null, explicit 0 stays 0", () => {
+      assert.equal(one({ model: "my-finetune" }).cost_usd, null);
+      priced.length = 0;
+      assert.equal(one({ cost_usd: null }).cost_usd, null);
+      assert.equal(one({ cost_usd: 0 }).cost_usd, 0);
+      assert.equal(priced.length, 0, "an explicit cost is never re-priced");
+    });
+
+    test("must be a finite number >= 0", () => {
+      for (const bad of [-0.01, "0.1", Number.NaN, Number.POSITIVE_INFINITY, 1e6, {}]) {
+        rejects({ ...seed, cost_usd: bad }, "spans[0].cost_usd: must be a number >= 0 and < 1000000, or null");
+      }
+    });
+  });
+
+  test("unknown top-level fields are ignored", () => {
+    const s = one({ foo: 1, eval_score: 9 });
+    assert.equal(s.eval_score, null);
+    assert.equal("foo" in s, false);
+  });
+
+  test("all or nothing: a bad span anywhere rejects the batch", () => {
+    const batch = [seed, seed, seed, { ...seed, status: "nope" }];
+    assert.throws(() => parseSpans(batch, opts), /spans\[3\]\.status/);
+  });
+});

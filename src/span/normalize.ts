@@ -1,0 +1,216 @@
+import type { PriceInput } from "../pricing/types.js";
+import { ApiError } from "../server/errors.js";
+import { AttrError, flattenAttributes } from "./attributes.js";
+import { newId, normalizeSpanId, normalizeTraceId } from "./ids.js";
+import { inferProvider } from "./provider.js";
+import { MAX_EPOCH_MS, parseTimestamp } from "./time.js";
+import type { Attributes, Span, SpanStatus } from "./types.js";
+
+export interface NormalizeOptions {
+  /** Receive time (epoch ms): the default ended_at. */
+  now: number;
+  /** Attribute promoted to eval_score (config quality.score_attribute, default "eval.score"). */
+  qualityKey: string;
+  /** Caller for spans that name none (config `service`). */
+  defaultCaller?: string | null;
+  /** Cost of a span that carries no cost_usd; null = unpriced. */
+  price: (u: PriceInput) => number | null;
+}
+
+/** Longest name / model / provider / caller accepted. */
+export const MAX_STRING_LENGTH = 4096;
+/** cost_usd is stored as DECIMAL(18, 12): it must stay below one million dollars. */
+export const MAX_COST_USD = 1_000_000;
+
+type Raw = Record<string, unknown>;
+
+function fail(i: number, field: string, message: string): never {
+  throw new ApiError("invalid_span", `spans[${i}].${field}: ${message}`);
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+}
+
+/** An optional integer >= 0: undefined/null → null. */
+function optCount(r: Raw, f: string, i: number): number | null {
+  const v = r[f];
+  if (v === undefined || v === null) return null;
+  if (!isCount(v)) fail(i, f, "must be an integer >= 0");
+  return v;
+}
+
+/** An optional finite number >= 0: undefined/null → null. */
+function optDuration(r: Raw, f: string, i: number): number | null {
+  const v = r[f];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) fail(i, f, "must be a number >= 0");
+  return v;
+}
+
+/** An optional string: undefined/null/"" → null. */
+function optString(r: Raw, f: string, i: number): string | null {
+  const v = r[f];
+  if (v === undefined || v === null || v === "") return null;
+  if (typeof v !== "string") fail(i, f, "must be a string");
+  if (v.length > MAX_STRING_LENGTH) fail(i, f, `longer than ${MAX_STRING_LENGTH} characters`);
+  return v;
+}
+
+function optTime(r: Raw, f: string, i: number): number | null {
+  const v = r[f];
+  if (v === undefined || v === null) return null;
+  const ms = parseTimestamp(v);
+  if (ms === null) fail(i, f, "must be an RFC 3339 timestamp or epoch milliseconds");
+  return ms;
+}
+
+function optId(r: Raw, f: string, i: number, norm: (s: string) => string | null, what: string): string | null {
+  const v = r[f];
+  if (v === undefined || v === null || v === "") return null;
+  const id = typeof v === "string" ? norm(v) : null;
+  if (id === null) fail(i, f, `must be ${what}`);
+  return id;
+}
+
+function status(r: Raw, i: number): SpanStatus {
+  const v = r.status;
+  if (v === undefined || v === null || v === "ok") return "ok";
+  if (v === "error" || v === "timeout") return v;
+  return fail(i, "status", 'must be one of "ok", "error", "timeout"');
+}
+
+/** eval_score: the quality attribute when it is a finite number or a numeric string. */
+function score(attrs: Attributes, key: string): number | null {
+  if (!Object.hasOwn(attrs, key)) return null;
+  const v = attrs[key];
+  if (typeof v === "number") return v;
+  if (typeof v === "string" && v.trim() !== "") {
+    const n = Number(v);
+    if (Number.isFinite(n)) return n;
+  }
+  return null;
+}
+
+/** Resolves prompt / completion / total so that total = prompt + completion. */
+function tokens(r: Raw, i: number): [number, number, number] {
+  const p = optCount(r, "prompt_tokens", i);
+  const c = optCount(r, "comp_tokens", i);
+  const t = optCount(r, "total_tokens", i);
+  if (t === null) {
+    if (p === null && c === null)
+      fail(i, "prompt_tokens", "at least one of prompt_tokens, comp_tokens, total_tokens is required");
+    return [p ?? 0, c ?? 0, (p ?? 0) + (c ?? 0)];
+  }
+  if (p === null && c === null) return [0, 0, t];
+  // One side missing: it is whatever the total leaves.
+  const prompt = p ?? t - (c as number);
+  const comp = c ?? t - prompt;
+  if (prompt < 0 || comp < 0 || prompt + comp !== t) {
+    fail(i, "total_tokens", `must equal prompt_tokens + comp_tokens (${p ?? "?"} + ${c ?? "?"}), got ${t}`);
+  }
+  return [prompt, comp, t];
+}
+
+function normalizeOne(r: Raw, i: number, o: NormalizeOptions): Span {
+  const model = r.model;
+  if (typeof model !== "string" || model.trim() === "") fail(i, "model", "is required and must be a non-empty string");
+  if (model.length > MAX_STRING_LENGTH) fail(i, "model", `longer than ${MAX_STRING_LENGTH} characters`);
+  const [prompt, comp, total] = tokens(r, i);
+  const cached = optCount(r, "cached_tokens", i);
+  if (cached !== null && cached > prompt) fail(i, "cached_tokens", `must not exceed prompt_tokens (${prompt})`);
+  const reasoning = optCount(r, "reasoning_tokens", i);
+  if (reasoning !== null && reasoning > comp) fail(i, "reasoning_tokens", `must not exceed comp_tokens (${comp})`);
+
+  let started = optTime(r, "started_at", i);
+  let ended = optTime(r, "ended_at", i);
+  let latency = optDuration(r, "latency_ms", i);
+  if (started !== null && ended !== null && ended < started) fail(i, "ended_at", "must not be before started_at");
+  if (ended === null) ended = started !== null && latency !== null ? started + latency : Math.max(o.now, started ?? 0);
+  if (latency === null) latency = started !== null ? ended - started : 0;
+  if (started === null) started = Math.max(0, ended - latency);
+  started = Math.trunc(started);
+  ended = Math.trunc(ended);
+  if (ended > MAX_EPOCH_MS) fail(i, "latency_ms", "puts ended_at past year 9999");
+
+  const provider = optString(r, "provider", i) ?? inferProvider(model);
+  let cost: number | null;
+  if (r.cost_usd === undefined) {
+    cost = o.price({
+      model,
+      provider,
+      prompt_tokens: prompt,
+      comp_tokens: comp,
+      cached_tokens: cached,
+      reasoning_tokens: reasoning,
+      at: started,
+    });
+  } else if (r.cost_usd === null) {
+    cost = null;
+  } else {
+    const v = r.cost_usd;
+    if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v >= MAX_COST_USD) {
+      fail(i, "cost_usd", `must be a number >= 0 and < ${MAX_COST_USD}, or null`);
+    }
+    cost = v;
+  }
+
+  let attributes: Attributes;
+  try {
+    attributes = flattenAttributes(r.attributes);
+  } catch (e) {
+    if (e instanceof AttrError) fail(i, e.field, e.message);
+    throw e;
+  }
+
+  const traceId = optId(r, "trace_id", i, normalizeTraceId, "a UUID or 32 hex digits");
+  const spanId = optId(r, "span_id", i, normalizeSpanId, "a UUID or 16 or 32 hex digits");
+  return {
+    trace_id: traceId ?? newId(),
+    span_id: spanId ?? newId(),
+    parent_span_id: optId(r, "parent_span_id", i, normalizeSpanId, "a UUID or 16 or 32 hex digits, or null"),
+    name: optString(r, "name", i) ?? model,
+    model,
+    provider,
+    prompt_tokens: prompt,
+    comp_tokens: comp,
+    total_tokens: total,
+    cached_tokens: cached,
+    reasoning_tokens: reasoning,
+    cost_usd: cost,
+    latency_ms: latency,
+    ttft_ms: optDuration(r, "ttft_ms", i),
+    status: status(r, i),
+    caller: optString(r, "caller", i) ?? o.defaultCaller ?? null,
+    started_at: started,
+    ended_at: ended,
+    eval_score: score(attributes, o.qualityKey),
+    attributes,
+  };
+}
+
+/**
+ * Validates and normalises the body of POST /spans (one span object or an array of
+ * them) per PRODUCT.md section 2. All or nothing: the first bad span throws
+ * ApiError("invalid_span") whose message names the index and the field, e.g.
+ * "spans[2].prompt_tokens: must be an integer >= 0". Unknown top-level fields are ignored.
+ *
+ * @example parseSpans({ model: "gpt-4o", prompt_tokens: 10 }, { now: Date.now(), qualityKey: "eval.score", price: () => null })
+ */
+export function parseSpans(body: unknown, opts: NormalizeOptions): Span[] {
+  if (Array.isArray(body)) {
+    const out: Span[] = new Array(body.length);
+    for (let i = 0; i < body.length; i++) out[i] = parseSpan(body[i], i, opts);
+    return out;
+  }
+  if (typeof body === "object" && body !== null) return [normalizeOne(body as Raw, 0, opts)];
+  throw new ApiError("invalid_span", "body must be a span object or an array of span objects");
+}
+
+/** Normalises one span; `index` is used in error messages. */
+export function parseSpan(raw: unknown, index: number, opts: NormalizeOptions): Span {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new ApiError("invalid_span", `spans[${index}]: must be a span object`);
+  }
+  return normalizeOne(raw as Raw, index, opts);
+}

@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import type { PriceInput } from "../../pricing/types.js";
+import { ApiError } from "../../server/errors.js";
+import { type NormalizeOptions, parseSpans } from "../normalize.js";
+
+export const NOW = Date.UTC(2026, 2, 15, 14, 23, 2, 681);
+export const priced: PriceInput[] = [];
+export const opts: NormalizeOptions = {
+  now: NOW,
+  qualityKey: "eval.score",
+  defaultCaller: "svc-default",
+  price: (u) => {
+    priced.push(u);
+    return u.model === "gpt-4o" ? 0.00448 : null;
+  },
+};
+
+export const seed = {
+  name: "summarize-document",
+  model: "gpt-4o",
+  provider: "openai",
+  prompt_tokens: 512,
+  comp_tokens: 128,
+  total_tokens: 640,
+  cost_usd: 0.00448,
+  latency_ms: 1240,
+  status: "ok",
+  caller: "summarizer-service",
+  attributes: { "eval.score": 0.87, workflow: "document-summary" },
+};
+
+export function one(extra: Record<string, unknown>, o: NormalizeOptions = opts) {
+  const [s] = parseSpans({ model: "gpt-4o", prompt_tokens: 10, ...extra }, o);
+  return s;
+}
+
+export function rejects(body: unknown, message: string) {
+  assert.throws(
+    () => parseSpans(body, opts),
+    (e: unknown) => {
+      assert.ok(e instanceof ApiError);
+      assert.equal(e.code, "invalid_span");
+      assert.equal(e.status, 400);
+      assert.equal(e.message, message);
+      return true;
+    },
+  );
+}

@@ -1,0 +1,86 @@
+import { Worker } from "node:worker_threads";
+import type { WorkerInit, WorkerReply, WorkerRequest } from "./protocol.js";
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
+
+/** An error from the worker, with the worker's code ("locked" when another process holds the file). */
+export class WorkerError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+// From dist the worker is plain JS next to this file. From sources (tsx: tests, benches)
+// it is a .ts file, and Node 20 does not pass tsx's loader hooks to a worker's entry
+// point, so a tiny bootstrap registers tsx inside the worker first.
+function spawn(init: WorkerInit): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith(".ts")) return new Worker(new URL("./worker.js", here), { workerData: init });
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const entry = new URL("./worker.ts", here).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(boot, { eval: true, workerData: init });
+}
+
+/** Main-thread side of the DuckDB worker: request ids, replies, and the worker's lifetime. */
+export class WorkerClient {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private dead: Error | null = null;
+
+  private constructor(private readonly worker: Worker) {}
+
+  /** Starts the worker and resolves once the database is open and the schema exists. */
+  static start(init: WorkerInit): Promise<WorkerClient> {
+    const worker = spawn(init);
+    const client = new WorkerClient(worker);
+    return new Promise((resolve, reject) => {
+      client.pending.set(0, {
+        resolve: () => resolve(client),
+        reject: (e) => {
+          void worker.terminate();
+          reject(e);
+        },
+      });
+      worker.on("message", (m: WorkerReply) => client.onReply(m));
+      worker.on("error", (e) => client.fail(e));
+      worker.on("exit", (code) => client.fail(new Error(`store worker exited (code ${code})`)));
+    });
+  }
+
+  private onReply(m: WorkerReply): void {
+    const p = this.pending.get(m.id);
+    if (p === undefined) return;
+    this.pending.delete(m.id);
+    if (this.pending.size === 0) this.worker.unref();
+    if (m.ok) p.resolve(m.result);
+    else p.reject(new WorkerError(m.error, m.code));
+  }
+
+  private fail(e: Error): void {
+    if (this.dead === null) this.dead = e;
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  /** Sends one request; resolves with the worker's result or rejects with its error. */
+  request(msg: Request): Promise<unknown> {
+    if (this.dead !== null) return Promise.reject(this.dead);
+    const id = this.nextId++;
+    // Referenced only while work is pending: an idle store never keeps the process alive.
+    this.worker.ref();
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...msg, id });
+    });
+  }
+
+  async terminate(): Promise<void> {
+    this.dead ??= new Error("store is closed");
+    await this.worker.terminate();
+  }
+}

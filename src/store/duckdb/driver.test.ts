@@ -1,0 +1,139 @@
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { span } from "../conformance-fixtures.js";
+import { DuckDbStore } from "./driver.js";
+
+const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+const DRIVER = new URL("./driver.ts", import.meta.url).href;
+
+/** Runs a TypeScript snippet in a child node (through tsx); resolves once it prints `ready`. */
+function child(dir: string, name: string, code: string): Promise<ChildProcess> {
+  return (async () => {
+    const file = join(dir, name);
+    await writeFile(file, code);
+    const p = spawn(process.execPath, ["--import", "tsx", file], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    await new Promise<void>((resolve, reject) => {
+      let out = "";
+      p.stdout?.on("data", (b: Buffer) => {
+        out += b.toString();
+        if (out.includes("ready")) resolve();
+      });
+      p.on("exit", (code) => reject(new Error(`child exited (${code}) before ready: ${out}`)));
+    });
+    return p;
+  })();
+}
+
+function killed(p: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (p.exitCode !== null || p.signalCode !== null) return resolve();
+    p.on("exit", () => resolve());
+    p.kill("SIGKILL");
+  });
+}
+
+describe("duckdb driver", () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "tokentrace-duckdb-driver-"));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("the same file cannot be opened twice in one process; closing releases it", async () => {
+    const path = join(dir, "twice.duckdb");
+    const a = await DuckDbStore.open(path);
+    try {
+      await assert.rejects(DuckDbStore.open(path), /already open in this process/);
+      await assert.rejects(DuckDbStore.open(join(dir, ".", "twice.duckdb")), /already open in this process/);
+    } finally {
+      await a.close();
+    }
+    const b = await DuckDbStore.open(path);
+    await b.close();
+  });
+
+  test("a file held by another process is a clear error", async () => {
+    const path = join(dir, "locked.duckdb");
+    const holder = await child(
+      dir,
+      "hold.mts",
+      `import { DuckDbStore } from ${JSON.stringify(DRIVER)};
+       await DuckDbStore.open(${JSON.stringify(path)});
+       console.log("ready");
+       setInterval(() => {}, 1000);`,
+    );
+    try {
+      await assert.rejects(DuckDbStore.open(path), /in use by another process/);
+    } finally {
+      await killed(holder);
+    }
+    // The lock dies with its process: the file opens now.
+    const s = await DuckDbStore.open(path);
+    await s.close();
+  });
+
+  test("a resolved insert survives SIGKILL right after", async () => {
+    const path = join(dir, "crash.duckdb");
+    const spans = [span({ attributes: { k: "v" } }), span({ cost_usd: 0.1 })];
+    const writer = await child(
+      dir,
+      "crash.mts",
+      `import { DuckDbStore } from ${JSON.stringify(DRIVER)};
+       const s = await DuckDbStore.open(${JSON.stringify(path)});
+       await s.insert(${JSON.stringify(spans)});
+       console.log("ready");
+       setInterval(() => {}, 1000);`,
+    );
+    await killed(writer);
+    const s = await DuckDbStore.open(path);
+    try {
+      assert.deepEqual(await s.getTrace(spans[0].trace_id), [spans[0]]);
+      assert.deepEqual(await s.getTrace(spans[1].trace_id), [spans[1]]);
+      assert.equal((await s.searchTraces({ attrs: { k: "v" }, limit: 20, offset: 0 })).traces.length, 1);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test("a failed write is all or nothing and shows in health() until a write succeeds", async () => {
+    const s = await DuckDbStore.open(join(dir, "health.duckdb"));
+    try {
+      assert.deepEqual(s.health(), { ok: true });
+      // A cost past DECIMAL(18, 12) makes the write fail inside the database worker.
+      await assert.rejects(s.insert([span(), span({ cost_usd: 2_000_000 })]), /cost_usd/);
+      const h = s.health();
+      assert.equal(h.ok, false);
+      assert.match(h.reason ?? "", /last write failed: .*cost_usd/);
+      assert.equal(await s.countSpans(), 0);
+      assert.equal((await s.probe()).ok, false);
+      await s.insert([span()]);
+      assert.deepEqual(s.health(), { ok: true });
+      assert.deepEqual(await s.probe(), { ok: true });
+      assert.equal(await s.countSpans(), 1);
+    } finally {
+      await s.close();
+    }
+    assert.equal(s.health().ok, false);
+    await assert.rejects(s.countSpans(), /closed/);
+  });
+
+  test(":memory: opens a throwaway database (no registry, no file)", async () => {
+    const a = await DuckDbStore.open(":memory:");
+    const b = await DuckDbStore.open(":memory:");
+    try {
+      await a.insert([span()]);
+      assert.equal(await a.countSpans(), 1);
+      assert.equal(await b.countSpans(), 0);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});

@@ -1,0 +1,180 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import type { Span } from "../../span/types.js";
+import type {
+  ExpositionQuery,
+  ExpositionRow,
+  JsonObject,
+  Store,
+  StoreHealth,
+  SummaryQuery,
+  SummaryRow,
+  TraceQuery,
+  TraceSearchResult,
+} from "../store.js";
+import { WorkerClient, WorkerError } from "./client.js";
+import { getTraceSql, searchTracesSql } from "./search.js";
+import { exposeDuckdb, type SqlRunner, summarizeDuckdb } from "./summarize.js";
+
+// Two DuckDBInstance objects on one file in one process corrupt it: one store per path.
+const openPaths = new Set<string>();
+
+function openError(path: string, e: unknown): Error {
+  if (e instanceof WorkerError && e.code === "locked") {
+    return new Error(
+      `storage file ${path} is in use by another process (${e.message}). ` +
+        "A DuckDB file can be opened by one tokentrace process at a time; use storage.driver postgres to share storage.",
+    );
+  }
+  return new Error(`cannot open storage file ${path}: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+/**
+ * The embedded DuckDB store. The database runs on a worker thread; every call here is a
+ * message to it, so the event loop never waits on the appender or a checkpoint.
+ *
+ * @example const store = await DuckDbStore.open("./.tokentrace/spans.duckdb");
+ */
+export class DuckDbStore implements Store, SqlRunner {
+  readonly driver = "duckdb" as const;
+  private state: StoreHealth = { ok: true };
+  private closing: Promise<void> | null = null;
+
+  private constructor(
+    readonly path: string,
+    private readonly client: WorkerClient,
+  ) {}
+
+  /** Opens (creating if needed) the file; `:memory:` gives a throwaway in-memory database. */
+  static async open(path: string): Promise<DuckDbStore> {
+    const key = path === ":memory:" ? null : resolve(path);
+    if (key !== null) {
+      if (openPaths.has(key)) {
+        throw new Error(`storage file ${key} is already open in this process; share the one Store instead`);
+      }
+      mkdirSync(dirname(key), { recursive: true });
+      openPaths.add(key);
+    }
+    try {
+      const client = await WorkerClient.start({ path: key ?? ":memory:" });
+      return new DuckDbStore(key ?? ":memory:", client);
+    } catch (e) {
+      if (key !== null) openPaths.delete(key);
+      throw openError(key ?? path, e);
+    }
+  }
+
+  /** Runs a read query on the worker; rows come back as plain JS values (BIGINT/DECIMAL → number). */
+  async all(sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+    return (await this.client.request({ op: "all", sql, params })) as Record<string, unknown>[];
+  }
+
+  // Every write goes through here so a failure (disk full, read-only file, ...) shows in health().
+  private async write<T>(f: () => Promise<unknown>): Promise<T> {
+    try {
+      const r = (await f()) as T;
+      this.state = { ok: true };
+      return r;
+    } catch (e) {
+      this.state = { ok: false, reason: `last write failed: ${e instanceof Error ? e.message : String(e)}` };
+      throw e;
+    }
+  }
+
+  private run(sql: string, params: unknown[]): Promise<number> {
+    return this.write(() => this.client.request({ op: "run", statements: [{ sql, params }] })).then(
+      (r) => (r as number[])[0],
+    );
+  }
+
+  /** Runs write statements in one transaction; resolves with each one's changed-row count. */
+  private batch(statements: { sql: string; params: unknown[] }[]): Promise<number[]> {
+    return this.write(() => this.client.request({ op: "run", statements }));
+  }
+
+  async insert(spans: Span[]): Promise<void> {
+    if (spans.length === 0) return;
+    await this.write(() => this.client.request({ op: "insert", spans }));
+  }
+
+  getTrace(traceId: string): Promise<Span[]> {
+    return getTraceSql(this, traceId);
+  }
+
+  searchTraces(q: TraceQuery): Promise<TraceSearchResult> {
+    return searchTracesSql(this, q);
+  }
+
+  summarize(q: SummaryQuery): Promise<SummaryRow[]> {
+    return summarizeDuckdb(this, q);
+  }
+
+  exposition(q: ExpositionQuery): Promise<ExpositionRow[]> {
+    return exposeDuckdb(this, q);
+  }
+
+  async countSpans(): Promise<number> {
+    const rows = await this.all("SELECT count(*) AS n FROM spans", []);
+    return rows[0].n as number;
+  }
+
+  async deleteBefore(before: number): Promise<number> {
+    const [n] = await this.batch([
+      { sql: "DELETE FROM spans WHERE started_at < $1", params: [before] },
+      { sql: "DELETE FROM span_attrs WHERE started_at < $1", params: [before] },
+    ]);
+    return n;
+  }
+
+  async listAlertRules(): Promise<JsonObject[]> {
+    const rows = await this.all("SELECT rule FROM alert_rules ORDER BY name", []);
+    return rows.map((r) => JSON.parse(r.rule as string) as JsonObject);
+  }
+
+  async saveAlertRule(name: string, rule: JsonObject): Promise<void> {
+    await this.run("INSERT OR REPLACE INTO alert_rules (name, rule) VALUES ($1, $2)", [name, JSON.stringify(rule)]);
+  }
+
+  async deleteAlertRule(name: string): Promise<boolean> {
+    return (await this.run("DELETE FROM alert_rules WHERE name = $1", [name])) > 0;
+  }
+
+  async loadAlertStates(): Promise<Record<string, JsonObject>> {
+    const rows = await this.all("SELECT name, state FROM alert_state ORDER BY name", []);
+    return Object.fromEntries(rows.map((r) => [r.name as string, JSON.parse(r.state as string) as JsonObject]));
+  }
+
+  async saveAlertState(name: string, state: JsonObject): Promise<void> {
+    await this.run("INSERT OR REPLACE INTO alert_state (name, state) VALUES ($1, $2)", [name, JSON.stringify(state)]);
+  }
+
+  health(): StoreHealth {
+    return this.closing !== null ? { ok: false, reason: "store is closed" } : { ...this.state };
+  }
+
+  /**
+   * Cheap liveness check for periodic health polling: a trivial query on the worker.
+   * Resolves to health(); a dead or stuck worker makes it { ok: false }.
+   */
+  async probe(): Promise<StoreHealth> {
+    try {
+      await this.all("SELECT 1", []);
+      return this.health();
+    } catch (e) {
+      return { ok: false, reason: `store not responding: ${e instanceof Error ? e.message : String(e)}` };
+    }
+  }
+
+  /** Flushes, checkpoints and stops the worker. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      try {
+        await this.client.request({ op: "close" });
+      } finally {
+        await this.client.terminate();
+        openPaths.delete(this.path);
+      }
+    })();
+    return this.closing;
+  }
+}

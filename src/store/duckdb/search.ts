@@ -1,0 +1,139 @@
+import type { Span } from "../../span/types.js";
+import type { TraceQuery, TraceSearchResult } from "../store.js";
+import { pairHash } from "./bloom.js";
+import { filterConditions, Params } from "./filter.js";
+import { rowToSpan, SPAN_SELECT } from "./rows.js";
+import type { SqlRunner } from "./summarize.js";
+
+const HOUR = 3_600_000;
+// Search windows grow by this factor (1h, 8h, 64h, 21d) before the whole table is searched.
+const GROWTH = 8;
+const MAX_WINDOW = 512 * HOUR;
+// An attribute value on at most this many spans is "rare": its spans are found through
+// span_attrs and fetched by started_at instead of scanning time windows.
+const RARE = 64;
+
+/** All spans of one trace, ordered by started_at (the ART index on trace_id makes this a point lookup). */
+export async function getTraceSql(db: SqlRunner, traceId: string): Promise<Span[]> {
+  const rows = await db.all(`SELECT ${SPAN_SELECT} FROM spans WHERE trace_id = $1 ORDER BY started_at, span_id`, [
+    traceId,
+  ]);
+  return rows.map(rowToSpan);
+}
+
+interface Candidate {
+  id: string;
+  spans: Span[];
+  start: number; // the trace's start: its earliest span, matching or not
+}
+
+// Long IN lists stop using the trace_id index (DuckDB turns them into a join over the
+// whole table): fetch in small chunks, concurrently.
+const FETCH_CHUNK = 32;
+
+/** A SQL string literal: ids are data from the table, quoted rather than trusted. */
+function literal(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}
+
+/** Whole traces for these ids (index lookups), keyed by trace id, spans by started_at. */
+async function fetchTraces(db: SqlRunner, ids: string[]): Promise<Map<string, Span[]>> {
+  const chunks: string[][] = [];
+  for (let i = 0; i < ids.length; i += FETCH_CHUNK) chunks.push(ids.slice(i, i + FETCH_CHUNK));
+  const results = await Promise.all(
+    chunks.map((c) =>
+      db.all(
+        `SELECT ${SPAN_SELECT} FROM spans WHERE trace_id IN (${c.map(literal).join(", ")}) ORDER BY started_at, span_id`,
+        [],
+      ),
+    ),
+  );
+  const out = new Map<string, Span[]>();
+  for (const r of results.flat()) {
+    const s = rowToSpan(r);
+    const t = out.get(s.trace_id);
+    if (t === undefined) out.set(s.trace_id, [s]);
+    else t.push(s);
+  }
+  return out;
+}
+
+/**
+ * started_at of every span that may match, when one of the attr filters is rare
+ * (span_attrs, LIMIT stops the scan early for common values); null when none is.
+ */
+async function rareAttrTimes(db: SqlRunner, q: TraceQuery): Promise<number[] | null> {
+  for (const [k, v] of Object.entries(q.attrs ?? {})) {
+    const p = new Params();
+    // Typed INTEGER like the column: a BIGINT parameter would cast h and defeat the pushdown.
+    const conds = [`h = ${p.add(pairHash(k, v))}::INTEGER`];
+    if (q.since !== undefined) conds.push(`started_at > ${p.add(q.since)}`);
+    if (q.until !== undefined) conds.push(`started_at < ${p.add(q.until)}`);
+    const rows = await db.all(`SELECT started_at FROM span_attrs WHERE ${conds.join(" AND ")} LIMIT ${RARE + 1}`, p.values);
+    if (rows.length <= RARE) return [...new Set(rows.map((r) => r.started_at as number))];
+  }
+  return null;
+}
+
+function newestFirst(a: Candidate, b: Candidate): number {
+  return b.start - a.start || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+/**
+ * Traces with at least one span matching every filter, newest trace start first (a trace
+ * starts at its earliest span), each returned whole.
+ *
+ * Newest-first with a small limit only needs the recent end of the table, so the search
+ * starts with the last hour before `until` (or the newest span) and widens the window
+ * until enough traces are certain: a trace not found in window [lo, ...) starts before
+ * lo, and a trace outside the `fetch` newest found ones starts no later than the last of
+ * them. The started_at zone maps let DuckDB skip everything outside the window.
+ */
+export async function searchTracesSql(db: SqlRunner, q: TraceQuery): Promise<TraceSearchResult> {
+  const need = q.offset + q.limit + 1; // one extra answers hasMore
+  let top = q.until;
+  if (top === undefined) {
+    const r = await db.all("SELECT max(started_at) AS m FROM spans", []);
+    if (r[0].m === null) return { traces: [], hasMore: false };
+    top = (r[0].m as number) + 1;
+  }
+  const times = await rareAttrTimes(db, q);
+  if (times !== null && times.length === 0) return { traces: [], hasMore: false };
+  // With a rare attribute every candidate is known: no windows needed.
+  let width = times === null ? HOUR : Number.POSITIVE_INFINITY;
+  // A few spare candidates: traces whose earliest span does not match fall behind the cut.
+  let fetch = need + 4;
+  for (;;) {
+    let lo = width > MAX_WINDOW ? undefined : top - width;
+    if (lo !== undefined && q.since !== undefined && lo <= q.since) lo = undefined;
+    const p = new Params();
+    const conds = filterConditions(q, p);
+    if (q.since !== undefined) conds.push(`started_at > ${p.add(q.since)}`);
+    if (q.until !== undefined) conds.push(`started_at < ${p.add(q.until)}`);
+    if (lo !== undefined) conds.push(`started_at >= ${p.add(lo)}`);
+    // Inlined: integers read back from the database, and literals let zone maps skip row groups.
+    if (times !== null) conds.push(`started_at IN (${times.map((t) => Math.trunc(t)).join(", ")})`);
+    const where = conds.length === 0 ? "" : `WHERE ${conds.join(" AND ")}`;
+    const found = await db.all(
+      `SELECT trace_id, min(started_at) AS m FROM spans ${where}
+       GROUP BY trace_id ORDER BY m DESC, trace_id DESC LIMIT ${p.add(fetch)}`,
+      p.values,
+    );
+    const full = found.length === fetch;
+    const traces = found.length === 0 ? new Map<string, Span[]>() : await fetchTraces(db, found.map((r) => r.trace_id as string));
+    // Certain: no trace left unseen can start at or after this one.
+    const theta = full ? (found[found.length - 1].m as number) : Number.NEGATIVE_INFINITY;
+    const certain: Candidate[] = [];
+    for (const [id, spans] of traces) {
+      const start = spans[0].started_at;
+      if (start > theta && (lo === undefined || start >= lo)) certain.push({ id, spans, start });
+    }
+    if (certain.length >= need || (lo === undefined && !full)) {
+      certain.sort(newestFirst);
+      const page = certain.slice(q.offset, q.offset + q.limit);
+      return { traces: page.map((c) => c.spans), hasMore: certain.length > q.offset + q.limit };
+    }
+    if (full) fetch *= 2;
+    else width *= GROWTH;
+  }
+}

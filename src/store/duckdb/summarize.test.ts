@@ -1,0 +1,7 @@
+import { summarizeConformance } from "../conformance-summarize.js";
+import { DuckDbStore } from "./driver.js";
+
+summarizeConformance("duckdb", async () => {
+  const store = await DuckDbStore.open(":memory:");
+  return { store, cleanup: () => store.close() };
+});

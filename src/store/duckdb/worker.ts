@@ -1,0 +1,127 @@
+// The DuckDB instance of one store lives on this worker thread: the appender and
+// checkpoints block their calling thread (stalls up to ~600 ms measured), so they must
+// never run on the server's event loop. The main thread talks to it by messages.
+import { parentPort, workerData } from "node:worker_threads";
+import {
+  BIGINT,
+  BOOLEAN,
+  DOUBLE,
+  type DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBType,
+  type DuckDBValue,
+  SQLNULL,
+  VARCHAR,
+} from "@duckdb/node-api";
+import { appendSpans, toPlain } from "./append.js";
+import type { WorkerInit, WorkerReply, WorkerRequest } from "./protocol.js";
+import { SCHEMA_SQL } from "./schema.js";
+
+const port = parentPort;
+if (port === null) throw new Error("store worker must run in a worker thread");
+const init = workerData as WorkerInit;
+
+function reply(r: WorkerReply): void {
+  port?.postMessage(r);
+}
+
+function errorReply(id: number, e: unknown): WorkerReply {
+  const message = e instanceof Error ? e.message : String(e);
+  const code = /Could not set lock on file/i.test(message) ? "locked" : undefined;
+  return { id, ok: false, error: message, code };
+}
+
+// Integers bind as BIGINT (epoch ms, limits, counts; the driver's own default for a JS
+// bigint is HUGEINT, which casts the compared column and loses zone-map pruning);
+// other numbers as DOUBLE.
+function typeOf(p: unknown): DuckDBType {
+  if (p === null || p === undefined) return SQLNULL;
+  if (typeof p === "bigint") return BIGINT;
+  if (typeof p === "number") return Number.isSafeInteger(p) ? BIGINT : DOUBLE;
+  if (typeof p === "boolean") return BOOLEAN;
+  return VARCHAR;
+}
+
+function bind(params: unknown[]): [DuckDBValue[], DuckDBType[]] {
+  const values = params.map((p) => (typeof p === "number" && Number.isSafeInteger(p) ? BigInt(p) : (p ?? null)));
+  return [values as DuckDBValue[], params.map(typeOf)];
+}
+
+let instance: DuckDBInstance;
+let writer: DuckDBConnection;
+const idleReaders: DuckDBConnection[] = [];
+// Writes run one at a time on one connection; reads run concurrently on their own connections.
+let writeChain: Promise<unknown> = Promise.resolve();
+
+function serialWrite<T>(f: () => Promise<T>): Promise<T> {
+  const p = writeChain.then(f);
+  writeChain = p.catch(() => {});
+  return p;
+}
+
+async function readAll(sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+  const conn = idleReaders.pop() ?? (await instance.connect());
+  try {
+    const reader = await conn.runAndReadAll(sql, ...bind(params));
+    return reader.getRowObjects().map((row) => {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(row)) out[k] = toPlain(row[k]);
+      return out;
+    });
+  } finally {
+    idleReaders.push(conn);
+  }
+}
+
+async function runAll(statements: { sql: string; params: unknown[] }[]): Promise<number[]> {
+  await writer.run("BEGIN TRANSACTION");
+  try {
+    const out: number[] = [];
+    for (const st of statements) out.push((await writer.run(st.sql, ...bind(st.params))).rowsChanged);
+    await writer.run("COMMIT");
+    return out;
+  } catch (e) {
+    await writer.run("ROLLBACK").catch(() => {});
+    throw e;
+  }
+}
+
+async function close(): Promise<void> {
+  await writeChain;
+  await writer.run("CHECKPOINT").catch(() => {});
+  for (const c of idleReaders) c.closeSync();
+  writer.closeSync();
+  instance.closeSync();
+}
+
+async function handle(m: WorkerRequest): Promise<unknown> {
+  switch (m.op) {
+    case "insert":
+      return serialWrite(() => appendSpans(writer, m.spans));
+    case "run":
+      return serialWrite(() => runAll(m.statements));
+    case "all":
+      return readAll(m.sql, m.params);
+    case "close":
+      return close();
+  }
+}
+
+async function start(): Promise<void> {
+  instance = await DuckDBInstance.create(init.path);
+  writer = await instance.connect();
+  await writer.run(SCHEMA_SQL);
+}
+
+start().then(
+  () => {
+    reply({ id: 0, ok: true, result: null });
+    port.on("message", (m: WorkerRequest) => {
+      handle(m).then(
+        (result) => reply({ id: m.id, ok: true, result }),
+        (e: unknown) => reply(errorReply(m.id, e)),
+      );
+    });
+  },
+  (e: unknown) => reply(errorReply(0, e)),
+);

@@ -1,0 +1,50 @@
+import type { Config } from "../config/types.js";
+import { DuckDbStore } from "./duckdb/driver.js";
+import { MemoryStore } from "./memory/memory-store.js";
+import type { Store } from "./store.js";
+
+export { DuckDbStore } from "./duckdb/driver.js";
+export { MemoryStore } from "./memory/memory-store.js";
+export type {
+  GroupBy,
+  JsonObject,
+  SpanFilter,
+  Store,
+  StoreHealth,
+  SummaryQuery,
+  SummaryRow,
+  TraceQuery,
+  TraceSearchResult,
+} from "./store.js";
+
+type PostgresModule = { openPostgresStore(url: string): Promise<Store> };
+
+// Loaded on demand: the pg driver is only needed (and only present) when configured.
+async function openPostgres(url: string | null): Promise<Store> {
+  if (url === null || url === "") throw new Error("storage.url is required for the postgres driver");
+  let mod: PostgresModule;
+  try {
+    const path = "./postgres/index.js";
+    mod = (await import(path)) as PostgresModule;
+  } catch (e) {
+    throw new Error(`postgres driver not available: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return mod.openPostgresStore(url);
+}
+
+/**
+ * Opens the store `config.storage` names.
+ *
+ * @example const store = await openStore({ ...DEFAULT_CONFIG, storage: { driver: "memory", path: "", url: null } });
+ */
+export async function openStore(config: Config): Promise<Store> {
+  const s = config.storage;
+  switch (s.driver) {
+    case "memory":
+      return new MemoryStore();
+    case "duckdb":
+      return DuckDbStore.open(s.path);
+    case "postgres":
+      return openPostgres(s.url);
+  }
+}

@@ -1,0 +1,138 @@
+import type { Span } from "../../span/types.js";
+import type {
+  ExpositionQuery,
+  ExpositionRow,
+  JsonObject,
+  Store,
+  StoreHealth,
+  SummaryQuery,
+  SummaryRow,
+  TraceQuery,
+  TraceSearchResult,
+} from "../store.js";
+import { byStart, newestFirst, spanMatches } from "./match.js";
+import { exposeSpans, summarizeSpans } from "./summarize.js";
+
+// Stored copies: callers may mutate what they passed in or got back.
+function copy(s: Span): Span {
+  return { ...s, attributes: { ...s.attributes } };
+}
+
+function clone(o: JsonObject): JsonObject {
+  return structuredClone(o);
+}
+
+/**
+ * The in-memory store: tests and the in-process tracer when no storage is configured.
+ * Nothing survives the process.
+ *
+ * @example const store = new MemoryStore(); await store.insert(spans);
+ */
+export class MemoryStore implements Store {
+  readonly driver = "memory" as const;
+  private spans: Span[] = [];
+  private byTrace = new Map<string, Span[]>();
+  private rules = new Map<string, JsonObject>();
+  private states = new Map<string, JsonObject>();
+  private closed = false;
+
+  private check(): void {
+    if (this.closed) throw new Error("store is closed");
+  }
+
+  async insert(spans: Span[]): Promise<void> {
+    this.check();
+    for (const s of spans) {
+      const c = copy(s);
+      this.spans.push(c);
+      const t = this.byTrace.get(c.trace_id);
+      if (t === undefined) this.byTrace.set(c.trace_id, [c]);
+      else t.push(c);
+    }
+  }
+
+  async getTrace(traceId: string): Promise<Span[]> {
+    this.check();
+    return (this.byTrace.get(traceId) ?? []).map(copy).sort(byStart);
+  }
+
+  async searchTraces(q: TraceQuery): Promise<TraceSearchResult> {
+    this.check();
+    const matched = new Set<string>();
+    for (const s of this.spans) if (spanMatches(s, q)) matched.add(s.trace_id);
+    const order = [...matched].map((id) => {
+      const spans = this.byTrace.get(id) ?? [];
+      return { id, start: Math.min(...spans.map((s) => s.started_at)) };
+    });
+    order.sort(newestFirst);
+    const page = order.slice(q.offset, q.offset + q.limit);
+    return {
+      traces: page.map((t) => (this.byTrace.get(t.id) ?? []).map(copy).sort(byStart)),
+      hasMore: order.length > q.offset + q.limit,
+    };
+  }
+
+  async summarize(q: SummaryQuery): Promise<SummaryRow[]> {
+    this.check();
+    return summarizeSpans(this.spans, q);
+  }
+
+  async exposition(q: ExpositionQuery): Promise<ExpositionRow[]> {
+    this.check();
+    return exposeSpans(this.spans, q);
+  }
+
+  async countSpans(): Promise<number> {
+    this.check();
+    return this.spans.length;
+  }
+
+  async deleteBefore(before: number): Promise<number> {
+    this.check();
+    const keep = this.spans.filter((s) => s.started_at >= before);
+    const removed = this.spans.length - keep.length;
+    if (removed === 0) return 0;
+    this.spans = keep;
+    this.byTrace = new Map();
+    for (const s of keep) {
+      const t = this.byTrace.get(s.trace_id);
+      if (t === undefined) this.byTrace.set(s.trace_id, [s]);
+      else t.push(s);
+    }
+    return removed;
+  }
+
+  async listAlertRules(): Promise<JsonObject[]> {
+    this.check();
+    return [...this.rules.keys()].sort().map((k) => clone(this.rules.get(k) as JsonObject));
+  }
+
+  async saveAlertRule(name: string, rule: JsonObject): Promise<void> {
+    this.check();
+    this.rules.set(name, clone(rule));
+  }
+
+  async deleteAlertRule(name: string): Promise<boolean> {
+    this.check();
+    return this.rules.delete(name);
+  }
+
+  async loadAlertStates(): Promise<Record<string, JsonObject>> {
+    this.check();
+    // fromEntries defines own properties, so a rule named "__proto__" stays a plain key.
+    return Object.fromEntries([...this.states].map(([k, v]) => [k, clone(v)]));
+  }
+
+  async saveAlertState(name: string, state: JsonObject): Promise<void> {
+    this.check();
+    this.states.set(name, clone(state));
+  }
+
+  health(): StoreHealth {
+    return this.closed ? { ok: false, reason: "store is closed" } : { ok: true };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}

@@ -1,0 +1,79 @@
+import { ApiError } from "../server/errors.js";
+import { parseRfc3339 } from "../span/time.js";
+import { SPAN_STATUSES, type SpanStatus } from "../span/types.js";
+import type { TraceQuery } from "../store/store.js";
+
+export const DEFAULT_TRACE_LIMIT = 20;
+export const MAX_TRACE_LIMIT = 200;
+const MAX_ATTR_FILTERS = 32;
+
+const PLAIN_FILTERS = ["model", "caller", "provider"] as const;
+const KNOWN = new Set(["model", "caller", "provider", "status", "since", "until", "limit", "offset"]);
+
+function bad(message: string): never {
+  throw new ApiError("invalid_query", message);
+}
+
+/** One value per parameter: `?model=a&model=b` is ambiguous, so it is refused. */
+function single(name: string, v: unknown): string {
+  if (typeof v === "string") return v;
+  return bad(`${name} may be given only once`);
+}
+
+function integer(name: string, text: string, min: number, max: number): number {
+  if (!/^\d{1,15}$/.test(text)) bad(`${name} must be an integer >= ${min}, got ${JSON.stringify(text)}`);
+  const n = Number(text);
+  if (n < min || n > max) bad(`${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function time(name: string, text: string): number {
+  const ms = parseRfc3339(text);
+  if (ms === null)
+    bad(`${name} must be an RFC 3339 timestamp such as 2026-03-15T14:00:00Z, got ${JSON.stringify(text)}`);
+  return ms;
+}
+
+/**
+ * Reads GET /traces query parameters into a TraceQuery. Unknown parameters are refused
+ * (a typo such as `modle=` would otherwise silently return every trace).
+ *
+ * @example parseTraceQuery({ "attr.request_id": "abc123", limit: "50" })
+ */
+export function parseTraceQuery(query: Record<string, unknown>): TraceQuery {
+  const q: TraceQuery = { limit: DEFAULT_TRACE_LIMIT, offset: 0 };
+  const attrs: Record<string, string> = {};
+  let attrCount = 0;
+  for (const [name, raw] of Object.entries(query)) {
+    const value = single(name, raw);
+    if (name.startsWith("attr.")) {
+      const key = name.slice(5);
+      if (key === "") bad("attr. needs a key, e.g. attr.request_id=abc123");
+      if (++attrCount > MAX_ATTR_FILTERS) bad(`at most ${MAX_ATTR_FILTERS} attr.* filters`);
+      attrs[key] = value;
+      continue;
+    }
+    if (!KNOWN.has(name)) {
+      bad(
+        `unknown query parameter ${JSON.stringify(name)}; use attr.KEY, model, caller, provider, status, since, until, limit, offset`,
+      );
+    }
+  }
+  for (const name of PLAIN_FILTERS) {
+    const v = query[name];
+    if (v !== undefined) q[name] = single(name, v);
+  }
+  if (query.status !== undefined) {
+    const s = single("status", query.status);
+    if (!(SPAN_STATUSES as readonly string[]).includes(s))
+      bad(`status must be one of ok, error, timeout, got ${JSON.stringify(s)}`);
+    q.status = s as SpanStatus;
+  }
+  if (query.since !== undefined) q.since = time("since", single("since", query.since));
+  if (query.until !== undefined) q.until = time("until", single("until", query.until));
+  if (query.limit !== undefined) q.limit = integer("limit", single("limit", query.limit), 1, MAX_TRACE_LIMIT);
+  if (query.offset !== undefined)
+    q.offset = integer("offset", single("offset", query.offset), 0, Number.MAX_SAFE_INTEGER);
+  if (attrCount > 0) q.attrs = attrs;
+  return q;
+}

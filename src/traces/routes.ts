@@ -1,0 +1,30 @@
+import type { FastifyInstance } from "fastify";
+import type { AppContext } from "../server/context.js";
+import { ApiError } from "../server/errors.js";
+import { normalizeTraceId } from "../span/ids.js";
+import { parseTraceQuery } from "./query.js";
+import { renderTrace } from "./render.js";
+
+/** GET /traces/{id} and GET /traces. */
+export async function traceRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.get<{ Params: { id: string } }>("/traces/:id", async (request) => {
+    // A malformed id can never have been recorded, so it is a 404 like an unknown one.
+    const id = normalizeTraceId(request.params.id);
+    const spans = id === null ? [] : await ctx.store.getTrace(id);
+    if (spans.length === 0) {
+      throw new ApiError("trace_not_found", `trace ${JSON.stringify(request.params.id)} not found`);
+    }
+    return renderTrace(spans);
+  });
+
+  app.get("/traces", async (request) => {
+    const q = parseTraceQuery(request.query as Record<string, unknown>);
+    const result = await ctx.store.searchTraces(q);
+    return {
+      traces: result.traces.filter((t) => t.length > 0).map(renderTrace),
+      limit: q.limit,
+      offset: q.offset,
+      has_more: result.hasMore,
+    };
+  });
+}

@@ -1,0 +1,79 @@
+// A 202 from POST /spans means committed: SIGKILL the server while concurrent batches are
+// in flight, restart it on the same data directory, and find every acknowledged span.
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { test } from "node:test";
+import { makeTempDir, removeDir, type ServeProcess, startServe } from "./helpers/server.js";
+
+const CLIENTS = 6;
+const BATCH = 100;
+const KILL_AFTER_ACKS = 60;
+
+function batch(traceId: string): string {
+  return JSON.stringify(
+    Array.from({ length: BATCH }, (_, i) => ({
+      trace_id: traceId,
+      span_id: randomUUID(),
+      name: `step-${i}`,
+      model: i % 2 === 0 ? "gpt-4o" : "claude-haiku-4-5",
+      prompt_tokens: 100 + i,
+      comp_tokens: 20,
+      latency_ms: 300 + i,
+      caller: "crash-test",
+      attributes: { i, "eval.score": 0.5 },
+    })),
+  );
+}
+
+test("every span acknowledged with 202 survives a SIGKILL mid-stream", async (t) => {
+  const dir = await makeTempDir();
+  let server: ServeProcess | null = null;
+  t.after(async () => {
+    await server?.kill("SIGKILL");
+    await removeDir(dir);
+  });
+
+  server = await startServe({ dataDir: dir });
+  const first = server;
+  const acked: string[] = [];
+  let failures = 0;
+  let killed: Promise<unknown> | null = null;
+
+  async function client(): Promise<void> {
+    // Each client posts back to back until the server dies under it.
+    for (;;) {
+      const traceId = randomUUID();
+      try {
+        const res = await fetch(`${first.url}/spans`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: batch(traceId),
+        });
+        await res.text();
+        if (res.status === 202) acked.push(traceId);
+        else failures++;
+      } catch {
+        return; // connection reset or refused: the server is gone
+      }
+      if (acked.length >= KILL_AFTER_ACKS && killed === null) killed = first.kill("SIGKILL");
+    }
+  }
+  await Promise.all(Array.from({ length: CLIENTS }, client));
+  const exit = await killed;
+  assert.deepEqual(exit, { code: null, signal: "SIGKILL" });
+  assert.ok(acked.length >= KILL_AFTER_ACKS);
+
+  server = await startServe({ dataDir: dir });
+  let spansChecked = 0;
+  for (const traceId of acked) {
+    const res = await fetch(`${server.url}/traces/${traceId}`);
+    assert.equal(res.status, 200, `acknowledged trace ${traceId} is missing after the crash`);
+    const body = (await res.json()) as { span_count: number; spans: { caller: string }[] };
+    assert.equal(body.span_count, BATCH, `trace ${traceId} lost spans`);
+    spansChecked += body.spans.filter((s) => s.caller === "crash-test").length;
+  }
+  assert.equal(spansChecked, acked.length * BATCH);
+  const message = `checked ${acked.length} acknowledged batches (${spansChecked} spans) after SIGKILL; ${failures} non-202 answers`;
+  t.diagnostic(message);
+  console.log(message);
+});

@@ -1,0 +1,79 @@
+// FileTransport output imported into a real `tokentrace serve` with the CLI: every span
+// once, a rerun sends only what was appended, and an import that failed with the server
+// down resumes without duplicates once it is back.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { test } from "node:test";
+import { pathToFileURL } from "node:url";
+import { createTracer, FileTransport } from "../../src/index.js";
+import { makeTempDir, REPO_ROOT, removeDir, type ServeProcess, startServe } from "./helpers/server.js";
+
+const TSX = pathToFileURL(join(REPO_ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
+const CLI = join(REPO_ROOT, "src", "cli", "main.ts");
+
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", TSX, CLI, ...args], { cwd: REPO_ROOT });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d;
+    });
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function writeSpans(path: string, n: number, from: number): Promise<string> {
+  const tracer = createTracer({ service: "batch-job", transport: new FileTransport({ path }) });
+  const id = await tracer.trace("nightly", async (trace) => {
+    for (let i = from; i < from + n; i++)
+      tracer.recordLLMCall({ model: "gpt-4o-mini", prompt_tokens: 1000, comp_tokens: i });
+    return trace.ID();
+  });
+  await tracer.shutdown();
+  return id;
+}
+
+async function spanCount(url: string): Promise<number> {
+  return ((await (await fetch(`${url}/health`)).json()) as { span_count: number }).span_count;
+}
+
+test("tokentrace import: exactly once, incremental, resumable", async (t) => {
+  const dir = await makeTempDir();
+  let server: ServeProcess | null = null;
+  t.after(async () => {
+    await server?.kill("SIGKILL");
+    await removeDir(dir);
+  });
+  const file = join(dir, "spans.jsonl");
+  const traceId = await writeSpans(file, 2500, 0);
+
+  // Server down: the import fails, keeps its checkpoint, exits 1.
+  const down = await cli(["import", file, "--url", "http://127.0.0.1:9", "--max-attempts", "1"]);
+  assert.equal(down.code, 1, down.stderr);
+  assert.match(down.stderr, /run the same command to resume/);
+
+  server = await startServe({ dataDir: dir });
+  const first = await cli(["import", file, "--url", server.url, "--batch-size", "1000"]);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, /imported 2500 spans/);
+  assert.match(first.stderr, /100% 2,500 spans/); // progress lines (stderr is not a terminal here)
+  assert.equal(await spanCount(server.url), 2500);
+  const trace = (await (await fetch(`${server.url}/traces/${traceId}`)).json()) as {
+    span_count: number;
+    total_cost_usd: number;
+  };
+  assert.equal(trace.span_count, 2500);
+
+  const again = await cli(["import", file, "--url", server.url]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /imported 0 spans/);
+  await writeSpans(file, 10, 2500);
+  const more = await cli(["import", file, "--url", server.url]);
+  assert.match(more.stdout, /imported 10 spans/);
+  assert.equal(await spanCount(server.url), 2510);
+});

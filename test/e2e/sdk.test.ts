@@ -1,0 +1,109 @@
+// The SDK against a real `tokentrace serve`: a wrapped OpenAI client (pointed at a local
+// fake provider) records spans through HttpTransport. With the server down the app's calls
+// still succeed, the queue stays bounded and drops are counted; when the server is back on
+// the same address, the queued spans arrive exactly once.
+import assert from "node:assert/strict";
+import { createServer } from "node:net";
+import { test } from "node:test";
+import OpenAI from "openai";
+import { createTracer, HttpTransport, wrapOpenAI } from "../../src/index.js";
+import { type FakeProvider, json, startFakeProvider } from "../../src/sdk/testing/fake-provider.js";
+import { chatCompletion } from "../../src/sdk/testing/openai-bodies.js";
+import { makeTempDir, removeDir, type ServeProcess, startServe } from "./helpers/server.js";
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface TraceBody {
+  trace_id: string;
+  span_count: number;
+  total_cost_usd: number;
+  spans: Array<{
+    span_id: string;
+    model: string;
+    prompt_tokens: number;
+    cost_usd: number | null;
+    status: string;
+    caller: string;
+  }>;
+}
+
+async function getTrace(url: string, id: string): Promise<TraceBody> {
+  const res = await fetch(`${url}/traces/${id}`);
+  assert.equal(res.status, 200, await res.clone().text());
+  return (await res.json()) as TraceBody;
+}
+
+test("HttpTransport against tokentrace serve: outage, bounded queue, exactly-once delivery", async (t) => {
+  const dir = await makeTempDir();
+  const fake: FakeProvider = await startFakeProvider();
+  let server: ServeProcess | null = null;
+  const warnings: string[] = [];
+  const port = await freePort();
+  const addr = `127.0.0.1:${port}`;
+  const tracer = createTracer({
+    service: "e2e-app",
+    transport: new HttpTransport({ url: `http://${addr}`, timeoutMs: 2000 }),
+    maxQueueSize: 40,
+    maxBatchSize: 25,
+    flushIntervalMs: 50,
+    retry: { initialBackoffMs: 20, maxBackoffMs: 200 },
+    onWarning: (m) => warnings.push(m),
+  });
+  t.after(async () => {
+    await tracer.shutdown();
+    await server?.kill("SIGKILL");
+    await fake.close();
+    await removeDir(dir);
+  });
+  const openai = wrapOpenAI(new OpenAI({ baseURL: `${fake.url}/v1`, apiKey: "sk-test", maxRetries: 0 }));
+  const call = async () => {
+    fake.next((_r, res) => json(res, 200, chatCompletion("gpt-4o", { prompt: 2006, completion: 300, cached: 1920 })));
+    const r = await openai.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] });
+    assert.equal(r.choices[0].message.content, "Hello! How can I assist you today?");
+  };
+
+  // 1. Server up: spans arrive with tokens and cost.
+  server = await startServe({ dataDir: dir, addr });
+  const upTrace = await tracer.trace("up", async (trace) => {
+    for (let i = 0; i < 5; i++) await call();
+    return trace.ID();
+  });
+  await tracer.flush();
+  const up = await getTrace(server.url, upTrace);
+  assert.equal(up.span_count, 5);
+  assert.ok(up.spans.every((s) => s.prompt_tokens === 2006 && s.cost_usd === 0.005615 && s.caller === "e2e-app"));
+
+  // 2. Server down: every app call still succeeds; the queue holds at most 40 (+ one batch in flight).
+  await server.stop();
+  server = null;
+  const downTrace = await tracer.trace("down", async (trace) => {
+    for (let i = 0; i < 150; i++) await call();
+    return trace.ID();
+  });
+  const during = tracer.stats();
+  assert.equal(during.recorded, 155);
+  assert.ok(during.queued <= 40, `queued ${during.queued}`);
+  assert.ok(during.dropped >= 150 - 40 - 25, `dropped ${during.dropped}`);
+  assert.match(warnings.join("\n"), /queue full \(40\); dropping spans/);
+
+  // 3. Server back on the same address: what was kept arrives, once.
+  server = await startServe({ dataDir: dir, addr });
+  await tracer.flush();
+  const after = tracer.stats();
+  assert.equal(after.queued, 0);
+  assert.equal(after.exported + after.dropped + after.failed, 155);
+  const down = await getTrace(server.url, downTrace);
+  const ids = down.spans.map((s) => s.span_id);
+  assert.equal(new Set(ids).size, ids.length, "no span stored twice");
+  assert.equal(ids.length, after.exported - 5);
+  assert.ok(ids.length >= 40);
+  const health = (await (await fetch(`${server.url}/health`)).json()) as { span_count: number };
+  assert.equal(health.span_count, after.exported);
+});

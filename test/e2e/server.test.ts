@@ -1,0 +1,251 @@
+// End-to-end over real sockets against `tokentrace serve` run as a child process.
+import assert from "node:assert/strict";
+import { request } from "node:http";
+import { after, before, describe, test } from "node:test";
+import { makeTempDir, removeDir, type ServeProcess, startServe } from "./helpers/server.js";
+
+const TRACE = "7f3a1c2b-e4d5-4f6a-8b9c-0d1e2f3a4b5c";
+const SEED_SPAN = {
+  name: "summarize-document",
+  model: "gpt-4o",
+  provider: "openai",
+  prompt_tokens: 512,
+  comp_tokens: 128,
+  total_tokens: 640,
+  cost_usd: 0.00448,
+  latency_ms: 1240,
+  status: "ok",
+  caller: "summarizer-service",
+  attributes: { "eval.score": 0.87, workflow: "document-summary" },
+};
+const MAX_BODY = 200_000;
+
+async function postSpans(url: string, body: string, headers: Record<string, string> = {}) {
+  const res = await fetch(`${url}/spans`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body,
+  });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
+}
+
+function expectError(res: { status: number; body: Record<string, unknown> }, status: number, pattern: RegExp) {
+  assert.equal(res.status, status, JSON.stringify(res.body));
+  assert.deepEqual(Object.keys(res.body), ["error"]);
+  assert.match(String(res.body.error), pattern);
+}
+
+/** POSTs with Transfer-Encoding: chunked (no Content-Length), writing until the server answers. */
+function postChunked(url: string, chunk: string, maxChunks: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/spans`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "transfer-encoding": "chunked" },
+    });
+    let answered = false;
+    req.on("response", (res) => {
+      answered = true;
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (d: string) => {
+        body += d;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    // the server may close the socket once it has answered 413
+    req.on("error", (err) => {
+      if (!answered) reject(err);
+    });
+    let sent = 0;
+    const pump = () => {
+      while (!answered && sent < maxChunks) {
+        sent++;
+        if (!req.write(sent === 1 ? `[${chunk}` : `,${chunk}`)) {
+          req.once("drain", pump);
+          return;
+        }
+      }
+      if (!answered) req.end("]");
+    };
+    pump();
+  });
+}
+
+describe("tokentrace serve (no auth)", () => {
+  let dir: string;
+  let server: ServeProcess;
+  before(async () => {
+    dir = await makeTempDir();
+    server = await startServe({ dataDir: dir, env: { TOKENTRACE_MAX_BODY_BYTES: String(MAX_BODY) } });
+  });
+  after(async () => {
+    await server?.stop();
+    await removeDir(dir);
+  });
+
+  test("the seed's example span round-trips through GET /traces/{id} in the seed's shape", async () => {
+    const span = { ...SEED_SPAN, trace_id: TRACE, span_id: "a1b2c3d4-e5f6-7890-abcd-ef1234567890" };
+    const posted = await postSpans(server.url, JSON.stringify([{ ...span, started_at: "2026-03-15T14:23:01.441Z" }]));
+    assert.equal(posted.status, 202);
+    assert.deepEqual(posted.body, { accepted: 1 });
+
+    const res = await fetch(`${server.url}/traces/${TRACE}`);
+    assert.equal(res.status, 200);
+    assert.match(String(res.headers.get("content-type")), /^application\/json/);
+    const trace = (await res.json()) as Record<string, unknown> & { spans: Record<string, unknown>[] };
+    const { spans, ...top } = trace;
+    assert.deepEqual(top, {
+      trace_id: TRACE,
+      name: "summarize-document",
+      started_at: "2026-03-15T14:23:01.441Z",
+      ended_at: "2026-03-15T14:23:02.681Z",
+      total_cost_usd: 0.00448,
+      total_tokens: 640,
+      span_count: 1,
+    });
+    assert.equal(spans.length, 1);
+    const expected = {
+      span_id: "a1b2c3d4-e5f6-7890-abcd-ef1234567890",
+      parent_span_id: null,
+      name: "summarize-document",
+      model: "gpt-4o",
+      provider: "openai",
+      prompt_tokens: 512,
+      comp_tokens: 128,
+      total_tokens: 640,
+      cost_usd: 0.00448,
+      latency_ms: 1240,
+      status: "ok",
+      started_at: "2026-03-15T14:23:01.441Z",
+      ended_at: "2026-03-15T14:23:02.681Z",
+      attributes: { "eval.score": 0.87, workflow: "document-summary" },
+    };
+    for (const [k, v] of Object.entries(expected)) assert.deepEqual(spans[0][k], v, k);
+
+    // the same trace by its 32-hex form, and through search
+    const hex = await fetch(`${server.url}/traces/${TRACE.replaceAll("-", "").toUpperCase()}`);
+    assert.equal(hex.status, 200);
+    const search = (await (await fetch(`${server.url}/traces?attr.workflow=document-summary`)).json()) as {
+      traces: { trace_id: string }[];
+      has_more: boolean;
+    };
+    assert.deepEqual(
+      search.traces.map((t) => t.trace_id),
+      [TRACE],
+    );
+  });
+
+  test("GET /health reports the duckdb store", async () => {
+    const res = await fetch(`${server.url}/health`);
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as Record<string, unknown>;
+    assert.equal(body.status, "ok");
+    assert.equal(body.version, "0.4.0");
+    assert.equal(body.transport, "duckdb");
+    assert.equal(typeof body.span_count, "number");
+    assert.equal(body.queue_depth, 0);
+  });
+
+  test("400 for malformed JSON and every kind of invalid span, naming index and field", async () => {
+    const ok = { model: "gpt-4o", prompt_tokens: 1 };
+    expectError(await postSpans(server.url, "[{"), 400, /^malformed JSON/);
+    expectError(await postSpans(server.url, JSON.stringify([ok, { prompt_tokens: 5 }])), 400, /spans\[1\]\.model/);
+    expectError(await postSpans(server.url, JSON.stringify([{ model: "gpt-4o" }])), 400, /spans\[0\]\.prompt_tokens/);
+    expectError(
+      await postSpans(server.url, JSON.stringify([{ model: "gpt-4o", prompt_tokens: "5" }])),
+      400,
+      /prompt_tokens/,
+    );
+    expectError(
+      await postSpans(server.url, JSON.stringify([{ ...ok, latency_ms: "NaN" }])),
+      400,
+      /spans\[0\]\.latency_ms/,
+    );
+    expectError(
+      await postSpans(server.url, '[{"model":"gpt-4o","prompt_tokens":1,"cost_usd":1e999}]'),
+      400,
+      /cost_usd/,
+    );
+    expectError(
+      await postSpans(server.url, JSON.stringify([{ model: "gpt-4o", comp_tokens: -3 }])),
+      400,
+      /comp_tokens/,
+    );
+    expectError(await postSpans(server.url, JSON.stringify([{ ...ok, status: "boom" }])), 400, /status/);
+  });
+
+  test("404 for unknown routes and traces, in the envelope", async () => {
+    const route = await fetch(`${server.url}/nope`);
+    assert.equal(route.status, 404);
+    assert.deepEqual(await route.json(), { error: "no route for GET /nope" });
+    for (const id of ["0af76519-16cd-43dd-8448-eb211c80319c", "not-an-id"]) {
+      const res = await fetch(`${server.url}/traces/${id}`);
+      assert.equal(res.status, 404);
+      assert.match(((await res.json()) as { error: string }).error, /not found/);
+    }
+  });
+
+  test("400 for bad GET /traces parameters", async () => {
+    const res = await fetch(`${server.url}/traces?limit=201`);
+    assert.equal(res.status, 400);
+    assert.match(((await res.json()) as { error: string }).error, /limit/);
+  });
+
+  test("413 when the batch exceeds max_batch_size (1000)", async () => {
+    const body = JSON.stringify(Array.from({ length: 1001 }, () => ({ model: "m", prompt_tokens: 1 })));
+    expectError(await postSpans(server.url, body), 413, /1001 spans.*max_batch_size is 1000/);
+  });
+
+  test("413 when the body exceeds max_body_bytes, with Content-Length", async () => {
+    const body = JSON.stringify([{ ...SEED_SPAN, name: "x".repeat(MAX_BODY) }]);
+    expectError(await postSpans(server.url, body), 413, /max_body_bytes \(200000 bytes\)/);
+  });
+
+  test("413 when a chunked body exceeds max_body_bytes", async () => {
+    const res = await postChunked(server.url, JSON.stringify(SEED_SPAN), 10_000);
+    assert.equal(res.status, 413);
+    assert.match((JSON.parse(res.body) as { error: string }).error, /max_body_bytes/);
+  });
+
+  test("415 for a non-JSON content type", async () => {
+    expectError(
+      await postSpans(server.url, JSON.stringify([SEED_SPAN]), { "content-type": "text/plain" }),
+      415,
+      /text\/plain/,
+    );
+  });
+});
+
+describe("tokentrace serve with TOKENTRACE_API_TOKEN", () => {
+  const token = "e2e-token-0123456789";
+  let server: ServeProcess;
+  let dir: string;
+  before(async () => {
+    dir = await makeTempDir();
+    server = await startServe({ dataDir: dir, env: { TOKENTRACE_API_TOKEN: token } });
+  });
+  after(async () => {
+    await server?.stop();
+    await removeDir(dir);
+  });
+
+  test("401 with WWW-Authenticate without the right bearer token, on every endpoint", async () => {
+    for (const headers of [{}, { authorization: "Bearer nope" }, { authorization: `Basic ${token}` }]) {
+      for (const path of ["/health", "/traces", "/metrics", "/nope"]) {
+        const res = await fetch(`${server.url}${path}`, { headers });
+        assert.equal(res.status, 401, `${path} ${JSON.stringify(headers)}`);
+        assert.match(String(res.headers.get("www-authenticate")), /^Bearer/);
+        assert.deepEqual(Object.keys((await res.json()) as object), ["error"]);
+      }
+    }
+    expectError(await postSpans(server.url, JSON.stringify([SEED_SPAN])), 401, /Authorization/);
+  });
+
+  test("the right token is accepted; nothing was ingested without it", async () => {
+    const auth = { authorization: `Bearer ${token}` };
+    const health = (await (await fetch(`${server.url}/health`, { headers: auth })).json()) as { span_count: number };
+    assert.equal(health.span_count, 0);
+    const posted = await postSpans(server.url, JSON.stringify([SEED_SPAN]), auth);
+    assert.equal(posted.status, 202);
+  });
+});
