@@ -56,9 +56,14 @@ try {
       times.push(performance.now() - t);
     }
     const m = median(times);
-    const verdict = target === null ? "" : m < target ? `  target < ${target} ms: ok` : `  target < ${target} ms: MISSED`;
+    const verdict =
+      target === null ? "" : m < target ? `  target < ${target} ms: ok` : `  target < ${target} ms: MISSED`;
     if (target !== null && m >= target) failed = true;
-    console.log(`${label.padEnd(42)} median ${m.toFixed(1).padStart(7)} ms  min ${Math.min(...times).toFixed(1).padStart(7)} ms${verdict}`);
+    console.log(
+      `${label.padEnd(42)} median ${m.toFixed(1).padStart(7)} ms  min ${Math.min(...times)
+        .toFixed(1)
+        .padStart(7)} ms${verdict}`,
+    );
   }
   if (failed) process.exitCode = 1;
 } finally {

@@ -69,9 +69,13 @@ try {
   console.log(`search attr.request_id       ${stats(byRequest)}`);
   const byWorkflow = await time(50, (k) => store.searchTraces(q({ workflow: WORKFLOWS[k % WORKFLOWS.length] })));
   console.log(`search attr.workflow         ${stats(byWorkflow)}`);
-  const byModelErr = await time(50, () => store.searchTraces({ model: "gpt-4o", status: "error", limit: 50, offset: 0 }));
+  const byModelErr = await time(50, () =>
+    store.searchTraces({ model: "gpt-4o", status: "error", limit: 50, offset: 0 }),
+  );
   console.log(`search model+status limit 50 ${stats(byModelErr)}`);
-  const deep = await time(20, (k) => store.searchTraces(q({ workflow: WORKFLOWS[k % WORKFLOWS.length] }, { offset: 180 })));
+  const deep = await time(20, (k) =>
+    store.searchTraces(q({ workflow: WORKFLOWS[k % WORKFLOWS.length] }, { offset: 180 })),
+  );
   console.log(`search attr.workflow off 180 ${stats(deep)}`);
   const none = await time(20, () => store.searchTraces(q({ workflow: "no-such-workflow" })));
   console.log(`search no match              ${stats(none)}`);

@@ -79,7 +79,10 @@ type Rand = () => number;
 
 function hex(r: Rand, digits: number): string {
   let s = "";
-  while (s.length < digits) s += Math.floor(r() * 0x100000000).toString(16).padStart(8, "0");
+  while (s.length < digits)
+    s += Math.floor(r() * 0x100000000)
+      .toString(16)
+      .padStart(8, "0");
   return s.slice(0, digits);
 }
 

@@ -204,8 +204,8 @@ export async function createAlertService(opts: AlertServiceOptions): Promise<Ale
   const scheduler = new Scheduler({
     intervalMs: opts.config.alerts.eval_interval_ms,
     now: opts.now,
-    // on a shared store the leader first picks up rules and silences other instances wrote
     tick: (now) => engine.tick(now),
+    // on a shared store the leader first picks up rules and silences other instances wrote
     lead: tryLead && (() => leadAndSync(tryLead, engine, statics)),
     onError: (err) => warn(`tokentrace: alert evaluation failed: ${String(err)}`),
   });

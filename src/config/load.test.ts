@@ -317,8 +317,14 @@ test("config rules go through the alerts module's validateRule by default", () =
 `;
   const p = problems(text);
   assert.ok(p.length >= 2, p.join("\n"));
-  assert.ok(p.some((x) => x.startsWith("tokentrace.yml:10:11 alerts.rules[1].op: must be one of")), p.join("\n"));
-  assert.ok(p.some((x) => x.startsWith("tokentrace.yml:13:") && x.includes("alerts.rules[1].delivery")), p.join("\n"));
+  assert.ok(
+    p.some((x) => x.startsWith("tokentrace.yml:10:11 alerts.rules[1].op: must be one of")),
+    p.join("\n"),
+  );
+  assert.ok(
+    p.some((x) => x.startsWith("tokentrace.yml:13:") && x.includes("alerts.rules[1].delivery")),
+    p.join("\n"),
+  );
   const ok = parse(text.split("    - name: slow")[0]);
   assert.deepEqual(ok.alerts.rules, [
     {

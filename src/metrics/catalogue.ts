@@ -41,22 +41,120 @@ export interface ScalarMetric {
  * the family blocks show, so an alert and /metrics never disagree.
  */
 export const SCALARS: readonly ScalarMetric[] = [
-  { name: "span_count", unit: "count", help: "LLM calls in the window.", value: (f) => f.span_count, emptyValue: 0, stats: NONE },
-  { name: "total_cost", unit: "usd", help: "Sum of cost_usd over priced calls.", value: (f) => f.total_usd, emptyValue: 0, stats: NONE },
-  { name: "cost_per_call", unit: "usd", help: "total_cost / priced calls.", value: (f) => f.per_call_usd, emptyValue: null, stats: NONE },
-  { name: "prompt_tokens", unit: "tokens", help: "Sum of prompt tokens.", value: (f) => f.prompt_total, emptyValue: 0, stats: NONE },
-  { name: "completion_tokens", unit: "tokens", help: "Sum of completion tokens.", value: (f) => f.completion_total, emptyValue: 0, stats: NONE },
-  { name: "total_tokens", unit: "tokens", help: "Sum of total tokens.", value: (f) => f.total_tokens, emptyValue: 0, stats: NONE },
+  {
+    name: "span_count",
+    unit: "count",
+    help: "LLM calls in the window.",
+    value: (f) => f.span_count,
+    emptyValue: 0,
+    stats: NONE,
+  },
+  {
+    name: "total_cost",
+    unit: "usd",
+    help: "Sum of cost_usd over priced calls.",
+    value: (f) => f.total_usd,
+    emptyValue: 0,
+    stats: NONE,
+  },
+  {
+    name: "cost_per_call",
+    unit: "usd",
+    help: "total_cost / priced calls.",
+    value: (f) => f.per_call_usd,
+    emptyValue: null,
+    stats: NONE,
+  },
+  {
+    name: "prompt_tokens",
+    unit: "tokens",
+    help: "Sum of prompt tokens.",
+    value: (f) => f.prompt_total,
+    emptyValue: 0,
+    stats: NONE,
+  },
+  {
+    name: "completion_tokens",
+    unit: "tokens",
+    help: "Sum of completion tokens.",
+    value: (f) => f.completion_total,
+    emptyValue: 0,
+    stats: NONE,
+  },
+  {
+    name: "total_tokens",
+    unit: "tokens",
+    help: "Sum of total tokens.",
+    value: (f) => f.total_tokens,
+    emptyValue: 0,
+    stats: NONE,
+  },
   { name: "latency_p50", unit: "ms", help: "Median latency.", value: (f) => f.p50_ms, emptyValue: null, stats: LAT },
-  { name: "latency_p95", unit: "ms", help: "95th percentile latency.", value: (f) => f.p95_ms, emptyValue: null, stats: LAT },
-  { name: "latency_p99", unit: "ms", help: "99th percentile latency.", value: (f) => f.p99_ms, emptyValue: null, stats: LAT },
+  {
+    name: "latency_p95",
+    unit: "ms",
+    help: "95th percentile latency.",
+    value: (f) => f.p95_ms,
+    emptyValue: null,
+    stats: LAT,
+  },
+  {
+    name: "latency_p99",
+    unit: "ms",
+    help: "99th percentile latency.",
+    value: (f) => f.p99_ms,
+    emptyValue: null,
+    stats: LAT,
+  },
   { name: "latency_avg", unit: "ms", help: "Mean latency.", value: (f) => f.avg_ms, emptyValue: null, stats: LAT },
-  { name: "ttft_p95", unit: "ms", help: "95th percentile time to first token (streamed calls).", value: (f) => f.ttft_p95_ms, emptyValue: null, stats: LAT },
-  { name: "error_rate", unit: "ratio", help: "(error + timeout calls) / calls.", value: (f) => f.error_rate, emptyValue: null, stats: NONE },
-  { name: "error_count", unit: "count", help: "Calls with status error or timeout.", value: (f) => f.error_count, emptyValue: 0, stats: NONE },
-  { name: "timeout_rate", unit: "ratio", help: "Timed-out calls / calls.", value: (f) => f.timeout_rate, emptyValue: null, stats: NONE },
-  { name: "quality_avg", unit: "score", help: "Mean eval score of scored calls.", value: (f) => f.score_avg, emptyValue: null, stats: QUAL },
-  { name: "quality_p10", unit: "score", help: "10th percentile eval score.", value: (f) => f.score_p10, emptyValue: null, stats: QUAL },
+  {
+    name: "ttft_p95",
+    unit: "ms",
+    help: "95th percentile time to first token (streamed calls).",
+    value: (f) => f.ttft_p95_ms,
+    emptyValue: null,
+    stats: LAT,
+  },
+  {
+    name: "error_rate",
+    unit: "ratio",
+    help: "(error + timeout calls) / calls.",
+    value: (f) => f.error_rate,
+    emptyValue: null,
+    stats: NONE,
+  },
+  {
+    name: "error_count",
+    unit: "count",
+    help: "Calls with status error or timeout.",
+    value: (f) => f.error_count,
+    emptyValue: 0,
+    stats: NONE,
+  },
+  {
+    name: "timeout_rate",
+    unit: "ratio",
+    help: "Timed-out calls / calls.",
+    value: (f) => f.timeout_rate,
+    emptyValue: null,
+    stats: NONE,
+  },
+  {
+    name: "quality_avg",
+    unit: "score",
+    help: "Mean eval score of scored calls.",
+    value: (f) => f.score_avg,
+    emptyValue: null,
+    stats: QUAL,
+  },
+  {
+    name: "quality_p10",
+    unit: "score",
+    help: "10th percentile eval score.",
+    value: (f) => f.score_p10,
+    emptyValue: null,
+    stats: QUAL,
+  },
 ];
 
 const BY_NAME = new Map(SCALARS.map((m) => [m.name, m]));
@@ -72,7 +170,11 @@ export function findFamily(name: string): Family | undefined {
 
 /** Every name GET /metrics/{name} accepts, for the 404 message. */
 export function knownMetricNames(): string[] {
-  return [...FAMILIES, ...Object.keys(FAMILY_ALIASES), ...SCALARS.map((m) => m.name).filter((n) => !(n in FAMILY_ALIASES))];
+  return [
+    ...FAMILIES,
+    ...Object.keys(FAMILY_ALIASES),
+    ...SCALARS.map((m) => m.name).filter((n) => !(n in FAMILY_ALIASES)),
+  ];
 }
 
 /** The scalar a series of a family plots (a family has several figures; a chart shows one). */

@@ -7,7 +7,7 @@ export type { Grouping } from "./params.js";
 export { parseFilter, parseGroupBy } from "./params.js";
 export { quantile, quantileSorted } from "./percentile.js";
 export { PROMETHEUS_CONTENT_TYPE, prometheusText } from "./prometheus.js";
-export type { MetricValueQuery, MetricsRequest } from "./query.js";
+export type { MetricsRequest, MetricValueQuery } from "./query.js";
 export { metricByName, metricValue, overview, windowRange } from "./query.js";
 export { metricRoutes } from "./routes.js";
 export { series } from "./series.js";

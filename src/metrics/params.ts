@@ -1,5 +1,5 @@
-import { SPAN_STATUSES, type SpanStatus } from "../span/types.js";
 import { ApiError } from "../server/errors.js";
+import { SPAN_STATUSES, type SpanStatus } from "../span/types.js";
 import type { GroupBy, SpanFilter } from "../store/store.js";
 
 /** Built-in group-by dimensions; any other `groupby` value is an attribute key. */
@@ -60,7 +60,8 @@ export function parseGroupBy(query: Record<string, unknown>): Grouping | null {
   const v = single(query, "groupby");
   if (v === undefined) return null;
   const key = v.trim();
-  if (key === "") throw new ApiError("invalid_query", "groupby: must name model, caller, provider, status or an attribute key");
+  if (key === "")
+    throw new ApiError("invalid_query", "groupby: must name model, caller, provider, status or an attribute key");
   // attr.KEY is accepted too, mirroring the filter syntax.
   if (key.startsWith("attr.") && key.length > 5) return { groupBy: { attr: key.slice(5) }, key: `by_${key.slice(5)}` };
   if ((GROUP_COLUMNS as readonly string[]).includes(key)) {

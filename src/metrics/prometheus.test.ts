@@ -6,7 +6,14 @@ import { fileURLToPath } from "node:url";
 import type { Span } from "../span/types.js";
 import { makeSpan } from "../store/conformance-summarize.js";
 import { exposeSpans } from "../store/memory/summarize.js";
-import { Exposition, escapeLabel, LATENCY_BUCKETS_MS, QUALITY_BUCKETS, renderProcessMetrics, renderSpanMetrics } from "./prometheus.js";
+import {
+  Exposition,
+  escapeLabel,
+  LATENCY_BUCKETS_MS,
+  QUALITY_BUCKETS,
+  renderProcessMetrics,
+  renderSpanMetrics,
+} from "./prometheus.js";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const PROMTOOL = process.env.PROMTOOL ?? `${REPO}.bin/prometheus/usr/bin/promtool`;
@@ -14,7 +21,12 @@ const PROMTOOL = process.env.PROMTOOL ?? `${REPO}.bin/prometheus/usr/bin/promtoo
 /** A realistic mix: several models, providers, callers (some nasty), errors, scores, tails. */
 function dataset(): Span[] {
   const callers = ["summarizer-service", 'say "hi"', "back\\slash", "multi\nline", "", "ünï-cødé"];
-  const models = [["gpt-4o", "openai"], ["gpt-4o-mini", "openai"], ["claude-sonnet-4-5", "anthropic"], ["my-finetune", null]] as const;
+  const models = [
+    ["gpt-4o", "openai"],
+    ["gpt-4o-mini", "openai"],
+    ["claude-sonnet-4-5", "anthropic"],
+    ["my-finetune", null],
+  ] as const;
   const spans: Span[] = [];
   for (let i = 0; i < 2000; i++) {
     const [model, provider] = models[i % models.length];
@@ -60,7 +72,8 @@ test("promtool check metrics parses the exposition of a realistic data set", (t)
   // Exit 1 is a parse error; 3 is lint findings, of which only the accepted `_ms` unit note may appear.
   assert.notEqual(r.status, 1, report);
   const findings = report.split("\n").filter((l) => l.trim() !== "");
-  for (const line of findings) assert.match(line, /tokentrace_latency_ms.*(base units|unit)/, `unexpected promtool finding: ${line}`);
+  for (const line of findings)
+    assert.match(line, /tokentrace_latency_ms.*(base units|unit)/, `unexpected promtool finding: ${line}`);
   // And it does catch a broken exposition, so a pass means something.
   const broken = spawnSync(PROMTOOL, ["check", "metrics"], { input: 'x{a="unterminated} 1\n', encoding: "utf8" });
   assert.equal(broken.status, 1);
@@ -88,7 +101,11 @@ test("histograms: buckets in increasing le order, cumulative, +Inf last and equa
     for (const [key, s] of series) {
       assert.equal(s.les.at(-1), "+Inf", `${name}{${key}} ends with +Inf`);
       const bounds = s.les.slice(0, -1).map(Number);
-      assert.deepEqual(bounds, [...bounds].sort((a, b) => a - b), "increasing le");
+      assert.deepEqual(
+        bounds,
+        [...bounds].sort((a, b) => a - b),
+        "increasing le",
+      );
       for (let i = 1; i < s.counts.length; i++) assert.ok(s.counts[i] >= s.counts[i - 1], "cumulative");
       assert.equal(s.counts.at(-1), counts.get(key), `${name}{${key}}: +Inf equals _count`);
     }
@@ -98,7 +115,17 @@ test("histograms: buckets in increasing le order, cumulative, +Inf last and equa
 test("every family has HELP then TYPE before its samples; only bounded labels", () => {
   const text = render(dataset());
   const lines = text.split("\n");
-  for (const [name, type] of [["tokentrace_spans_total", "counter"], ["tokentrace_cost_total", "counter"], ["tokentrace_tokens_total", "counter"], ["tokentrace_errors_total", "counter"], ["tokentrace_latency_ms", "histogram"], ["tokentrace_quality_score", "histogram"], ["process_resident_memory_bytes", "gauge"], ["process_cpu_seconds_total", "counter"], ["process_start_time_seconds", "gauge"]]) {
+  for (const [name, type] of [
+    ["tokentrace_spans_total", "counter"],
+    ["tokentrace_cost_total", "counter"],
+    ["tokentrace_tokens_total", "counter"],
+    ["tokentrace_errors_total", "counter"],
+    ["tokentrace_latency_ms", "histogram"],
+    ["tokentrace_quality_score", "histogram"],
+    ["process_resident_memory_bytes", "gauge"],
+    ["process_cpu_seconds_total", "counter"],
+    ["process_start_time_seconds", "gauge"],
+  ]) {
     const help = lines.indexOf(lines.find((l) => l.startsWith(`# HELP ${name} `)) ?? "");
     assert.ok(help >= 0, `HELP ${name}`);
     assert.equal(lines[help + 1], `# TYPE ${name} ${type}`);
@@ -106,9 +133,13 @@ test("every family has HELP then TYPE before its samples; only bounded labels", 
   }
   for (const line of lines.filter((l) => l.startsWith("tokentrace_"))) {
     const names = [...line.replace(/"(?:[^"\\]|\\.)*"/g, '""').matchAll(/([a-z_]+)=""/g)].map((m) => m[1]);
-    for (const n of names) assert.ok(["model", "provider", "caller", "type", "le"].includes(n), `label ${n} in ${line}`);
+    for (const n of names)
+      assert.ok(["model", "provider", "caller", "type", "le"].includes(n), `label ${n} in ${line}`);
   }
-  assert.match(text, /^tokentrace_tokens_total\{model="gpt-4o",provider="openai",caller="summarizer-service",type="prompt"\} \d+$/m);
+  assert.match(
+    text,
+    /^tokentrace_tokens_total\{model="gpt-4o",provider="openai",caller="summarizer-service",type="prompt"\} \d+$/m,
+  );
 });
 
 test("counter values: hand-computed on a small set", () => {

@@ -49,7 +49,9 @@ export class Exposition {
 
   /** A histogram's cumulative buckets (ending with le="+Inf" = count), _sum and _count. */
   histogram(name: string, labels: Labels, bounds: number[], cumulative: number[], sum: number, count: number): this {
-    bounds.forEach((le, i) => this.sample(`${name}_bucket`, [...labels, ["le", formatValue(le)]], cumulative[i]));
+    bounds.forEach((le, i) => {
+      this.sample(`${name}_bucket`, [...labels, ["le", formatValue(le)]], cumulative[i]);
+    });
     this.sample(`${name}_bucket`, [...labels, ["le", "+Inf"]], count);
     this.sample(`${name}_sum`, labels, sum);
     return this.sample(`${name}_count`, labels, count);
@@ -82,12 +84,26 @@ export function renderSpanMetrics(out: Exposition, rows: ExpositionRow[]): void 
   for (const r of rows) out.sample("tokentrace_errors_total", labelsOf(r), r.error_count);
   out.family("tokentrace_latency_ms", "histogram", "Inference latency in milliseconds.");
   for (const r of rows) {
-    out.histogram("tokentrace_latency_ms", labelsOf(r), LATENCY_BUCKETS_MS, r.latency_buckets, r.latency_sum, r.span_count);
+    out.histogram(
+      "tokentrace_latency_ms",
+      labelsOf(r),
+      LATENCY_BUCKETS_MS,
+      r.latency_buckets,
+      r.latency_sum,
+      r.span_count,
+    );
   }
   out.family("tokentrace_quality_score", "histogram", "Eval scores of scored LLM calls.");
   for (const r of rows) {
     if (r.quality_count === 0) continue;
-    out.histogram("tokentrace_quality_score", labelsOf(r), QUALITY_BUCKETS, r.quality_buckets, r.quality_sum, r.quality_count);
+    out.histogram(
+      "tokentrace_quality_score",
+      labelsOf(r),
+      QUALITY_BUCKETS,
+      r.quality_buckets,
+      r.quality_sum,
+      r.quality_count,
+    );
   }
 }
 

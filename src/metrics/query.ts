@@ -1,6 +1,14 @@
 import { ApiError } from "../server/errors.js";
 import type { SpanFilter, Store, SummaryRow } from "../store/store.js";
-import { FAMILY_STATS, type Family, findFamily, findScalar, knownMetricNames, type ScalarMetric, type Stats } from "./catalogue.js";
+import {
+  FAMILY_STATS,
+  type Family,
+  findFamily,
+  findScalar,
+  knownMetricNames,
+  type ScalarMetric,
+  type Stats,
+} from "./catalogue.js";
 import { allBlocks, familyBlock, figures, type JsonMap, toMap } from "./compute.js";
 import type { Grouping } from "./params.js";
 import type { Window } from "./window.js";
@@ -51,7 +59,13 @@ export interface MetricsRequest {
 const ALL_STATS: Stats = ["latency", "quality"];
 const BY_MODEL: Grouping = { groupBy: { column: "model" }, key: "by_model" };
 
-function summarize(store: Store, req: MetricsRequest, now: number, grouping: Grouping | null, stats: Stats): Promise<SummaryRow[]> {
+function summarize(
+  store: Store,
+  req: MetricsRequest,
+  now: number,
+  grouping: Grouping | null,
+  stats: Stats,
+): Promise<SummaryRow[]> {
   return store.summarize({ ...windowRange(req.window.ms, now), filter: req.filter, groupBy: grouping?.groupBy, stats });
 }
 
@@ -77,7 +91,12 @@ export async function overview(store: Store, req: MetricsRequest, now: number): 
 }
 
 /** GET /metrics/{family}: the family's block (seed shape), or per group under `by_<key>`. */
-async function familyResponse(store: Store, family: Family, req: MetricsRequest, now: number): Promise<Record<string, unknown>> {
+async function familyResponse(
+  store: Store,
+  family: Family,
+  req: MetricsRequest,
+  now: number,
+): Promise<Record<string, unknown>> {
   const ms = req.window.ms;
   if (req.grouping) {
     const rows = await summarize(store, req, now, req.grouping, FAMILY_STATS[family]);
@@ -97,18 +116,31 @@ async function familyResponse(store: Store, family: Family, req: MetricsRequest,
 }
 
 /** GET /metrics/{scalar}: one value, or one value per group under `by_<key>`. */
-async function scalarResponse(store: Store, metric: ScalarMetric, req: MetricsRequest, now: number): Promise<Record<string, unknown>> {
+async function scalarResponse(
+  store: Store,
+  metric: ScalarMetric,
+  req: MetricsRequest,
+  now: number,
+): Promise<Record<string, unknown>> {
   const head = { window: req.window.label, metric: metric.name, unit: metric.unit };
   const rows = await summarize(store, req, now, req.grouping, metric.stats);
   if (req.grouping) {
-    return { ...head, [req.grouping.key]: toMap(rows.map((r) => [r.group ?? "", metric.value(figures(r, req.window.ms))])) };
+    return {
+      ...head,
+      [req.grouping.key]: toMap(rows.map((r) => [r.group ?? "", metric.value(figures(r, req.window.ms))])),
+    };
   }
   const f = figures(rows[0], req.window.ms);
   return { ...head, value: metric.value(f), span_count: f.span_count };
 }
 
 /** GET /metrics/{name}: a family (or its alias) first, then a scalar metric; anything else is a 404. */
-export async function metricByName(store: Store, name: string, req: MetricsRequest, now: number): Promise<Record<string, unknown>> {
+export async function metricByName(
+  store: Store,
+  name: string,
+  req: MetricsRequest,
+  now: number,
+): Promise<Record<string, unknown>> {
   const family = findFamily(name);
   if (family) return familyResponse(store, family, req, now);
   const scalar = findScalar(name);

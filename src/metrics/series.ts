@@ -25,12 +25,24 @@ export function seriesMetric(name: string): ScalarMetric {
  * now - window, the last one holds now (still filling). A bucket without spans is 0 for totals
  * and null for averages, rates and percentiles, so every series has every point.
  */
-export async function series(store: Store, name: string, req: SeriesRequest, now: number): Promise<Record<string, unknown>> {
+export async function series(
+  store: Store,
+  name: string,
+  req: SeriesRequest,
+  now: number,
+): Promise<Record<string, unknown>> {
   const metric = seriesMetric(name);
   const step = req.step.ms;
   const from = Math.floor((now - req.window.ms) / step) * step;
   const last = Math.floor(now / step) * step;
-  const rows = await store.summarize({ from, to: now + 1, filter: req.filter, groupBy: req.grouping?.groupBy, stepMs: step, stats: metric.stats });
+  const rows = await store.summarize({
+    from,
+    to: now + 1,
+    filter: req.filter,
+    groupBy: req.grouping?.groupBy,
+    stepMs: step,
+    stats: metric.stats,
+  });
 
   const byGroup = new Map<string | null, Map<number, number | null>>();
   for (const r of rows) {
@@ -54,7 +66,8 @@ export async function series(store: Store, name: string, req: SeriesRequest, now
     series: groups.map((group) => {
       const known = byGroup.get(group) ?? new Map<number, number | null>();
       const points: [number, number | null][] = [];
-      for (let t = from; t <= last; t += step) points.push([t, known.has(t) ? (known.get(t) ?? null) : metric.emptyValue]);
+      for (let t = from; t <= last; t += step)
+        points.push([t, known.has(t) ? (known.get(t) ?? null) : metric.emptyValue]);
       return { group, points };
     }),
   };

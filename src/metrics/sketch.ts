@@ -35,33 +35,49 @@ export function binValue(bin: number): number {
   return bin > 0 ? v : -v;
 }
 
-/** A histogram of bins: bin → count. */
-export type Bins = Map<number, number>;
+/** One bin's count and the exact smallest and largest value counted in it. */
+export interface Bin {
+  n: number;
+  lo: number;
+  hi: number;
+}
+/** A histogram: bin index → bin. */
+export type Bins = Map<number, Bin>;
 
 export function binsOf(values: Iterable<number>): Bins {
   const bins: Bins = new Map();
   for (const v of values) {
-    const b = binOf(v);
-    bins.set(b, (bins.get(b) ?? 0) + 1);
+    const key = binOf(v);
+    const b = bins.get(key);
+    if (b === undefined) bins.set(key, { n: 1, lo: v, hi: v });
+    else {
+      b.n++;
+      if (v < b.lo) b.lo = v;
+      if (v > b.hi) b.hi = v;
+    }
   }
   return bins;
 }
 
 /**
- * Percentiles of a histogram, with the same rank interpolation as the exact method, from bin
- * representatives clamped to the exact [min, max] so a figure never leaves the data's range.
+ * Percentiles of a histogram, with the same rank interpolation as the exact method. A bin's
+ * representative is clamped to the values it really holds, so a bin of equal values (scores
+ * such as 0.67, latencies rounded to 0.1 ms) gives them exactly, and no figure leaves the
+ * data's range.
  */
-export function quantilesFromBins(bins: Bins, qs: readonly number[], min: number, max: number): (number | null)[] {
-  const sorted = [...bins.entries()].map(([b, c]) => [binValue(b), c] as const).sort((x, y) => x[0] - y[0]);
-  const n = sorted.reduce((s, [, c]) => s + c, 0);
+export function quantilesFromBins(bins: Bins, qs: readonly number[]): (number | null)[] {
+  const sorted = [...bins.entries()]
+    .map(([key, b]) => [Math.min(b.hi, Math.max(b.lo, binValue(key))), b.n] as const)
+    .sort((x, y) => x[0] - y[0]);
+  const n = sorted.reduce((sum, [, c]) => sum + c, 0);
   if (n === 0) return qs.map(() => null);
   const at = (rank: number): number => {
     let seen = 0;
     for (const [v, c] of sorted) {
       seen += c;
-      if (rank < seen) return Math.min(max, Math.max(min, v));
+      if (rank < seen) return v;
     }
-    return max;
+    return sorted[sorted.length - 1][0];
   };
   return qs.map((q) => {
     const h = (n - 1) * q;
@@ -73,11 +89,5 @@ export function quantilesFromBins(bins: Bins, qs: readonly number[], min: number
 
 /** Sketched percentiles of raw values (the memory driver's path for large rows). */
 export function sketchQuantiles(values: readonly number[], qs: readonly number[]): (number | null)[] {
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (const v of values) {
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return quantilesFromBins(binsOf(values), qs, min, max);
+  return quantilesFromBins(binsOf(values), qs);
 }

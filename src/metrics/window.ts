@@ -24,7 +24,24 @@ export function parseWindow(raw: unknown, param = "window"): Window {
 }
 
 /** Steps the series endpoint picks from when none is given: round figures a chart axis can show. */
-const NICE_STEPS = ["10s", "30s", "1m", "2m", "5m", "10m", "15m", "30m", "1h", "2h", "3h", "6h", "12h", "1d", "2d", "7d"];
+const NICE_STEPS = [
+  "10s",
+  "30s",
+  "1m",
+  "2m",
+  "5m",
+  "10m",
+  "15m",
+  "30m",
+  "1h",
+  "2h",
+  "3h",
+  "6h",
+  "12h",
+  "1d",
+  "2d",
+  "7d",
+];
 export const MAX_POINTS = 2000;
 const MIN_STEP_MS = 1000;
 
@@ -47,7 +64,10 @@ export function parseStep(raw: unknown, windowMs: number): Window {
   if (ms < MIN_STEP_MS) throw new ApiError("invalid_query", `step: "${raw}" is below the 1s minimum`);
   const points = Math.ceil(windowMs / ms) + 1;
   if (points > MAX_POINTS) {
-    throw new ApiError("invalid_query", `step: "${raw}" gives ${points} points over the window; the most is ${MAX_POINTS}, use a larger step`);
+    throw new ApiError(
+      "invalid_query",
+      `step: "${raw}" gives ${points} points over the window; the most is ${MAX_POINTS}, use a larger step`,
+    );
   }
   return { label: raw.trim(), ms };
 }

@@ -35,10 +35,10 @@ export class BatchProcessor {
   private wake: (() => void) | null = null;
   private draining: Promise<void> | null = null;
   private inFlight = 0;
-  private scheduled = false;
   private abandoned = false;
   private stopped: Promise<void> | null = null;
   private lastWarn = Number.NEGATIVE_INFINITY;
+  private lastFailWarn = Number.NEGATIVE_INFINITY;
   private readonly policy: Required<RetryPolicy>;
   private readonly deps: RetryDeps;
   readonly counts = { exported: 0, dropped: 0, failed: 0 };
@@ -77,14 +77,7 @@ export class BatchProcessor {
       return;
     }
     this.queue.push(span);
-    if (this.queue.length >= this.batchSize() && this.exporting === null && !this.scheduled) {
-      // Serialising a full batch is work: do it after the caller's code, not inside it.
-      this.scheduled = true;
-      setImmediate(() => {
-        this.scheduled = false;
-        this.kick();
-      });
-    }
+    if (this.queue.length >= this.batchSize() && this.exporting === null) this.kick();
   }
 
   stats(): ProcessorStats {
@@ -150,9 +143,14 @@ export class BatchProcessor {
       if (r.kind === "success") this.counts.exported += batch.length;
       else if (r.kind === "failure") {
         this.counts.failed += batch.length;
-        this.opts.warn(
-          `tokentrace: ${batch.length} spans not sent by the ${this.transport.name} transport: ${r.error}`,
-        );
+        // A wrong token or URL fails every batch: say so once a minute, not once a second.
+        const now = Date.now();
+        if (now - this.lastFailWarn >= WARN_EVERY_MS) {
+          this.lastFailWarn = now;
+          this.opts.warn(
+            `tokentrace: ${batch.length} spans not sent by the ${this.transport.name} transport: ${r.error} (${this.counts.failed} so far)`,
+          );
+        }
       } else {
         // Still retryable when shutdown gave up on it.
         this.counts.dropped += batch.length;

@@ -53,3 +53,20 @@ test("a failed commit answers 503 store_unavailable with Retry-After and acknowl
   }
   assert.equal(t.store.spans.length, before);
 });
+
+test("503 when the store cannot even be read", async () => {
+  const original = t.store.countSpans;
+  t.store.countSpans = async () => {
+    throw new Error("database unreachable");
+  };
+  try {
+    const res = await t.app.inject({ url: "/health" });
+    assert.equal(res.statusCode, 503);
+    const body = res.json() as Record<string, unknown>;
+    assert.equal(body.status, "unavailable");
+    assert.equal(body.span_count, null);
+    assert.match(String(body.reason), /database unreachable/);
+  } finally {
+    t.store.countSpans = original;
+  }
+});

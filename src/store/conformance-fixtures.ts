@@ -100,7 +100,9 @@ function matches(s: Span, q: TraceQuery): boolean {
   if (q.status !== undefined && s.status !== q.status) return false;
   if (q.since !== undefined && s.started_at <= q.since) return false;
   if (q.until !== undefined && s.started_at >= q.until) return false;
-  return Object.entries(q.attrs ?? {}).every(([k, v]) => Object.hasOwn(s.attributes, k) && String(s.attributes[k]) === v);
+  return Object.entries(q.attrs ?? {}).every(
+    ([k, v]) => Object.hasOwn(s.attributes, k) && String(s.attributes[k]) === v,
+  );
 }
 
 const byStart = (a: Span, b: Span) => a.started_at - b.started_at || (a.span_id < b.span_id ? -1 : 1);

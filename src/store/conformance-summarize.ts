@@ -1,136 +1,32 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Span } from "../span/types.js";
-import type { ExpositionRow, Store, SummaryQuery, SummaryRow } from "./store.js";
+import {
+  assertGroups,
+  assertRow,
+  at,
+  BY_MODEL,
+  EMPTY,
+  fixture,
+  HOUR,
+  MIN,
+  makeSpan,
+  type OpenStore,
+  partial,
+  T0,
+  TOTAL,
+} from "./conformance-summarize-fixture.js";
+import type { ExpositionRow, Store, SummaryQuery } from "./store.js";
+
+export { fixture, makeSpan, type OpenStore } from "./conformance-summarize-fixture.js";
 
 /**
  * Conformance tests for Store.summarize and Store.exposition: every driver (memory, duckdb,
- * postgres) registers them with its own `open` and must give the same rows, computed here by hand.
+ * postgres) registers them with its own `open` and must give the same rows, worked out by hand
+ * in conformance-summarize-fixture.ts.
  *
- * @example summarizeConformance("memory", async () => ({ store: createMemoryStore(), cleanup: async () => {} }));
+ * @example summarizeConformance("memory", async () => ({ store: new MemoryStore(), cleanup: async () => {} }));
  */
-export type OpenStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
-
-const T0 = Date.UTC(2026, 2, 15, 14, 0, 0);
-const MIN = 60_000;
-const HOUR = 3_600_000;
-
-let seq = 0;
-/** A complete LLM span with neutral defaults; tests override what they exercise. */
-export function makeSpan(over: Partial<Span>): Span {
-  seq++;
-  const hex = seq.toString(16).padStart(12, "0");
-  const started = over.started_at ?? T0;
-  return {
-    trace_id: `00000000-0000-4000-8000-${hex}`,
-    span_id: `10000000-0000-4000-8000-${hex}`,
-    parent_span_id: null,
-    name: "call",
-    model: "gpt-4o",
-    provider: "openai",
-    prompt_tokens: 0,
-    comp_tokens: 0,
-    total_tokens: 0,
-    cached_tokens: null,
-    reasoning_tokens: null,
-    cost_usd: 0,
-    latency_ms: 0,
-    ttft_ms: null,
-    status: "ok",
-    caller: "svc-a",
-    started_at: started,
-    ended_at: started + Math.trunc(over.latency_ms ?? 0),
-    eval_score: null,
-    attributes: {},
-    ...over,
-  };
-}
-
-const at = (min: number) => T0 + min * MIN;
-
-/** The fixed data set: six LLM spans in [T0, T0+1h), plus spans that must never be counted. */
-export function fixture(): Span[] {
-  return [
-    makeSpan({ started_at: at(0), prompt_tokens: 100, comp_tokens: 50, total_tokens: 150, cached_tokens: 20, cost_usd: 0.1, latency_ms: 100, ttft_ms: 10, eval_score: 0.9, attributes: { workflow: "summary", tier: 1, "eval.score": 0.9 } }),
-    makeSpan({ started_at: at(5), prompt_tokens: 200, comp_tokens: 100, total_tokens: 300, cost_usd: 0.2, latency_ms: 200, ttft_ms: 20, status: "error", eval_score: 0.5, attributes: { workflow: "summary" } }),
-    makeSpan({ started_at: at(10), model: "gpt-4o-mini", caller: "svc-b", prompt_tokens: 10, comp_tokens: 5, total_tokens: 15, cached_tokens: 0, reasoning_tokens: 3, cost_usd: 0.000001, latency_ms: 300, status: "timeout", attributes: { workflow: "chat" } }),
-    makeSpan({ started_at: at(20), model: "claude-x", provider: "anthropic", caller: null, prompt_tokens: 1000, total_tokens: 1000, cost_usd: null, latency_ms: 400, ttft_ms: 40, eval_score: 1, attributes: { 'a"b\\c': "q", tier: 2 } }),
-    makeSpan({ started_at: at(30), caller: "svc-b", prompt_tokens: 50, comp_tokens: 50, total_tokens: 100, cached_tokens: 10, reasoning_tokens: 5, cost_usd: 0.3, latency_ms: 1000, attributes: { workflow: "chat", flag: true } }),
-    makeSpan({ started_at: T0 + HOUR - 1, model: "gpt-4o-mini", prompt_tokens: 1, comp_tokens: 1, total_tokens: 2, cost_usd: 0.000002, latency_ms: 50, ttft_ms: 5, eval_score: 0.7 }),
-    // Outside [T0, T0+1h): one millisecond before, exactly at the end.
-    makeSpan({ started_at: T0 - 1, cost_usd: 5, latency_ms: 9999, prompt_tokens: 7, total_tokens: 7 }),
-    makeSpan({ started_at: T0 + HOUR, cost_usd: 5, latency_ms: 9999, prompt_tokens: 7, total_tokens: 7 }),
-    // Not an LLM call (OTLP span without a model): never counted.
-    makeSpan({ started_at: at(15), model: null, provider: null, cost_usd: null, latency_ms: 77, attributes: { workflow: "chat" } }),
-  ];
-}
-
-const EMPTY: Omit<SummaryRow, "group" | "bucket"> = {
-  span_count: 0, cost_usd: 0, unpriced_count: 0, prompt_tokens: 0, comp_tokens: 0, total_tokens: 0,
-  cached_tokens: 0, reasoning_tokens: 0, error_count: 0, timeout_count: 0, latency_p50: null, latency_p95: null,
-  latency_p99: null, latency_avg: null, latency_max: null, ttft_p50: null, ttft_p95: null, quality_avg: null,
-  quality_p10: null, scored_count: 0,
-};
-
-/** The whole window, worked out by hand (see the comments for the percentile positions). */
-export const TOTAL: SummaryRow = {
-  group: null, bucket: null, span_count: 6, cost_usd: 0.600003, unpriced_count: 1,
-  prompt_tokens: 1361, comp_tokens: 206, total_tokens: 1567, cached_tokens: 30, reasoning_tokens: 8,
-  error_count: 2, timeout_count: 1,
-  // latencies 50 100 200 300 400 1000: p50 at 2.5 → 250; p95 at 4.75 → 400+600*.75; p99 at 4.95 → 400+600*.95
-  latency_p50: 250, latency_p95: 850, latency_p99: 970, latency_avg: 2050 / 6, latency_max: 1000,
-  // ttft 5 10 20 40: p50 at 1.5 → 15; p95 at 2.85 → 20+20*.85
-  ttft_p50: 15, ttft_p95: 37,
-  // scores .5 .7 .9 1: avg 3.1/4; p10 at 0.3 → .5+.2*.3
-  quality_avg: 0.775, quality_p10: 0.56, scored_count: 4,
-};
-
-const BY_MODEL: SummaryRow[] = [
-  { group: "claude-x", bucket: null, span_count: 1, cost_usd: 0, unpriced_count: 1, prompt_tokens: 1000, comp_tokens: 0,
-    total_tokens: 1000, cached_tokens: 0, reasoning_tokens: 0, error_count: 0, timeout_count: 0, latency_p50: 400,
-    latency_p95: 400, latency_p99: 400, latency_avg: 400, latency_max: 400, ttft_p50: 40, ttft_p95: 40,
-    quality_avg: 1, quality_p10: 1, scored_count: 1 },
-  // latencies 100 200 1000: p95 at 1.9 → 200+800*.9; p99 at 1.98 → 200+800*.98; ttft 10 20: p95 at .95
-  { group: "gpt-4o", bucket: null, span_count: 3, cost_usd: 0.6, unpriced_count: 0, prompt_tokens: 350, comp_tokens: 200,
-    total_tokens: 550, cached_tokens: 30, reasoning_tokens: 5, error_count: 1, timeout_count: 0, latency_p50: 200,
-    latency_p95: 920, latency_p99: 984, latency_avg: 1300 / 3, latency_max: 1000, ttft_p50: 15, ttft_p95: 19.5,
-    quality_avg: 0.7, quality_p10: 0.54, scored_count: 2 },
-  { group: "gpt-4o-mini", bucket: null, span_count: 2, cost_usd: 0.000003, unpriced_count: 0, prompt_tokens: 11,
-    comp_tokens: 6, total_tokens: 17, cached_tokens: 0, reasoning_tokens: 3, error_count: 1, timeout_count: 1,
-    latency_p50: 175, latency_p95: 287.5, latency_p99: 297.5, latency_avg: 175, latency_max: 300, ttft_p50: 5,
-    ttft_p95: 5, quality_avg: 0.7, quality_p10: 0.7, scored_count: 1 },
-];
-
-/** Compares every field; statistics to 1e-9 (drivers may sum floats in another order). */
-export function assertRow(actual: SummaryRow | undefined, expected: SummaryRow, label = ""): void {
-  assert.ok(actual, `${label}: row missing`);
-  for (const key of Object.keys(expected) as (keyof SummaryRow)[]) {
-    const a: unknown = actual[key];
-    const e: unknown = expected[key];
-    if (typeof e === "number" && typeof a === "number") {
-      assert.ok(Math.abs(a - e) <= 1e-9 * Math.max(1, Math.abs(e)), `${label} ${key}: got ${a}, want ${e}`);
-    } else {
-      assert.equal(a, e, `${label} ${key}`);
-    }
-  }
-}
-
-function partial(group: string | null, bucket: number | null, fields: Partial<SummaryRow>): SummaryRow {
-  return { ...TOTAL, group, bucket, ...fields };
-}
-
-/** [group, span_count, cost_usd, error_count] per group. */
-function assertGroups(rows: SummaryRow[], want: [string, number, number, number][], label: string): void {
-  assert.deepEqual(rows.map((r) => r.group).sort(), want.map((w) => w[0]).sort(), `${label}: groups`);
-  for (const [g, count, cost, errors] of want) {
-    const r = rows.find((x) => x.group === g);
-    assert.equal(r?.span_count, count, `${label} ${g}: span_count`);
-    assert.ok(Math.abs((r?.cost_usd ?? -1) - cost) < 1e-12, `${label} ${g}: cost ${r?.cost_usd} want ${cost}`);
-    assert.equal(r?.error_count, errors, `${label} ${g}: error_count`);
-    assert.equal(r?.bucket, null);
-  }
-}
-
 export function summarizeConformance(name: string, open: OpenStore): void {
   const withData = async (spans: Span[], fn: (store: Store) => Promise<void>) => {
     const { store, cleanup } = await open();
@@ -153,18 +49,76 @@ export function summarizeConformance(name: string, open: OpenStore): void {
       await t.test("group by model: every field of every group", async () => {
         const rows = await store.summarize(window({ groupBy: { column: "model" } }));
         assert.equal(rows.length, 3);
-        for (const want of BY_MODEL) assertRow(rows.find((r) => r.group === want.group), want, `model ${want.group}`);
+        for (const want of BY_MODEL)
+          assertRow(
+            rows.find((r) => r.group === want.group),
+            want,
+            `model ${want.group}`,
+          );
       });
       await t.test("group by caller, provider, status", async () => {
-        assertGroups(await store.summarize(window({ groupBy: { column: "caller" } })), [["svc-a", 3, 0.300002, 1], ["svc-b", 2, 0.300001, 1], ["(none)", 1, 0, 0]], "caller");
-        assertGroups(await store.summarize(window({ groupBy: { column: "provider" } })), [["openai", 5, 0.600003, 2], ["anthropic", 1, 0, 0]], "provider");
-        assertGroups(await store.summarize(window({ groupBy: { column: "status" } })), [["ok", 4, 0.400002, 0], ["error", 1, 0.2, 1], ["timeout", 1, 0.000001, 1]], "status");
+        assertGroups(
+          await store.summarize(window({ groupBy: { column: "caller" } })),
+          [
+            ["svc-a", 3, 0.300002, 1],
+            ["svc-b", 2, 0.300001, 1],
+            ["(none)", 1, 0, 0],
+          ],
+          "caller",
+        );
+        assertGroups(
+          await store.summarize(window({ groupBy: { column: "provider" } })),
+          [
+            ["openai", 5, 0.600003, 2],
+            ["anthropic", 1, 0, 0],
+          ],
+          "provider",
+        );
+        assertGroups(
+          await store.summarize(window({ groupBy: { column: "status" } })),
+          [
+            ["ok", 4, 0.400002, 0],
+            ["error", 1, 0.2, 1],
+            ["timeout", 1, 0.000001, 1],
+          ],
+          "status",
+        );
       });
       await t.test("group by attribute keys, missing key in (none)", async () => {
-        assertGroups(await store.summarize(window({ groupBy: { attr: "workflow" } })), [["summary", 2, 0.3, 1], ["chat", 2, 0.300001, 1], ["(none)", 2, 0.000002, 0]], "workflow");
-        assertGroups(await store.summarize(window({ groupBy: { attr: "tier" } })), [["1", 1, 0.1, 0], ["2", 1, 0, 0], ["(none)", 4, 0.500003, 2]], "tier");
-        assertGroups(await store.summarize(window({ groupBy: { attr: 'a"b\\c' } })), [["q", 1, 0, 0], ["(none)", 5, 0.600003, 2]], "quoted key");
-        assertGroups(await store.summarize(window({ groupBy: { attr: "eval.score" } })), [["0.9", 1, 0.1, 0], ["(none)", 5, 0.500003, 2]], "dotted key");
+        assertGroups(
+          await store.summarize(window({ groupBy: { attr: "workflow" } })),
+          [
+            ["summary", 2, 0.3, 1],
+            ["chat", 2, 0.300001, 1],
+            ["(none)", 2, 0.000002, 0],
+          ],
+          "workflow",
+        );
+        assertGroups(
+          await store.summarize(window({ groupBy: { attr: "tier" } })),
+          [
+            ["1", 1, 0.1, 0],
+            ["2", 1, 0, 0],
+            ["(none)", 4, 0.500003, 2],
+          ],
+          "tier",
+        );
+        assertGroups(
+          await store.summarize(window({ groupBy: { attr: 'a"b\\c' } })),
+          [
+            ["q", 1, 0, 0],
+            ["(none)", 5, 0.600003, 2],
+          ],
+          "quoted key",
+        );
+        assertGroups(
+          await store.summarize(window({ groupBy: { attr: "eval.score" } })),
+          [
+            ["0.9", 1, 0.1, 0],
+            ["(none)", 5, 0.500003, 2],
+          ],
+          "dotted key",
+        );
       });
       await t.test("filters: columns, attributes as strings, combined", async () => {
         const one = async (filter: SummaryQuery["filter"]) => (await store.summarize(window({ filter })))[0];
@@ -187,24 +141,89 @@ export function summarizeConformance(name: string, open: OpenStore): void {
       });
       await t.test("filter and group by together", async () => {
         const rows = await store.summarize(window({ filter: { provider: "openai" }, groupBy: { attr: "workflow" } }));
-        assertGroups(rows, [["summary", 2, 0.3, 1], ["chat", 2, 0.300001, 1], ["(none)", 1, 0.000002, 0]], "filtered");
+        assertGroups(
+          rows,
+          [
+            ["summary", 2, 0.3, 1],
+            ["chat", 2, 0.300001, 1],
+            ["(none)", 1, 0.000002, 0],
+          ],
+          "filtered",
+        );
       });
       await t.test("buckets of 15 minutes, alone and per model", async () => {
         const step = 15 * MIN;
         const rows = await store.summarize(window({ stepMs: step }));
-        assert.deepEqual(rows.map((r) => [r.bucket, r.group, r.span_count]), [[T0, null, 3], [at(15), null, 1], [at(30), null, 1], [at(45), null, 1]]);
-        assertRow(rows[0], partial(null, T0, { span_count: 3, cost_usd: 0.300001, unpriced_count: 0, prompt_tokens: 310, comp_tokens: 155, total_tokens: 465, cached_tokens: 20, reasoning_tokens: 3, error_count: 2, timeout_count: 1, latency_p50: 200, latency_p95: 290, latency_p99: 298, latency_avg: 200, latency_max: 300, ttft_p50: 15, ttft_p95: 19.5, quality_avg: 0.7, quality_p10: 0.54, scored_count: 2 }), "bucket 0");
+        assert.deepEqual(
+          rows.map((r) => [r.bucket, r.group, r.span_count]),
+          [
+            [T0, null, 3],
+            [at(15), null, 1],
+            [at(30), null, 1],
+            [at(45), null, 1],
+          ],
+        );
+        assertRow(
+          rows[0],
+          partial(null, T0, {
+            span_count: 3,
+            cost_usd: 0.300001,
+            unpriced_count: 0,
+            prompt_tokens: 310,
+            comp_tokens: 155,
+            total_tokens: 465,
+            cached_tokens: 20,
+            reasoning_tokens: 3,
+            error_count: 2,
+            timeout_count: 1,
+            latency_p50: 200,
+            latency_p95: 290,
+            latency_p99: 298,
+            latency_avg: 200,
+            latency_max: 300,
+            ttft_p50: 15,
+            ttft_p95: 19.5,
+            quality_avg: 0.7,
+            quality_p10: 0.54,
+            scored_count: 2,
+          }),
+          "bucket 0",
+        );
         const byModel = await store.summarize(window({ stepMs: step, groupBy: { column: "model" } }));
         const keys = byModel.map((r) => `${(r.bucket ?? 0) - T0}/${r.group}/${r.span_count}`).sort();
-        assert.deepEqual(keys, [`0/gpt-4o-mini/1`, `0/gpt-4o/2`, `${15 * MIN}/claude-x/1`, `${30 * MIN}/gpt-4o/1`, `${45 * MIN}/gpt-4o-mini/1`].sort());
+        assert.deepEqual(
+          keys,
+          [
+            `0/gpt-4o-mini/1`,
+            `0/gpt-4o/2`,
+            `${15 * MIN}/claude-x/1`,
+            `${30 * MIN}/gpt-4o/1`,
+            `${45 * MIN}/gpt-4o-mini/1`,
+          ].sort(),
+        );
         // Buckets start at `from`: with from = T0+10m the first bucket holds the spans at 10m and 20m.
         const shifted = await store.summarize(window({ from: at(10), stepMs: step }));
-        assert.deepEqual(shifted.map((r) => [r.bucket, r.span_count]), [[at(10), 2], [at(25), 1], [at(55), 1]]);
+        assert.deepEqual(
+          shifted.map((r) => [r.bucket, r.span_count]),
+          [
+            [at(10), 2],
+            [at(25), 1],
+            [at(55), 1],
+          ],
+        );
       });
       await t.test("stats: asking for fewer statistics changes none of the other figures", async () => {
         const latencyOnly = (await store.summarize(window({ stats: ["latency"] })))[0];
         const none = (await store.summarize(window({ stats: [] })))[0];
-        for (const key of ["span_count", "cost_usd", "unpriced_count", "total_tokens", "error_count", "timeout_count", "scored_count"] as const) {
+        for (const key of [
+          "span_count",
+          "cost_usd",
+          "unpriced_count",
+          "total_tokens",
+          "error_count",
+          "timeout_count",
+          "scored_count",
+        ] as const) {
           assert.equal(none[key], TOTAL[key], key);
         }
         for (const key of ["latency_p50", "latency_p95", "latency_p99", "ttft_p50", "ttft_p95"] as const) {
@@ -217,7 +236,10 @@ export function summarizeConformance(name: string, open: OpenStore): void {
         const rows = await store.summarize(window({ from: T0 + 10 * HOUR, to: T0 + 11 * HOUR }));
         assert.equal(rows.length, 1);
         assertRow(rows[0], { group: null, bucket: null, ...EMPTY }, "empty");
-        assert.deepEqual(await store.summarize(window({ from: T0 + 10 * HOUR, to: T0 + 11 * HOUR, groupBy: { column: "model" } })), []);
+        assert.deepEqual(
+          await store.summarize(window({ from: T0 + 10 * HOUR, to: T0 + 11 * HOUR, groupBy: { column: "model" } })),
+          [],
+        );
         assert.deepEqual(await store.summarize(window({ from: T0 + 10 * HOUR, to: T0 + 11 * HOUR, stepMs: MIN })), []);
       });
     });
@@ -225,7 +247,9 @@ export function summarizeConformance(name: string, open: OpenStore): void {
 
   test(`${name} summarize: many tiny costs sum to the exact decimal`, async () => {
     const costs = [0.1, 0.2, 0.000001, 0.0000001234, 0.000000000001];
-    const spans = Array.from({ length: 3000 }, (_, i) => makeSpan({ started_at: T0 + i, cost_usd: costs[i % costs.length] }));
+    const spans = Array.from({ length: 3000 }, (_, i) =>
+      makeSpan({ started_at: T0 + i, cost_usd: costs[i % costs.length] }),
+    );
     await withData(spans, async (store) => {
       const [row] = await store.summarize(window());
       // 600 of each: 600 * 0.300001123401 = 180.0006740406
@@ -246,7 +270,14 @@ export function summarizeConformance(name: string, open: OpenStore): void {
       return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
     };
     const heavy = Array.from({ length: 400 }, () => Math.round(100 / (1 - rand()) ** 1.5)); // Pareto tail, many ties
-    const spans = heavy.map((latency_ms, i) => makeSpan({ started_at: T0 + i, latency_ms, model: i % 2 ? "a" : "b", eval_score: i % 3 ? null : Math.round(rand() * 10) / 10 }));
+    const spans = heavy.map((latency_ms, i) =>
+      makeSpan({
+        started_at: T0 + i,
+        latency_ms,
+        model: i % 2 ? "a" : "b",
+        eval_score: i % 3 ? null : Math.round(rand() * 10) / 10,
+      }),
+    );
     spans.push(makeSpan({ started_at: T0 + 500, model: "single", latency_ms: 1234.5, ttft_ms: 99 }));
     await withData(spans, async (store) => {
       const brute = (values: number[], q: number): number | null => {
@@ -268,7 +299,10 @@ export function summarizeConformance(name: string, open: OpenStore): void {
         assert.equal(r.quality_p10, brute(scores, 0.1), `${r.group} quality p10`);
       }
       const single = rows.find((r) => r.group === "single");
-      assert.deepEqual([single?.latency_p50, single?.latency_p99, single?.ttft_p50, single?.ttft_p95], [1234.5, 1234.5, 99, 99]);
+      assert.deepEqual(
+        [single?.latency_p50, single?.latency_p99, single?.ttft_p50, single?.ttft_p95],
+        [1234.5, 1234.5, 99, 99],
+      );
 
       // Past exactLimit the percentiles come from the log histogram: within 0.5% of exact.
       const sketched = await store.summarize(window({ groupBy: { column: "model" }, exactLimit: 0 }));
@@ -279,19 +313,36 @@ export function summarizeConformance(name: string, open: OpenStore): void {
       for (const r of sketched) {
         const mine = spans.filter((s) => s.model === r.group);
         const lat = mine.map((s) => s.latency_ms);
-        for (const [key, q] of [["latency_p50", 0.5], ["latency_p95", 0.95], ["latency_p99", 0.99]] as const) close(r[key], brute(lat, q), `${r.group} ${key}`);
+        for (const [key, q] of [
+          ["latency_p50", 0.5],
+          ["latency_p95", 0.95],
+          ["latency_p99", 0.99],
+        ] as const)
+          close(r[key], brute(lat, q), `${r.group} ${key}`);
         const scores = mine.flatMap((s) => (s.eval_score === null || s.eval_score === 0 ? [] : [s.eval_score]));
-        if (scores.length === mine.filter((s) => s.eval_score !== null).length && scores.length > 0) close(r.quality_p10, brute(scores, 0.1), `${r.group} p10`);
+        if (scores.length === mine.filter((s) => s.eval_score !== null).length && scores.length > 0)
+          close(r.quality_p10, brute(scores, 0.1), `${r.group} p10`);
         assert.equal(r.latency_max, Math.max(...lat), "max stays exact");
         assert.equal(r.span_count, mine.length);
       }
       const one = sketched.find((r) => r.group === "single");
-      assert.deepEqual([one?.latency_p50, one?.latency_p99, one?.ttft_p95], [1234.5, 1234.5, 99], "one value: clamped to it exactly");
-      // Rows within the limit stay exact while larger ones are sketched.
+      assert.deepEqual(
+        [one?.latency_p50, one?.latency_p99, one?.ttft_p95],
+        [1234.5, 1234.5, 99],
+        "one value: clamped to it exactly",
+      );
+      // One row past the limit sketches the whole query; a one-value row stays exact (clamped).
       const mixed = await store.summarize(window({ groupBy: { column: "model" }, exactLimit: 1 }));
       assert.equal(mixed.find((r) => r.group === "single")?.latency_p50, 1234.5);
       const a = mixed.find((r) => r.group === "a");
-      close(a?.latency_p95 ?? null, brute(spans.filter((s) => s.model === "a").map((s) => s.latency_ms), 0.95), "a p95 sketched");
+      close(
+        a?.latency_p95 ?? null,
+        brute(
+          spans.filter((s) => s.model === "a").map((s) => s.latency_ms),
+          0.95,
+        ),
+        "a p95 sketched",
+      );
     });
   });
 
@@ -304,7 +355,13 @@ export function summarizeConformance(name: string, open: OpenStore): void {
       return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
     };
     const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-    const spans = Array.from({ length: 20_000 }, (_, i) => makeSpan({ started_at: T0 + (i % 3_000_000), latency_ms: Math.round(800 * Math.exp(0.8 * normal()) * 10) / 10, ttft_ms: i % 2 ? 100 + (i % 17) : null }));
+    const spans = Array.from({ length: 20_000 }, (_, i) =>
+      makeSpan({
+        started_at: T0 + (i % 3_000_000),
+        latency_ms: Math.round(800 * Math.exp(0.8 * normal()) * 10) / 10,
+        ttft_ms: i % 2 ? 100 + (i % 17) : null,
+      }),
+    );
     await withData(spans, async (store) => {
       const exact = (await store.summarize(window()))[0];
       const sketch = (await store.summarize(window({ exactLimit: 10_000 })))[0];
@@ -321,12 +378,49 @@ export function summarizeConformance(name: string, open: OpenStore): void {
     await withData(fixture(), async (store) => {
       const rows = await store.exposition({ latencyBucketsMs: [100, 500], qualityBuckets: [0.5, 0.8] });
       const key = (r: ExpositionRow) => `${r.model}|${r.provider}|${r.caller}`;
-      assert.deepEqual(rows.map(key).sort(), ["claude-x|anthropic|", "gpt-4o-mini|openai|svc-a", "gpt-4o-mini|openai|svc-b", "gpt-4o|openai|svc-a", "gpt-4o|openai|svc-b"].sort());
+      assert.deepEqual(
+        rows.map(key).sort(),
+        [
+          "claude-x|anthropic|",
+          "gpt-4o-mini|openai|svc-a",
+          "gpt-4o-mini|openai|svc-b",
+          "gpt-4o|openai|svc-a",
+          "gpt-4o|openai|svc-b",
+        ].sort(),
+      );
       const a = rows.find((r) => key(r) === "gpt-4o|openai|svc-a");
       // s1, s2 and the two spans outside the metrics window (exposition counts every stored span).
-      assert.deepEqual(a, { model: "gpt-4o", provider: "openai", caller: "svc-a", span_count: 4, error_count: 1, cost_usd: 10.3, prompt_tokens: 314, comp_tokens: 150, latency_sum: 300 + 2 * 9999, latency_buckets: [1, 2], quality_count: 2, quality_sum: 1.4, quality_buckets: [1, 1] });
+      assert.deepEqual(a, {
+        model: "gpt-4o",
+        provider: "openai",
+        caller: "svc-a",
+        span_count: 4,
+        error_count: 1,
+        cost_usd: 10.3,
+        prompt_tokens: 314,
+        comp_tokens: 150,
+        latency_sum: 300 + 2 * 9999,
+        latency_buckets: [1, 2],
+        quality_count: 2,
+        quality_sum: 1.4,
+        quality_buckets: [1, 1],
+      });
       const mini = rows.find((r) => key(r) === "gpt-4o-mini|openai|svc-b");
-      assert.deepEqual(mini, { model: "gpt-4o-mini", provider: "openai", caller: "svc-b", span_count: 1, error_count: 1, cost_usd: 0.000001, prompt_tokens: 10, comp_tokens: 5, latency_sum: 300, latency_buckets: [0, 1], quality_count: 0, quality_sum: 0, quality_buckets: [0, 0] });
+      assert.deepEqual(mini, {
+        model: "gpt-4o-mini",
+        provider: "openai",
+        caller: "svc-b",
+        span_count: 1,
+        error_count: 1,
+        cost_usd: 0.000001,
+        prompt_tokens: 10,
+        comp_tokens: 5,
+        latency_sum: 300,
+        latency_buckets: [0, 1],
+        quality_count: 0,
+        quality_sum: 0,
+        quality_buckets: [0, 0],
+      });
     });
   });
 }

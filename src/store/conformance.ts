@@ -4,20 +4,11 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { Span } from "../span/types.js";
 import { DAY, id, MIN, randomTraces, referenceSearch, span, T0 } from "./conformance-fixtures.js";
-import type { Store, TraceQuery } from "./store.js";
+import type { ConformanceOptions, OpenedStore } from "./conformance-lifecycle.js";
+import { lifecycleTests, type WithStore } from "./conformance-lifecycle.js";
+import type { TraceQuery } from "./store.js";
 
-export interface OpenedStore {
-  store: Store;
-  /** Opens the same storage again after `store` was closed (durable drivers only). */
-  reopen?: () => Promise<Store>;
-  /** Closes whatever is still open and removes the storage. */
-  cleanup(): Promise<void>;
-}
-
-export interface ConformanceOptions {
-  /** The driver keeps data across close + reopen: `open` must then provide `reopen`. */
-  durable: boolean;
-}
+export type { ConformanceOptions, OpenedStore } from "./conformance-lifecycle.js";
 
 const q = (o: Partial<TraceQuery> = {}): TraceQuery => ({ limit: 20, offset: 0, ...o });
 const ids = (traces: Span[][]) => traces.map((t) => t[0].trace_id);
@@ -25,7 +16,7 @@ const ids = (traces: Span[][]) => traces.map((t) => t[0].trace_id);
 /** Registers the conformance tests for one driver. */
 export function runStoreConformance(name: string, open: () => Promise<OpenedStore>, opts: ConformanceOptions): void {
   // Each test gets a fresh, empty store and always releases it.
-  const withStore = (title: string, body: (s: Store, o: OpenedStore) => Promise<void>) =>
+  const withStore: WithStore = (title, body) =>
     test(title, async () => {
       const o = await open();
       try {
@@ -58,7 +49,7 @@ export function runStoreConformance(name: string, open: () => Promise<OpenedStor
           ok: true,
           no: false,
           empty: "",
-          quote: 'a "b" \'c\' \\ \n\t',
+          quote: "a \"b\" 'c' \\ \n\t",
           "key with spaces/and~tilde": "v",
         },
       });
@@ -93,6 +84,15 @@ export function runStoreConformance(name: string, open: () => Promise<OpenedStor
       assert.equal(await s.countSpans(), 1);
     });
 
+    withStore("ids are opaque strings: quotes and odd characters round-trip", async (s) => {
+      const odd = span({ trace_id: 'it\'s a "trace" -- ;', span_id: "span'1", attributes: { k: "v" } });
+      const plain = span({ started_at: T0 - 1, attributes: { k: "v" } });
+      await s.insert([odd, plain]);
+      assert.deepEqual(await s.getTrace(odd.trace_id), [odd]);
+      const r = await s.searchTraces(q({ attrs: { k: "v" } }));
+      assert.deepEqual(r.traces, [[odd], [plain]]);
+    });
+
     withStore("insert of nothing is a no-op; countSpans counts LLM and plain spans", async (s) => {
       await s.insert([]);
       assert.equal(await s.countSpans(), 0);
@@ -110,7 +110,13 @@ export function runStoreConformance(name: string, open: () => Promise<OpenedStor
         started_at: T0 + 1,
         attributes: { workflow: "rag", ok: true, score: 0.5 },
       });
-      const c = span({ model: "gpt-4o", caller: "worker", status: "timeout", started_at: T0 + 2, attributes: { n: "5" } });
+      const c = span({
+        model: "gpt-4o",
+        caller: "worker",
+        status: "timeout",
+        started_at: T0 + 2,
+        attributes: { n: "5" },
+      });
       await s.insert([a, b, c]);
       const find = async (o: Partial<TraceQuery>) => ids((await s.searchTraces(q(o))).traces);
       assert.deepEqual(await find({}), [c.trace_id, b.trace_id, a.trace_id]);
@@ -267,56 +273,6 @@ export function runStoreConformance(name: string, open: () => Promise<OpenedStor
       assert.equal(await s.countSpans(), 0);
     });
 
-    withStore("alert rules: save, list, overwrite, delete", async (s) => {
-      assert.deepEqual(await s.listAlertRules(), []);
-      const rule = { name: "cost", metric: "total_cost", op: "gt", threshold: 12.5, filter: { model: "gpt-4o" } };
-      await s.saveAlertRule("cost", rule);
-      await s.saveAlertRule("a 'quoted' rule", { name: "a 'quoted' rule", nested: { list: [1, "two", null] } });
-      assert.deepEqual(await s.listAlertRules(), [{ name: "a 'quoted' rule", nested: { list: [1, "two", null] } }, rule]);
-      await s.saveAlertRule("cost", { ...rule, threshold: 20 });
-      assert.deepEqual((await s.listAlertRules()).length, 2);
-      assert.deepEqual((await s.listAlertRules())[1], { ...rule, threshold: 20 });
-      assert.equal(await s.deleteAlertRule("cost"), true);
-      assert.equal(await s.deleteAlertRule("cost"), false);
-      assert.deepEqual(await s.listAlertRules(), [{ name: "a 'quoted' rule", nested: { list: [1, "two", null] } }]);
-    });
-
-    withStore("alert state: save, load, overwrite", async (s) => {
-      assert.deepEqual(await s.loadAlertStates(), {});
-      await s.saveAlertState("cost", { state: "firing", last_fired: T0 });
-      await s.saveAlertState("latency", { state: "ok", silenced_until: null });
-      await s.saveAlertState("cost", { state: "ok", last_fired: T0, last_delivery: { status: "error", error: "HTTP 500" } });
-      assert.deepEqual(await s.loadAlertStates(), {
-        cost: { state: "ok", last_fired: T0, last_delivery: { status: "error", error: "HTTP 500" } },
-        latency: { state: "ok", silenced_until: null },
-      });
-    });
-
-    withStore("health is ok on a working store; close is idempotent", async (s) => {
-      await s.insert([span()]);
-      assert.deepEqual(s.health(), { ok: true });
-      await s.close();
-      await s.close();
-    });
-
-    if (opts.durable) {
-      withStore("spans, rules and state survive close and reopen", async (s, o) => {
-        assert.ok(o.reopen, "a durable driver must provide reopen");
-        const a = span({ attributes: { k: "v" } });
-        await s.insert([a]);
-        await s.saveAlertRule("r", { name: "r" });
-        await s.saveAlertState("r", { state: "firing" });
-        await s.close();
-        const again = await o.reopen();
-        try {
-          assert.deepEqual(await again.getTrace(a.trace_id), [a]);
-          assert.deepEqual(ids((await again.searchTraces(q({ attrs: { k: "v" } }))).traces), [a.trace_id]);
-          assert.deepEqual(await again.listAlertRules(), [{ name: "r" }]);
-          assert.deepEqual(await again.loadAlertStates(), { r: { state: "firing" } });
-        } finally {
-          await again.close();
-        }
-      });
-    }
+    lifecycleTests(withStore, opts);
   });
 }

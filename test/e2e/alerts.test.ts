@@ -202,11 +202,26 @@ test("an API rule fires once against ingested spans, survives a restart inside i
   assert.equal(quiet.firing, true);
   assert.equal(quiet.last_evaluated, new Date(clock.now).toISOString());
 
+  assert.equal((await call(s, "GET", "/alerts/model-latency-alert")).body.silenced, true);
+  assert.deepEqual(await call(s, "GET", "/alerts/nope"), {
+    status: 404,
+    body: { error: 'no alert rule named "nope"' },
+  });
   assert.equal((await call(s, "POST", "/alerts/model-latency-alert/silence", { duration: "soon" })).status, 400);
+  assert.equal((await call(s, "POST", "/alerts/model-latency-alert/silence", {})).status, 400);
   assert.deepEqual(await call(s, "POST", "/alerts/nope/silence", { duration: "2h" }), {
     status: 404,
     body: { error: 'no alert rule named "nope"' },
   });
+
+  // lifting the silence: the rule, still firing and past its cooldown, notifies at the next round
+  assert.deepEqual(await call(s, "DELETE", "/alerts/model-latency-alert/silence"), {
+    status: 200,
+    body: { silenced_until: null },
+  });
+  await evaluate(s);
+  assert.equal(rx.received.length, 2);
+  assert.equal((rx.received[1].body as Json).tokentrace.fired_at, new Date(T0).toISOString(), "same episode");
 
   const del = await fetch(`${s.url}/alerts/model-latency-alert`, { method: "DELETE" });
   assert.equal(del.status, 204);

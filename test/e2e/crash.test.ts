@@ -2,7 +2,7 @@
 // in flight, restart it on the same data directory, and find every acknowledged span.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { test } from "node:test";
+import { type TestContext, test } from "node:test";
 import { makeTempDir, removeDir, type ServeProcess, startServe } from "./helpers/server.js";
 
 const CLIENTS = 6;
@@ -25,7 +25,7 @@ function batch(traceId: string): string {
   );
 }
 
-test("every span acknowledged with 202 survives a SIGKILL mid-stream", async (t) => {
+async function ackedSurvive(t: TestContext, signal: "SIGKILL" | "SIGTERM"): Promise<void> {
   const dir = await makeTempDir();
   let server: ServeProcess | null = null;
   t.after(async () => {
@@ -37,10 +37,10 @@ test("every span acknowledged with 202 survives a SIGKILL mid-stream", async (t)
   const first = server;
   const acked: string[] = [];
   let failures = 0;
-  let killed: Promise<unknown> | null = null;
+  let stopped: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | null = null;
 
   async function client(): Promise<void> {
-    // Each client posts back to back until the server dies under it.
+    // Each client posts back to back until the server goes away under it.
     for (;;) {
       const traceId = randomUUID();
       try {
@@ -55,25 +55,31 @@ test("every span acknowledged with 202 survives a SIGKILL mid-stream", async (t)
       } catch {
         return; // connection reset or refused: the server is gone
       }
-      if (acked.length >= KILL_AFTER_ACKS && killed === null) killed = first.kill("SIGKILL");
+      if (acked.length >= KILL_AFTER_ACKS && stopped === null) stopped = first.kill(signal);
     }
   }
   await Promise.all(Array.from({ length: CLIENTS }, client));
-  const exit = await killed;
-  assert.deepEqual(exit, { code: null, signal: "SIGKILL" });
+  const exit = await stopped;
+  if (signal === "SIGKILL") assert.deepEqual(exit, { code: null, signal: "SIGKILL" });
+  else assert.deepEqual(exit, { code: 0, signal: null }, first.output());
   assert.ok(acked.length >= KILL_AFTER_ACKS);
 
   server = await startServe({ dataDir: dir });
   let spansChecked = 0;
   for (const traceId of acked) {
     const res = await fetch(`${server.url}/traces/${traceId}`);
-    assert.equal(res.status, 200, `acknowledged trace ${traceId} is missing after the crash`);
+    assert.equal(res.status, 200, `acknowledged trace ${traceId} is missing after ${signal}`);
     const body = (await res.json()) as { span_count: number; spans: { caller: string }[] };
     assert.equal(body.span_count, BATCH, `trace ${traceId} lost spans`);
     spansChecked += body.spans.filter((s) => s.caller === "crash-test").length;
   }
   assert.equal(spansChecked, acked.length * BATCH);
-  const message = `checked ${acked.length} acknowledged batches (${spansChecked} spans) after SIGKILL; ${failures} non-202 answers`;
+  const message = `${signal}: checked ${acked.length} acknowledged batches (${spansChecked} spans) after restart; ${failures} non-202 answers`;
   t.diagnostic(message);
   console.log(message);
-});
+}
+
+test("every span acknowledged with 202 survives a SIGKILL mid-stream", (t) => ackedSurvive(t, "SIGKILL"));
+
+test("SIGTERM mid-stream: requests in flight finish, the process exits 0, every 202 is kept", (t) =>
+  ackedSurvive(t, "SIGTERM"));

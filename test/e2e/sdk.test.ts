@@ -54,6 +54,8 @@ test("HttpTransport against tokentrace serve: outage, bounded queue, exactly-onc
     maxBatchSize: 25,
     flushIntervalMs: 50,
     retry: { initialBackoffMs: 20, maxBackoffMs: 200 },
+    // flush() returns once everything is sent; the long deadline only matters on a loaded machine.
+    shutdownTimeoutMs: 30_000,
     onWarning: (m) => warnings.push(m),
   });
   t.after(async () => {

@@ -97,6 +97,7 @@ export function toPlain(v: DuckDBValue): unknown {
   if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
   if (typeof v === "bigint") return Number(v);
   if (v instanceof DuckDBDecimalValue) return Number(v.toString());
-  if (typeof v === "object" && "items" in v && Array.isArray(v.items)) return v.items.map((x: DuckDBValue) => toPlain(x));
+  if (typeof v === "object" && "items" in v && Array.isArray(v.items))
+    return v.items.map((x: DuckDBValue) => toPlain(x));
   return String(v);
 }

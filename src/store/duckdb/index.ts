@@ -1,5 +1,5 @@
-export { DuckDbStore } from "./driver.js";
 export { attrMask } from "./bloom.js";
+export { DuckDbStore } from "./driver.js";
 export { attrBloomSql, attrEqualsSql, filterConditions, jsonPointer, Params } from "./filter.js";
 export { SCHEMA_SQL, SPAN_COLUMNS } from "./schema.js";
 export type { SqlRunner } from "./summarize.js";

@@ -13,11 +13,22 @@ const MAX_WINDOW = 512 * HOUR;
 // span_attrs and fetched by started_at instead of scanning time windows.
 const RARE = 64;
 
+/** A SQL string literal: quotes doubled, so any string is only data. */
+function literal(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}
+
+// Ids of the usual shapes (UUIDs, hex) are inlined: a parameterised statement costs a
+// prepare round that doubles a ~1.5 ms index lookup. Anything else stays a parameter.
+const PLAIN_ID = /^[\w.:-]{1,128}$/;
+
 /** All spans of one trace, ordered by started_at (the ART index on trace_id makes this a point lookup). */
 export async function getTraceSql(db: SqlRunner, traceId: string): Promise<Span[]> {
-  const rows = await db.all(`SELECT ${SPAN_SELECT} FROM spans WHERE trace_id = $1 ORDER BY started_at, span_id`, [
-    traceId,
-  ]);
+  const plain = PLAIN_ID.test(traceId);
+  const rows = await db.all(
+    `SELECT ${SPAN_SELECT} FROM spans WHERE trace_id = ${plain ? literal(traceId) : "$1"} ORDER BY started_at, span_id`,
+    plain ? [] : [traceId],
+  );
   return rows.map(rowToSpan);
 }
 
@@ -31,22 +42,17 @@ interface Candidate {
 // whole table): fetch in small chunks, concurrently.
 const FETCH_CHUNK = 32;
 
-/** A SQL string literal: ids are data from the table, quoted rather than trusted. */
-function literal(s: string): string {
-  return `'${s.replaceAll("'", "''")}'`;
-}
-
 /** Whole traces for these ids (index lookups), keyed by trace id, spans by started_at. */
 async function fetchTraces(db: SqlRunner, ids: string[]): Promise<Map<string, Span[]>> {
   const chunks: string[][] = [];
   for (let i = 0; i < ids.length; i += FETCH_CHUNK) chunks.push(ids.slice(i, i + FETCH_CHUNK));
   const results = await Promise.all(
-    chunks.map((c) =>
-      db.all(
-        `SELECT ${SPAN_SELECT} FROM spans WHERE trace_id IN (${c.map(literal).join(", ")}) ORDER BY started_at, span_id`,
-        [],
-      ),
-    ),
+    chunks.map((c) => {
+      const plain = c.every((id) => PLAIN_ID.test(id));
+      const list = plain ? c.map(literal) : c.map((_, i) => `$${i + 1}`);
+      const sql = `SELECT ${SPAN_SELECT} FROM spans WHERE trace_id IN (${list.join(", ")}) ORDER BY started_at, span_id`;
+      return db.all(sql, plain ? [] : c);
+    }),
   );
   const out = new Map<string, Span[]>();
   for (const r of results.flat()) {
@@ -69,7 +75,10 @@ async function rareAttrTimes(db: SqlRunner, q: TraceQuery): Promise<number[] | n
     const conds = [`h = ${p.add(pairHash(k, v))}::INTEGER`];
     if (q.since !== undefined) conds.push(`started_at > ${p.add(q.since)}`);
     if (q.until !== undefined) conds.push(`started_at < ${p.add(q.until)}`);
-    const rows = await db.all(`SELECT started_at FROM span_attrs WHERE ${conds.join(" AND ")} LIMIT ${RARE + 1}`, p.values);
+    const rows = await db.all(
+      `SELECT started_at FROM span_attrs WHERE ${conds.join(" AND ")} LIMIT ${RARE + 1}`,
+      p.values,
+    );
     if (rows.length <= RARE) return [...new Set(rows.map((r) => r.started_at as number))];
   }
   return null;
@@ -91,16 +100,16 @@ function newestFirst(a: Candidate, b: Candidate): number {
  */
 export async function searchTracesSql(db: SqlRunner, q: TraceQuery): Promise<TraceSearchResult> {
   const need = q.offset + q.limit + 1; // one extra answers hasMore
-  let top = q.until;
-  if (top === undefined) {
-    const r = await db.all("SELECT max(started_at) AS m FROM spans", []);
-    if (r[0].m === null) return { traces: [], hasMore: false };
-    top = (r[0].m as number) + 1;
-  }
   const times = await rareAttrTimes(db, q);
   if (times !== null && times.length === 0) return { traces: [], hasMore: false };
   // With a rare attribute every candidate is known: no windows needed.
   let width = times === null ? HOUR : Number.POSITIVE_INFINITY;
+  let top = q.until ?? 0;
+  if (q.until === undefined && times === null) {
+    const r = await db.all("SELECT max(started_at) AS m FROM spans", []);
+    if (r[0].m === null) return { traces: [], hasMore: false };
+    top = (r[0].m as number) + 1;
+  }
   // A few spare candidates: traces whose earliest span does not match fall behind the cut.
   let fetch = need + 4;
   for (;;) {
@@ -120,13 +129,19 @@ export async function searchTracesSql(db: SqlRunner, q: TraceQuery): Promise<Tra
       p.values,
     );
     const full = found.length === fetch;
-    const traces = found.length === 0 ? new Map<string, Span[]>() : await fetchTraces(db, found.map((r) => r.trace_id as string));
+    const traces =
+      found.length === 0
+        ? new Map<string, Span[]>()
+        : await fetchTraces(
+            db,
+            found.map((r) => r.trace_id as string),
+          );
     // Certain: no trace left unseen can start at or after this one.
     const theta = full ? (found[found.length - 1].m as number) : Number.NEGATIVE_INFINITY;
     const certain: Candidate[] = [];
     for (const [id, spans] of traces) {
       const start = spans[0].started_at;
-      if (start > theta && (lo === undefined || start >= lo)) certain.push({ id, spans, start });
+      if (lo === undefined || start >= lo) certain.push({ id, spans, start });
     }
     if (certain.length >= need || (lo === undefined && !full)) {
       certain.sort(newestFirst);

@@ -1,5 +1,5 @@
-import type { ExpositionQuery, ExpositionRow, GroupBy, SpanFilter, SummaryQuery, SummaryRow } from "../store.js";
 import { type Bins, binSql, DEFAULT_EXACT_LIMIT, quantilesFromBins, SKETCH_K } from "../../metrics/sketch.js";
+import type { ExpositionQuery, ExpositionRow, GroupBy, SpanFilter, SummaryQuery, SummaryRow } from "../store.js";
 import { filterConditions, jsonPointer, Params } from "./filter.js";
 
 /** Runs SQL with positional parameters ($1, $2, ...) and returns plain JS rows. */
@@ -54,8 +54,8 @@ function source(p: Params, q: SummaryQuery): string {
 /**
  * The duckdb driver's `summarize`. Counts and sums come from one aggregation (cost_usd is
  * DECIMAL, so SUM is exact; it is read back as text). Percentiles follow: exact with
- * quantile_cont (the definition of src/metrics/percentile.ts) for rows of at most exactLimit
- * spans, from log-bucket histograms (src/metrics/sketch.ts) for larger rows, where sorting
+ * quantile_cont (the definition of src/metrics/percentile.ts) when no row has more than
+ * exactLimit spans, else from log-bucket histograms (src/metrics/sketch.ts), because sorting
  * millions of values would dominate the query.
  */
 export async function summarizeDuckdb(db: SqlRunner, q: SummaryQuery): Promise<SummaryRow[]> {
@@ -119,7 +119,13 @@ export async function summarizeDuckdb(db: SqlRunner, q: SummaryQuery): Promise<S
 }
 
 /** quantile_cont per row; results keyed by row as [p50, p95, p99, ttft p50, p95, quality p10]. */
-async function exactPercentiles(db: SqlRunner, q: SummaryQuery, latency: boolean, quality: boolean, out: Map<string, (number | null)[]>): Promise<void> {
+async function exactPercentiles(
+  db: SqlRunner,
+  q: SummaryQuery,
+  latency: boolean,
+  quality: boolean,
+  out: Map<string, (number | null)[]>,
+): Promise<void> {
   const grouped = q.groupBy !== undefined || q.stepMs !== undefined;
   const p = new Params();
   const from = source(p, q);
@@ -140,41 +146,46 @@ async function exactPercentiles(db: SqlRunner, q: SummaryQuery, latency: boolean
 }
 
 /** Log-bucket histograms per row and column, turned into percentiles by src/metrics/sketch.ts. */
-async function sketchPercentiles(db: SqlRunner, q: SummaryQuery, latency: boolean, quality: boolean, out: Map<string, (number | null)[]>): Promise<void> {
+async function sketchPercentiles(
+  db: SqlRunner,
+  q: SummaryQuery,
+  latency: boolean,
+  quality: boolean,
+  out: Map<string, (number | null)[]>,
+): Promise<void> {
   const p = new Params();
   const from = source(p, q);
   const k = `${p.add(SKETCH_K)}::DOUBLE`;
   const parts: string[] = [];
   const column = (i: number, col: string) =>
-    parts.push(`SELECT grp, bucket, ${i} AS col, ${col} AS v, ${binSql(col, k)} AS bin FROM ${from} WHERE ${col} IS NOT NULL`);
+    parts.push(
+      `SELECT grp, bucket, ${i} AS col, ${col} AS v, ${binSql(col, k)} AS bin FROM ${from} WHERE ${col} IS NOT NULL`,
+    );
   if (latency) column(0, "latency_ms");
   if (latency) column(1, "ttft_ms");
   if (quality) column(2, "eval_score");
-  // min/max per bin give each column's exact range, which the estimates are clamped to.
+  // min/max per bin: representatives are clamped to the values each bin really holds.
   const rows = await db.all(
     `SELECT grp, bucket::DOUBLE AS bucket, col, bin, count(*)::DOUBLE AS n, min(v) AS lo, max(v) AS hi
     FROM (${parts.join(" UNION ALL ")}) GROUP BY ALL`,
     p.values,
   );
-  type Column = { bins: Bins; lo: number; hi: number };
-  const perRow = new Map<string, Column[]>();
+  const perRow = new Map<string, Bins[]>();
   for (const r of rows) {
     const key = rowKey(r);
     let cols = perRow.get(key);
     if (!cols) {
-      cols = [0, 1, 2].map(() => ({ bins: new Map(), lo: Number.POSITIVE_INFINITY, hi: Number.NEGATIVE_INFINITY }));
+      cols = [new Map(), new Map(), new Map()];
       perRow.set(key, cols);
     }
-    const c = cols[num(r.col)];
-    c.bins.set(num(r.bin), num(r.n));
-    c.lo = Math.min(c.lo, num(r.lo));
-    c.hi = Math.max(c.hi, num(r.hi));
+    cols[num(r.col)].set(num(r.bin), { n: num(r.n), lo: num(r.lo), hi: num(r.hi) });
   }
   for (const [key, [lat, ttft, score]] of perRow) {
-    const [p50, p95, p99] = quantilesFromBins(lat.bins, [0.5, 0.95, 0.99], lat.lo, lat.hi);
-    const [t50, t95] = quantilesFromBins(ttft.bins, [0.5, 0.95], ttft.lo, ttft.hi);
-    const [q10] = quantilesFromBins(score.bins, [0.1], score.lo, score.hi);
-    out.set(key, [p50, p95, p99, t50, t95, q10]);
+    out.set(key, [
+      ...quantilesFromBins(lat, [0.5, 0.95, 0.99]),
+      ...quantilesFromBins(ttft, [0.5, 0.95]),
+      ...quantilesFromBins(score, [0.1]),
+    ]);
   }
 }
 
@@ -182,15 +193,15 @@ async function sketchPercentiles(db: SqlRunner, q: SummaryQuery, latency: boolea
 export async function exposeDuckdb(db: SqlRunner, q: ExpositionQuery): Promise<ExpositionRow[]> {
   const p = new Params();
   const lat = q.latencyBucketsMs.map(
-    (le, i) => `count(*) FILTER (WHERE latency_ms <= ${p.add(le)}::DOUBLE)::DOUBLE AS lb${i}`,
+    (le, i) => `coalesce(sum(CASE WHEN latency_ms <= ${p.add(le)}::DOUBLE THEN 1 ELSE 0 END), 0)::DOUBLE AS lb${i}`,
   );
   const qual = q.qualityBuckets.map(
-    (le, i) => `count(eval_score) FILTER (WHERE eval_score <= ${p.add(le)}::DOUBLE)::DOUBLE AS qb${i}`,
+    (le, i) => `coalesce(sum(CASE WHEN eval_score <= ${p.add(le)}::DOUBLE THEN 1 ELSE 0 END), 0)::DOUBLE AS qb${i}`,
   );
   const sql = `
     SELECT model, coalesce(provider, '') AS provider, coalesce(caller, '') AS caller,
       count(*)::DOUBLE AS span_count,
-      count(*) FILTER (WHERE status <> 'ok')::DOUBLE AS error_count,
+      coalesce(sum(CASE WHEN status <> 'ok' THEN 1 ELSE 0 END), 0)::DOUBLE AS error_count,
       CAST(coalesce(sum(cost_usd), 0) AS VARCHAR) AS cost_usd,
       coalesce(sum(prompt_tokens), 0)::DOUBLE AS prompt_tokens,
       coalesce(sum(comp_tokens), 0)::DOUBLE AS comp_tokens,

@@ -209,5 +209,7 @@ export function exposeSpans(spans: Iterable<Span>, q: ExpositionQuery): Expositi
   }
   return [...rows.values()]
     .map(({ pico, ...row }) => ({ ...row, cost_usd: fromPico(pico) }))
-    .sort((a, b) => compareText(a.model, b.model) || compareText(a.provider, b.provider) || compareText(a.caller, b.caller));
+    .sort(
+      (a, b) => compareText(a.model, b.model) || compareText(a.provider, b.provider) || compareText(a.caller, b.caller),
+    );
 }

@@ -66,6 +66,20 @@ export function groupOrder(groups, costSeries) {
   return new Map([...names, ...extra].map((n, i) => [n, i]));
 }
 
+const NONE_GROUP = "(none)";
+const TRACE_FILTERS = new Set(["model", "caller", "status"]);
+
+/** A group's name, linked to its traces when GET /traces can filter on it (provider cannot). */
+export function tracesLink(dimension, group) {
+  if (group === NONE_GROUP || dimension === "provider") return group;
+  const key = TRACE_FILTERS.has(dimension) ? dimension : `attr.${dimension}`;
+  return h(
+    "a",
+    { href: `#/traces?${new URLSearchParams({ [key]: group })}`, title: `Traces with ${key}=${group}` },
+    group,
+  );
+}
+
 /** Where the money goes: every figure per group over exactly the window (GET /metrics by_<key>). */
 export function breakdownTable(dimension, groups, order, palette) {
   const rows = [...order.keys()].filter((g) => g in groups).map((g) => ({ group: g, m: groups[g] }));
@@ -93,7 +107,7 @@ export function breakdownTable(dimension, groups, order, palette) {
         "td",
         { class: "group" },
         h("i", { class: "swatch", style: { background: palette[order.get(r.group) % palette.length] } }),
-        r.group,
+        tracesLink(dimension, r.group),
       ),
       h("td", { class: "num" }, usd(cost(r))),
       h(

@@ -1,0 +1,15 @@
+import { DuckDBInstance } from "@duckdb/node-api";
+import { rmSync } from "node:fs";
+import { SCHEMA_SQL } from "../../src/store/duckdb/schema.js";
+import { appendSpans } from "../../src/store/duckdb/append.js";
+import { generateSpans } from "../lib/generate.js";
+rmSync("/tmp/p13.duckdb", { force: true }); rmSync("/tmp/p13.duckdb.wal", { force: true });
+const inst = await DuckDBInstance.create("/tmp/p13.duckdb");
+const c = await inst.connect();
+await c.run(SCHEMA_SQL);
+await c.run("CHECKPOINT");
+const spans = [...generateSpans({ count: 10, from: 0, to: 1e6, seed: 1 })];
+process.stderr.write("=== BEFORE INSERT\n");
+await appendSpans(c, spans);
+process.stderr.write("=== AFTER INSERT\n");
+process.exit(0);

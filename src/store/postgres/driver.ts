@@ -1,0 +1,204 @@
+import type pg from "pg";
+import type { Span } from "../../span/types.js";
+import type {
+  ExpositionQuery,
+  ExpositionRow,
+  JsonObject,
+  Store,
+  StoreHealth,
+  SummaryQuery,
+  SummaryRow,
+  TraceQuery,
+  TraceSearchResult,
+} from "../store.js";
+import { createClient, createPool, type PgTarget, parseStorageUrl } from "./connect.js";
+import { exposePg } from "./exposition.js";
+import { insertStatement } from "./insert.js";
+import { AlertLeader } from "./leader.js";
+import { Partitions } from "./partitions.js";
+import { deleteBeforePg } from "./retention.js";
+import { migrate } from "./schema.js";
+import { getTracePg, searchTracesPg } from "./search.js";
+import { summarizePg } from "./summarize.js";
+
+export interface PostgresOptions {
+  /** How often the connection is checked while idle, so health notices an outage (default 2 s). */
+  probeIntervalMs?: number;
+  /** Pool size (default 8). */
+  maxConnections?: number;
+  /** How long a query waits for a new connection before failing (default 3 s). */
+  connectTimeoutMs?: number;
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const codeOf = (e: unknown) => (typeof e === "object" && e !== null ? (e as { code?: unknown }).code : undefined);
+
+/**
+ * The shared PostgreSQL store: several tokentrace servers behind one load balancer use one
+ * database. Spans are partitioned by day; per-hour and per-day rollups make long metric
+ * windows cheap; alert evaluation is led by one instance at a time (advisory lock).
+ *
+ * @example const store = await PostgresStore.open("postgres://postgres@127.0.0.1:5432/app?schema=tokentrace");
+ */
+export class PostgresStore implements Store {
+  readonly driver = "postgres" as const;
+  private state: StoreHealth = { ok: true };
+  private closing: Promise<void> | null = null;
+  private readonly timer: NodeJS.Timeout;
+  private readonly parts: Partitions;
+  private readonly leader: AlertLeader;
+
+  private constructor(
+    readonly target: PgTarget,
+    private readonly pool: pg.Pool,
+    o: PostgresOptions,
+  ) {
+    this.parts = new Partitions(pool, target.schema);
+    this.leader = new AlertLeader(() => createClient(target, { connectTimeoutMs: o.connectTimeoutMs }), target.schema);
+    this.timer = setInterval(() => void this.probe(), o.probeIntervalMs ?? 2000);
+    this.timer.unref();
+  }
+
+  /** Connects, applies migrations and starts watching the connection. */
+  static async open(url: string, o: PostgresOptions = {}): Promise<PostgresStore> {
+    const target = parseStorageUrl(url);
+    let store: PostgresStore | null = null;
+    const pool = createPool(target, (err) => store?.fail(err), {
+      max: o.maxConnections,
+      connectTimeoutMs: o.connectTimeoutMs,
+    });
+    try {
+      await migrate(pool, target.schema);
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw new Error(`cannot open the postgres store: ${message(err)}`);
+    }
+    store = new PostgresStore(target, pool, o);
+    return store;
+  }
+
+  private fail(err: unknown): void {
+    this.state = { ok: false, reason: `postgres unreachable or failing: ${message(err)}` };
+  }
+
+  /** Runs one statement; a failure marks the store unhealthy until a statement or probe succeeds. */
+  private async query(text: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
+    if (this.closing !== null) throw new Error("store is closed");
+    try {
+      const r = await this.pool.query(text, values);
+      this.state = { ok: true };
+      return r.rows as Record<string, unknown>[];
+    } catch (err) {
+      // A bad statement is not an outage; anything without a SQL state (network, timeout) is.
+      if (codeOf(err) === undefined || String(codeOf(err)).startsWith("08")) this.fail(err);
+      throw err;
+    }
+  }
+
+  private readonly run = (text: string, values: unknown[]) => this.query(text, values);
+
+  /** Checks the database answers; health follows. */
+  async probe(): Promise<StoreHealth> {
+    if (this.closing !== null) return this.health();
+    try {
+      await this.query("SELECT 1");
+    } catch {
+      // state already says why
+    }
+    return this.health();
+  }
+
+  async insert(spans: Span[]): Promise<void> {
+    if (spans.length === 0) return;
+    const { text, values } = insertStatement(spans);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.parts.ensure(spans.map((s) => s.started_at));
+        await this.query(text, values);
+        return;
+      } catch (err) {
+        const code = codeOf(err);
+        // 23514: a partition another instance's retention dropped; 40P01/40001: lock conflicts.
+        const retry = code === "23514" || code === "40P01" || code === "40001";
+        if (!retry || attempt >= 3) {
+          if (codeOf(err) === undefined) this.fail(err);
+          throw err;
+        }
+        this.parts.reset();
+      }
+    }
+  }
+
+  getTrace(traceId: string): Promise<Span[]> {
+    return getTracePg(this.run, traceId);
+  }
+
+  searchTraces(q: TraceQuery): Promise<TraceSearchResult> {
+    return searchTracesPg(this.run, q);
+  }
+
+  summarize(q: SummaryQuery): Promise<SummaryRow[]> {
+    return summarizePg(this.run, q);
+  }
+
+  exposition(q: ExpositionQuery): Promise<ExpositionRow[]> {
+    return exposePg(this.run, q);
+  }
+
+  async countSpans(): Promise<number> {
+    const rows = await this.query("SELECT count(*) AS n FROM spans");
+    return rows[0].n as number;
+  }
+
+  deleteBefore(before: number): Promise<number> {
+    return deleteBeforePg(this.pool, this.parts, before);
+  }
+
+  async listAlertRules(): Promise<JsonObject[]> {
+    const rows = await this.query("SELECT rule::text AS rule FROM alert_rules ORDER BY name COLLATE \"C\"");
+    return rows.map((r) => JSON.parse(r.rule as string) as JsonObject);
+  }
+
+  async saveAlertRule(name: string, rule: JsonObject): Promise<void> {
+    await this.query(
+      "INSERT INTO alert_rules (name, rule) VALUES ($1, $2::jsonb) ON CONFLICT (name) DO UPDATE SET rule = excluded.rule",
+      [name, JSON.stringify(rule)],
+    );
+  }
+
+  async deleteAlertRule(name: string): Promise<boolean> {
+    const r = await this.pool.query("DELETE FROM alert_rules WHERE name = $1", [name]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async loadAlertStates(): Promise<Record<string, JsonObject>> {
+    const rows = await this.query("SELECT name, state::text AS state FROM alert_state");
+    return Object.fromEntries(rows.map((r) => [r.name as string, JSON.parse(r.state as string) as JsonObject]));
+  }
+
+  async saveAlertState(name: string, state: JsonObject): Promise<void> {
+    await this.query(
+      "INSERT INTO alert_state (name, state) VALUES ($1, $2::jsonb) ON CONFLICT (name) DO UPDATE SET state = excluded.state",
+      [name, JSON.stringify(state)],
+    );
+  }
+
+  tryLeadAlerts(): Promise<boolean> {
+    if (this.closing !== null) return Promise.resolve(false);
+    return this.leader.tryLead();
+  }
+
+  health(): StoreHealth {
+    return this.closing !== null ? { ok: false, reason: "store is closed" } : { ...this.state };
+  }
+
+  /** Releases the alert lock and closes every connection. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      clearInterval(this.timer);
+      await this.leader.close();
+      await this.pool.end().catch(() => undefined);
+    })();
+    return this.closing;
+  }
+}

@@ -1,0 +1,46 @@
+import type { ExpositionQuery, ExpositionRow } from "../store.js";
+import { Params } from "./filter.js";
+import type { Query } from "./plan.js";
+
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+
+/**
+ * The postgres driver's `exposition`: every stored LLM span per (model, provider, caller),
+ * with cumulative histogram buckets. The buckets' bounds come with the query, so this reads
+ * spans (the rollup histograms use other bounds).
+ */
+export async function exposePg(db: Query, q: ExpositionQuery): Promise<ExpositionRow[]> {
+  const p = new Params();
+  const lat = q.latencyBucketsMs.map((le, i) => `count(*) FILTER (WHERE latency_ms <= ${p.add(le)}::float8) AS lb${i}`);
+  const qual = q.qualityBuckets.map((le, i) => `count(*) FILTER (WHERE eval_score <= ${p.add(le)}::float8) AS qb${i}`);
+  const rows = await db(
+    `SELECT model, coalesce(provider, '') AS provider, coalesce(caller, '') AS caller,
+      count(*) AS span_count, count(*) FILTER (WHERE status <> 'ok') AS error_count,
+      coalesce(sum(cost_usd), 0)::text AS cost_usd,
+      coalesce(sum(prompt_tokens), 0) AS prompt_tokens, coalesce(sum(comp_tokens), 0) AS comp_tokens,
+      coalesce(sum(latency_ms), 0) AS latency_sum,
+      count(eval_score) AS quality_count, coalesce(sum(eval_score), 0) AS quality_sum
+      ${[...lat, ...qual].map((c) => `, ${c}`).join("")}
+    FROM spans WHERE model IS NOT NULL
+    GROUP BY 1, 2, 3`,
+    p.values,
+  );
+  const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return rows
+    .map((r) => ({
+      model: String(r.model),
+      provider: String(r.provider),
+      caller: String(r.caller),
+      span_count: num(r.span_count),
+      error_count: num(r.error_count),
+      cost_usd: Number(r.cost_usd),
+      prompt_tokens: num(r.prompt_tokens),
+      comp_tokens: num(r.comp_tokens),
+      latency_sum: num(r.latency_sum),
+      latency_buckets: q.latencyBucketsMs.map((_, i) => num(r[`lb${i}`])),
+      quality_count: num(r.quality_count),
+      quality_sum: num(r.quality_sum),
+      quality_buckets: q.qualityBuckets.map((_, i) => num(r[`qb${i}`])),
+    }))
+    .sort((a, b) => text(a.model, b.model) || text(a.provider, b.provider) || text(a.caller, b.caller));
+}

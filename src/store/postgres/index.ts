@@ -1,0 +1,11 @@
+import type { Store } from "../store.js";
+import { PostgresStore } from "./driver.js";
+
+export { parseStorageUrl } from "./connect.js";
+export { PostgresStore, type PostgresOptions } from "./driver.js";
+export { segments } from "./segments.js";
+
+/** Entry point src/store/index.ts loads on demand for `storage.driver: postgres`. */
+export function openPostgresStore(url: string): Promise<Store> {
+  return PostgresStore.open(url);
+}

@@ -1,0 +1,106 @@
+import { BIN_OFFSET, SKETCH_K } from "../../metrics/sketch.js";
+import type { Span } from "../../span/types.js";
+import { GRAINS } from "./schema.js";
+
+/** Span columns in table order with the array type unnest reads them as. */
+const COLUMNS: readonly [keyof Span, string][] = [
+  ["trace_id", "text"],
+  ["span_id", "text"],
+  ["parent_span_id", "text"],
+  ["name", "text"],
+  ["model", "text"],
+  ["provider", "text"],
+  ["prompt_tokens", "bigint"],
+  ["comp_tokens", "bigint"],
+  ["total_tokens", "bigint"],
+  ["cached_tokens", "bigint"],
+  ["reasoning_tokens", "bigint"],
+  ["cost_usd", "numeric"],
+  ["latency_ms", "float8"],
+  ["ttft_ms", "float8"],
+  ["status", "text"],
+  ["caller", "text"],
+  ["started_at", "bigint"],
+  ["ended_at", "bigint"],
+  ["eval_score", "float8"],
+  ["attributes", "jsonb"],
+];
+
+/** SQL computing the sketch bin of a float8 expression (binOf in src/metrics/sketch.ts). */
+export function pgBin(col: string): string {
+  const k = `${SKETCH_K}::float8`;
+  return `CASE WHEN ${col} > 0 THEN ${BIN_OFFSET} + ceil(ln(${col}) * ${k})::integer
+    WHEN ${col} < 0 THEN -(${BIN_OFFSET} + ceil(ln(-${col}) * ${k})::integer) ELSE 0 END`;
+}
+
+/** Start of the grain period holding started_at (floor, also for times before 1970). */
+const period = (grain: string) => `(started_at - ((started_at % ${grain}) + ${grain}) % ${grain})`;
+
+const grainValues = (grains: readonly number[]) =>
+  `(VALUES ${grains.map((g) => `(${Math.trunc(g)}::bigint)`).join(", ")}) g(grain)`;
+
+/**
+ * Aggregates of the LLM spans of `source` (a relation with the spans columns) into rollup and
+ * rollup_hist rows, as two INSERT ... SELECT ... ON CONFLICT statements that add to the rows
+ * already there. Rows are sorted by key so concurrent writers lock them in the same order.
+ */
+export function rollupInserts(source: string, grains: readonly number[] = GRAINS): { rollup: string; hist: string } {
+  const t = period("g.grain");
+  const grainSql = grainValues(grains);
+  const rollup = `INSERT INTO rollup AS r (grain, t, model, provider, caller, status, span_count, cost_usd,
+      unpriced_count, prompt_tokens, comp_tokens, total_tokens, cached_tokens, reasoning_tokens,
+      latency_sum, latency_max, score_sum, score_count)
+    SELECT g.grain, ${t}, model, provider, caller, status, count(*), coalesce(sum(cost_usd), 0),
+      count(*) - count(cost_usd), sum(prompt_tokens), sum(comp_tokens), sum(total_tokens),
+      coalesce(sum(cached_tokens), 0), coalesce(sum(reasoning_tokens), 0),
+      sum(latency_ms), max(latency_ms), coalesce(sum(eval_score), 0), count(eval_score)
+    FROM ${source} s CROSS JOIN ${grainSql}
+    WHERE model IS NOT NULL
+    GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
+    ON CONFLICT (grain, t, model, provider, caller, status) DO UPDATE SET
+      span_count = r.span_count + excluded.span_count,
+      cost_usd = r.cost_usd + excluded.cost_usd,
+      unpriced_count = r.unpriced_count + excluded.unpriced_count,
+      prompt_tokens = r.prompt_tokens + excluded.prompt_tokens,
+      comp_tokens = r.comp_tokens + excluded.comp_tokens,
+      total_tokens = r.total_tokens + excluded.total_tokens,
+      cached_tokens = r.cached_tokens + excluded.cached_tokens,
+      reasoning_tokens = r.reasoning_tokens + excluded.reasoning_tokens,
+      latency_sum = r.latency_sum + excluded.latency_sum,
+      latency_max = greatest(r.latency_max, excluded.latency_max),
+      score_sum = r.score_sum + excluded.score_sum,
+      score_count = r.score_count + excluded.score_count`;
+  const hist = `INSERT INTO rollup_hist AS h (grain, t, model, col, bin, n, lo, hi)
+    SELECT g.grain, ${t}, model, c.col, ${pgBin("c.v")}, count(*), min(c.v), max(c.v)
+    FROM ${source} s CROSS JOIN ${grainSql}
+    CROSS JOIN LATERAL (VALUES (0::smallint, s.latency_ms), (1::smallint, s.ttft_ms), (2::smallint, s.eval_score)) c(col, v)
+    WHERE model IS NOT NULL AND c.v IS NOT NULL
+    GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+    ON CONFLICT (grain, t, model, col, bin) DO UPDATE SET
+      n = h.n + excluded.n, lo = least(h.lo, excluded.lo), hi = greatest(h.hi, excluded.hi)`;
+  return { rollup, hist };
+}
+
+/**
+ * One statement inserting every span (one array parameter per column, so a batch of any
+ * size is one round trip) and adding them to the rollups: all of it commits or none does.
+ */
+export function insertStatement(spans: readonly Span[]): { text: string; values: unknown[] } {
+  const values = COLUMNS.map(([key]) =>
+    spans.map((s) => {
+      const v = s[key];
+      if (key === "attributes") return JSON.stringify(v);
+      // The shortest decimal text of the double: 0.00448 is stored as exactly 0.00448.
+      if (key === "cost_usd") return v === null ? null : String(v);
+      return v;
+    }),
+  );
+  const cols = COLUMNS.map(([k]) => k).join(", ");
+  const unnest = COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(", ");
+  const { rollup, hist } = rollupInserts("ins");
+  const text = `WITH ins AS (
+      INSERT INTO spans (${cols}) SELECT * FROM unnest(${unnest}) RETURNING *
+    ), r AS (${rollup} RETURNING 1), h AS (${hist} RETURNING 1)
+    SELECT (SELECT count(*) FROM ins) AS n`;
+  return { text, values };
+}

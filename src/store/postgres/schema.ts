@@ -1,0 +1,117 @@
+import type pg from "pg";
+import { ident } from "./connect.js";
+
+/** Rollup grains, coarsest first: a query uses whole days, then whole hours, then raw spans. */
+export const DAY_MS = 86_400_000;
+export const HOUR_MS = 3_600_000;
+export const GRAINS = [DAY_MS, HOUR_MS] as const;
+
+/**
+ * Versioned migrations, applied in order at start and recorded in tokentrace_migrations.
+ * Never edit a released one: append a new version.
+ *
+ * - spans: one typed column per span field (cost_usd NUMERIC so sums are exact decimals),
+ *   attributes as JSONB, partitioned by day on started_at so retention drops whole tables.
+ *   Partitions are created on demand by the writer (partitions.ts).
+ * - rollup: per (grain, period start, model, provider, caller, status) counts and sums of
+ *   LLM spans, so long windows read thousands of rows instead of millions of spans.
+ * - rollup_hist: per (grain, period, model) log-bucket histograms (src/metrics/sketch.ts bins)
+ *   of latency (col 0), ttft (1) and eval score (2), with each bin's exact min and max: merged,
+ *   they give the same percentiles as the sketch over raw spans.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE spans (
+    trace_id TEXT NOT NULL,
+    span_id TEXT NOT NULL,
+    parent_span_id TEXT,
+    name TEXT NOT NULL,
+    model TEXT,
+    provider TEXT,
+    prompt_tokens BIGINT NOT NULL,
+    comp_tokens BIGINT NOT NULL,
+    total_tokens BIGINT NOT NULL,
+    cached_tokens BIGINT,
+    reasoning_tokens BIGINT,
+    cost_usd NUMERIC(18, 12),
+    latency_ms DOUBLE PRECISION NOT NULL,
+    ttft_ms DOUBLE PRECISION,
+    status TEXT NOT NULL,
+    caller TEXT,
+    started_at BIGINT NOT NULL,
+    ended_at BIGINT NOT NULL,
+    eval_score DOUBLE PRECISION,
+    attributes JSONB NOT NULL
+  ) PARTITION BY RANGE (started_at);
+  CREATE INDEX spans_trace_id ON spans (trace_id);
+  CREATE INDEX spans_started_at ON spans (started_at);
+  CREATE TABLE rollup (
+    grain BIGINT NOT NULL,
+    t BIGINT NOT NULL,
+    model TEXT NOT NULL,
+    provider TEXT,
+    caller TEXT,
+    status TEXT NOT NULL,
+    span_count BIGINT NOT NULL,
+    cost_usd NUMERIC NOT NULL,
+    unpriced_count BIGINT NOT NULL,
+    prompt_tokens BIGINT NOT NULL,
+    comp_tokens BIGINT NOT NULL,
+    total_tokens BIGINT NOT NULL,
+    cached_tokens BIGINT NOT NULL,
+    reasoning_tokens BIGINT NOT NULL,
+    latency_sum DOUBLE PRECISION NOT NULL,
+    latency_max DOUBLE PRECISION NOT NULL,
+    score_sum DOUBLE PRECISION NOT NULL,
+    score_count BIGINT NOT NULL,
+    UNIQUE NULLS NOT DISTINCT (grain, t, model, provider, caller, status)
+  );
+  CREATE TABLE rollup_hist (
+    grain BIGINT NOT NULL,
+    t BIGINT NOT NULL,
+    model TEXT NOT NULL,
+    col SMALLINT NOT NULL,
+    bin INTEGER NOT NULL,
+    n BIGINT NOT NULL,
+    lo DOUBLE PRECISION NOT NULL,
+    hi DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (grain, t, model, col, bin)
+  );
+  CREATE TABLE alert_rules (name TEXT PRIMARY KEY, rule JSONB NOT NULL);
+  CREATE TABLE alert_state (name TEXT PRIMARY KEY, state JSONB NOT NULL);`,
+];
+
+/** Advisory lock keys are per schema, so deployments sharing a database never block each other. */
+export function lockKey(schema: string, purpose: string): string {
+  return `tokentrace:${schema}:${purpose}`;
+}
+
+/**
+ * Creates the schema and applies missing migrations, each in its own transaction under a
+ * transaction-level advisory lock: instances starting together apply each version once
+ * (the others wait, then find it recorded).
+ */
+export async function migrate(pool: pg.Pool, schema: string): Promise<void> {
+  const c = await pool.connect();
+  try {
+    await c.query("BEGIN");
+    await c.query("SELECT pg_advisory_xact_lock(hashtext($1))", [lockKey(schema, "migrate")]);
+    await c.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
+    await c.query(
+      `CREATE TABLE IF NOT EXISTS ${ident(schema)}.tokentrace_migrations (
+        version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
+    );
+    const done = await c.query<{ version: number }>(`SELECT version FROM ${ident(schema)}.tokentrace_migrations`);
+    const applied = new Set(done.rows.map((r) => r.version));
+    for (let v = 1; v <= MIGRATIONS.length; v++) {
+      if (applied.has(v)) continue;
+      await c.query(MIGRATIONS[v - 1]);
+      await c.query(`INSERT INTO ${ident(schema)}.tokentrace_migrations (version) VALUES ($1)`, [v]);
+    }
+    await c.query("COMMIT");
+  } catch (err) {
+    await c.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    c.release();
+  }
+}
