@@ -137,3 +137,22 @@ test("an empty submit resolves without touching the store", async () => {
   await ingest.submit([]);
   assert.deepEqual(store.insertCalls, []);
 });
+
+test("a commit holds at most maxCommitSpans, in whole requests", async () => {
+  const store = createFakeStore();
+  store.hold = true;
+  const ingest = createIngestor(store, { maxCommitSpans: 4 });
+  const spans = (n: number, from: number) => Array.from({ length: n }, (_, i) => span(from + i));
+  const all = [
+    ingest.submit(spans(1, 0)),
+    ingest.submit(spans(3, 10)),
+    ingest.submit(spans(2, 20)),
+    ingest.submit(spans(1, 30)),
+    ingest.submit(spans(6, 40)),
+  ];
+  store.hold = false;
+  store.release();
+  await Promise.all(all);
+  assert.deepEqual(store.insertCalls, [1, 3, 3, 6], "a 6-span request is never split");
+  assert.equal(store.spans.length, 13);
+});

@@ -6,18 +6,23 @@ import type { Store } from "../store/store.js";
 export interface IngestorOptions {
   /** Spans allowed to wait for a commit before new submits get 429 overloaded. */
   maxQueuedSpans?: number;
+  /** Most spans in one store.insert (whole requests only; a bigger single request goes alone). */
+  maxCommitSpans?: number;
   /** Retry-After (seconds) sent with 429 overloaded. */
   overloadRetryAfterS?: number;
   /** Retry-After (seconds) sent with 503 store_unavailable. */
   unavailableRetryAfterS?: number;
 }
 
-interface Waiter {
+interface Entry {
+  spans: Span[];
   resolve: () => void;
   reject: (err: Error) => void;
 }
 
 export const DEFAULT_MAX_QUEUED_SPANS = 100_000;
+/** Bounds one commit's size (memory copied to the store worker, time other requests wait). */
+export const DEFAULT_MAX_COMMIT_SPANS = 20_000;
 
 /**
  * Group commit in front of the store. One `store.insert` is in flight at a time; every
@@ -31,29 +36,35 @@ export const DEFAULT_MAX_QUEUED_SPANS = 100_000;
  */
 export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingestor {
   const maxQueued = opts.maxQueuedSpans ?? DEFAULT_MAX_QUEUED_SPANS;
+  const maxCommit = opts.maxCommitSpans ?? DEFAULT_MAX_COMMIT_SPANS;
   const overloadRetry = String(opts.overloadRetryAfterS ?? 1);
   const unavailableRetry = String(opts.unavailableRetryAfterS ?? 5);
 
-  let queued: Span[][] = [];
+  // One entry per request; a request is never split across commits, so it is either
+  // wholly committed or wholly refused.
+  let queue: Entry[] = [];
   let queuedCount = 0;
-  let waiters: Waiter[] = [];
   let inFlight: Promise<void> | null = null;
   let inFlightCount = 0;
   let closed = false;
   let drained: Promise<void> | null = null;
 
   function commitNext(): void {
-    if (inFlight !== null || queuedCount === 0) return;
-    const batches = queued;
-    const batchWaiters = waiters;
-    inFlightCount = queuedCount;
-    queued = [];
-    queuedCount = 0;
-    waiters = [];
-    const spans = batches.length === 1 ? batches[0] : batches.flat();
+    if (inFlight !== null || queue.length === 0) return;
+    let take = 0;
+    let count = 0;
+    while (take < queue.length && (take === 0 || count + queue[take].spans.length <= maxCommit)) {
+      count += queue[take].spans.length;
+      take++;
+    }
+    const entries = take === queue.length ? queue : queue.slice(0, take);
+    queue = take === queue.length ? [] : queue.slice(take);
+    queuedCount -= count;
+    inFlightCount = count;
+    const spans = entries.length === 1 ? entries[0].spans : entries.flatMap((e) => e.spans);
     inFlight = store.insert(spans).then(
       () => {
-        for (const w of batchWaiters) w.resolve();
+        for (const e of entries) e.resolve();
       },
       (err: unknown) => {
         // The insert is all or nothing, so every request in it fails and none was acknowledged.
@@ -61,7 +72,7 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
         const apiErr = new ApiError("store_unavailable", `the store could not commit the spans: ${reason}`, {
           "Retry-After": unavailableRetry,
         });
-        for (const w of batchWaiters) w.reject(apiErr);
+        for (const e of entries) e.reject(apiErr);
       },
     );
     void inFlight.finally(() => {
@@ -87,9 +98,8 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
         );
       }
       const done = new Promise<void>((resolve, reject) => {
-        waiters.push({ resolve, reject });
+        queue.push({ spans, resolve, reject });
       });
-      queued.push(spans);
       queuedCount += spans.length;
       commitNext();
       return done;

@@ -46,15 +46,23 @@ export async function spanRoutes(app: FastifyInstance, ctx: AppContext, opts: Sp
     if (typeof key !== "string" || !isValidIdempotencyKey(key)) {
       throw new ApiError("bad_request", "Idempotency-Key must be one value of 1-255 printable ASCII characters");
     }
-    const known = idempotency.get(key, ctx.now()) ?? (await settled(idempotency.pending(key)));
-    if (known !== undefined) {
-      return reply.code(202).header("Idempotent-Replayed", "true").send({ accepted: known });
+    // No await between the checks and track(), so two requests with one key cannot both insert.
+    for (;;) {
+      const known = idempotency.get(key, ctx.now());
+      if (known !== undefined) {
+        return reply.code(202).header("Idempotent-Replayed", "true").send({ accepted: known });
+      }
+      const pending = idempotency.pending(key);
+      if (pending === undefined) break;
+      // Same key still committing: wait, then either replay its result or (if it failed) go ahead.
+      await pending.catch(() => undefined);
     }
-    const work = ingest(request.body);
+    const work = ingest(request.body).then((accepted) => {
+      idempotency.set(key, accepted, ctx.now());
+      return accepted;
+    });
     idempotency.track(key, work);
-    const accepted = await work;
-    idempotency.set(key, accepted, ctx.now());
-    return reply.code(202).send({ accepted });
+    return reply.code(202).send({ accepted: await work });
   }
 
   // Own scope: only JSON is accepted here, whatever parsers other routes add.
@@ -62,14 +70,4 @@ export async function spanRoutes(app: FastifyInstance, ctx: AppContext, opts: Sp
     scope.removeContentTypeParser("text/plain");
     scope.post("/spans", { schema: { response: acceptedSchema } }, handler);
   });
-}
-
-/** The result of a request with the same key still committing; undefined if none or it failed. */
-async function settled(p: Promise<number> | undefined): Promise<number | undefined> {
-  if (p === undefined) return undefined;
-  try {
-    return await p;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,6 @@
 import type { Config } from "../config/types.js";
 import { buildApp } from "./app.js";
-import { createRuntime, type RuntimeOptions } from "./runtime.js";
+import { createRuntime, type Runtime, type RuntimeOptions } from "./runtime.js";
 
 export interface ListenAddress {
   host: string;
@@ -26,6 +26,8 @@ export interface RunningServer {
   /** Base URL clients can use, e.g. http://127.0.0.1:9090 (loopback when listening on every interface). */
   url: string;
   port: number;
+  /** The context behind the server (store, ingestor, alerts), e.g. to submit spans in process. */
+  runtime: Runtime;
   /** Stops accepting, finishes in-flight requests, commits everything accepted, closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -61,6 +63,7 @@ export async function startServer(config: Config, opts: RuntimeOptions = {}): Pr
   return {
     url: `http://${urlHost(addr.host)}:${port}`,
     port,
+    runtime,
     close() {
       // In-flight requests finish (their spans commit) before the ingestor drains.
       closing ??= app.close().then(() => runtime.close());

@@ -2,6 +2,12 @@
 import type { Span } from "../span/types.js";
 import type { TraceQuery, TraceSearchResult } from "./store.js";
 
+/** A search with the API defaults (limit 20, offset 0) and these filters. */
+export const q = (o: Partial<TraceQuery> = {}): TraceQuery => ({ limit: 20, offset: 0, ...o });
+
+/** The trace ids of search results, in order. */
+export const ids = (traces: Span[][]): string[] => traces.map((t) => t[0].trace_id);
+
 export const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
 export const MIN = 60_000;
 export const DAY = 86_400_000;
@@ -77,6 +83,8 @@ export function randomTraces(seed: number, traces: number): Span[] {
       const m = Math.floor(r() * MODELS.length);
       const attrs: Span["attributes"] = { workflow: pick(WORKFLOWS), n: Math.floor(r() * 3) };
       if (r() < 0.5) attrs.flag = r() < 0.5;
+      // Rare enough (~40 spans) for a driver's rare-value path, if it has one.
+      if (r() < 0.04) attrs.rare = "yes";
       out.push(
         span({
           trace_id: trace,

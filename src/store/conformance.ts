@@ -2,16 +2,13 @@
 // runStoreConformance; a driver is done when this suite passes unchanged.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { Span } from "../span/types.js";
-import { DAY, id, MIN, randomTraces, referenceSearch, span, T0 } from "./conformance-fixtures.js";
+import { DAY, id, ids, MIN, q, span, T0 } from "./conformance-fixtures.js";
 import type { ConformanceOptions, OpenedStore } from "./conformance-lifecycle.js";
 import { lifecycleTests, type WithStore } from "./conformance-lifecycle.js";
+import { orderTests } from "./conformance-order.js";
 import type { TraceQuery } from "./store.js";
 
 export type { ConformanceOptions, OpenedStore } from "./conformance-lifecycle.js";
-
-const q = (o: Partial<TraceQuery> = {}): TraceQuery => ({ limit: 20, offset: 0, ...o });
-const ids = (traces: Span[][]) => traces.map((t) => t[0].trace_id);
 
 /** Registers the conformance tests for one driver. */
 export function runStoreConformance(name: string, open: () => Promise<OpenedStore>, opts: ConformanceOptions): void {
@@ -188,23 +185,6 @@ export function runStoreConformance(name: string, open: () => Promise<OpenedStor
       assert.deepEqual(await s.getTrace(a.trace_id), [a]);
     });
 
-    withStore("newest trace start first, the start being a trace's earliest span", async (s) => {
-      const early = id();
-      const late = id();
-      // `early` starts first (a non-matching root) but its matching child is the newest span.
-      await s.insert([
-        span({ trace_id: early, started_at: T0, attributes: {} }),
-        span({ trace_id: early, started_at: T0 + 10 * MIN, attributes: { k: "v" } }),
-        span({ trace_id: late, started_at: T0 + 5 * MIN, attributes: { k: "v" } }),
-      ]);
-      const r = await s.searchTraces(q({ attrs: { k: "v" } }));
-      assert.deepEqual(ids(r.traces), [late, early]);
-      assert.deepEqual(
-        r.traces[1].map((x) => x.started_at),
-        [T0, T0 + 10 * MIN],
-      );
-    });
-
     withStore("limit, offset and hasMore page through traces", async (s) => {
       const spans = Array.from({ length: 25 }, (_, i) => span({ started_at: T0 - i * DAY }));
       await s.insert(spans);
@@ -234,30 +214,6 @@ export function runStoreConformance(name: string, open: () => Promise<OpenedStor
       assert.deepEqual(await find({ since: T0 + 3 * MIN }), []);
     });
 
-    withStore("search agrees with a brute-force reference on random data", async (s) => {
-      const all = randomTraces(7, 400);
-      for (let i = 0; i < all.length; i += 100) await s.insert(all.slice(i, i + 100));
-      const queries: Partial<TraceQuery>[] = [
-        {},
-        { limit: 7 },
-        { limit: 50, offset: 3 },
-        { limit: 200, offset: 150 },
-        { model: "gpt-4o", limit: 5 },
-        { status: "error", limit: 30 },
-        { caller: "api", provider: "openai" },
-        { attrs: { workflow: "rag" }, limit: 3 },
-        { attrs: { workflow: "eval", n: "2" }, limit: 40, offset: 10 },
-        { attrs: { flag: "true" }, status: "timeout" },
-        { since: T0 - 10 * DAY, limit: 30 },
-        { until: T0 - 20 * DAY, limit: 5, offset: 5 },
-        { since: T0 - 30 * DAY, until: T0 - 29 * DAY },
-        { until: T0 - 39 * DAY, attrs: { workflow: "chat" } },
-      ];
-      for (const o of queries) {
-        assert.deepEqual(await s.searchTraces(q(o)), referenceSearch(all, q(o)), JSON.stringify(o));
-      }
-    });
-
     withStore("deleteBefore removes spans that started before the cut-off", async (s) => {
       const trace = id();
       const old = span({ trace_id: trace, started_at: T0 - DAY });
@@ -273,6 +229,7 @@ export function runStoreConformance(name: string, open: () => Promise<OpenedStor
       assert.equal(await s.countSpans(), 0);
     });
 
+    orderTests(withStore);
     lifecycleTests(withStore, opts);
   });
 }

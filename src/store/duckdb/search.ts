@@ -141,7 +141,7 @@ export async function searchTracesSql(db: SqlRunner, q: TraceQuery): Promise<Tra
     const certain: Candidate[] = [];
     for (const [id, spans] of traces) {
       const start = spans[0].started_at;
-      if (lo === undefined || start >= lo) certain.push({ id, spans, start });
+      if (start > theta && (lo === undefined || start >= lo)) certain.push({ id, spans, start });
     }
     if (certain.length >= need || (lo === undefined && !full)) {
       certain.sort(newestFirst);

@@ -60,9 +60,31 @@ function source(p: Params, q: SummaryQuery): string {
  */
 export async function summarizeDuckdb(db: SqlRunner, q: SummaryQuery): Promise<SummaryRow[]> {
   const grouped = q.groupBy !== undefined || q.stepMs !== undefined;
+  const latency = q.stats?.includes("latency") ?? true;
+  const quality = q.stats?.includes("quality") ?? true;
+  const limit = q.exactLimit ?? DEFAULT_EXACT_LIMIT;
+  const pct = new Map<string, (number | null)[]>();
+  // One method per query: sketched when any row is past the limit, so no row needs a filter.
+  // A bare count (zone maps, no aggregates) usually settles it up front, and then the
+  // percentiles run beside the totals instead of after them.
+  let early: Promise<void> | null = null;
+  let total = 0;
+  if (latency || quality) {
+    const cp = new Params();
+    total = num(
+      (
+        await db.all(
+          `SELECT count(*)::DOUBLE AS n FROM spans WHERE ${whereClause(cp, q.from, q.to, q.filter)}`,
+          cp.values,
+        )
+      )[0]?.n,
+    );
+    if (total > 0 && total <= limit) early = exactPercentiles(db, q, latency, quality, pct);
+    else if (total > limit && !grouped) early = sketchPercentiles(db, q, latency, quality, pct);
+  }
   const p = new Params();
   const from = source(p, q);
-  const rows = await db.all(
+  const totals = db.all(
     `SELECT ${grouped ? "grp, bucket::DOUBLE AS bucket" : "NULL AS grp, NULL AS bucket"},
       count(*)::DOUBLE AS span_count,
       CAST(coalesce(sum(cost_usd), 0) AS VARCHAR) AS cost_usd,
@@ -80,12 +102,9 @@ export async function summarizeDuckdb(db: SqlRunner, q: SummaryQuery): Promise<S
     ${grouped ? "GROUP BY grp, bucket ORDER BY bucket, grp" : ""}`,
     p.values,
   );
-  const latency = q.stats?.includes("latency") ?? true;
-  const quality = q.stats?.includes("quality") ?? true;
-  const pct = new Map<string, (number | null)[]>();
-  if ((latency || quality) && rows.some((r) => num(r.span_count) > 0)) {
-    // One method per query: sketched when any row is past the limit, so no row needs a filter.
-    const limit = q.exactLimit ?? DEFAULT_EXACT_LIMIT;
+  const [rows] = await Promise.all([totals, early]);
+  if (total > limit && grouped) {
+    // Only the per-row counts tell whether a group or bucket is past the limit.
     if (rows.some((r) => num(r.span_count) > limit)) await sketchPercentiles(db, q, latency, quality, pct);
     else await exactPercentiles(db, q, latency, quality, pct);
   }

@@ -27,7 +27,9 @@ export function parseStorageUrl(url: string): PgTarget {
   }
   const schema = parsed.searchParams.get("schema") ?? "public";
   if (!SCHEMA_RE.test(schema)) {
-    throw new Error(`storage.url schema "${schema}" must be letters, digits and _ (at most 63), not starting with a digit`);
+    throw new Error(
+      `storage.url schema "${schema}" must be letters, digits and _ (at most 63), not starting with a digit`,
+    );
   }
   parsed.searchParams.delete("schema");
   return { connectionString: parsed.toString(), schema };

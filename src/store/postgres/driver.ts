@@ -155,7 +155,7 @@ export class PostgresStore implements Store {
   }
 
   async listAlertRules(): Promise<JsonObject[]> {
-    const rows = await this.query("SELECT rule::text AS rule FROM alert_rules ORDER BY name COLLATE \"C\"");
+    const rows = await this.query('SELECT rule::text AS rule FROM alert_rules ORDER BY name COLLATE "C"');
     return rows.map((r) => JSON.parse(r.rule as string) as JsonObject);
   }
 

@@ -42,7 +42,6 @@ export function rollupFilter(f: SpanFilter): boolean {
 
 /** True when the histograms (kept per model only) can answer this filter and grouping. */
 export function histEligible(f: SpanFilter, g: GroupBy | undefined): boolean {
-  const onlyModel =
-    f.caller === undefined && f.provider === undefined && f.status === undefined && rollupFilter(f);
+  const onlyModel = f.caller === undefined && f.provider === undefined && f.status === undefined && rollupFilter(f);
   return onlyModel && (g === undefined || ("column" in g && g.column === "model"));
 }

@@ -2,7 +2,7 @@ import type { Store } from "../store.js";
 import { PostgresStore } from "./driver.js";
 
 export { parseStorageUrl } from "./connect.js";
-export { PostgresStore, type PostgresOptions } from "./driver.js";
+export { type PostgresOptions, PostgresStore } from "./driver.js";
 export { segments } from "./segments.js";
 
 /** Entry point src/store/index.ts loads on demand for `storage.driver: postgres`. */

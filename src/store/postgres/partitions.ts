@@ -88,7 +88,9 @@ export class Partitions {
       try {
         await c.query("BEGIN");
         await c.query("SELECT pg_advisory_xact_lock(hashtext($1))", [lockKey(this.schema, "partitions")]);
-        const exists = await c.query("SELECT to_regclass($1) AS r", [`${ident(this.schema)}.${ident(partitionName(d))}`]);
+        const exists = await c.query("SELECT to_regclass($1) AS r", [
+          `${ident(this.schema)}.${ident(partitionName(d))}`,
+        ]);
         if (exists.rows[0].r !== null) {
           const n = await c.query<{ n: number }>(`SELECT count(*) AS n FROM ${ident(partitionName(d))}`);
           await c.query(`DROP TABLE ${ident(partitionName(d))}`);

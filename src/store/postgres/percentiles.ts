@@ -1,8 +1,8 @@
 import { type Bins, quantilesFromBins } from "../../metrics/sketch.js";
 import { filterConditions, groupExpr, Params } from "./filter.js";
 import { pgBin } from "./insert.js";
-import { rollupRanges } from "./segments.js";
 import { type Plan, type Query, rawSource, rowKey } from "./plan.js";
+import { rollupRanges } from "./segments.js";
 
 /** [latency p50, p95, p99, ttft p50, p95, quality p10] of one row. */
 export type Pct = (number | null)[];
@@ -45,8 +45,6 @@ async function exact(db: Query, pl: Plan, o: PctOptions): Promise<Map<string, Pc
   return out;
 }
 
-type Column = { bins: Bins; lo: number; hi: number };
-
 /**
  * Log-bucket histograms merged per row and column: rollup_hist for the whole days and hours
  * of the range when the filter allows (model only), raw spans for the rest. Each bin keeps
@@ -70,25 +68,27 @@ async function sketched(db: Query, pl: Plan, o: PctOptions): Promise<Map<string,
       FROM rollup_hist WHERE ${where.join(" AND ")} GROUP BY 1, 2, 3, 4`;
   }
   const rows = await db(sql, p.values);
-  const perRow = new Map<string, Column[]>();
+  const perRow = new Map<string, Bins[]>();
   for (const r of rows) {
     const key = rowKey(r.bucket, r.grp);
     let cs = perRow.get(key);
     if (!cs) {
-      cs = [0, 1, 2].map(() => ({ bins: new Map(), lo: Number.POSITIVE_INFINITY, hi: Number.NEGATIVE_INFINITY }));
+      cs = [new Map(), new Map(), new Map()];
       perRow.set(key, cs);
     }
-    const c = cs[Number(r.col)];
+    // The same bin may come from the rollup and from the raw edges: counts add, ranges widen.
+    const bins = cs[Number(r.col)];
     const bin = Number(r.bin);
-    c.bins.set(bin, (c.bins.get(bin) ?? 0) + Number(r.n));
-    c.lo = Math.min(c.lo, Number(r.lo));
-    c.hi = Math.max(c.hi, Number(r.hi));
+    const [n, lo, hi] = [Number(r.n), Number(r.lo), Number(r.hi)];
+    const b = bins.get(bin);
+    if (b === undefined) bins.set(bin, { n, lo, hi });
+    else bins.set(bin, { n: b.n + n, lo: Math.min(b.lo, lo), hi: Math.max(b.hi, hi) });
   }
   const out = new Map<string, Pct>();
   for (const [key, [lat, ttft, score]] of perRow) {
-    const [p50, p95, p99] = quantilesFromBins(lat.bins, [0.5, 0.95, 0.99], lat.lo, lat.hi);
-    const [t50, t95] = quantilesFromBins(ttft.bins, [0.5, 0.95], ttft.lo, ttft.hi);
-    const [q10] = quantilesFromBins(score.bins, [0.1], score.lo, score.hi);
+    const [p50, p95, p99] = quantilesFromBins(lat, [0.5, 0.95, 0.99]);
+    const [t50, t95] = quantilesFromBins(ttft, [0.5, 0.95]);
+    const [q10] = quantilesFromBins(score, [0.1]);
     out.set(key, [p50, p95, p99, t50, t95, q10]);
   }
   return out;

@@ -42,9 +42,7 @@ export function rowToSpan(r: Record<string, unknown>): Span {
 
 /** All spans of one trace, ordered by started_at (an index lookup per partition). */
 export async function getTracePg(db: Query, traceId: string): Promise<Span[]> {
-  const rows = await db(`SELECT ${SPAN_SELECT} FROM spans WHERE trace_id = $1 ORDER BY started_at, span_id`, [
-    traceId,
-  ]);
+  const rows = await db(`SELECT ${SPAN_SELECT} FROM spans WHERE trace_id = $1 ORDER BY started_at, span_id`, [traceId]);
   return rows.map(rowToSpan);
 }
 
@@ -104,7 +102,13 @@ export async function searchTracesPg(db: Query, q: TraceQuery): Promise<TraceSea
       p.values,
     );
     const full = found.length === fetch;
-    const traces = found.length === 0 ? new Map<string, Span[]>() : await fetchTraces(db, found.map((r) => r.trace_id as string));
+    const traces =
+      found.length === 0
+        ? new Map<string, Span[]>()
+        : await fetchTraces(
+            db,
+            found.map((r) => r.trace_id as string),
+          );
     // Certain: no trace left unseen can start at or after this one.
     const theta = full ? (found[found.length - 1].m as number) : Number.NEGATIVE_INFINITY;
     const certain: Candidate[] = [];
