@@ -177,9 +177,11 @@ async function leadAndSync(
   engine: AlertEngine,
   statics: RuleEntry[],
 ): Promise<boolean> {
-  if (!(await tryLead())) return false;
+  const lead = await tryLead();
+  // Every instance picks up the rules and silences the others wrote, so GET /alerts agrees
+  // everywhere; only the leader evaluates (and so delivers).
   await engine.load(statics);
-  return true;
+  return lead;
 }
 
 /**

@@ -53,6 +53,7 @@ export function lifecycleTests(withStore: WithStore, opts: ConformanceOptions): 
   withStore("health is ok on a working store; close is idempotent", async (s) => {
     await s.insert([span()]);
     assert.deepEqual(s.health(), { ok: true });
+    if (s.probe) assert.deepEqual(await s.probe(), { ok: true });
     await s.close();
     await s.close();
   });

@@ -137,5 +137,10 @@ export interface Store {
   tryLeadAlerts?(): Promise<boolean>;
 
   health(): StoreHealth;
+  /**
+   * Optional active check for periodic health polling (cheap: a trivial round trip to the
+   * database). Resolves to the same shape as health(); never rejects.
+   */
+  probe?(): Promise<StoreHealth>;
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@
 // bulk path but blocks the calling thread, so it never runs on the server's event loop.
 import { type DuckDBConnection, DuckDBDecimalValue, type DuckDBValue } from "@duckdb/node-api";
 import type { Span } from "../../span/types.js";
-import { attrBloom, pairHash } from "./bloom.js";
+import { attrIndex } from "./bloom.js";
 import { COST_SCALE, COST_WIDTH, costToScaled } from "./rows.js";
 
 type Appender = Awaited<ReturnType<DuckDBConnection["createAppender"]>>;
@@ -32,7 +32,7 @@ function costScaled(cost: number): bigint {
 }
 
 /** Appends one span in table column order: SPAN_COLUMNS, then attr_bloom. */
-function appendSpan(a: Appender, s: Span): void {
+function appendSpan(a: Appender, s: Span, bloom: bigint): void {
   str(a, s.trace_id);
   str(a, s.span_id);
   str(a, s.parent_span_id);
@@ -54,7 +54,7 @@ function appendSpan(a: Appender, s: Span): void {
   int(a, s.ended_at);
   dbl(a, s.eval_score);
   str(a, JSON.stringify(s.attributes));
-  a.appendBigInt(attrBloom(s.attributes));
+  a.appendBigInt(bloom);
   a.endRow();
 }
 
@@ -70,10 +70,12 @@ export async function appendSpans(conn: DuckDBConnection, spans: Iterable<Span>)
     const h = await conn.createAppender("span_attrs");
     try {
       for (const s of spans) {
-        appendSpan(a, s);
-        for (const [k, v] of Object.entries(s.attributes)) {
-          h.appendInteger(pairHash(k, String(v)));
-          h.appendBigInt(BigInt(s.started_at));
+        const { hashes, bloom } = attrIndex(s.attributes);
+        appendSpan(a, s, bloom);
+        const started = BigInt(s.started_at);
+        for (const x of hashes) {
+          h.appendInteger(x);
+          h.appendBigInt(started);
           h.endRow();
         }
         n++;

@@ -1,59 +1,80 @@
 import type { Attributes } from "../../span/types.js";
 
-// A 64-bit Bloom filter of each span's (key, value) attribute pairs, stored in the
-// attr_bloom column. Scanning one BIGINT column is ~50x cheaper than searching 2M JSON
-// texts, and it rules out almost every row before the exact JSON comparison runs:
-// with 3 bits per pair and 4 pairs per span, ~0.5% of non-matching rows get through.
-const BITS_PER_PAIR = 3;
+// Two indexes over each span's (key, value) attribute pairs, values taken as strings:
+// - span_attrs.h: a 32-bit hash per pair, one row each. "h = ?" is pushed into the scan,
+//   so a rare value (a request id) is found by scanning 4-byte integers, not JSON. A
+//   collision (about one in 600 lookups over 7M rows) only costs an exact check that fails.
+// - spans.attr_bloom: a 64-bit Bloom filter of the pairs (3 bits each). Scanning it rules
+//   out almost every row before the exact JSON comparison: with 4 pairs per span ~0.5%
+//   of non-matching rows get through.
+// Both come from one string hash that is stable across processes and versions (unlike
+// DuckDB's hash()): what insert computed, the query must compute again.
 
-// cyrb53-style string hash (two 32-bit lanes); stable across processes and versions,
-// unlike DuckDB's hash(), since the filter computed at insert time must match at query time.
-function hash2(s: string): [number, number] {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
+let h1 = 0;
+let h2 = 0;
+
+// cyrb53-style hash of `key \0 value` into (h1, h2); module state avoids an allocation per pair.
+function hashPair(key: string, value: string): void {
+  const s = `${key}\u0000${value}`;
+  let a = 0xdeadbeef;
+  let b = 0x41c6ce57;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
+    a = Math.imul(a ^ c, 2654435761);
+    b = Math.imul(b ^ c, 1597334677);
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return [h1 >>> 0, h2 >>> 0];
+  a = Math.imul(a ^ (a >>> 16), 2246822507) ^ Math.imul(b ^ (b >>> 13), 3266489909);
+  b = Math.imul(b ^ (b >>> 16), 2246822507) ^ Math.imul(a ^ (a >>> 13), 3266489909);
+  h1 = a | 0;
+  h2 = b | 0;
 }
 
-/** Sets the bits of one pair in [lo, hi] (two 32-bit halves). Values compare as strings. */
-function addPair(m: [number, number], key: string, value: string): void {
-  const [a, b] = hash2(`${key}\u0000${value}`);
-  const positions = [a & 63, (a >>> 8) & 63, b & 63].slice(0, BITS_PER_PAIR);
-  for (const bit of positions) {
-    if (bit < 32) m[0] = (m[0] | (1 << bit)) >>> 0;
-    else m[1] = (m[1] | (1 << (bit - 32))) >>> 0;
-  }
+function setBit(m: [number, number], bit: number): void {
+  if (bit < 32) m[0] |= 1 << bit;
+  else m[1] |= 1 << (bit - 32);
+}
+
+/** Sets the 3 Bloom bits of the last hashed pair in m = [low 32, high 32]. */
+function setBits(m: [number, number]): void {
+  setBit(m, h1 & 63);
+  setBit(m, (h1 >>> 8) & 63);
+  setBit(m, h2 & 63);
 }
 
 function toBigInt(m: [number, number]): bigint {
-  return BigInt.asIntN(64, (BigInt(m[1]) << 32n) | BigInt(m[0]));
+  return BigInt.asIntN(64, (BigInt(m[1] >>> 0) << 32n) | BigInt(m[0] >>> 0));
 }
 
-/**
- * A 32-bit hash of one (key, value) pair, the span_attrs.h INTEGER column: equal pairs,
- * equal hashes. 32 bits halve the scan against 64; a collision (about one in 600 lookups
- * over 7M rows) only costs an exact check that fails. Values compare as strings.
- */
+/** The span_attrs.h value of one pair. */
 export function pairHash(key: string, value: string): number {
-  return hash2(`${key}\u0000${value}`)[0] | 0;
+  hashPair(key, value);
+  return h1;
+}
+
+/** One pass over a span's attributes: the span_attrs hashes and the attr_bloom value. */
+export function attrIndex(attrs: Attributes): { hashes: number[]; bloom: bigint } {
+  const m: [number, number] = [0, 0];
+  const hashes: number[] = [];
+  for (const k in attrs) {
+    if (!Object.hasOwn(attrs, k)) continue;
+    hashPair(k, String(attrs[k]));
+    hashes.push(h1);
+    setBits(m);
+  }
+  return { hashes, bloom: toBigInt(m) };
 }
 
 /** The attr_bloom value of a span. */
 export function attrBloom(attrs: Attributes): bigint {
-  const m: [number, number] = [0, 0];
-  for (const [k, v] of Object.entries(attrs)) addPair(m, k, String(v));
-  return toBigInt(m);
+  return attrIndex(attrs).bloom;
 }
 
 /** The bits every span matching all these attr filters has set: `(attr_bloom & mask) = mask`. */
 export function attrMask(filters: Record<string, string>): bigint {
   const m: [number, number] = [0, 0];
-  for (const [k, v] of Object.entries(filters)) addPair(m, k, v);
+  for (const [k, v] of Object.entries(filters)) {
+    hashPair(k, v);
+    setBits(m);
+  }
   return toBigInt(m);
 }

@@ -79,6 +79,11 @@ export class WorkerClient {
     });
   }
 
+  /** Why the worker is gone (crashed, exited, terminated), or null while it runs. */
+  get deadReason(): string | null {
+    return this.dead?.message ?? null;
+  }
+
   async terminate(): Promise<void> {
     this.dead ??= new Error("store is closed");
     await this.worker.terminate();

@@ -149,19 +149,29 @@ export class DuckDbStore implements Store, SqlRunner {
   }
 
   health(): StoreHealth {
-    return this.closing !== null ? { ok: false, reason: "store is closed" } : { ...this.state };
+    if (this.closing !== null) return { ok: false, reason: "store is closed" };
+    const dead = this.client.deadReason;
+    if (dead !== null) return { ok: false, reason: dead };
+    return { ...this.state };
   }
 
   /**
    * Cheap liveness check for periodic health polling: a trivial query on the worker.
-   * Resolves to health(); a dead or stuck worker makes it { ok: false }.
+   * Resolves to health(); a dead worker, or one silent for `timeoutMs`, makes it not ok.
    */
-  async probe(): Promise<StoreHealth> {
+  async probe(timeoutMs = 5000): Promise<StoreHealth> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      timer.unref();
+    });
     try {
-      await this.all("SELECT 1", []);
+      await Promise.race([this.all("SELECT 1", []), timeout]);
       return this.health();
     } catch (e) {
       return { ok: false, reason: `store not responding: ${e instanceof Error ? e.message : String(e)}` };
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -22,11 +22,6 @@ export function costToScaled(n: number): bigint {
   return neg ? -scaled : scaled;
 }
 
-/** The number a DECIMAL(…, scale) string denotes: shortest round trip, so "0.004480000000" → 0.00448. */
-export function decimalToNumber(s: string): number {
-  return Number(s);
-}
-
 /** A stored row (plain JS values) back into a Span. */
 export function rowToSpan(r: Record<string, unknown>): Span {
   return {

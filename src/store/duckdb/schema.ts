@@ -59,6 +59,8 @@ CREATE INDEX IF NOT EXISTS spans_trace_id ON spans (trace_id);
 -- One row per span attribute: hash of (key, value as string) and the span's started_at.
 -- "h = ?" is pushed into the scan, so finding a rare value (a request_id) scans 4-byte
 -- integers instead of every span's JSON; the spans are then fetched by started_at.
+-- The driver's insert fills it (see bloom.ts): spans written around it are invisible to
+-- rare-value attribute search.
 CREATE TABLE IF NOT EXISTS span_attrs (h INTEGER NOT NULL, started_at BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS alert_rules (name VARCHAR PRIMARY KEY, rule VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS alert_state (name VARCHAR PRIMARY KEY, state VARCHAR NOT NULL);

@@ -132,6 +132,10 @@ export class MemoryStore implements Store {
     return this.closed ? { ok: false, reason: "store is closed" } : { ok: true };
   }
 
+  async probe(): Promise<StoreHealth> {
+    return this.health();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
   }

@@ -46,6 +46,9 @@ const types = {
   },
 };
 
+/** Shown in pg_stat_activity, so an operator (or a test) can tell which instance holds what. */
+export const APPLICATION_NAME = `tokentrace pid ${process.pid}`;
+
 export interface PoolOptions {
   max?: number;
   /** How long a query waits for a connection before failing (the database is unreachable). */
@@ -63,6 +66,7 @@ export function createPool(t: PgTarget, onError: (err: Error) => void, o: PoolOp
     keepAlive: true,
     query_timeout: 60_000,
     options: `-c search_path=${t.schema}`,
+    application_name: APPLICATION_NAME,
     types,
   } as pg.PoolConfig);
   pool.on("error", onError);
@@ -76,6 +80,7 @@ export function createClient(t: PgTarget, o: PoolOptions = {}): pg.Client {
     connectionTimeoutMillis: o.connectTimeoutMs ?? 3000,
     keepAlive: true,
     options: `-c search_path=${t.schema}`,
+    application_name: APPLICATION_NAME,
     types,
   } as pg.ClientConfig);
 }

@@ -1,2 +1,0 @@
-import { loadDuckdb } from "../lib/generate.js";
-console.log(await loadDuckdb());
