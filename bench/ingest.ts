@@ -1,10 +1,14 @@
 // POST /spans throughput against a real `tokentrace serve` child process (DuckDB store in
 // a temp dir): several concurrent clients post 1000-span batches of realistic spans back
 // to back; prints committed spans/s, verified against the store's span count at the end.
-// Run: npx tsx bench/ingest.ts [--seconds 10] [--clients 8] [--batch 1000]
+// Also prints what store.insert alone sustains on the same spans (skip with --no-raw).
+// Run: npx tsx bench/ingest.ts [--seconds 10] [--clients 8] [--batch 1000] [--no-raw] [--profile]
 import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { DEFAULT_CONFIG } from "../src/config/types.js";
 import type { Span } from "../src/span/types.js";
+import { openStore } from "../src/store/index.js";
 import { makeTempDir, removeDir, startServe } from "../test/e2e/helpers/server.js";
 import { generateSpans } from "./lib/generate.js";
 
@@ -15,6 +19,7 @@ const { values } = parseArgs({
     batch: { type: "string", default: "1000" },
     bodies: { type: "string", default: "60" },
     profile: { type: "boolean", default: false },
+    raw: { type: "boolean", default: true },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -31,11 +36,37 @@ function toRequest(s: Span): Record<string, unknown> {
 const now = Date.now();
 const all = [...generateSpans({ count: BATCH * BODIES, from: now - 3_600_000, to: now, seed: 7 })];
 // Encoded once, so the client spends its CPU on sending, not on building requests.
-const bodies: Buffer[] = [];
+const encoder = new TextEncoder();
+const bodies: Uint8Array<ArrayBuffer>[] = [];
 for (let i = 0; i < BODIES; i++) {
-  bodies.push(Buffer.from(JSON.stringify(all.slice(i * BATCH, (i + 1) * BATCH).map(toRequest))));
+  bodies.push(
+    encoder.encode(JSON.stringify(all.slice(i * BATCH, (i + 1) * BATCH).map(toRequest))) as Uint8Array<ArrayBuffer>,
+  );
 }
 const avgKb = bodies.reduce((n, b) => n + b.length, 0) / bodies.length / 1024;
+
+// The store's own ceiling under the same machine load: the same spans straight into
+// store.insert, in commits of the size group commit forms with 8 clients.
+async function rawStoreRate(): Promise<number> {
+  const rawDir = await makeTempDir("tokentrace-bench-raw-");
+  const store = await openStore({
+    ...DEFAULT_CONFIG,
+    storage: { driver: "duckdb", path: join(rawDir, "s.duckdb"), url: null },
+  });
+  try {
+    const start = performance.now();
+    for (let i = 0; i < all.length; i += 8 * BATCH) await store.insert(all.slice(i, i + 8 * BATCH));
+    return all.length / ((performance.now() - start) / 1000);
+  } finally {
+    await store.close();
+    await removeDir(rawDir);
+  }
+}
+if (values.raw) {
+  console.log(
+    `store.insert alone: ${Math.round(await rawStoreRate()).toLocaleString("en")} spans/s (DuckDB, 8000 per commit)`,
+  );
+}
 
 const dir = await makeTempDir("tokentrace-bench-");
 const server = await startServe({

@@ -39,6 +39,9 @@ const CASES: [string, string, number | null][] = [
   ["/metrics/cost?groupby=workflow 7d (raw)", "/metrics/cost?window=7d&groupby=workflow", null],
   ["/metrics/total_cost/series 24h by model (raw)", "/metrics/total_cost/series?window=24h&groupby=model", null],
   ["/metrics/prometheus (raw)", "/metrics/prometheus", null],
+  ["/traces limit 20", "/traces?limit=20", null],
+  ["/traces?attr.workflow=chat&model=gpt-4o", "/traces?attr.workflow=chat&model=gpt-4o", null],
+  ["/health (span count)", "/health", null],
 ];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -53,7 +53,7 @@ test("a failing round is reported and does not stop the next one", async () => {
   await s.stop();
 });
 
-test("on a shared store only the leader evaluates, after picking up rules other instances saved", async () => {
+test("on a shared store every instance picks up rules other instances saved; only the leader evaluates", async () => {
   const store = new MemoryStore();
   let leader = false;
   Object.assign(store, { tryLeadAlerts: async () => leader });
@@ -74,7 +74,11 @@ test("on a shared store only the leader evaluates, after picking up rules other 
     min_spans: 0,
   });
   await alerts.evaluateNow();
-  assert.deepEqual(alerts.list(), [], "not leading: nothing evaluated, nothing reloaded");
+  // not leading: the rule is picked up (GET /alerts agrees on every instance) but not evaluated
+  const [seen] = alerts.list();
+  assert.equal(seen.name, "other");
+  assert.equal(seen.last_evaluated, null);
+  assert.deepEqual(await store.loadAlertStates(), {});
   leader = true;
   await alerts.evaluateNow();
   await alerts.idle();

@@ -71,3 +71,30 @@ test("close lets the request in flight commit and answer 202 before the store cl
   assert.equal(store.spans.length, 1);
   assert.equal(store.closed, 1);
 });
+
+test("with otlp.addr set, a second listener serves POST /v1/traces", async () => {
+  const config = testConfig({ addr: "127.0.0.1:0" }, { otlp: { addr: "127.0.0.1:0" } });
+  const server = await startServer(config, { store: createFakeStore() });
+  try {
+    assert.ok(server.otlpUrl);
+    assert.notEqual(server.otlpUrl, server.url);
+    const otlpHealth = await fetch(`${server.otlpUrl}/health`);
+    assert.equal(otlpHealth.status, 404, "only OTLP is served there");
+    await otlpHealth.arrayBuffer();
+    const res = await fetch(`${server.otlpUrl}/v1/traces`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ resourceSpans: [] }),
+    });
+    assert.equal(res.status, 200);
+    await res.arrayBuffer();
+  } finally {
+    await server.close();
+  }
+});
+
+test("without otlp.addr there is no second listener", async () => {
+  const server = await startServer(testConfig({ addr: "127.0.0.1:0" }), { store: createFakeStore() });
+  assert.equal(server.otlpUrl, null);
+  await server.close();
+});

@@ -1,4 +1,5 @@
 import type { Config } from "../config/types.js";
+import type { OtlpListener } from "../otlp/listener.js";
 import { buildApp } from "./app.js";
 import { createRuntime, type Runtime, type RuntimeOptions } from "./runtime.js";
 
@@ -26,6 +27,8 @@ export interface RunningServer {
   /** Base URL clients can use, e.g. http://127.0.0.1:9090 (loopback when listening on every interface). */
   url: string;
   port: number;
+  /** Base URL of the OTLP-only listener when config.otlp.addr is set, else null. */
+  otlpUrl: string | null;
   /** The context behind the server (store, ingestor, alerts), e.g. to submit spans in process. */
   runtime: Runtime;
   /** Stops accepting, finishes in-flight requests, commits everything accepted, closes the store. Idempotent. */
@@ -49,11 +52,17 @@ export async function startServer(config: Config, opts: RuntimeOptions = {}): Pr
   }
   const runtime = await createRuntime(config, opts);
   let port: number;
+  let otlp: OtlpListener | null = null;
   const app = await buildApp(runtime);
   try {
     await app.listen({ host: addr.host, port: addr.port });
     const bound = app.server.address();
     port = typeof bound === "object" && bound !== null ? bound.port : addr.port;
+    if (config.otlp.addr) {
+      // Loaded here: the OTLP module imports this file (parseAddr) for its own listener.
+      const { startOtlpListener } = await import("../otlp/listener.js");
+      otlp = await startOtlpListener(runtime, config.otlp.addr);
+    }
   } catch (err) {
     await app.close().catch(() => undefined);
     await runtime.close();
@@ -63,10 +72,11 @@ export async function startServer(config: Config, opts: RuntimeOptions = {}): Pr
   return {
     url: `http://${urlHost(addr.host)}:${port}`,
     port,
+    otlpUrl: otlp?.url ?? null,
     runtime,
     close() {
       // In-flight requests finish (their spans commit) before the ingestor drains.
-      closing ??= app.close().then(() => runtime.close());
+      closing ??= Promise.all([app.close(), otlp?.close()]).then(() => runtime.close());
       return closing;
     },
   };

@@ -58,6 +58,14 @@ function appendSpan(a: Appender, s: Span, bloom: bigint): void {
   a.endRow();
 }
 
+function closeQuietly(a: Appender): void {
+  try {
+    a.closeSync();
+  } catch {
+    // the transaction is rolled back by the caller
+  }
+}
+
 /**
  * Appends spans (and their span_attrs rows) inside one transaction: all rows are committed
  * together or none is (the appender alone would commit each flushed chunk).
@@ -67,7 +75,10 @@ export async function appendSpans(conn: DuckDBConnection, spans: Iterable<Span>)
   await conn.run("BEGIN TRANSACTION");
   try {
     const a = await conn.createAppender("spans");
-    const h = await conn.createAppender("span_attrs");
+    const h = await conn.createAppender("span_attrs").catch((e: unknown) => {
+      closeQuietly(a);
+      throw e;
+    });
     try {
       for (const s of spans) {
         const { hashes, bloom } = attrIndex(s.attributes);
@@ -83,8 +94,9 @@ export async function appendSpans(conn: DuckDBConnection, spans: Iterable<Span>)
       a.flushSync();
       h.flushSync();
     } finally {
-      a.closeSync();
-      h.closeSync();
+      // After a failed append, close re-raises it: the error that matters is already thrown.
+      closeQuietly(a);
+      closeQuietly(h);
     }
     await conn.run("COMMIT");
   } catch (e) {

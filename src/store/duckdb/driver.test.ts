@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -52,6 +52,8 @@ describe("duckdb driver", () => {
     try {
       await assert.rejects(DuckDbStore.open(path), /already open in this process/);
       await assert.rejects(DuckDbStore.open(join(dir, ".", "twice.duckdb")), /already open in this process/);
+      await symlink(path, join(dir, "link.duckdb"));
+      await assert.rejects(DuckDbStore.open(join(dir, "link.duckdb")), /already open in this process/);
     } finally {
       await a.close();
     }

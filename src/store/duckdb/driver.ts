@@ -1,5 +1,5 @@
-import { mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { existsSync, mkdirSync, realpathSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import type { Span } from "../../span/types.js";
 import type {
   ExpositionQuery,
@@ -18,6 +18,15 @@ import { exposeDuckdb, type SqlRunner, summarizeDuckdb } from "./summarize.js";
 
 // Two DuckDBInstance objects on one file in one process corrupt it: one store per path.
 const openPaths = new Set<string>();
+
+// The registry key: symlinks and relative paths resolved, so two spellings of one file
+// are one entry. Creates the directory, as opening a file in a new place should.
+function canonical(path: string): string {
+  const abs = resolve(path);
+  if (existsSync(abs)) return realpathSync(abs);
+  mkdirSync(dirname(abs), { recursive: true });
+  return join(realpathSync(dirname(abs)), basename(abs));
+}
 
 function openError(path: string, e: unknown): Error {
   if (e instanceof WorkerError && e.code === "locked") {
@@ -47,12 +56,11 @@ export class DuckDbStore implements Store, SqlRunner {
 
   /** Opens (creating if needed) the file; `:memory:` gives a throwaway in-memory database. */
   static async open(path: string): Promise<DuckDbStore> {
-    const key = path === ":memory:" ? null : resolve(path);
+    const key = path === ":memory:" ? null : canonical(path);
     if (key !== null) {
       if (openPaths.has(key)) {
         throw new Error(`storage file ${key} is already open in this process; share the one Store instead`);
       }
-      mkdirSync(dirname(key), { recursive: true });
       openPaths.add(key);
     }
     try {

@@ -62,7 +62,10 @@ export class MemoryStore implements Store {
     for (const s of this.spans) if (spanMatches(s, q)) matched.add(s.trace_id);
     const order = [...matched].map((id) => {
       const spans = this.byTrace.get(id) ?? [];
-      return { id, start: Math.min(...spans.map((s) => s.started_at)) };
+      // A loop, not Math.min(...spread): a trace may hold more spans than the call stack takes.
+      let start = Number.POSITIVE_INFINITY;
+      for (const s of spans) if (s.started_at < start) start = s.started_at;
+      return { id, start };
     });
     order.sort(newestFirst);
     const page = order.slice(q.offset, q.offset + q.limit);

@@ -34,6 +34,18 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const codeOf = (e: unknown) => (typeof e === "object" && e !== null ? (e as { code?: unknown }).code : undefined);
 
 /**
+ * True when an error means the database cannot serve (network, timeout, no SQL state at all;
+ * or SQL state classes 08 connection, 53 resources such as disk full, 57 shutdown, 58 system),
+ * as opposed to one bad statement.
+ */
+function isOutage(e: unknown): boolean {
+  const code = codeOf(e);
+  // Node's own errors carry codes such as ECONNREFUSED; SQL states are five characters.
+  if (typeof code !== "string" || !/^[0-9A-Z]{5}$/.test(code)) return true;
+  return /^(08|53|57|58)/.test(code);
+}
+
+/**
  * The shared PostgreSQL store: several tokentrace servers behind one load balancer use one
  * database. Spans are partitioned by day; per-hour and per-day rollups make long metric
  * windows cheap; alert evaluation is led by one instance at a time (advisory lock).
@@ -89,8 +101,7 @@ export class PostgresStore implements Store {
       this.state = { ok: true };
       return r.rows as Record<string, unknown>[];
     } catch (err) {
-      // A bad statement is not an outage; anything without a SQL state (network, timeout) is.
-      if (codeOf(err) === undefined || String(codeOf(err)).startsWith("08")) this.fail(err);
+      if (isOutage(err)) this.fail(err);
       throw err;
     }
   }
@@ -121,7 +132,7 @@ export class PostgresStore implements Store {
         // 23514: a partition another instance's retention dropped; 40P01/40001: lock conflicts.
         const retry = code === "23514" || code === "40P01" || code === "40001";
         if (!retry || attempt >= 3) {
-          if (codeOf(err) === undefined) this.fail(err);
+          if (isOutage(err)) this.fail(err);
           throw err;
         }
         this.parts.reset();

@@ -1,6 +1,6 @@
 import { BIN_OFFSET, SKETCH_K } from "../../metrics/sketch.js";
 import type { Span } from "../../span/types.js";
-import { GRAINS } from "./schema.js";
+import { GRAINS, ROLLUP_LATENCY_LE, ROLLUP_QUALITY_LE } from "./schema.js";
 
 /** Span columns in table order with the array type unnest reads them as. */
 const COLUMNS: readonly [keyof Span, string][] = [
@@ -33,6 +33,14 @@ export function pgBin(col: string): string {
     WHEN ${col} < 0 THEN -(${BIN_OFFSET} + ceil(ln(-${col}) * ${k})::integer) ELSE 0 END`;
 }
 
+// Per-bound counts for the exposition histograms (lb0.., qb0..), see ROLLUP_LATENCY_LE.
+const LE: [string, string, readonly number[]][] = [
+  ["lb", "latency_ms", ROLLUP_LATENCY_LE],
+  ["qb", "eval_score", ROLLUP_QUALITY_LE],
+];
+export const leNames = LE.flatMap(([p, , bounds]) => bounds.map((_, i) => `${p}${i}`));
+const leCounts = LE.flatMap(([, col, bounds]) => bounds.map((b) => `count(*) FILTER (WHERE ${col} <= ${b})`));
+
 /** Start of the grain period holding started_at (floor, also for times before 1970). */
 const period = (grain: string) => `(started_at - ((started_at % ${grain}) + ${grain}) % ${grain})`;
 
@@ -49,11 +57,11 @@ export function rollupInserts(source: string, grains: readonly number[] = GRAINS
   const grainSql = grainValues(grains);
   const rollup = `INSERT INTO rollup AS r (grain, t, model, provider, caller, status, span_count, cost_usd,
       unpriced_count, prompt_tokens, comp_tokens, total_tokens, cached_tokens, reasoning_tokens,
-      latency_sum, latency_max, score_sum, score_count)
+      latency_sum, latency_max, score_sum, score_count, ${leNames.join(", ")})
     SELECT g.grain, ${t}, model, provider, caller, status, count(*), coalesce(sum(cost_usd), 0),
       count(*) - count(cost_usd), sum(prompt_tokens), sum(comp_tokens), sum(total_tokens),
       coalesce(sum(cached_tokens), 0), coalesce(sum(reasoning_tokens), 0),
-      sum(latency_ms), max(latency_ms), coalesce(sum(eval_score), 0), count(eval_score)
+      sum(latency_ms), max(latency_ms), coalesce(sum(eval_score), 0), count(eval_score), ${leCounts.join(", ")}
     FROM ${source} s CROSS JOIN ${grainSql}
     WHERE model IS NOT NULL
     GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
@@ -69,7 +77,8 @@ export function rollupInserts(source: string, grains: readonly number[] = GRAINS
       latency_sum = r.latency_sum + excluded.latency_sum,
       latency_max = greatest(r.latency_max, excluded.latency_max),
       score_sum = r.score_sum + excluded.score_sum,
-      score_count = r.score_count + excluded.score_count`;
+      score_count = r.score_count + excluded.score_count,
+      ${leNames.map((c) => `${c} = r.${c} + excluded.${c}`).join(", ")}`;
   const hist = `INSERT INTO rollup_hist AS h (grain, t, model, col, bin, n, lo, hi)
     SELECT g.grain, ${t}, model, c.col, ${pgBin("c.v")}, count(*), min(c.v), max(c.v)
     FROM ${source} s CROSS JOIN ${grainSql}

@@ -4,6 +4,7 @@ import type { Span } from "../../span/types.js";
 import { makeSpan } from "../conformance-summarize-fixture.js";
 import { MemoryStore } from "../memory/memory-store.js";
 import type { SummaryQuery, SummaryRow } from "../store.js";
+import { ROLLUP_LATENCY_LE, ROLLUP_QUALITY_LE } from "./schema.js";
 import { openScratch, SKIP_PG } from "./testing.js";
 
 const HOUR = 3_600_000;
@@ -110,6 +111,40 @@ describe("postgres rollups", { skip: SKIP_PG }, () => {
         const [mem] = await memory.summarize({ ...base, exactLimit: undefined });
         for (const k of PCTS) assert.equal(exact[k], mem[k], k);
       }
+    } finally {
+      await pg.cleanup();
+    }
+  });
+
+  test("the Prometheus exposition summed from day rollups equals the one over the spans", async () => {
+    const spans = data(8000, 21);
+    const memory = new MemoryStore();
+    await memory.insert(spans);
+    const pg = await openScratch();
+    try {
+      await pg.store.insert(spans);
+      const q = { latencyBucketsMs: [...ROLLUP_LATENCY_LE], qualityBuckets: [...ROLLUP_QUALITY_LE] };
+      const want = await memory.exposition(q);
+      const got = await pg.store.exposition(q);
+      assert.equal(got.length, want.length);
+      want.forEach((w, i) => {
+        const { latency_sum, quality_sum, cost_usd, ...exact } = got[i];
+        const { latency_sum: wl, quality_sum: wq, cost_usd: wc, ...wantExact } = w;
+        assert.deepEqual(exact, wantExact);
+        for (const [a, b] of [
+          [latency_sum, wl],
+          [quality_sum, wq],
+          [cost_usd, wc],
+        ]) {
+          assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, b), `${a} vs ${b}`);
+        }
+      });
+      // other bounds are counted from the spans
+      const other = { latencyBucketsMs: [300, 3000], qualityBuckets: [0.25] };
+      assert.deepEqual(
+        (await pg.store.exposition(other)).map((r) => [r.latency_buckets, r.quality_buckets]),
+        (await memory.exposition(other)).map((r) => [r.latency_buckets, r.quality_buckets]),
+      );
     } finally {
       await pg.cleanup();
     }

@@ -7,6 +7,16 @@ export const HOUR_MS = 3_600_000;
 export const GRAINS = [DAY_MS, HOUR_MS] as const;
 
 /**
+ * Histogram bounds the rollup counts spans under (lb0.., qb0..): those of GET
+ * /metrics/prometheus, so the exposition sums rollup rows instead of scanning every span.
+ * Changing them needs a migration; until then exposition falls back to the spans.
+ */
+export const ROLLUP_LATENCY_LE = [50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000] as const;
+export const ROLLUP_QUALITY_LE = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1] as const;
+const leColumns = (prefix: string, n: number) =>
+  Array.from({ length: n }, (_, i) => `${prefix}${i} BIGINT NOT NULL,`).join("\n    ");
+
+/**
  * Versioned migrations, applied in order at start and recorded in tokentrace_migrations.
  * Never edit a released one: append a new version.
  *
@@ -18,6 +28,8 @@ export const GRAINS = [DAY_MS, HOUR_MS] as const;
  * - rollup_hist: per (grain, period, model) log-bucket histograms (src/metrics/sketch.ts bins)
  *   of latency (col 0), ttft (1) and eval score (2), with each bin's exact min and max: merged,
  *   they give the same percentiles as the sketch over raw spans.
+ * Both rollups are partitioned by grain: a 30-day window scans the small day partition and
+ * looks up at most two days of hours by index, instead of wading through every hour row.
  */
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE spans (
@@ -63,8 +75,12 @@ export const MIGRATIONS: readonly string[] = [
     latency_max DOUBLE PRECISION NOT NULL,
     score_sum DOUBLE PRECISION NOT NULL,
     score_count BIGINT NOT NULL,
+    ${leColumns("lb", ROLLUP_LATENCY_LE.length)}
+    ${leColumns("qb", ROLLUP_QUALITY_LE.length)}
     UNIQUE NULLS NOT DISTINCT (grain, t, model, provider, caller, status)
-  );
+  ) PARTITION BY LIST (grain);
+  CREATE TABLE rollup_day PARTITION OF rollup FOR VALUES IN (${DAY_MS});
+  CREATE TABLE rollup_hour PARTITION OF rollup FOR VALUES IN (${HOUR_MS});
   CREATE TABLE rollup_hist (
     grain BIGINT NOT NULL,
     t BIGINT NOT NULL,
@@ -75,7 +91,9 @@ export const MIGRATIONS: readonly string[] = [
     lo DOUBLE PRECISION NOT NULL,
     hi DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (grain, t, model, col, bin)
-  );
+  ) PARTITION BY LIST (grain);
+  CREATE TABLE rollup_hist_day PARTITION OF rollup_hist FOR VALUES IN (${DAY_MS});
+  CREATE TABLE rollup_hist_hour PARTITION OF rollup_hist FOR VALUES IN (${HOUR_MS});
   CREATE TABLE alert_rules (name TEXT PRIMARY KEY, rule JSONB NOT NULL);
   CREATE TABLE alert_state (name TEXT PRIMARY KEY, state JSONB NOT NULL);`,
 ];
