@@ -3,6 +3,7 @@
 // to back; prints committed spans/s, verified against the store's span count at the end.
 // Also prints what store.insert alone sustains on the same spans (skip with --no-raw).
 // Run: npx tsx bench/ingest.ts [--seconds 10] [--clients 8] [--batch 1000] [--no-raw] [--profile]
+import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -13,6 +14,7 @@ import { makeTempDir, removeDir, startServe } from "../test/e2e/helpers/server.j
 import { generateSpans } from "./lib/generate.js";
 
 const { values } = parseArgs({
+  allowNegative: true,
   options: {
     seconds: { type: "string", default: "10" },
     clients: { type: "string", default: "8" },
@@ -68,6 +70,17 @@ if (values.raw) {
   );
 }
 
+// CPU seconds the server process (all its threads) has used: a figure that, unlike
+// spans/s, holds up when other work shares the machine. Linux only; null elsewhere.
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ ticks
+  } catch {
+    return null;
+  }
+}
+
 const dir = await makeTempDir("tokentrace-bench-");
 const server = await startServe({
   dataDir: dir,
@@ -75,6 +88,7 @@ const server = await startServe({
 });
 try {
   const before = ((await (await fetch(`${server.url}/health`)).json()) as { span_count: number }).span_count;
+  const cpuBefore = cpuSeconds(server.child.pid);
   let accepted = 0;
   let errors = 0;
   let requests = 0;
@@ -98,6 +112,7 @@ try {
   const elapsed = (performance.now() - start) / 1000;
   const health = (await (await fetch(`${server.url}/health`)).json()) as { span_count: number };
   const committed = health.span_count - before;
+  const cpuAfter = cpuSeconds(server.child.pid);
   console.log(
     `ingest: ${Math.round(committed / elapsed).toLocaleString("en")} committed spans/s ` +
       `(${committed.toLocaleString("en")} spans in ${elapsed.toFixed(1)} s; ${requests} requests of ${BATCH} spans, ` +
@@ -108,6 +123,12 @@ try {
       .map((l) => l.toFixed(1))
       .join(" ")}`,
   );
+  if (cpuBefore !== null && cpuAfter !== null && committed > 0) {
+    const us = ((cpuAfter - cpuBefore) * 1e6) / committed;
+    console.log(
+      `  server CPU: ${us.toFixed(1)} µs per committed span (all threads; ~${Math.round(1e6 / us).toLocaleString("en")} spans/s per core)`,
+    );
+  }
   if (committed !== accepted) console.log(`MISMATCH: store has ${committed} new spans, clients were told ${accepted}`);
 } finally {
   await server.stop();

@@ -38,7 +38,7 @@ const CASES: [string, string, number | null][] = [
   ["/metrics/latency_p95?caller= 30d (raw pct)", "/metrics/latency_p95?window=30d&caller=chat-api", null],
   ["/metrics/cost?groupby=workflow 7d (raw)", "/metrics/cost?window=7d&groupby=workflow", null],
   ["/metrics/total_cost/series 24h by model (raw)", "/metrics/total_cost/series?window=24h&groupby=model", null],
-  ["/metrics/prometheus (raw)", "/metrics/prometheus", null],
+  ["/metrics/prometheus", "/metrics/prometheus", null],
   ["/traces limit 20", "/traces?limit=20", null],
   ["/traces?attr.workflow=chat&model=gpt-4o", "/traces?attr.workflow=chat&model=gpt-4o", null],
   ["/health (span count)", "/health", null],
@@ -98,6 +98,9 @@ async function load(): Promise<{ to: number }> {
   const { rollup, hist } = rollupInserts("spans");
   await pool.query(rollup);
   await pool.query(hist);
+  await pool.query(
+    `INSERT INTO span_days SELECT floor(started_at / ${DAY}::numeric)::bigint, count(*) FROM spans GROUP BY 1`,
+  );
   await pool.query("VACUUM ANALYZE");
   await pool.query(`CREATE TABLE bench_marker (count BIGINT, "to" BIGINT)`);
   await pool.query("INSERT INTO bench_marker VALUES ($1, $2)", [COUNT, to]);

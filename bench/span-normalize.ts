@@ -3,20 +3,9 @@
 // Run: npx tsx bench/span-normalize.ts
 import { createPricer } from "../src/pricing/index.js";
 import { parseSpans } from "../src/span/index.js";
+import { SEED_SPAN } from "../src/span/testing/seed.js";
 
-const seed = {
-  name: "summarize-document",
-  model: "gpt-4o",
-  provider: "openai",
-  prompt_tokens: 512,
-  comp_tokens: 128,
-  total_tokens: 640,
-  cost_usd: 0.00448,
-  latency_ms: 1240,
-  status: "ok",
-  caller: "summarizer-service",
-  attributes: { "eval.score": 0.87, workflow: "document-summary" },
-};
+const seed = SEED_SPAN;
 const { cost_usd: _drop, ...unpricedSeed } = seed;
 
 function run(label: string, span: object): void {

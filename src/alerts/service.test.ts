@@ -116,3 +116,17 @@ test("alerts.allowed_hosts restricts API rules", async () => {
       e.code === "invalid_alert" && e.message === 'delivery.url: host "169.254.169.254" is not in alerts.allowed_hosts',
   );
 });
+
+test("a log delivery writes to stderr by default: `tokentrace serve` keeps stdout for its listening line", async (t) => {
+  const out = t.mock.method(console, "log", () => undefined);
+  const err = t.mock.method(console, "error", () => undefined);
+  const h = await harness({ log: undefined });
+  await h.store.insert([span({ cost_usd: 20 })]);
+  await h.alerts.create(costRule("", { delivery: { type: "log" } }));
+  await step(h);
+  assert.equal(out.mock.callCount(), 0);
+  assert.deepEqual(
+    err.mock.calls.map((c) => c.arguments[0]),
+    ["tokentrace alert: cost-spike firing: total_cost 20 (threshold > 10) over 1h"],
+  );
+});

@@ -22,7 +22,7 @@ export interface AlertServiceOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Jitter source in [0, 1). */
   random?: () => number;
-  /** Where `log` deliveries are written (default console.log). */
+  /** Where `log` deliveries are written (default stderr: `tokentrace serve` keeps stdout for its listening line). */
   log?: (line: string) => void;
   /** Operator warnings: failed deliveries, skipped stored rules (default console.error). */
   warn?: (message: string) => void;
@@ -198,7 +198,7 @@ export async function createAlertService(opts: AlertServiceOptions): Promise<Ale
     policy: { ...DEFAULT_RETRY, ...opts.retry },
     hooks: { sleep: opts.sleep ?? sleep, random: opts.random ?? Math.random },
     now: opts.now,
-    log: opts.log ?? ((line: string) => console.log(line)),
+    log: opts.log ?? ((line: string) => console.error(line)),
     warn,
   });
   await engine.load(statics);

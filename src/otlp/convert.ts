@@ -18,25 +18,12 @@ export interface Converted {
   rejected: string[];
 }
 
-// parseSpan enforces the POST /spans rule that a span has a model. A span that is not an LLM
-// call goes through the same validation (ids, times, attributes) under this stand-in model,
-// and the LLM fields are cleared afterwards.
-const NOT_AN_LLM_CALL = "(not an LLM call)";
-
 function toSpan(s: OtlpSpan, index: number, o: ConvertOptions): Span {
   const { input, llm, cacheWrite } = mapSpan(s);
-  if (llm) {
-    const price = cacheWrite === null ? o.price : (u: PriceInput) => o.price({ ...u, cache_write_tokens: cacheWrite });
-    return parseSpan(input, index, { ...o, price });
-  }
-  const span = parseSpan({ ...input, model: NOT_AN_LLM_CALL, prompt_tokens: 0, cost_usd: null }, index, o);
-  return {
-    ...span,
-    name: typeof input.name === "string" ? span.name : "(unnamed)",
-    model: null,
-    provider: null,
-    cost_usd: null,
-  };
+  // a span that is not an LLM call gets the same checks (ids, times, attributes), without a model
+  if (!llm) return parseSpan(input, index, { ...o, allowNoModel: true });
+  const price = cacheWrite === null ? o.price : (u: PriceInput) => o.price({ ...u, cache_write_tokens: cacheWrite });
+  return parseSpan(input, index, { ...o, price });
 }
 
 /**

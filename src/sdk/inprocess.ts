@@ -30,30 +30,13 @@ export function inProcessConfig(tc: TracerConfig): Config {
 
 // Loaded on first use so an app that never sets httpServer never loads Fastify or DuckDB.
 async function start(config: Config, codeRules: unknown[], transportName: string): Promise<Running> {
-  const { buildApp, createRuntime, parseAddr } = await import("../server/index.js");
-  const addr = parseAddr(config.http_server.addr);
-  if (addr === null) throw new Error(`httpServer.addr ${JSON.stringify(config.http_server.addr)} is not host:port`);
-  const runtime = await createRuntime(config, { codeRules, transportName });
-  const app = await buildApp(runtime);
-  try {
-    await app.listen({ host: addr.host, port: addr.port });
-  } catch (err) {
-    await app.close().catch(() => undefined);
-    await runtime.close();
-    throw err;
+  const { parseAddr, startServer } = await import("../server/index.js");
+  // checked here so the message names the tracer option, not the server's http_server.addr
+  if (parseAddr(config.http_server.addr) === null) {
+    throw new Error(`httpServer.addr ${JSON.stringify(config.http_server.addr)} is not host:port`);
   }
-  const bound = app.server.address();
-  const port = typeof bound === "object" && bound !== null ? bound.port : addr.port;
-  const host = addr.host === "0.0.0.0" || addr.host === "::" ? "127.0.0.1" : addr.host;
-  let closing: Promise<void> | null = null;
-  return {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
-    submit: (spans) => runtime.ingest.submit(spans),
-    close() {
-      closing ??= app.close().then(() => runtime.close());
-      return closing;
-    },
-  };
+  const server = await startServer(config, { codeRules, transportName });
+  return { url: server.url, submit: (spans) => server.runtime.ingest.submit(spans), close: () => server.close() };
 }
 
 /**

@@ -7,7 +7,7 @@ import { otlpRoutes } from "../otlp/routes.js";
 import { traceRoutes } from "../traces/routes.js";
 import { bearerAuth } from "./auth.js";
 import type { AppContext } from "./context.js";
-import { installErrorHandling } from "./error-handler.js";
+import { installErrorHandling, rejectWhileClosing } from "./error-handler.js";
 import { healthRoutes } from "./health.js";
 import { installJsonParser } from "./json-body.js";
 
@@ -36,9 +36,12 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     bodyLimit: max_body_bytes,
     // trace ids reach 36 characters; anything longer is a 404 of its own
     routerOptions: { maxParamLength: 200 },
+    // rejectWhileClosing answers those requests in the {"error": ...} envelope instead
+    return503OnClosing: false,
   });
 
   installErrorHandling(app, max_body_bytes);
+  rejectWhileClosing(app);
   installJsonParser(app);
 
   // Added before any route so every endpoint, the 404 handler included, requires the token.

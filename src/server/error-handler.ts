@@ -65,3 +65,23 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
     return send(reply, new ApiError("not_found", `no route for ${request.method} ${path}`));
   });
 }
+
+/** Retry-After (seconds) of the 503 a request gets while the server stops, as the ingestor's. */
+const CLOSING_RETRY_AFTER_S = "5";
+
+/**
+ * Requests that arrive once close() has begun (a keep-alive connection, a pipelined
+ * request) get 503 store_unavailable in our envelope instead of Fastify's own 503 body.
+ * Needs the app built with `return503OnClosing: false`.
+ */
+export function rejectWhileClosing(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onRequest", async () => {
+    if (closing) {
+      throw new ApiError("store_unavailable", "the server is shutting down", { "Retry-After": CLOSING_RETRY_AFTER_S });
+    }
+  });
+}

@@ -4,8 +4,8 @@ import { toApiSpan } from "./api.js";
 import { AttrError, flattenAttributes } from "./attributes.js";
 import { normalizeSpanId, normalizeTraceId } from "./ids.js";
 import { inferProvider } from "./provider.js";
+import { seedStoredSpan } from "./testing/seed.js";
 import { parseRfc3339, parseTimestamp } from "./time.js";
-import type { Span } from "./types.js";
 
 function attrError(raw: unknown): { field: string; message: string } {
   try {
@@ -142,28 +142,11 @@ describe("timestamps", () => {
 });
 
 test("toApiSpan renders the seed's JSON shape", () => {
-  const span: Span = {
-    trace_id: "7f3a1c2b-e4d5-4f6a-8b9c-0d1e2f3a4b5c",
-    span_id: "a1b2c3d4-e5f6-7890-abcd-ef1234567890",
-    parent_span_id: null,
-    name: "summarize-document",
-    model: "gpt-4o",
-    provider: "openai",
-    prompt_tokens: 512,
-    comp_tokens: 128,
-    total_tokens: 640,
-    cached_tokens: null,
-    reasoning_tokens: null,
-    cost_usd: 0.00448,
-    latency_ms: 1240,
-    ttft_ms: null,
-    status: "ok",
+  const span = seedStoredSpan({
     caller: null,
-    started_at: Date.parse("2026-03-15T14:23:01.441Z"),
     ended_at: Date.parse("2026-03-15T14:23:02Z"),
-    eval_score: 0.87,
     attributes: { "eval.score": 0.87 },
-  };
+  });
   const api = toApiSpan(span);
   assert.equal(api.started_at, "2026-03-15T14:23:01.441Z");
   assert.equal(api.ended_at, "2026-03-15T14:23:02.000Z");

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { parseSpans } from "./normalize.js";
 import { NOW, one, opts, priced, rejects, seed } from "./testing/fixtures.js";
+import { seedStoredSpan } from "./testing/seed.js";
 
 describe("parseSpans", () => {
   test("normalises the seed page's example span", () => {
@@ -13,28 +14,8 @@ describe("parseSpans", () => {
     assert.notEqual(s.trace_id, s.span_id);
     assert.deepEqual(
       { ...s, trace_id: "", span_id: "" },
-      {
-        trace_id: "",
-        span_id: "",
-        parent_span_id: null,
-        name: "summarize-document",
-        model: "gpt-4o",
-        provider: "openai",
-        prompt_tokens: 512,
-        comp_tokens: 128,
-        total_tokens: 640,
-        cached_tokens: null,
-        reasoning_tokens: null,
-        cost_usd: 0.00448,
-        latency_ms: 1240,
-        ttft_ms: null,
-        status: "ok",
-        caller: "summarizer-service",
-        started_at: NOW - 1240,
-        ended_at: NOW,
-        eval_score: 0.87,
-        attributes: { "eval.score": 0.87, workflow: "document-summary" },
-      },
+      // ids are generated; times default to "ended at receipt"
+      seedStoredSpan({ trace_id: "", span_id: "", started_at: NOW - 1240, ended_at: NOW }),
     );
   });
 
@@ -174,5 +155,32 @@ describe("parseSpans", () => {
   test("all or nothing: a bad span anywhere rejects the batch", () => {
     const batch = [seed, seed, seed, { ...seed, status: "nope" }];
     assert.throws(() => parseSpans(batch, opts), /spans\[3\]\.status/);
+  });
+
+  describe("allowNoModel (non-LLM spans, OTLP)", () => {
+    const noModel = { ...opts, allowNoModel: true };
+
+    test("a span without a model: model, provider and cost null, tokens 0, never priced", () => {
+      priced.length = 0;
+      const [s] = parseSpans({ name: "retrieve", latency_ms: 12, caller: "rag" }, noModel);
+      assert.equal(s.model, null);
+      assert.equal(s.provider, null);
+      assert.equal(s.cost_usd, null);
+      assert.deepEqual([s.prompt_tokens, s.comp_tokens, s.total_tokens], [0, 0, 0]);
+      assert.equal(s.name, "retrieve");
+      assert.equal(s.latency_ms, 12);
+      assert.equal(priced.length, 0);
+      assert.equal(parseSpans({}, noModel)[0].name, "(unnamed)");
+    });
+
+    test("the other fields are still checked; a model, when given, is an LLM span as usual", () => {
+      assert.throws(() => parseSpans({ status: "nope" }, noModel), /spans\[0\]\.status/);
+      assert.throws(() => parseSpans({ model: "" }, noModel), /spans\[0\]\.model: is required/);
+      assert.equal(parseSpans({ model: "gpt-4o", prompt_tokens: 1 }, noModel)[0].provider, "openai");
+    });
+
+    test("off by default: POST /spans still requires a model", () => {
+      rejects({ prompt_tokens: 1 }, "spans[0].model: is required and must be a non-empty string");
+    });
   });
 });

@@ -15,7 +15,15 @@ export interface NormalizeOptions {
   defaultCaller?: string | null;
   /** Cost of a span that carries no cost_usd; null = unpriced. */
   price: (u: PriceInput) => number | null;
+  /**
+   * Accept spans without a model as non-LLM spans (OTLP): model, provider and cost_usd are
+   * null and the token counts default to 0. POST /spans leaves this off: a model is required.
+   */
+  allowNoModel?: boolean;
 }
+
+/** Name of a span that has neither a name nor a model. */
+const UNNAMED_SPAN = "(unnamed)";
 
 /** Longest name / model / provider / caller accepted. */
 export const MAX_STRING_LENGTH = 4096;
@@ -93,12 +101,12 @@ function score(attrs: Attributes, key: string): number | null {
 }
 
 /** Resolves prompt / completion / total so that total = prompt + completion. */
-function tokens(r: Raw, i: number): [number, number, number] {
+function tokens(r: Raw, i: number, required: boolean): [number, number, number] {
   const p = optCount(r, "prompt_tokens", i);
   const c = optCount(r, "comp_tokens", i);
   const t = optCount(r, "total_tokens", i);
   if (t === null) {
-    if (p === null && c === null)
+    if (p === null && c === null && required)
       fail(i, "prompt_tokens", "at least one of prompt_tokens, comp_tokens, total_tokens is required");
     return [p ?? 0, c ?? 0, (p ?? 0) + (c ?? 0)];
   }
@@ -112,11 +120,28 @@ function tokens(r: Raw, i: number): [number, number, number] {
   return [prompt, comp, t];
 }
 
-function normalizeOne(r: Raw, i: number, o: NormalizeOptions): Span {
+/** The span's model; null (a non-LLM span) only when absent and allowNoModel is set. */
+function modelOf(r: Raw, i: number, o: NormalizeOptions): string | null {
   const model = r.model;
+  if ((model === undefined || model === null) && o.allowNoModel) return null;
   if (typeof model !== "string" || model.trim() === "") fail(i, "model", "is required and must be a non-empty string");
   if (model.length > MAX_STRING_LENGTH) fail(i, "model", `longer than ${MAX_STRING_LENGTH} characters`);
-  const [prompt, comp, total] = tokens(r, i);
+  return model;
+}
+
+function cost(r: Raw, i: number, o: NormalizeOptions, price: PriceInput): number | null {
+  if (r.cost_usd === undefined) return o.price(price);
+  if (r.cost_usd === null) return null;
+  const v = r.cost_usd;
+  if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v >= MAX_COST_USD) {
+    fail(i, "cost_usd", `must be a number >= 0 and < ${MAX_COST_USD}, or null`);
+  }
+  return v;
+}
+
+function normalizeOne(r: Raw, i: number, o: NormalizeOptions): Span {
+  const model = modelOf(r, i, o);
+  const [prompt, comp, total] = tokens(r, i, model !== null);
   const cached = optCount(r, "cached_tokens", i);
   if (cached !== null && cached > prompt) fail(i, "cached_tokens", `must not exceed prompt_tokens (${prompt})`);
   const reasoning = optCount(r, "reasoning_tokens", i);
@@ -133,27 +158,19 @@ function normalizeOne(r: Raw, i: number, o: NormalizeOptions): Span {
   ended = Math.trunc(ended);
   if (ended > MAX_EPOCH_MS) fail(i, "latency_ms", "puts ended_at past year 9999");
 
-  const provider = optString(r, "provider", i) ?? inferProvider(model);
-  let cost: number | null;
-  if (r.cost_usd === undefined) {
-    cost = o.price({
-      model,
-      provider,
-      prompt_tokens: prompt,
-      comp_tokens: comp,
-      cached_tokens: cached,
-      reasoning_tokens: reasoning,
-      at: started,
-    });
-  } else if (r.cost_usd === null) {
-    cost = null;
-  } else {
-    const v = r.cost_usd;
-    if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v >= MAX_COST_USD) {
-      fail(i, "cost_usd", `must be a number >= 0 and < ${MAX_COST_USD}, or null`);
-    }
-    cost = v;
-  }
+  const provider = model === null ? null : (optString(r, "provider", i) ?? inferProvider(model));
+  const costUsd =
+    model === null
+      ? null
+      : cost(r, i, o, {
+          model,
+          provider,
+          prompt_tokens: prompt,
+          comp_tokens: comp,
+          cached_tokens: cached,
+          reasoning_tokens: reasoning,
+          at: started,
+        });
 
   let attributes: Attributes;
   try {
@@ -169,7 +186,7 @@ function normalizeOne(r: Raw, i: number, o: NormalizeOptions): Span {
     trace_id: traceId ?? newId(),
     span_id: spanId ?? newId(),
     parent_span_id: optId(r, "parent_span_id", i, normalizeSpanId, "a UUID or 16 or 32 hex digits, or null"),
-    name: optString(r, "name", i) ?? model,
+    name: optString(r, "name", i) ?? model ?? UNNAMED_SPAN,
     model,
     provider,
     prompt_tokens: prompt,
@@ -177,7 +194,7 @@ function normalizeOne(r: Raw, i: number, o: NormalizeOptions): Span {
     total_tokens: total,
     cached_tokens: cached,
     reasoning_tokens: reasoning,
-    cost_usd: cost,
+    cost_usd: costUsd,
     latency_ms: latency,
     ttft_ms: optDuration(r, "ttft_ms", i),
     status: status(r, i),

@@ -1,7 +1,7 @@
 // The fixed data set of the summarize conformance suite and its hand-computed rows.
 import assert from "node:assert/strict";
 import type { Span } from "../span/types.js";
-import type { Store, SummaryRow } from "./store.js";
+import type { Store, SummaryQuery, SummaryRow } from "./store.js";
 
 /** Opens a fresh, empty store of the driver under test. */
 export type OpenStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
@@ -291,4 +291,20 @@ export function assertGroups(rows: SummaryRow[], want: [string, number, number, 
     assert.equal(r?.error_count, errors, `${label} ${g}: error_count`);
     assert.equal(r?.bucket, null);
   }
+}
+
+/** Runs `fn` on a store opened with `open` and holding `spans`; `window` is the fixture's hour. */
+export function summaryHarness(open: OpenStore) {
+  return {
+    async withData(spans: Span[], fn: (store: Store) => Promise<void>): Promise<void> {
+      const { store, cleanup } = await open();
+      try {
+        await store.insert(spans);
+        await fn(store);
+      } finally {
+        await cleanup();
+      }
+    },
+    window: (over: Partial<SummaryQuery> = {}): SummaryQuery => ({ from: T0, to: T0 + HOUR, filter: {}, ...over }),
+  };
 }

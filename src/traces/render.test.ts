@@ -1,35 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { seedStoredSpan, SEED_TRACE_ID as T } from "../span/testing/seed.js";
 import type { Span } from "../span/types.js";
 import { renderTrace, sumUsd } from "./render.js";
 
-const T = "7f3a1c2b-e4d5-4f6a-8b9c-0d1e2f3a4b5c";
-
-function span(over: Partial<Span>): Span {
-  return {
-    trace_id: T,
-    span_id: "a1b2c3d4-e5f6-7890-abcd-ef1234567890",
-    parent_span_id: null,
-    name: "summarize-document",
-    model: "gpt-4o",
-    provider: "openai",
-    prompt_tokens: 512,
-    comp_tokens: 128,
-    total_tokens: 640,
-    cached_tokens: null,
-    reasoning_tokens: null,
-    cost_usd: 0.00448,
-    latency_ms: 1240,
-    ttft_ms: null,
-    status: "ok",
-    caller: "summarizer-service",
-    started_at: Date.parse("2026-03-15T14:23:01.441Z"),
-    ended_at: Date.parse("2026-03-15T14:23:02.681Z"),
-    eval_score: 0.87,
-    attributes: { "eval.score": 0.87 },
-    ...over,
-  };
-}
+const span = (over: Partial<Span>): Span => seedStoredSpan({ attributes: { "eval.score": 0.87 }, ...over });
 
 test("sumUsd is an exact decimal sum, null only when nothing is priced", () => {
   assert.equal(sumUsd([0.1, 0.2]), 0.3);

@@ -1,6 +1,7 @@
 // Shared by the metrics e2e tests: spans with hand-picked figures, and a real server
 // (memory or DuckDB store) on a fixed clock with those spans POSTed.
 import assert from "node:assert/strict";
+import { after, before } from "node:test";
 import { type Config, DEFAULT_CONFIG } from "../../src/config/types.js";
 import { type RunningServer, startServer } from "../../src/server/listen.js";
 import { makeTempDir, removeDir } from "./helpers/server.js";
@@ -102,7 +103,8 @@ export const SPANS = [
   },
 ];
 
-function configFor(driver: "memory" | "duckdb", dir: string): Config {
+/** A server config on a free loopback port, with the driver's store in `dir`. */
+export function configFor(driver: "memory" | "duckdb", dir: string): Config {
   const base = structuredClone(DEFAULT_CONFIG);
   return {
     ...base,
@@ -155,4 +157,21 @@ export async function startWithSpans(driver: (typeof DRIVERS)[number]): Promise<
       await removeDir(dir);
     },
   };
+}
+
+/**
+ * Registers before/after hooks in the current describe: the server starts (startWithSpans)
+ * before its tests and stops after them. get/ok go to that server.
+ */
+export function useMetricsServer(driver: (typeof DRIVERS)[number]): Omit<MetricsServer, "close"> {
+  let s: MetricsServer | undefined;
+  before(async () => {
+    s = await startWithSpans(driver);
+  });
+  after(() => s?.close());
+  const server = (): MetricsServer => {
+    if (s === undefined) throw new Error("the metrics server has not started");
+    return s;
+  };
+  return { get: (path) => server().get(path), ok: (path) => server().ok(path) };
 }

@@ -1,16 +1,11 @@
 // groupby and filters on GET /metrics and /metrics/{name}, over real HTTP, hand-computed.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { DRIVERS, type MetricsServer, startWithSpans } from "./metrics-fixture.js";
+import { describe, test } from "node:test";
+import { DRIVERS, useMetricsServer } from "./metrics-fixture.js";
 
 for (const driver of DRIVERS) {
   describe(`metrics group-by and filters (${driver} store)`, () => {
-    let s: MetricsServer;
-    const ok = (path: string) => s.ok(path);
-    before(async () => {
-      s = await startWithSpans(driver);
-    });
-    after(() => s?.close());
+    const { ok } = useMetricsServer(driver);
 
     test("group-by model on a family: the seed's by_model shape", async () => {
       assert.deepEqual(await ok("/metrics/latency?window=1h&groupby=model"), {

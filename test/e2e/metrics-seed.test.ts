@@ -3,21 +3,9 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { DEFAULT_CONFIG } from "../../src/config/types.js";
 import { type RunningServer, startServer } from "../../src/server/listen.js";
+import { SEED_SPAN } from "../../src/span/testing/seed.js";
 
 const NOW = Date.UTC(2026, 2, 15, 15, 0, 0);
-const SEED_SPAN = {
-  name: "summarize-document",
-  model: "gpt-4o",
-  provider: "openai",
-  prompt_tokens: 512,
-  comp_tokens: 128,
-  total_tokens: 640,
-  cost_usd: 0.00448,
-  latency_ms: 1240,
-  status: "ok",
-  caller: "summarizer-service",
-  attributes: { "eval.score": 0.87, workflow: "document-summary" },
-};
 
 let server: RunningServer;
 const getJson = async (path: string) => {

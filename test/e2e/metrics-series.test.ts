@@ -1,17 +1,11 @@
 // GET /metrics/{name}/series over real HTTP: step-aligned buckets, filled points, step rules.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { DRIVERS, type MetricsServer, MIN, NOW, startWithSpans } from "./metrics-fixture.js";
+import { describe, test } from "node:test";
+import { DRIVERS, MIN, NOW, useMetricsServer } from "./metrics-fixture.js";
 
 for (const driver of DRIVERS) {
   describe(`metric series (${driver} store)`, () => {
-    let s: MetricsServer;
-    const get = (path: string) => s.get(path);
-    const ok = (path: string) => s.ok(path);
-    before(async () => {
-      s = await startWithSpans(driver);
-    });
-    after(() => s?.close());
+    const { get, ok } = useMetricsServer(driver);
 
     test("series: step-aligned buckets, every point present, 0 or null when empty", async () => {
       const t = (min: number) => NOW - 60 * MIN + min * MIN;

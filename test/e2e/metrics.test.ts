@@ -1,18 +1,12 @@
 // GET /metrics and /metrics/{name} over real HTTP with a fixed clock: every family, scalar,
 // window and error against figures worked out by hand from the spans of metrics-fixture.ts.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { DRIVERS, type MetricsServer, startWithSpans } from "./metrics-fixture.js";
+import { describe, test } from "node:test";
+import { DRIVERS, useMetricsServer } from "./metrics-fixture.js";
 
 for (const driver of DRIVERS) {
   describe(`metrics over HTTP (${driver} store)`, () => {
-    let s: MetricsServer;
-    const get = (path: string) => s.get(path);
-    const ok = (path: string) => s.ok(path);
-    before(async () => {
-      s = await startWithSpans(driver);
-    });
-    after(() => s?.close());
+    const { get, ok } = useMetricsServer(driver);
 
     test("GET /metrics: every block over the default 1h window", async () => {
       assert.deepEqual(await ok("/metrics"), {

@@ -14,6 +14,7 @@ import {
   type ReadableSpan,
   type SpanExporter,
 } from "@opentelemetry/sdk-trace-base";
+import type { ApiSpan } from "../../src/span/api.js";
 import { makeTempDir, removeDir, type ServeProcess, startServe, writeConfig } from "./helpers/server.js";
 
 // ExportResultCode of @opentelemetry/core (a dependency of the SDK, not of this package)
@@ -77,26 +78,6 @@ function record(
   if (opts.error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: opts.error });
   span.end(opts.startMs + opts.durationMs);
   return span;
-}
-
-interface ApiSpan {
-  span_id: string;
-  parent_span_id: string | null;
-  name: string;
-  model: string | null;
-  provider: string | null;
-  prompt_tokens: number;
-  comp_tokens: number;
-  total_tokens: number;
-  cached_tokens: number | null;
-  reasoning_tokens: number | null;
-  cost_usd: number | null;
-  latency_ms: number;
-  ttft_ms: number | null;
-  status: string;
-  caller: string | null;
-  started_at: string;
-  attributes: Record<string, unknown>;
 }
 
 async function getTrace(traceId: string): Promise<{ span_count: number; total_cost_usd: number; spans: ApiSpan[] }> {

@@ -12,40 +12,59 @@ import { type RunningServer, startServer } from "../../src/server/listen.js";
 import { parseStorageUrl } from "../../src/store/postgres/index.js";
 import { SKIP_PG, scratchSchema, TEST_PG_URL } from "../../src/store/postgres/testing.js";
 
-/** A loopback TCP proxy to the database that can drop every connection and refuse new ones. */
+/**
+ * A loopback TCP proxy to the database. cut(): every connection is reset and new ones are
+ * refused (database down). hang(): connections stay open but nothing flows any more (a host
+ * that stopped answering). restore(): new connections work again; hung ones are reset, as
+ * their TCP sessions would have been.
+ */
 async function startProxy(
   target: URL,
-): Promise<{ port: number; cut(): void; restore(): void; close(): Promise<void> }> {
+): Promise<{ port: number; cut(): void; hang(): void; restore(): void; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
-  let open = true;
+  let mode: "open" | "cut" | "hang" = "open";
+  const track = (s: net.Socket) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+    s.on("error", () => undefined);
+  };
   const server = net.createServer((client) => {
-    if (!open) {
+    if (mode === "cut") {
       client.destroy();
       return;
     }
+    track(client);
+    if (mode === "hang") return;
     const upstream = net.connect(Number(target.port || 5432), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on("close", () => sockets.delete(s));
-      s.on("error", () => undefined);
-    }
+    track(upstream);
     client.pipe(upstream).pipe(client);
     client.on("close", () => upstream.destroy());
     upstream.on("close", () => client.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const destroyAll = () => {
+    for (const s of sockets) s.destroy();
+  };
   return {
     port: (server.address() as net.AddressInfo).port,
     cut() {
-      open = false;
-      for (const s of sockets) s.destroy();
+      mode = "cut";
+      destroyAll();
+    },
+    hang() {
+      mode = "hang";
+      for (const s of sockets) {
+        s.unpipe();
+        s.pause();
+      }
     },
     restore() {
-      open = true;
+      if (mode === "hang") destroyAll();
+      mode = "open";
     },
     close: () =>
       new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
+        destroyAll();
         server.close(() => resolve());
       }),
   };
@@ -95,12 +114,12 @@ const unexpected: string[] = [];
 
 /** Polls until `f` is true; the database comes back on its own, the test only waits for it. */
 async function eventually(f: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 600; i++) {
     if (await f()) return;
     if (unexpected.length > 0) assert.fail(`unexpected answers: ${unexpected.join("; ")}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  assert.fail(`${what} did not happen within 15 s`);
+  assert.fail(`${what} did not happen within 30 s`);
 }
 
 test("503 + Retry-After and unhealthy while the database is unreachable; recovery; no acknowledged span lost", {
@@ -162,4 +181,15 @@ test("503 + Retry-After and unhealthy while the database is unreachable; recover
     await c.end();
   }
   assert.ok(statuses.includes(503) && acked.length > 30);
+});
+
+test("a database that stops answering (no reset): health says so within seconds, then recovers", {
+  skip: SKIP_PG,
+}, async () => {
+  assert.equal((await post(batch(3))).status, 202);
+  proxy.hang();
+  await eventually(async () => (await fetch(`${server.url}/health`)).status === 503, "unhealthy while hung");
+  proxy.restore();
+  await eventually(async () => (await fetch(`${server.url}/health`)).status === 200, "health recovery");
+  await eventually(async () => (await post(batch(3))).status === 202, "ingest recovery");
 });

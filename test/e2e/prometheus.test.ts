@@ -5,9 +5,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { type Config, DEFAULT_CONFIG } from "../../src/config/types.js";
 import { type RunningServer, startServer } from "../../src/server/listen.js";
 import { makeTempDir, removeDir } from "./helpers/server.js";
+import { configFor } from "./metrics-fixture.js";
 
 const NOW = Date.UTC(2026, 2, 15, 15, 0, 0);
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
@@ -57,15 +57,6 @@ function spans(): Record<string, unknown>[] {
     });
   }
   return out;
-}
-
-function configFor(driver: "memory" | "duckdb", dir: string): Config {
-  const base = structuredClone(DEFAULT_CONFIG);
-  return {
-    ...base,
-    http_server: { ...base.http_server, addr: "127.0.0.1:0" },
-    storage: { ...base.storage, driver, path: `${dir}/spans.duckdb` },
-  };
 }
 
 for (const driver of ["memory", "duckdb"] as const) {

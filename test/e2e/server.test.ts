@@ -2,22 +2,10 @@
 import assert from "node:assert/strict";
 import { connect } from "node:net";
 import { after, before, describe, test } from "node:test";
+import { assertSeedTrace, SEED_SPAN, SEED_SPAN_ID, SEED_TRACE_ID } from "../../src/span/testing/seed.js";
 import { makeTempDir, removeDir, type ServeProcess, startServe } from "./helpers/server.js";
 
-const TRACE = "7f3a1c2b-e4d5-4f6a-8b9c-0d1e2f3a4b5c";
-const SEED_SPAN = {
-  name: "summarize-document",
-  model: "gpt-4o",
-  provider: "openai",
-  prompt_tokens: 512,
-  comp_tokens: 128,
-  total_tokens: 640,
-  cost_usd: 0.00448,
-  latency_ms: 1240,
-  status: "ok",
-  caller: "summarizer-service",
-  attributes: { "eval.score": 0.87, workflow: "document-summary" },
-};
+const TRACE = SEED_TRACE_ID;
 const MAX_BODY = 200_000;
 
 async function postSpans(url: string, body: string, headers: Record<string, string> = {}) {
@@ -82,7 +70,7 @@ describe("tokentrace serve (no auth)", () => {
   });
 
   test("the seed's example span round-trips through GET /traces/{id} in the seed's shape", async () => {
-    const span = { ...SEED_SPAN, trace_id: TRACE, span_id: "a1b2c3d4-e5f6-7890-abcd-ef1234567890" };
+    const span = { ...SEED_SPAN, trace_id: TRACE, span_id: SEED_SPAN_ID };
     const posted = await postSpans(server.url, JSON.stringify([{ ...span, started_at: "2026-03-15T14:23:01.441Z" }]));
     assert.equal(posted.status, 202);
     assert.deepEqual(posted.body, { accepted: 1 });
@@ -90,35 +78,7 @@ describe("tokentrace serve (no auth)", () => {
     const res = await fetch(`${server.url}/traces/${TRACE}`);
     assert.equal(res.status, 200);
     assert.match(String(res.headers.get("content-type")), /^application\/json/);
-    const trace = (await res.json()) as Record<string, unknown> & { spans: Record<string, unknown>[] };
-    const { spans, ...top } = trace;
-    assert.deepEqual(top, {
-      trace_id: TRACE,
-      name: "summarize-document",
-      started_at: "2026-03-15T14:23:01.441Z",
-      ended_at: "2026-03-15T14:23:02.681Z",
-      total_cost_usd: 0.00448,
-      total_tokens: 640,
-      span_count: 1,
-    });
-    assert.equal(spans.length, 1);
-    const expected = {
-      span_id: "a1b2c3d4-e5f6-7890-abcd-ef1234567890",
-      parent_span_id: null,
-      name: "summarize-document",
-      model: "gpt-4o",
-      provider: "openai",
-      prompt_tokens: 512,
-      comp_tokens: 128,
-      total_tokens: 640,
-      cost_usd: 0.00448,
-      latency_ms: 1240,
-      status: "ok",
-      started_at: "2026-03-15T14:23:01.441Z",
-      ended_at: "2026-03-15T14:23:02.681Z",
-      attributes: { "eval.score": 0.87, workflow: "document-summary" },
-    };
-    for (const [k, v] of Object.entries(expected)) assert.deepEqual(spans[0][k], v, k);
+    assertSeedTrace(await res.json(), SEED_SPAN.attributes);
 
     // the same trace by its 32-hex form, and through search
     const hex = await fetch(`${server.url}/traces/${TRACE.replaceAll("-", "").toUpperCase()}`);

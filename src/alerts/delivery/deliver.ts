@@ -12,7 +12,7 @@ export interface DeliverOptions {
   /** Aborts retries and in-flight requests (shutdown). */
   signal: AbortSignal;
   now: () => number;
-  /** Where `log` deliveries go (default console.log). */
+  /** Where `log` deliveries go (default stderr, see AlertServiceOptions.log). */
   log: (line: string) => void;
   /** Told while a delivery is being retried, so GET /alerts shows it. */
   onProgress?: (outcome: DeliveryOutcome) => void;

@@ -1,16 +1,14 @@
 import assert from "node:assert/strict";
-import { after, before, beforeEach, describe, test } from "node:test";
+import { beforeEach, describe, test } from "node:test";
 import Anthropic from "@anthropic-ai/sdk";
 import type { Span } from "../../span/types.js";
 import { message, messageEvents } from "../testing/anthropic-bodies.js";
-import { type FakeProvider, json, sse, sseEvent, sseHead, startFakeProvider } from "../testing/fake-provider.js";
+import { json, sse, sseEvent, sseHead } from "../testing/fake-provider.js";
+import { useTracedProvider } from "../testing/traced-provider.js";
 import { createTracer } from "../tracer.js";
-import { MemoryTransport } from "../transports/memory.js";
 import { wrapAnthropic } from "./anthropic.js";
 
-let fake: FakeProvider;
-let mem: MemoryTransport;
-let tracer: ReturnType<typeof createTracer>;
+const sdk = useTracedProvider("chat-api");
 let anthropic: Anthropic;
 const MODEL = "claude-sonnet-4-6";
 const USAGE = { input: 100, cacheWrite: 2000, cacheRead: 3000, output: 500 };
@@ -18,22 +16,10 @@ const USAGE = { input: 100, cacheWrite: 2000, cacheRead: 3000, output: 500 };
 // 100*3 + 2000*3.75 + 3000*0.30 + 500*15 = 300 + 7500 + 900 + 7500 = 16 200 µ$
 const COST = 0.0162;
 
-async function spans(): Promise<Span[]> {
-  await tracer.flush();
-  return mem.spans();
-}
-
-before(async () => {
-  fake = await startFakeProvider();
-});
-after(async () => {
-  await tracer.shutdown();
-  await fake.close();
-});
 beforeEach(() => {
-  mem = new MemoryTransport();
-  tracer = createTracer({ service: "chat-api", transport: mem, flushIntervalMs: 60_000 });
-  anthropic = wrapAnthropic(new Anthropic({ baseURL: fake.url, apiKey: "sk-ant-test", maxRetries: 0 }), { tracer });
+  anthropic = wrapAnthropic(new Anthropic({ baseURL: sdk.fake.url, apiKey: "sk-ant-test", maxRetries: 0 }), {
+    tracer: sdk.tracer,
+  });
 });
 
 function assertCacheSpan(s: Span): void {
@@ -49,13 +35,13 @@ function assertCacheSpan(s: Span): void {
 
 describe("wrapAnthropic messages", () => {
   test("messages.create: cache reads and writes priced as Anthropic prices them", async () => {
-    fake.next((_r, res) => json(res, 200, message("claude-sonnet-4-6-20260217", USAGE)));
-    const msg = await tracer.trace("answer", () =>
+    sdk.fake.next((_r, res) => json(res, 200, message("claude-sonnet-4-6-20260217", USAGE)));
+    const msg = await sdk.tracer.trace("answer", () =>
       anthropic.messages.create({ model: MODEL, max_tokens: 1024, messages: [{ role: "user", content: "Hello" }] }),
     );
     assert.equal(msg.content[0].type === "text" && msg.content[0].text, "Hi! My name is Claude.");
     assert.equal(msg.usage.input_tokens, 100);
-    const [s] = await spans();
+    const [s] = await sdk.spans();
     assertCacheSpan(s);
     assert.equal(s.status, "ok");
     assert.equal(s.name, "answer");
@@ -63,7 +49,7 @@ describe("wrapAnthropic messages", () => {
   });
 
   test("streamed create: usage from message_start + message_delta, ttft on the first delta", async () => {
-    fake.next((_r, res) => sse(res, messageEvents("claude-sonnet-4-6-20260217", USAGE, ["Hel", "lo"])));
+    sdk.fake.next((_r, res) => sse(res, messageEvents("claude-sonnet-4-6-20260217", USAGE, ["Hel", "lo"])));
     const stream = await anthropic.messages.create({
       model: MODEL,
       max_tokens: 1024,
@@ -73,14 +59,14 @@ describe("wrapAnthropic messages", () => {
     const types: string[] = [];
     for await (const e of stream) types.push(e.type);
     assert.equal(types.length, 7); // the client drops the ping event
-    const [s] = await spans();
+    const [s] = await sdk.spans();
     assertCacheSpan(s);
     assert.ok(s.ttft_ms !== null && s.ttft_ms <= s.latency_ms);
     assert.equal(s.status, "ok");
   });
 
   test("messages.stream() helper goes through create and is recorded once", async () => {
-    fake.next((_r, res) => sse(res, messageEvents("claude-sonnet-4-6-20260217", USAGE, ["a", "b", "c"])));
+    sdk.fake.next((_r, res) => sse(res, messageEvents("claude-sonnet-4-6-20260217", USAGE, ["a", "b", "c"])));
     const stream = anthropic.messages.stream({
       model: MODEL,
       max_tokens: 64,
@@ -88,13 +74,13 @@ describe("wrapAnthropic messages", () => {
     });
     const final = await stream.finalMessage();
     assert.equal(final.usage.output_tokens, 500);
-    const all = await spans();
+    const all = await sdk.spans();
     assert.equal(all.length, 1);
     assertCacheSpan(all[0]);
   });
 
   test("aborted stream keeps the input and cache tokens seen, status timeout", async () => {
-    fake.next((_r, res) => {
+    sdk.fake.next((_r, res) => {
       sseHead(res);
       for (const e of messageEvents("claude-sonnet-4-6-20260217", USAGE, ["a", "b"]).slice(0, 4))
         sseEvent(res, e.data, e.event);
@@ -105,7 +91,7 @@ describe("wrapAnthropic messages", () => {
       { signal: controller.signal },
     );
     for await (const e of stream) if (e.type === "content_block_delta") controller.abort();
-    const [s] = await spans();
+    const [s] = await sdk.spans();
     assert.equal(s.status, "timeout");
     assert.equal(s.prompt_tokens, 5100);
     assert.equal(s.cached_tokens, 3000);
@@ -114,20 +100,20 @@ describe("wrapAnthropic messages", () => {
   });
 
   test("overloaded error: Anthropic's error class reaches the caller, span status error", async () => {
-    fake.next((_r, res) =>
+    sdk.fake.next((_r, res) =>
       json(res, 529, { type: "error", error: { type: "overloaded_error", message: "Overloaded" } }),
     );
     await assert.rejects(
       anthropic.messages.create({ model: MODEL, max_tokens: 8, messages: [{ role: "user", content: "x" }] }),
       (err: unknown) => err instanceof Anthropic.APIError && err.status === 529,
     );
-    const [s] = await spans();
+    const [s] = await sdk.spans();
     assert.equal(s.status, "error");
     assert.equal(s.attributes["http.status_code"], 529);
   });
 
   test("an error event inside the stream is rethrown and recorded as error", async () => {
-    fake.next((_r, res) => {
+    sdk.fake.next((_r, res) => {
       sseHead(res);
       const [start] = messageEvents(MODEL, USAGE, []);
       sseEvent(res, start.data, start.event);
@@ -140,26 +126,26 @@ describe("wrapAnthropic messages", () => {
         // consume
       }
     }, Anthropic.APIError);
-    const [s] = await spans();
+    const [s] = await sdk.spans();
     assert.equal(s.status, "error");
     assert.equal(s.prompt_tokens, 5100);
   });
 
   test("pricing overrides win over the price table", async () => {
     const t = createTracer({
-      transport: mem,
+      transport: sdk.mem,
       pricing: {
         overrides: {
           [MODEL]: { input_per_mtok: 1, output_per_mtok: 2, cached_input_per_mtok: 0.1, cache_write_per_mtok: 1.5 },
         },
       },
     });
-    const a = wrapAnthropic(new Anthropic({ baseURL: fake.url, apiKey: "k", maxRetries: 0 }), { tracer: t });
-    fake.next((_r, res) => json(res, 200, message(MODEL, USAGE)));
+    const a = wrapAnthropic(new Anthropic({ baseURL: sdk.fake.url, apiKey: "k", maxRetries: 0 }), { tracer: t });
+    sdk.fake.next((_r, res) => json(res, 200, message(MODEL, USAGE)));
     await a.messages.create({ model: MODEL, max_tokens: 8, messages: [] });
     await t.flush();
     // 100*1 + 2000*1.5 + 3000*0.1 + 500*2 = 4400 µ$
-    assert.equal(mem.spans()[0].cost_usd, 0.0044);
+    assert.equal(sdk.mem.spans()[0].cost_usd, 0.0044);
     await t.shutdown();
   });
 });

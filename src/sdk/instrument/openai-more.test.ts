@@ -1,9 +1,8 @@
 // Responses, embeddings, the helpers built on create, and what the wrapped client keeps.
 import assert from "node:assert/strict";
-import { after, before, beforeEach, describe, test } from "node:test";
+import { beforeEach, describe, test } from "node:test";
 import OpenAI from "openai";
-import type { Span } from "../../span/types.js";
-import { type FakeProvider, json, sse, startFakeProvider } from "../testing/fake-provider.js";
+import { json, sse } from "../testing/fake-provider.js";
 import {
   chatChunks,
   chatCompletion,
@@ -11,43 +10,26 @@ import {
   responseObject,
   responsesUsageBody,
 } from "../testing/openai-bodies.js";
+import { useTracedProvider, wrappedOpenAI } from "../testing/traced-provider.js";
 import { createTracer } from "../tracer.js";
-import { MemoryTransport } from "../transports/memory.js";
 import { wrapOpenAI } from "./openai.js";
 
-let fake: FakeProvider;
-let mem: MemoryTransport;
-let tracer: ReturnType<typeof createTracer>;
+const sdk = useTracedProvider("summarizer-service");
 let raw: OpenAI;
 let openai: OpenAI;
 
-async function spans(): Promise<Span[]> {
-  await tracer.flush();
-  return mem.spans();
-}
-
-before(async () => {
-  fake = await startFakeProvider();
-});
-after(async () => {
-  await tracer.shutdown();
-  await fake.close();
-});
 beforeEach(() => {
-  mem = new MemoryTransport();
-  tracer = createTracer({ service: "summarizer-service", transport: mem, flushIntervalMs: 60_000 });
-  raw = new OpenAI({ baseURL: `${fake.url}/v1`, apiKey: "sk-test", maxRetries: 0 });
-  openai = wrapOpenAI(raw, { tracer });
+  ({ raw, openai } = wrappedOpenAI(sdk));
 });
 
 describe("wrapOpenAI responses and embeddings", () => {
   test("responses.create with reasoning tokens (o4-mini)", async () => {
-    fake.next((_r, res) =>
+    sdk.fake.next((_r, res) =>
       json(res, 200, responseObject("o4-mini-2025-04-16", responsesUsageBody(1000, 2000, 0, 1500))),
     );
     const r = await openai.responses.create({ model: "o4-mini", input: "Write a haiku" });
     assert.equal(r.output_text, "In a peaceful grove beneath a silver moon...");
-    const [s] = await spans();
+    const [s] = await sdk.spans();
     assert.equal(s.prompt_tokens, 1000);
     assert.equal(s.comp_tokens, 2000);
     assert.equal(s.reasoning_tokens, 1500);
@@ -57,7 +39,7 @@ describe("wrapOpenAI responses and embeddings", () => {
 
   test("responses.create streamed: ttft from the first delta, usage from response.completed", async () => {
     const usage = responsesUsageBody(500, 100, 400, 0);
-    fake.next((_r, res) =>
+    sdk.fake.next((_r, res) =>
       sse(res, [
         {
           event: "response.created",
@@ -88,7 +70,7 @@ describe("wrapOpenAI responses and embeddings", () => {
     const types: string[] = [];
     for await (const e of stream) types.push(e.type);
     assert.deepEqual(types, ["response.created", "response.output_text.delta", "response.completed"]);
-    const [s] = await spans();
+    const [s] = await sdk.spans();
     assert.equal(s.cached_tokens, 400);
     // 100*2.5 + 400*1.25 + 100*10 = 1750 µ$
     assert.equal(s.cost_usd, 0.00175);
@@ -96,14 +78,14 @@ describe("wrapOpenAI responses and embeddings", () => {
   });
 
   test("embeddings.create: prompt tokens only", async () => {
-    fake.next((_r, res) => json(res, 200, embeddingBody("text-embedding-3-small", 1000)));
+    sdk.fake.next((_r, res) => json(res, 200, embeddingBody("text-embedding-3-small", 1000)));
     const e = await openai.embeddings.create({
       model: "text-embedding-3-small",
       input: "hello",
       encoding_format: "float",
     });
     assert.equal(e.data[0].embedding.length, 3);
-    const [s] = await spans();
+    const [s] = await sdk.spans();
     assert.equal(s.prompt_tokens, 1000);
     assert.equal(s.comp_tokens, 0);
     assert.equal(s.cost_usd, 0.00002); // $0.02/M
@@ -112,7 +94,7 @@ describe("wrapOpenAI responses and embeddings", () => {
 
 describe("wrapOpenAI helpers that call create internally", () => {
   test("chat.completions.stream() and .parse() are recorded once each", async () => {
-    fake.next((_r, res) =>
+    sdk.fake.next((_r, res) =>
       sse(res, [
         ...chatChunks("gpt-4o", ["Hi", "!"], { prompt: 20, completion: 2 }).map((data) => ({ data })),
         { data: "[DONE]" },
@@ -121,10 +103,10 @@ describe("wrapOpenAI helpers that call create internally", () => {
     const runner = openai.chat.completions.stream({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] });
     const final = await runner.finalChatCompletion();
     assert.equal(final.choices[0].message.content, "Hi!");
-    fake.next((_r, res) => json(res, 200, chatCompletion("gpt-4o-mini", { prompt: 7, completion: 3 })));
+    sdk.fake.next((_r, res) => json(res, 200, chatCompletion("gpt-4o-mini", { prompt: 7, completion: 3 })));
     const parsed = await openai.chat.completions.parse({ model: "gpt-4o-mini", messages: [] });
     assert.equal(parsed.choices[0].message.content, "Hello! How can I assist you today?");
-    const all = await spans();
+    const all = await sdk.spans();
     assert.deepEqual(
       all.map((s) => [s.model, s.total_tokens, s.attributes["llm.stream"] ?? false]),
       [
@@ -137,7 +119,7 @@ describe("wrapOpenAI helpers that call create internally", () => {
 });
 
 test("responses.stream() is recorded with usage and ttft", async () => {
-  fake.next((_r, res) =>
+  sdk.fake.next((_r, res) =>
     sse(res, [
       {
         event: "response.created",
@@ -167,7 +149,7 @@ test("responses.stream() is recorded with usage and ttft", async () => {
   const stream = openai.responses.stream({ model: "gpt-4o", input: "hi" });
   const final = await stream.finalResponse();
   assert.equal(final.usage?.total_tokens, 34);
-  const [s] = await spans();
+  const [s] = await sdk.spans();
   assert.equal(s.total_tokens, 34);
   assert.ok(s.ttft_ms !== null);
 });
@@ -177,29 +159,29 @@ describe("wrapOpenAI plumbing", () => {
     assert.ok(openai instanceof OpenAI);
     assert.equal(openai.chat, openai.chat);
     assert.equal(openai.chat.completions.create, openai.chat.completions.create);
-    assert.equal(openai.baseURL, `${fake.url}/v1`);
-    fake.next((_r, res) =>
+    assert.equal(openai.baseURL, `${sdk.fake.url}/v1`);
+    sdk.fake.next((_r, res) =>
       json(res, 200, { object: "list", data: [{ id: "gpt-4o", object: "model", created: 1, owned_by: "openai" }] }),
     );
     const models = await openai.models.list();
     assert.equal(models.data[0].id, "gpt-4o");
-    assert.equal(wrapOpenAI(openai, { tracer }), openai);
-    assert.equal((await spans()).length, 0);
+    assert.equal(wrapOpenAI(openai, { tracer: sdk.tracer }), openai);
+    assert.equal((await sdk.spans()).length, 0);
   });
 
   test("with a disabled tracer the call goes straight through and nothing is recorded", async () => {
     const off = createTracer({});
     const plain = wrapOpenAI(raw, { tracer: off });
-    fake.next((_r, res) => json(res, 200, chatCompletion("gpt-4o", { prompt: 1, completion: 1 })));
+    sdk.fake.next((_r, res) => json(res, 200, chatCompletion("gpt-4o", { prompt: 1, completion: 1 })));
     const r = await plain.chat.completions.create({ model: "gpt-4o", messages: [] });
     assert.equal(r.usage?.total_tokens, 2);
-    assert.equal((await spans()).length, 0);
+    assert.equal((await sdk.spans()).length, 0);
   });
 
   test("nested spans: a call inside a span with LLM data takes it as parent", async () => {
-    fake.next((_r, res) => json(res, 200, chatCompletion("gpt-4o", { prompt: 10, completion: 5 })));
+    sdk.fake.next((_r, res) => json(res, 200, chatCompletion("gpt-4o", { prompt: 10, completion: 5 })));
     let stepId = "";
-    await tracer.trace("agent", async (trace) => {
+    await sdk.tracer.trace("agent", async (trace) => {
       trace.setAttributes({ request_id: "abc123" });
       await trace.span("plan", async (step) => {
         stepId = step.ID();
@@ -208,7 +190,7 @@ describe("wrapOpenAI plumbing", () => {
         await openai.chat.completions.create({ model: "gpt-4o", messages: [] });
       });
     });
-    const all = await spans();
+    const all = await sdk.spans();
     const inner = all.find((s) => s.model === "gpt-4o");
     const step = all.find((s) => s.model === "gpt-4o-mini");
     assert.ok(inner && step);

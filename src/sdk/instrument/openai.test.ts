@@ -1,51 +1,30 @@
 import assert from "node:assert/strict";
-import { after, before, beforeEach, describe, test } from "node:test";
+import { beforeEach, describe, test } from "node:test";
 import OpenAI from "openai";
-import type { Span } from "../../span/types.js";
-import { type FakeProvider, json, sse, sseEvent, sseHead, startFakeProvider } from "../testing/fake-provider.js";
+import { json, sse, sseEvent, sseHead } from "../testing/fake-provider.js";
 import { chatChunks, chatCompletion } from "../testing/openai-bodies.js";
-import { createTracer } from "../tracer.js";
-import { MemoryTransport } from "../transports/memory.js";
-import { wrapOpenAI } from "./openai.js";
+import { useTracedProvider, wrappedOpenAI } from "../testing/traced-provider.js";
 
-let fake: FakeProvider;
-let mem: MemoryTransport;
-let tracer: ReturnType<typeof createTracer>;
-let raw: OpenAI;
+const sdk = useTracedProvider("summarizer-service");
 let openai: OpenAI;
 
-async function spans(): Promise<Span[]> {
-  await tracer.flush();
-  return mem.spans();
-}
-
-before(async () => {
-  fake = await startFakeProvider();
-});
-after(async () => {
-  await tracer.shutdown();
-  await fake.close();
-});
 beforeEach(() => {
-  mem = new MemoryTransport();
-  tracer = createTracer({ service: "summarizer-service", transport: mem, flushIntervalMs: 60_000 });
-  raw = new OpenAI({ baseURL: `${fake.url}/v1`, apiKey: "sk-test", maxRetries: 0 });
-  openai = wrapOpenAI(raw, { tracer });
+  openai = wrappedOpenAI(sdk).openai;
 });
 
 describe("wrapOpenAI chat.completions.create", () => {
   test("plain call: tokens, cached tokens, cost, status, caller, nesting in the trace", async () => {
-    fake.next((_r, res) =>
+    sdk.fake.next((_r, res) =>
       json(res, 200, chatCompletion("gpt-4o-2024-08-06", { prompt: 2006, completion: 300, cached: 1920 })),
     );
     let traceId = "";
-    const out = await tracer.trace("summarize-document", async (trace) => {
+    const out = await sdk.tracer.trace("summarize-document", async (trace) => {
       traceId = trace.ID();
       return openai.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] });
     });
     assert.equal(out.choices[0].message.content, "Hello! How can I assist you today?");
     assert.equal(out.usage?.total_tokens, 2306);
-    const [s] = await spans();
+    const [s] = await sdk.spans();
     assert.equal(s.trace_id, traceId);
     assert.equal(s.parent_span_id, null);
     assert.equal(s.name, "summarize-document");
@@ -68,20 +47,20 @@ describe("wrapOpenAI chat.completions.create", () => {
 
   test("the client's own return value is kept: withResponse, request id, identical body", async () => {
     const body = chatCompletion("gpt-4o-mini", { prompt: 1000, completion: 200 });
-    fake.next((_r, res) => json(res, 200, body));
+    sdk.fake.next((_r, res) => json(res, 200, body));
     const p = openai.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "x" }] });
     assert.equal(typeof p.withResponse, "function");
     const { data, response, request_id } = await p.withResponse();
     assert.equal(response.status, 200);
     assert.equal(request_id, "req_test123");
     assert.deepEqual(JSON.parse(JSON.stringify(data)), body);
-    const [s] = await spans();
+    const [s] = await sdk.spans();
     assert.equal(s.cost_usd, 0.00027); // 1000*0.15 + 200*0.60 = 270 µ$
     assert.equal(s.name, "gpt-4o-mini"); // outside a trace: named after the model
   });
 
   test("streaming: include_usage is requested, the extra chunk hidden, usage and ttft recorded", async () => {
-    fake.next((req, res) => {
+    sdk.fake.next((req, res) => {
       const opts = req.body.stream_options as { include_usage?: boolean } | undefined;
       sse(res, [
         ...chatChunks(
@@ -106,8 +85,8 @@ describe("wrapOpenAI chat.completions.create", () => {
     assert.equal(text, "Hello!");
     assert.equal(seen.length, 5); // role, 3 words, finish: no usage-only chunk
     assert.ok(seen.every((c) => !("usage" in c)));
-    assert.deepEqual(fake.requests.at(-1)?.body.stream_options, { include_usage: true });
-    const [s] = await spans();
+    assert.deepEqual(sdk.fake.requests.at(-1)?.body.stream_options, { include_usage: true });
+    const [s] = await sdk.spans();
     assert.equal(s.prompt_tokens, 1000);
     assert.equal(s.comp_tokens, 200);
     assert.equal(s.cost_usd, 0.00027);
@@ -117,7 +96,7 @@ describe("wrapOpenAI chat.completions.create", () => {
   });
 
   test("streaming with include_usage asked by the caller: the caller sees the usage chunk", async () => {
-    fake.next((_req, res) =>
+    sdk.fake.next((_req, res) =>
       sse(res, [
         ...chatChunks("gpt-4o", ["a"], { prompt: 10, completion: 1 }).map((data) => ({ data })),
         { data: "[DONE]" },
@@ -132,12 +111,12 @@ describe("wrapOpenAI chat.completions.create", () => {
     const seen = [];
     for await (const c of stream) seen.push(c);
     assert.equal(seen.at(-1)?.usage?.prompt_tokens, 10);
-    const [s] = await spans();
+    const [s] = await sdk.spans();
     assert.equal(s.total_tokens, 11);
   });
 
   test("aborted stream: status timeout, partial usage kept, the caller's loop ends normally", async () => {
-    fake.next((_req, res) => {
+    sdk.fake.next((_req, res) => {
       sseHead(res);
       for (const c of chatChunks("gpt-4o", ["one", "two", "three"], null).slice(0, 4)) sseEvent(res, c);
       // then the model stalls: no more chunks until the client gives up
@@ -151,7 +130,7 @@ describe("wrapOpenAI chat.completions.create", () => {
     for await (const _chunk of stream) {
       if (++n === 4) controller.abort();
     }
-    const [s] = await spans();
+    const [s] = await sdk.spans();
     assert.equal(s.status, "timeout");
     assert.equal(s.comp_tokens, 3); // three content chunks seen
     assert.equal(s.attributes["usage.partial"], true);
@@ -159,7 +138,7 @@ describe("wrapOpenAI chat.completions.create", () => {
   });
 
   test("a break out of the stream ends the span once, as timeout", async () => {
-    fake.next((_req, res) => {
+    sdk.fake.next((_req, res) => {
       sseHead(res);
       for (const c of chatChunks("gpt-4o", ["one", "two"], null).slice(0, 3)) sseEvent(res, c);
     });
@@ -167,24 +146,24 @@ describe("wrapOpenAI chat.completions.create", () => {
     for await (const c of stream) {
       if (c.choices[0].delta.content === "one") break;
     }
-    const all = await spans();
+    const all = await sdk.spans();
     assert.equal(all.length, 1);
     assert.equal(all[0].status, "timeout");
     assert.equal(all[0].comp_tokens, 1);
   });
 
   test("failing call: the client's error class is thrown unchanged, span status error", async () => {
-    fake.next((_r, res) => json(res, 500, { error: { message: "The server had an error", type: "server_error" } }));
+    sdk.fake.next((_r, res) => json(res, 500, { error: { message: "The server had an error", type: "server_error" } }));
     await assert.rejects(
       openai.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "x" }] }),
       (err: unknown) => err instanceof OpenAI.InternalServerError && err.status === 500,
     );
-    fake.next((_r, res) => json(res, 400, { error: { message: "bad model", type: "invalid_request_error" } }));
+    sdk.fake.next((_r, res) => json(res, 400, { error: { message: "bad model", type: "invalid_request_error" } }));
     await assert.rejects(
       openai.chat.completions.create({ model: "gpt-4o", messages: [] }),
       (err: unknown) => err instanceof OpenAI.BadRequestError,
     );
-    const [a, b] = await spans();
+    const [a, b] = await sdk.spans();
     assert.equal(a.status, "error");
     assert.equal(a.attributes["http.status_code"], 500);
     assert.equal(a.prompt_tokens, 0);
@@ -194,14 +173,14 @@ describe("wrapOpenAI chat.completions.create", () => {
   });
 
   test("aborted request: APIUserAbortError reaches the caller, span status timeout", async () => {
-    fake.next(() => {
+    sdk.fake.next(() => {
       /* never answers */
     });
     const controller = new AbortController();
     const p = openai.chat.completions.create({ model: "gpt-4o", messages: [] }, { signal: controller.signal });
     setImmediate(() => controller.abort());
     await assert.rejects(p, (err: unknown) => err instanceof OpenAI.APIUserAbortError);
-    const [s] = await spans();
+    const [s] = await sdk.spans();
     assert.equal(s.status, "timeout");
   });
 });

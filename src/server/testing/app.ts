@@ -33,17 +33,4 @@ export async function makeTestApp(
   };
 }
 
-/** The example span of the seed's POST /spans section. */
-export const SEED_SPAN = {
-  name: "summarize-document",
-  model: "gpt-4o",
-  provider: "openai",
-  prompt_tokens: 512,
-  comp_tokens: 128,
-  total_tokens: 640,
-  cost_usd: 0.00448,
-  latency_ms: 1240,
-  status: "ok",
-  caller: "summarizer-service",
-  attributes: { "eval.score": 0.87, workflow: "document-summary" },
-};
+export { SEED_SPAN } from "../../span/testing/seed.js";

@@ -1,13 +1,13 @@
 // A small in-memory Store for server/ingest unit tests: it records insert calls and can
 // hold or fail commits on demand, which the real drivers cannot do on cue.
 import type { Span } from "../../span/types.js";
+import { spanMatches } from "../../store/memory/match.js";
 import type {
   ExpositionRow,
   JsonObject,
   Store,
   StoreHealth,
   SummaryRow,
-  TraceQuery,
   TraceSearchResult,
 } from "../../store/store.js";
 
@@ -22,19 +22,6 @@ export interface FakeStore extends Store {
   healthState: StoreHealth;
   deleteBeforeCalls: number[];
   closed: number;
-}
-
-function matches(s: Span, q: TraceQuery): boolean {
-  if (q.model !== undefined && s.model !== q.model) return false;
-  if (q.caller !== undefined && s.caller !== q.caller) return false;
-  if (q.provider !== undefined && s.provider !== q.provider) return false;
-  if (q.status !== undefined && s.status !== q.status) return false;
-  if (q.since !== undefined && !(s.started_at > q.since)) return false;
-  if (q.until !== undefined && !(s.started_at < q.until)) return false;
-  for (const [k, v] of Object.entries(q.attrs ?? {})) {
-    if (!Object.hasOwn(s.attributes, k) || String(s.attributes[k]) !== v) return false;
-  }
-  return true;
 }
 
 export function createFakeStore(): FakeStore {
@@ -65,7 +52,7 @@ export function createFakeStore(): FakeStore {
     async searchTraces(q): Promise<TraceSearchResult> {
       const ids = new Map<string, number>();
       for (const s of store.spans) {
-        if (matches(s, q)) ids.set(s.trace_id, Math.max(ids.get(s.trace_id) ?? 0, s.started_at));
+        if (spanMatches(s, q)) ids.set(s.trace_id, Math.max(ids.get(s.trace_id) ?? 0, s.started_at));
       }
       const ordered = [...ids].sort((a, b) => b[1] - a[1]).map(([id]) => id);
       const page = ordered.slice(q.offset, q.offset + q.limit);

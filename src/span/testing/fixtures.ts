@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { PriceInput } from "../../pricing/types.js";
 import { ApiError } from "../../server/errors.js";
 import { type NormalizeOptions, parseSpans } from "../normalize.js";
+import { SEED_SPAN } from "./seed.js";
 
 export const NOW = Date.UTC(2026, 2, 15, 14, 23, 2, 681);
 export const priced: PriceInput[] = [];
@@ -15,19 +16,7 @@ export const opts: NormalizeOptions = {
   },
 };
 
-export const seed = {
-  name: "summarize-document",
-  model: "gpt-4o",
-  provider: "openai",
-  prompt_tokens: 512,
-  comp_tokens: 128,
-  total_tokens: 640,
-  cost_usd: 0.00448,
-  latency_ms: 1240,
-  status: "ok",
-  caller: "summarizer-service",
-  attributes: { "eval.score": 0.87, workflow: "document-summary" },
-};
+export const seed = SEED_SPAN;
 
 export function one(extra: Record<string, unknown>, o: NormalizeOptions = opts) {
   const [s] = parseSpans({ model: "gpt-4o", prompt_tokens: 10, ...extra }, o);

@@ -1,8 +1,11 @@
 import { Worker } from "node:worker_threads";
-import type { WorkerInit, WorkerReply, WorkerRequest } from "./protocol.js";
+import type { Span } from "../../span/types.js";
+import { encodeSpans, type WorkerInit, type WorkerReply, type WorkerRequest } from "./protocol.js";
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
-type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
+type Message = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
+/** What the store asks for: spans to insert travel to the worker as a SpanBatch. */
+type Request = Exclude<Message, { op: "insert" }> | { op: "insert"; spans: readonly Span[] };
 
 /** An error from the worker, with the worker's code ("locked" when another process holds the file). */
 export class WorkerError extends Error {
@@ -71,11 +74,18 @@ export class WorkerClient {
   request(msg: Request): Promise<unknown> {
     if (this.dead !== null) return Promise.reject(this.dead);
     const id = this.nextId++;
+    let message: WorkerRequest;
+    let transfer: ArrayBuffer[] = [];
+    if (msg.op === "insert") {
+      const encoded = encodeSpans(msg.spans);
+      message = { op: "insert", batch: encoded.batch, id };
+      transfer = encoded.transfer;
+    } else message = { ...msg, id };
     // Referenced only while work is pending: an idle store never keeps the process alive.
     this.worker.ref();
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...msg, id });
+      this.worker.postMessage(message, transfer);
     });
   }
 

@@ -1,8 +1,133 @@
 import type { Span } from "../../span/types.js";
+import { attrIndex } from "./bloom.js";
+
+/** Span string fields carried in SpanBatch.text, in this order per span, then the attributes JSON. */
+export const TEXT_FIELDS = [
+  "trace_id",
+  "span_id",
+  "parent_span_id",
+  "name",
+  "model",
+  "provider",
+  "status",
+  "caller",
+] as const;
+/** Strings per span in SpanBatch.text: TEXT_FIELDS and the attributes JSON last. */
+export const TEXTS_PER_SPAN = TEXT_FIELDS.length + 1;
+/** Span number fields carried in SpanBatch.numbers, column by column in this order. */
+export const NUMBER_FIELDS = [
+  "prompt_tokens",
+  "comp_tokens",
+  "total_tokens",
+  "cached_tokens",
+  "reasoning_tokens",
+  "cost_usd",
+  "latency_ms",
+  "ttft_ms",
+  "started_at",
+  "ended_at",
+  "eval_score",
+] as const;
+
+/**
+ * Spans as columns for the trip to the worker. Structured-cloning span objects cost
+ * ~6 µs a span on each side (measured: 47 ms per 8000 spans); one string plus typed
+ * arrays clone in ~2 ms, and the arrays are transferred, not copied.
+ */
+export interface SpanBatch {
+  count: number;
+  /** Every span's TEXTS_PER_SPAN strings, span after span, concatenated. */
+  text: string;
+  /** Length of each of those strings in text; -1 for null. */
+  lengths: Int32Array;
+  /** NUMBER_FIELDS column after column (index field × count + span); nulls flagged in `nulls`. */
+  numbers: Float64Array;
+  nulls: Uint8Array;
+  /** attr_bloom per span. */
+  blooms: BigInt64Array;
+  /** span_attrs hashes of all spans, in span order; hashCounts[i] of them belong to span i. */
+  hashes: Int32Array;
+  hashCounts: Int32Array;
+}
+
+// One writer per batch; the fields are spelled out (not looped over by name) because
+// keyed loads with changing keys are several times slower than plain property loads.
+class Encoder {
+  text = "";
+  private at = 0;
+  readonly lengths: Int32Array;
+  readonly numbers: Float64Array;
+  readonly nulls: Uint8Array;
+
+  constructor(private readonly n: number) {
+    this.lengths = new Int32Array(n * TEXTS_PER_SPAN);
+    this.numbers = new Float64Array(n * NUMBER_FIELDS.length);
+    this.nulls = new Uint8Array(n * NUMBER_FIELDS.length);
+  }
+
+  str(v: string | null): void {
+    if (v === null) this.lengths[this.at++] = -1;
+    else {
+      this.text += v;
+      this.lengths[this.at++] = v.length;
+    }
+  }
+
+  num(field: number, i: number, v: number | null): void {
+    const k = field * this.n + i;
+    if (v === null) this.nulls[k] = 1;
+    else this.numbers[k] = v;
+  }
+
+  span(s: Span, i: number): void {
+    this.str(s.trace_id);
+    this.str(s.span_id);
+    this.str(s.parent_span_id);
+    this.str(s.name);
+    this.str(s.model);
+    this.str(s.provider);
+    this.str(s.status);
+    this.str(s.caller);
+    this.str(JSON.stringify(s.attributes));
+    this.num(0, i, s.prompt_tokens);
+    this.num(1, i, s.comp_tokens);
+    this.num(2, i, s.total_tokens);
+    this.num(3, i, s.cached_tokens);
+    this.num(4, i, s.reasoning_tokens);
+    this.num(5, i, s.cost_usd);
+    this.num(6, i, s.latency_ms);
+    this.num(7, i, s.ttft_ms);
+    this.num(8, i, s.started_at);
+    this.num(9, i, s.ended_at);
+    this.num(10, i, s.eval_score);
+  }
+}
+
+/** Builds the columns of a batch of spans; `transfer` lists the buffers postMessage may move. */
+export function encodeSpans(spans: readonly Span[]): { batch: SpanBatch; transfer: ArrayBuffer[] } {
+  const n = spans.length;
+  const e = new Encoder(n);
+  const blooms = new BigInt64Array(n);
+  const hashCounts = new Int32Array(n);
+  const allHashes: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = spans[i];
+    e.span(s, i);
+    const { hashes, bloom } = attrIndex(s.attributes);
+    blooms[i] = bloom;
+    hashCounts[i] = hashes.length;
+    for (const h of hashes) allHashes.push(h);
+  }
+  const hashes = Int32Array.from(allHashes);
+  const { text, lengths, numbers, nulls } = e;
+  const batch = { count: n, text, lengths, numbers, nulls, blooms, hashes, hashCounts };
+  const transfer = [lengths, numbers, nulls, blooms, hashes, hashCounts].map((a) => a.buffer as ArrayBuffer);
+  return { batch, transfer };
+}
 
 /** Messages from the store (main thread) to its DuckDB worker. */
 export type WorkerRequest =
-  | { id: number; op: "insert"; spans: Span[] }
+  | { id: number; op: "insert"; batch: SpanBatch }
   | { id: number; op: "all"; sql: string; params: unknown[] }
   /** Write statements run in one transaction; the result is each one's changed-row count. */
   | { id: number; op: "run"; statements: { sql: string; params: unknown[] }[] }

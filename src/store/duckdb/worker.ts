@@ -13,7 +13,7 @@ import {
   SQLNULL,
   VARCHAR,
 } from "@duckdb/node-api";
-import { appendSpans, toPlain } from "./append.js";
+import { appendBatch, toPlain } from "./append.js";
 import type { WorkerInit, WorkerReply, WorkerRequest } from "./protocol.js";
 import { SCHEMA_SQL } from "./schema.js";
 
@@ -98,7 +98,7 @@ async function close(): Promise<void> {
 async function handle(m: WorkerRequest): Promise<unknown> {
   switch (m.op) {
     case "insert":
-      return serialWrite(() => appendSpans(writer, m.spans));
+      return serialWrite(() => appendBatch(writer, m.batch));
     case "run":
       return serialWrite(() => runAll(m.statements));
     case "all":
@@ -109,7 +109,10 @@ async function handle(m: WorkerRequest): Promise<unknown> {
 }
 
 async function start(): Promise<void> {
-  instance = await DuckDBInstance.create(init.path);
+  // DuckDB checkpoints when the WAL reaches 16 MB by default: every ~50k spans (the WAL
+  // takes ~340 bytes a span), each one stalling commits. 256 MB (~750k spans, ~2 s to
+  // replay after a crash) made the insert path ~1.4x cheaper in CPU.
+  instance = await DuckDBInstance.create(init.path, { checkpoint_threshold: "256MB" });
   writer = await instance.connect();
   await writer.run(SCHEMA_SQL);
 }

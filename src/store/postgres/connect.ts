@@ -64,6 +64,7 @@ export function createPool(t: PgTarget, onError: (err: Error) => void, o: PoolOp
     idleTimeoutMillis: 30_000,
     // A TCP connection to a vanished host otherwise hangs until the OS gives up (minutes).
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     query_timeout: 60_000,
     options: `-c search_path=${t.schema}`,
     application_name: APPLICATION_NAME,
@@ -79,6 +80,7 @@ export function createClient(t: PgTarget, o: PoolOptions = {}): pg.Client {
     connectionString: t.connectionString,
     connectionTimeoutMillis: o.connectTimeoutMs ?? 3000,
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     options: `-c search_path=${t.schema}`,
     application_name: APPLICATION_NAME,
     types,
@@ -88,4 +90,38 @@ export function createClient(t: PgTarget, o: PoolOptions = {}): pg.Client {
 /** SQL identifier quoting (schema and partition names are ours, quoted anyway). */
 export function ident(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * Runs `fn` in a transaction on one pooled connection: COMMIT when it resolves, ROLLBACK when
+ * it throws. A connection that fails meanwhile is discarded, not returned to the pool, and
+ * its late 'error' event is caught here (a checked-out pg client has no other listener).
+ */
+export async function transaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const c = await pool.connect();
+  let failure: Error | undefined;
+  const onError = (err: Error) => {
+    failure = err;
+  };
+  c.on("error", onError);
+  try {
+    await c.query("BEGIN");
+    const out = await fn(c);
+    await c.query("COMMIT");
+    return out;
+  } catch (err) {
+    failure ??= err instanceof Error ? err : new Error(String(err));
+    await c.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    c.off("error", onError);
+    // Passing an error destroys the connection: only a clean one goes back to the pool.
+    c.release(failure !== undefined && isBroken(failure) ? failure : undefined);
+  }
+}
+
+/** True for errors that leave no usable session behind (no SQL state: network, timeout). */
+function isBroken(err: Error): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code !== "string" || !/^[0-9A-Z]{5}$/.test(code);
 }

@@ -30,6 +30,11 @@ export interface PostgresOptions {
   connectTimeoutMs?: number;
 }
 
+/** A probe slower than this counts as an outage (a host that stopped answering). */
+const PROBE_TIMEOUT_MS = 3000;
+/** A client waiting for its 202 gets a 503 after this long when the database stops answering. */
+const INSERT_TIMEOUT_MS = 15_000;
+
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const codeOf = (e: unknown) => (typeof e === "object" && e !== null ? (e as { code?: unknown }).code : undefined);
 
@@ -83,7 +88,10 @@ export class PostgresStore implements Store {
       await migrate(pool, target.schema);
     } catch (err) {
       await pool.end().catch(() => undefined);
-      throw new Error(`cannot open the postgres store: ${message(err)}`);
+      // The CLI turns these codes into "cannot connect to PostgreSQL at <url>: ..." (password hidden).
+      const code = codeOf(err);
+      if (code === "ECONNREFUSED" || code === "28P01" || code === "3D000") throw err;
+      throw new Error(`cannot open the postgres store (schema ${target.schema}): ${message(err)}`);
     }
     store = new PostgresStore(target, pool, o);
     return store;
@@ -94,10 +102,10 @@ export class PostgresStore implements Store {
   }
 
   /** Runs one statement; a failure marks the store unhealthy until a statement or probe succeeds. */
-  private async query(text: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
+  private async query(text: string, values: unknown[] = [], timeoutMs?: number): Promise<Record<string, unknown>[]> {
     if (this.closing !== null) throw new Error("store is closed");
     try {
-      const r = await this.pool.query(text, values);
+      const r = await this.pool.query({ text, values, ...(timeoutMs && { query_timeout: timeoutMs }) });
       this.state = { ok: true };
       return r.rows as Record<string, unknown>[];
     } catch (err) {
@@ -108,15 +116,21 @@ export class PostgresStore implements Store {
 
   private readonly run = (text: string, values: unknown[]) => this.query(text, values);
 
-  /** Checks the database answers; health follows. */
-  async probe(): Promise<StoreHealth> {
-    if (this.closing !== null) return this.health();
-    try {
-      await this.query("SELECT 1");
-    } catch {
-      // state already says why
-    }
-    return this.health();
+  private probing: Promise<StoreHealth> | null = null;
+
+  /**
+   * Checks the database answers within a few seconds; health follows. One probe at a time: a
+   * database that stopped answering (not refusing) must not pile up waiting probes.
+   */
+  probe(): Promise<StoreHealth> {
+    if (this.closing !== null) return Promise.resolve(this.health());
+    this.probing ??= this.query("SELECT 1", [], PROBE_TIMEOUT_MS)
+      .catch(() => undefined)
+      .then(() => {
+        this.probing = null;
+        return this.health();
+      });
+    return this.probing;
   }
 
   async insert(spans: Span[]): Promise<void> {
@@ -125,7 +139,7 @@ export class PostgresStore implements Store {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.parts.ensure(spans.map((s) => s.started_at));
-        await this.query(text, values);
+        await this.query(text, values, INSERT_TIMEOUT_MS);
         return;
       } catch (err) {
         const code = codeOf(err);
@@ -157,7 +171,8 @@ export class PostgresStore implements Store {
   }
 
   async countSpans(): Promise<number> {
-    const rows = await this.query("SELECT count(*) AS n FROM spans");
+    // GET /health asks this: a database that stopped answering must not hang the health check.
+    const rows = await this.query("SELECT coalesce(sum(n), 0) AS n FROM span_days", [], PROBE_TIMEOUT_MS);
     return rows[0].n as number;
   }
 

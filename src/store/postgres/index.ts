@@ -3,7 +3,6 @@ import { PostgresStore } from "./driver.js";
 
 export { parseStorageUrl } from "./connect.js";
 export { type PostgresOptions, PostgresStore } from "./driver.js";
-export { segments } from "./segments.js";
 
 /** Entry point src/store/index.ts loads on demand for `storage.driver: postgres`. */
 export function openPostgresStore(url: string): Promise<Store> {

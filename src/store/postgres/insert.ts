@@ -1,6 +1,6 @@
 import { BIN_OFFSET, SKETCH_K } from "../../metrics/sketch.js";
 import type { Span } from "../../span/types.js";
-import { GRAINS, ROLLUP_LATENCY_LE, ROLLUP_QUALITY_LE } from "./schema.js";
+import { DAY_MS, GRAINS, ROLLUP_LATENCY_LE, ROLLUP_QUALITY_LE } from "./schema.js";
 
 /** Span columns in table order with the array type unnest reads them as. */
 const COLUMNS: readonly [keyof Span, string][] = [
@@ -109,7 +109,11 @@ export function insertStatement(spans: readonly Span[]): { text: string; values:
   const { rollup, hist } = rollupInserts("ins");
   const text = `WITH ins AS (
       INSERT INTO spans (${cols}) SELECT * FROM unnest(${unnest}) RETURNING *
-    ), r AS (${rollup} RETURNING 1), h AS (${hist} RETURNING 1)
+    ), r AS (${rollup} RETURNING 1), h AS (${hist} RETURNING 1), d AS (
+      INSERT INTO span_days AS d (day, n)
+      SELECT floor(started_at / ${DAY_MS}::numeric)::bigint, count(*) FROM ins GROUP BY 1 ORDER BY 1
+      ON CONFLICT (day) DO UPDATE SET n = d.n + excluded.n RETURNING 1
+    )
     SELECT (SELECT count(*) FROM ins) AS n`;
   return { text, values };
 }

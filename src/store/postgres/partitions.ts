@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { ident } from "./connect.js";
+import { ident, transaction } from "./connect.js";
 import { DAY_MS, lockKey } from "./schema.js";
 
 /** The day number (days since 1970-01-01 UTC) holding a started_at. */
@@ -38,9 +38,7 @@ export class Partitions {
       if (!this.known.has(d)) missing.add(d);
     }
     if (missing.size === 0) return;
-    const c = await this.pool.connect();
-    try {
-      await c.query("BEGIN");
+    await transaction(this.pool, async (c) => {
       await c.query("SELECT pg_advisory_xact_lock(hashtext($1))", [lockKey(this.schema, "partitions")]);
       for (const d of [...missing].sort((a, b) => a - b)) {
         await c.query(
@@ -48,14 +46,8 @@ export class Partitions {
            FOR VALUES FROM (${d * DAY_MS}) TO (${(d + 1) * DAY_MS})`,
         );
       }
-      await c.query("COMMIT");
-      for (const d of missing) this.known.add(d);
-    } catch (err) {
-      await c.query("ROLLBACK").catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
+    });
+    for (const d of missing) this.known.add(d);
   }
 
   /** Every existing partition's day, ascending. */
@@ -84,25 +76,17 @@ export class Partitions {
     let removed = 0;
     for (const d of await this.list(this.pool)) {
       if ((d + 1) * DAY_MS > before) break;
-      const c = await this.pool.connect();
-      try {
-        await c.query("BEGIN");
+      removed += await transaction(this.pool, async (c) => {
         await c.query("SELECT pg_advisory_xact_lock(hashtext($1))", [lockKey(this.schema, "partitions")]);
         const exists = await c.query("SELECT to_regclass($1) AS r", [
           `${ident(this.schema)}.${ident(partitionName(d))}`,
         ]);
-        if (exists.rows[0].r !== null) {
-          const n = await c.query<{ n: number }>(`SELECT count(*) AS n FROM ${ident(partitionName(d))}`);
-          await c.query(`DROP TABLE ${ident(partitionName(d))}`);
-          removed += n.rows[0].n;
-        }
-        await c.query("COMMIT");
-      } catch (err) {
-        await c.query("ROLLBACK").catch(() => undefined);
-        throw err;
-      } finally {
-        c.release();
-      }
+        if (exists.rows[0].r === null) return 0;
+        const n = await c.query<{ n: number }>(`SELECT count(*) AS n FROM ${ident(partitionName(d))}`);
+        await c.query(`DROP TABLE ${ident(partitionName(d))}`);
+        await c.query("DELETE FROM span_days WHERE day = $1", [d]);
+        return n.rows[0].n;
+      });
       this.known.delete(d);
     }
     return removed;

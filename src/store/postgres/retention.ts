@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { ident } from "./connect.js";
+import { ident, transaction } from "./connect.js";
 import { leNames, rollupInserts } from "./insert.js";
 import { dayOf, type Partitions, partitionName } from "./partitions.js";
 import { DAY_MS, HOUR_MS } from "./schema.js";
@@ -44,14 +44,14 @@ function dayFromHours(day: number): string[] {
 export async function deleteBeforePg(pool: pg.Pool, parts: Partitions, before: number): Promise<number> {
   const cut = Math.trunc(before);
   let removed = await parts.dropBefore(cut);
-  const c = await pool.connect();
-  try {
-    await c.query("BEGIN");
+  removed += await transaction(pool, async (c) => {
+    let deleted = 0;
     await c.query("LOCK TABLE rollup, rollup_hist IN SHARE ROW EXCLUSIVE MODE");
     const exists = await c.query("SELECT to_regclass($1) AS r", [ident(partitionName(dayOf(cut)))]);
     if (exists.rows[0].r !== null) {
       const del = await c.query(`DELETE FROM ${ident(partitionName(dayOf(cut)))} WHERE started_at < $1`, [cut]);
-      removed += del.rowCount ?? 0;
+      deleted = del.rowCount ?? 0;
+      await c.query("UPDATE span_days SET n = n - $1 WHERE day = $2", [deleted, dayOf(cut)]);
     }
     for (const table of ["rollup", "rollup_hist"]) await c.query(`DELETE FROM ${table} WHERE t < $1`, [cut]);
     const hour = Math.floor(cut / HOUR_MS) * HOUR_MS;
@@ -63,12 +63,7 @@ export async function deleteBeforePg(pool: pg.Pool, parts: Partitions, before: n
     }
     const day = Math.floor(cut / DAY_MS) * DAY_MS;
     if (day !== cut) for (const sql of dayFromHours(day)) await c.query(sql);
-    await c.query("COMMIT");
-  } catch (err) {
-    await c.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  } finally {
-    c.release();
-  }
+    return deleted;
+  });
   return removed;
 }

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { ident } from "./connect.js";
+import { ident, transaction } from "./connect.js";
 
 /** Rollup grains, coarsest first: a query uses whole days, then whole hours, then raw spans. */
 export const DAY_MS = 86_400_000;
@@ -28,6 +28,8 @@ const leColumns = (prefix: string, n: number) =>
  * - rollup_hist: per (grain, period, model) log-bucket histograms (src/metrics/sketch.ts bins)
  *   of latency (col 0), ttft (1) and eval score (2), with each bin's exact min and max: merged,
  *   they give the same percentiles as the sketch over raw spans.
+ * - span_days: spans (LLM or not) per day partition, so counting them (GET /health) does not
+ *   scan millions of rows.
  * Both rollups are partitioned by grain: a 30-day window scans the small day partition and
  * looks up at most two days of hours by index, instead of wading through every hour row.
  */
@@ -94,6 +96,7 @@ export const MIGRATIONS: readonly string[] = [
   ) PARTITION BY LIST (grain);
   CREATE TABLE rollup_hist_day PARTITION OF rollup_hist FOR VALUES IN (${DAY_MS});
   CREATE TABLE rollup_hist_hour PARTITION OF rollup_hist FOR VALUES IN (${HOUR_MS});
+  CREATE TABLE span_days (day BIGINT PRIMARY KEY, n BIGINT NOT NULL);
   CREATE TABLE alert_rules (name TEXT PRIMARY KEY, rule JSONB NOT NULL);
   CREATE TABLE alert_state (name TEXT PRIMARY KEY, state JSONB NOT NULL);`,
 ];
@@ -109,9 +112,7 @@ export function lockKey(schema: string, purpose: string): string {
  * (the others wait, then find it recorded).
  */
 export async function migrate(pool: pg.Pool, schema: string): Promise<void> {
-  const c = await pool.connect();
-  try {
-    await c.query("BEGIN");
+  await transaction(pool, async (c) => {
     await c.query("SELECT pg_advisory_xact_lock(hashtext($1))", [lockKey(schema, "migrate")]);
     await c.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
     await c.query(
@@ -125,11 +126,5 @@ export async function migrate(pool: pg.Pool, schema: string): Promise<void> {
       await c.query(MIGRATIONS[v - 1]);
       await c.query(`INSERT INTO ${ident(schema)}.tokentrace_migrations (version) VALUES ($1)`, [v]);
     }
-    await c.query("COMMIT");
-  } catch (err) {
-    await c.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  } finally {
-    c.release();
-  }
+  });
 }

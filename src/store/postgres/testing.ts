@@ -11,6 +11,8 @@ export const SKIP_PG = TEST_PG_URL ? false : "TOKENTRACE_TEST_PG_URL not set";
 /** A storage.url for a fresh schema in the test database, and a function dropping the schema. */
 export function scratchSchema(base = TEST_PG_URL ?? ""): { url: string; schema: string; drop: () => Promise<void> } {
   const schema = `tt_test_${randomBytes(6).toString("hex")}`;
+  // Without a database (tests skipped) there is nothing to create or drop.
+  if (base === "") return { url: "", schema, drop: async () => undefined };
   const u = new URL(base);
   u.searchParams.set("schema", schema);
   return {
