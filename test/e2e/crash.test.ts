@@ -67,7 +67,7 @@ async function ackedSurvive(t: TestContext, signal: "SIGKILL" | "SIGTERM"): Prom
   server = await startServe({ dataDir: dir });
   let spansChecked = 0;
   for (const traceId of acked) {
-    const res = await fetch(`${server.url}/traces/${traceId}`);
+    const res: Response = await fetch(`${server.url}/traces/${traceId}`);
     assert.equal(res.status, 200, `acknowledged trace ${traceId} is missing after ${signal}`);
     const body = (await res.json()) as { span_count: number; spans: { caller: string }[] };
     assert.equal(body.span_count, BATCH, `trace ${traceId} lost spans`);

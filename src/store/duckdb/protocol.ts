@@ -31,8 +31,8 @@ export const NUMBER_FIELDS = [
 
 /**
  * Spans as columns for the trip to the worker. Structured-cloning span objects cost
- * ~6 µs a span on each side (measured: 47 ms per 8000 spans); one string plus typed
- * arrays clone in ~2 ms, and the arrays are transferred, not copied.
+ * 6-15 µs a span (serialise here, deserialise there; measured on 8000-span batches);
+ * one string plus typed arrays clone in ~1.2 µs a span, the arrays moved, not copied.
  */
 export interface SpanBatch {
   count: number;

@@ -1,7 +1,7 @@
 import { type Bins, quantilesFromBins } from "../../metrics/sketch.js";
 import { filterConditions, groupExpr, Params } from "./filter.js";
 import { pgBin } from "./insert.js";
-import { type Plan, type Query, rawSource, rowKey } from "./plan.js";
+import { bucketExpr, type Plan, type Query, rawSource, rowKey } from "./plan.js";
 import { rollupRanges } from "./segments.js";
 
 /** [latency p50, p95, p99, ttft p50, p95, quality p10] of one row. */
@@ -63,7 +63,7 @@ async function sketched(db: Query, pl: Plan, o: PctOptions): Promise<Map<string,
   if (useHist) {
     const where = [rollupRanges(pl.segs, (v) => p.add(v)), `col IN (${cols.join(", ")})`];
     where.push(...filterConditions(pl.q.filter, p));
-    sql += ` UNION ALL SELECT ${groupExpr(pl.q.groupBy, p)} AS grp, NULL::bigint AS bucket, col, bin,
+    sql += ` UNION ALL SELECT ${groupExpr(pl.q.groupBy, p)} AS grp, ${bucketExpr(pl.q, p, "t")} AS bucket, col, bin,
       sum(n)::float8 AS n, min(lo) AS lo, max(hi) AS hi
       FROM rollup_hist WHERE ${where.join(" AND ")} GROUP BY 1, 2, 3, 4`;
   }

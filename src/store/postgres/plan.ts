@@ -16,26 +16,52 @@ export interface Plan {
   rollup: boolean;
 }
 
+/** Most buckets a series reads from rollups; finer series (more buckets) read raw spans. */
+const MAX_ROLLUP_BUCKETS = 2000;
+
 /**
- * Rollups answer queries without buckets whose filter and grouping only use the rollup's
- * columns; attribute filters, attribute groups and bucketed series read raw spans.
+ * The pieces of [from, to): per bucket when the query has them (so every rollup row lies in
+ * one bucket), adjacent pieces of the same kind merged to keep the SQL short.
+ */
+function pieces(q: SummaryQuery): Segment[] {
+  const all: Segment[] = [];
+  if (!q.stepMs) all.push(...segments(q.from, q.to, GRAINS));
+  else {
+    for (let b = q.from; b < q.to; b += q.stepMs) all.push(...segments(b, Math.min(b + q.stepMs, q.to), GRAINS));
+  }
+  const merged: Segment[] = [];
+  for (const s of all) {
+    const last = merged.at(-1);
+    if (last && last.grain === s.grain && last.to === s.from) last.to = s.to;
+    else merged.push({ ...s });
+  }
+  return merged;
+}
+
+/**
+ * Rollups answer queries whose filter and grouping only use the rollup's columns, with or
+ * without buckets; attribute filters and attribute groups read raw spans.
  */
 export function plan(q: SummaryQuery): Plan {
   const g = q.groupBy;
-  const rollup = !q.stepMs && rollupFilter(q.filter) && (g === undefined || "column" in g);
-  const segs = rollup ? segments(q.from, q.to, GRAINS) : [{ grain: null, from: q.from, to: q.to }];
+  const buckets = q.stepMs ? Math.ceil((q.to - q.from) / q.stepMs) : 1;
+  const rollup = buckets <= MAX_ROLLUP_BUCKETS && rollupFilter(q.filter) && (g === undefined || "column" in g);
+  const segs = rollup ? pieces(q) : [{ grain: null, from: q.from, to: q.to }];
   return { q, segs, rollup: rollup && segs.some((s) => s.grain !== null) };
+}
+
+/** The bucket (from + k*step) of a time column, or NULL without buckets. */
+export function bucketExpr(q: SummaryQuery, p: Params, col: string): string {
+  if (!q.stepMs) return "NULL::bigint";
+  const from = p.add(q.from);
+  const step = p.add(q.stepMs);
+  return `((${col} - ${from}::bigint) / ${step}::bigint) * ${step}::bigint + ${from}::bigint`;
 }
 
 /** Raw LLM spans of the plan's raw segments with their group and bucket (a subquery). */
 export function rawSource(pl: Plan, p: Params, segs: readonly Segment[] = pl.segs): string {
   const { q } = pl;
-  let bucket = "NULL::bigint";
-  if (q.stepMs) {
-    const from = p.add(q.from);
-    const step = p.add(q.stepMs);
-    bucket = `((started_at - ${from}::bigint) / ${step}::bigint) * ${step}::bigint + ${from}::bigint`;
-  }
+  const bucket = bucketExpr(q, p, "started_at");
   const where = ["model IS NOT NULL", rawRanges(segs, (v) => p.add(v)), ...filterConditions(q.filter, p)];
   return `(SELECT ${groupExpr(q.groupBy, p)} AS grp, ${bucket} AS bucket, * FROM spans WHERE ${where.join(" AND ")})`;
 }

@@ -57,9 +57,9 @@ const PCTS = ["latency_p50", "latency_p95", "latency_p99", "ttft_p50", "ttft_p95
 /** Rollup answers equal raw ones: counts and max exactly, costs to the decimal, sketched percentiles within 1%. */
 function assertClose(got: SummaryRow[], want: SummaryRow[], label: string): void {
   assert.deepEqual(
-    got.map((r) => r.group),
-    want.map((r) => r.group),
-    `${label}: groups`,
+    got.map((r) => [r.bucket, r.group]),
+    want.map((r) => [r.bucket, r.group]),
+    `${label}: buckets and groups`,
   );
   want.forEach((w, i) => {
     const g = got[i];
@@ -101,6 +101,9 @@ describe("postgres rollups", { skip: SKIP_PG }, () => {
           ["model filter", { ...base, filter: { model: "gpt-4o" } }],
           ["status filter by provider", { ...base, filter: { status: "error" }, groupBy: { column: "provider" } }],
           ["attr filter (raw)", { ...base, filter: { attrs: { workflow: "rag" } } }],
+          ["series of 6h by model", { ...base, stepMs: 6 * HOUR, groupBy: { column: "model" } }],
+          ["series of 90m, caller filter", { ...base, stepMs: 90 * 60_000, filter: { caller: "api" } }],
+          ["series of 1 day", { ...base, from: from - (from % DAY), stepMs: DAY }],
         ];
         for (const [label, q] of cases) {
           const want = await memory.summarize({ ...q, exactLimit: undefined });

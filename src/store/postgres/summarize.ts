@@ -2,7 +2,7 @@ import { DEFAULT_EXACT_LIMIT } from "../../metrics/sketch.js";
 import type { SummaryQuery, SummaryRow } from "../store.js";
 import { filterConditions, groupExpr, histEligible, Params } from "./filter.js";
 import { type Pct, percentiles } from "./percentiles.js";
-import { type Plan, plan, type Query, rawSource, rowKey } from "./plan.js";
+import { bucketExpr, type Plan, plan, type Query, rawSource, rowKey } from "./plan.js";
 import { rollupRanges } from "./segments.js";
 
 type Row = Record<string, unknown>;
@@ -23,7 +23,7 @@ async function totals(db: Query, pl: Plan): Promise<Row[]> {
   let union = raw;
   if (pl.rollup) {
     const where = [rollupRanges(pl.segs, (v) => p.add(v)), ...filterConditions(q.filter, p)];
-    union += ` UNION ALL SELECT ${groupExpr(q.groupBy, p)} AS grp, NULL::bigint AS bucket, span_count, cost_usd,
+    union += ` UNION ALL SELECT ${groupExpr(q.groupBy, p)} AS grp, ${bucketExpr(q, p, "t")} AS bucket, span_count, cost_usd,
       unpriced_count, prompt_tokens, comp_tokens, total_tokens, cached_tokens, reasoning_tokens, latency_sum,
       latency_max, score_sum, score_count, status
     FROM rollup WHERE ${where.join(" AND ")}`;
