@@ -8,6 +8,12 @@ export interface IngestorOptions {
   maxQueuedSpans?: number;
   /** Most spans in one store.insert (whole requests only; a bigger single request goes alone). */
   maxCommitSpans?: number;
+  /**
+   * Inserts handed to the store at once (default 2). The store commits them one after
+   * another; the second is packed and sent while the first commits, so the store never
+   * waits for the main thread between commits.
+   */
+  maxInFlight?: number;
   /** Retry-After (seconds) sent with 429 overloaded. */
   overloadRetryAfterS?: number;
   /** Retry-After (seconds) sent with 503 store_unavailable. */
@@ -23,11 +29,12 @@ interface Entry {
 export const DEFAULT_MAX_QUEUED_SPANS = 100_000;
 /** Bounds one commit's size (memory copied to the store worker, time other requests wait). */
 export const DEFAULT_MAX_COMMIT_SPANS = 20_000;
+export const DEFAULT_MAX_IN_FLIGHT = 2;
 
 /**
- * Group commit in front of the store. One `store.insert` is in flight at a time; every
- * span submitted meanwhile waits and goes into the next insert together, so concurrent
- * requests share one commit. `submit` resolves only once its spans are committed, which
+ * Group commit in front of the store. At most maxInFlight `store.insert`s are in flight;
+ * every span submitted meanwhile waits and goes into the next insert together, so
+ * concurrent requests share one commit. `submit` resolves only once its spans are committed, which
  * is what lets POST /spans answer 202 with "a crash after this loses nothing".
  *
  * @example
@@ -37,6 +44,7 @@ export const DEFAULT_MAX_COMMIT_SPANS = 20_000;
 export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingestor {
   const maxQueued = opts.maxQueuedSpans ?? DEFAULT_MAX_QUEUED_SPANS;
   const maxCommit = opts.maxCommitSpans ?? DEFAULT_MAX_COMMIT_SPANS;
+  const maxInFlight = Math.max(1, opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
   const overloadRetry = String(opts.overloadRetryAfterS ?? 1);
   const unavailableRetry = String(opts.unavailableRetryAfterS ?? 5);
 
@@ -44,13 +52,17 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
   // wholly committed or wholly refused.
   let queue: Entry[] = [];
   let queuedCount = 0;
-  let inFlight: Promise<void> | null = null;
+  // Settles (never rejects) when an insert finishes; one per insert handed to the store.
+  const inFlight = new Set<Promise<void>>();
   let inFlightCount = 0;
   let closed = false;
   let drained: Promise<void> | null = null;
 
   function commitNext(): void {
-    if (inFlight !== null || queue.length === 0) return;
+    while (inFlight.size < maxInFlight && queue.length > 0) commitOne();
+  }
+
+  function commitOne(): void {
     let take = 0;
     let count = 0;
     while (take < queue.length && (take === 0 || count + queue[take].spans.length <= maxCommit)) {
@@ -60,9 +72,9 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
     const entries = take === queue.length ? queue : queue.slice(0, take);
     queue = take === queue.length ? [] : queue.slice(take);
     queuedCount -= count;
-    inFlightCount = count;
+    inFlightCount += count;
     const spans = entries.length === 1 ? entries[0].spans : entries.flatMap((e) => e.spans);
-    inFlight = store.insert(spans).then(
+    const settled: Promise<void> = store.insert(spans).then(
       () => {
         for (const e of entries) e.resolve();
       },
@@ -75,9 +87,10 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
         for (const e of entries) e.reject(apiErr);
       },
     );
-    void inFlight.finally(() => {
-      inFlight = null;
-      inFlightCount = 0;
+    inFlight.add(settled);
+    void settled.finally(() => {
+      inFlight.delete(settled);
+      inFlightCount -= count;
       commitNext();
     });
   }
@@ -114,9 +127,9 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
       closed = true;
       drained = (async () => {
         // Each commit started here picks up what was queued behind the previous one.
-        while (inFlight !== null || queuedCount > 0) {
-          if (inFlight === null) commitNext();
-          await inFlight?.catch(() => undefined);
+        while (inFlight.size > 0 || queuedCount > 0) {
+          commitNext();
+          await Promise.race(inFlight);
           // let the .finally() above reset state and start the next commit
           await Promise.resolve();
         }
