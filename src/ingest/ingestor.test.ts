@@ -35,7 +35,7 @@ const tick = () => new Promise((r) => setImmediate(r));
 test("concurrent submits share commits: one in flight, the rest grouped into the next", async () => {
   const store = createFakeStore();
   store.hold = true;
-  const ingest = createIngestor(store);
+  const ingest = createIngestor(store, { maxInFlight: 1 });
   const first = ingest.submit([span(0)]);
   const rest = Array.from({ length: 9 }, (_, i) => ingest.submit([span(i + 1), span(i + 100)]));
   await tick();
@@ -97,7 +97,7 @@ test("a failed commit rejects every request in it with 503 store_unavailable and
 test("above the queue cap new submits get 429 overloaded; queued ones still commit", async () => {
   const store = createFakeStore();
   store.hold = true;
-  const ingest = createIngestor(store, { maxQueuedSpans: 3 });
+  const ingest = createIngestor(store, { maxQueuedSpans: 3, maxInFlight: 1 });
   const inflight = ingest.submit([span(0)]);
   await tick();
   const queued = ingest.submit([span(1), span(2)]);
@@ -141,7 +141,7 @@ test("an empty submit resolves without touching the store", async () => {
 test("a commit holds at most maxCommitSpans, in whole requests", async () => {
   const store = createFakeStore();
   store.hold = true;
-  const ingest = createIngestor(store, { maxCommitSpans: 4 });
+  const ingest = createIngestor(store, { maxCommitSpans: 4, maxInFlight: 1 });
   const spans = (n: number, from: number) => Array.from({ length: n }, (_, i) => span(from + i));
   const all = [
     ingest.submit(spans(1, 0)),
@@ -155,4 +155,43 @@ test("a commit holds at most maxCommitSpans, in whole requests", async () => {
   await Promise.all(all);
   assert.deepEqual(store.insertCalls, [1, 3, 3, 6], "a 6-span request is never split");
   assert.equal(store.spans.length, 13);
+});
+
+test("with maxInFlight 2, two inserts are in flight and the rest are grouped behind them", async () => {
+  const store = createFakeStore();
+  store.hold = true;
+  const ingest = createIngestor(store, { maxInFlight: 2 });
+  const first = ingest.submit([span(0)]);
+  const second = ingest.submit([span(1), span(2)]);
+  const rest = Array.from({ length: 4 }, (_, i) => ingest.submit([span(i + 10)]));
+  await tick();
+  assert.deepEqual(store.insertCalls, [1, 2], "two commits handed to the store, four requests waiting");
+  assert.equal(ingest.queueDepth, 7);
+  let firstDone = false;
+  void first.then(() => {
+    firstDone = true;
+  });
+  await tick();
+  assert.equal(firstDone, false, "nothing resolves before its commit");
+  store.hold = false;
+  store.release();
+  await Promise.all([first, second, ...rest]);
+  assert.deepEqual(store.insertCalls, [1, 2, 4]);
+  assert.equal(store.spans.length, 7);
+  assert.equal(ingest.queueDepth, 0);
+});
+
+test("drain waits for both inserts in flight", async () => {
+  const store = createFakeStore();
+  store.hold = true;
+  const ingest = createIngestor(store, { maxInFlight: 2 });
+  const first = ingest.submit([span(0)]);
+  const second = ingest.submit([span(1)]);
+  await tick();
+  const drained = ingest.drain();
+  store.hold = false;
+  store.release();
+  await Promise.all([first, second, drained]);
+  assert.equal(store.spans.length, 2);
+  assert.equal(ingest.queueDepth, 0);
 });

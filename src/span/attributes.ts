@@ -24,7 +24,8 @@ function put(out: Attributes, key: string, value: string | number | boolean): vo
   else out[key] = value;
 }
 
-function walk(src: Record<string, unknown>, prefix: string, out: Attributes, count: { n: number }): void {
+/** Flattens src into out; returns how many keys out holds afterwards (`count` before). */
+function walk(src: Record<string, unknown>, prefix: string, out: Attributes, count: number): number {
   for (const k in src) {
     if (!Object.hasOwn(src, k)) continue;
     const key = prefix === "" ? k : `${prefix}.${k}`;
@@ -44,7 +45,7 @@ function walk(src: Record<string, unknown>, prefix: string, out: Attributes, cou
     } else if (v === null || v === undefined) {
       continue; // OTel drops null attribute values; so do we
     } else if (isPlainObject(v)) {
-      walk(v, key, out, count);
+      count = walk(v, key, out, count);
       continue;
     } else if (Array.isArray(v)) {
       throw new AttrError(`attributes.${key}`, "arrays are not supported; use a string (e.g. JSON) or nested keys");
@@ -53,9 +54,10 @@ function walk(src: Record<string, unknown>, prefix: string, out: Attributes, cou
     }
     if (Object.hasOwn(out, key))
       throw new AttrError(`attributes.${key}`, "duplicate key after flattening nested objects");
-    if (++count.n > ATTR_LIMITS.maxKeys) throw new AttrError("attributes", `more than ${ATTR_LIMITS.maxKeys} keys`);
+    if (++count > ATTR_LIMITS.maxKeys) throw new AttrError("attributes", `more than ${ATTR_LIMITS.maxKeys} keys`);
     put(out, key, v);
   }
+  return count;
 }
 
 /**
@@ -69,6 +71,6 @@ export function flattenAttributes(raw: unknown): Attributes {
   const out: Attributes = {};
   if (raw === undefined || raw === null) return out;
   if (!isPlainObject(raw)) throw new AttrError("attributes", "must be an object");
-  walk(raw, "", out, { n: 0 });
+  walk(raw, "", out, 0);
   return out;
 }

@@ -129,10 +129,10 @@ function modelOf(r: Raw, i: number, o: NormalizeOptions): string | null {
   return model;
 }
 
-function cost(r: Raw, i: number, o: NormalizeOptions, price: PriceInput): number | null {
-  if (r.cost_usd === undefined) return o.price(price);
-  if (r.cost_usd === null) return null;
+/** A given cost_usd; the caller prices the span when it has none (undefined). */
+function givenCost(r: Raw, i: number): number | null {
   const v = r.cost_usd;
+  if (v === null) return null;
   if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v >= MAX_COST_USD) {
     fail(i, "cost_usd", `must be a number >= 0 and < ${MAX_COST_USD}, or null`);
   }
@@ -159,18 +159,22 @@ function normalizeOne(r: Raw, i: number, o: NormalizeOptions): Span {
   if (ended > MAX_EPOCH_MS) fail(i, "latency_ms", "puts ended_at past year 9999");
 
   const provider = model === null ? null : (optString(r, "provider", i) ?? inferProvider(model));
-  const costUsd =
-    model === null
-      ? null
-      : cost(r, i, o, {
-          model,
-          provider,
-          prompt_tokens: prompt,
-          comp_tokens: comp,
-          cached_tokens: cached,
-          reasoning_tokens: reasoning,
-          at: started,
-        });
+  let costUsd: number | null = null;
+  if (model !== null) {
+    // The price input is built only when needed: most batches carry their own cost.
+    costUsd =
+      r.cost_usd === undefined
+        ? o.price({
+            model,
+            provider,
+            prompt_tokens: prompt,
+            comp_tokens: comp,
+            cached_tokens: cached,
+            reasoning_tokens: reasoning,
+            at: started,
+          } satisfies PriceInput)
+        : givenCost(r, i);
+  }
 
   let attributes: Attributes;
   try {

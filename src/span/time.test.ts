@@ -103,3 +103,14 @@ test("parseTimestamp takes epoch ms and keeps years 0000-9999", () => {
   assert.equal(parseTimestamp("9999-12-31T23:59:59.999Z"), 253_402_300_799_999);
   assert.equal(parseTimestamp(Number.NaN), null);
 });
+
+test("every day of years 100-9999 maps to the same instant as Date.UTC", () => {
+  for (let year = 100; year <= 9999; year += year < 2100 ? 1 : 7) {
+    for (let month = 1; month <= 12; month++) {
+      for (const day of [1, 28, 29, 30, 31]) {
+        const text = `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}T23:59:59.999Z`;
+        assert.equal(parseRfc3339(text), reference(text), text);
+      }
+    }
+  }
+});

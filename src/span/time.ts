@@ -79,7 +79,21 @@ export function parseRfc3339(text: string): number | null {
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month])) return null;
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset;
+  const seconds = ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60 + second;
+  return seconds * 1000 + ms - offset;
+}
+
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian date, as Date.UTC counts them (H. Hinnant's
+ * days_from_civil); plain arithmetic, a few times cheaper than calling Date.UTC.
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }
 
 /** The regex parser, kept for years 0000-0099 (set with setUTCFullYear, not Date.UTC). */
