@@ -245,6 +245,12 @@ describe("dashboard in a browser", { skip: SKIP_BROWSER }, () => {
     assert.equal(rule?.silenced, true);
     assert.equal(rule?.silenced_until, new Date(NOW + 2 * 3_600_000).toISOString());
 
+    await silenced.locator("button.unsilence").click();
+    await settled(page);
+    assert.equal(await page.locator("[data-rule='error-rate']").getAttribute("data-silenced"), "false");
+    const after = (await (await fetch(`${server.url}/alerts`)).json()) as Record<string, unknown>[];
+    assert.equal(after.find((r) => r.name === "error-rate")?.silenced, false);
+
     const form = page.locator("#alert-form");
     await form.locator("[name=name]").fill("e2e-latency");
     await form.locator("[name=metric]").selectOption("latency_p95");

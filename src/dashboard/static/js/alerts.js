@@ -68,6 +68,21 @@ function ruleCard(r, reload, track) {
       fail(e);
     }
   }
+  const unsilence = h(
+    "button",
+    { type: "button", class: "unsilence", hidden: !silenced, onclick: () => track(doUnsilence()) },
+    "Unsilence",
+  );
+  async function doUnsilence() {
+    unsilence.disabled = true;
+    try {
+      await api(`alerts/${encodeURIComponent(r.name)}/silence`, { method: "DELETE" });
+      await reload();
+    } catch (e) {
+      unsilence.disabled = false;
+      fail(e);
+    }
+  }
   const readOnly = r.source && r.source !== "api";
   let armed = false;
   const del = h(
@@ -129,7 +144,7 @@ function ruleCard(r, reload, track) {
       facts.map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", {}, v))),
     ),
     err,
-    h("div", { class: "actions" }, duration, silence, del),
+    h("div", { class: "actions" }, duration, silence, unsilence, del),
   );
 }
 
