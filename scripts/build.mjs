@@ -5,5 +5,7 @@ import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 rmSync("dist", { recursive: true, force: true });
-execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], { stdio: "inherit" });
+execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
+  stdio: "inherit",
+});
 if (existsSync("src/dashboard/static")) cpSync("src/dashboard/static", "dist/dashboard/static", { recursive: true });

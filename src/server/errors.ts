@@ -11,7 +11,10 @@ export const ERRORS = {
   },
   invalid_span: { status: 400, title: "A span failed validation; the message names the span index and field." },
   invalid_query: { status: 400, title: "A query parameter is invalid; the message names it." },
-  invalid_alert: { status: 400, title: "An alert rule or silence request failed validation; the message names the field." },
+  invalid_alert: {
+    status: 400,
+    title: "An alert rule or silence request failed validation; the message names the field.",
+  },
   invalid_otlp: { status: 400, title: "An OTLP request body could not be decoded." },
   unauthorized: { status: 401, title: "Missing or wrong bearer token." },
   not_found: { status: 404, title: "No such route." },
@@ -26,7 +29,10 @@ export const ERRORS = {
   unsupported_media_type: { status: 415, title: "Unsupported Content-Type." },
   overloaded: { status: 429, title: "Too many requests waiting to commit; retry after the Retry-After delay." },
   internal: { status: 500, title: "Unexpected server error." },
-  store_unavailable: { status: 503, title: "The store cannot write right now (disk full, database unreachable); retry later." },
+  store_unavailable: {
+    status: 503,
+    title: "The store cannot write right now (disk full, database unreachable); retry later.",
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -33,7 +33,12 @@ export function formatDuration(ms: number): string {
   if (ms % 1000 !== 0) return `${ms}ms`;
   let rest = ms / 1000;
   let out = "";
-  for (const [unit, size] of [["d", 86400], ["h", 3600], ["m", 60], ["s", 1]] as const) {
+  for (const [unit, size] of [
+    ["d", 86400],
+    ["h", 3600],
+    ["m", 60],
+    ["s", 1],
+  ] as const) {
     if (rest >= size) {
       out += `${Math.floor(rest / size)}${unit}`;
       rest %= size;

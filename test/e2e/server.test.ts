@@ -191,7 +191,10 @@ describe("tokentrace serve with TOKENTRACE_API_TOKEN", () => {
   });
 
   test("401 with WWW-Authenticate without the right bearer token, on every endpoint", async () => {
-    for (const headers of [{}, { authorization: "Bearer nope" }, { authorization: `Basic ${token}` }] as Record<string, string>[]) {
+    for (const headers of [{}, { authorization: "Bearer nope" }, { authorization: `Basic ${token}` }] as Record<
+      string,
+      string
+    >[]) {
       for (const path of ["/health", "/traces", "/metrics", "/nope"]) {
         const res = await fetch(`${server.url}${path}`, { headers });
         assert.equal(res.status, 401, `${path} ${JSON.stringify(headers)}`);
