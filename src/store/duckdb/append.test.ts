@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { Span } from "../../span/types.js";
+import { rowToSpan, spanSelect } from "../rows.js";
 import { appendSpans, scaledCost, toPlain } from "./append.js";
 import { pairHash } from "./bloom.js";
-import { costToScaled, rowToSpan, SPAN_SELECT } from "./rows.js";
+import { costToScaled } from "./rows.js";
 import { SCHEMA_SQL } from "./schema.js";
 
 function span(i: number, over: Partial<Span> = {}): Span {
@@ -57,7 +58,7 @@ describe("appendSpans (column-wise data chunks)", () => {
       const conn = await db.connect();
       assert.equal(await appendSpans(conn, spans), 5000);
       conn.closeSync();
-      const rows = await all(`SELECT ${SPAN_SELECT} FROM spans ORDER BY started_at`);
+      const rows = await all(`SELECT ${spanSelect()} FROM spans ORDER BY started_at`);
       assert.deepEqual(rows.map(rowToSpan), spans);
       const attrs = await all("SELECT count(*) AS n FROM span_attrs");
       assert.equal(

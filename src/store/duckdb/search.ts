@@ -1,14 +1,12 @@
 import type { Span } from "../../span/types.js";
+import { groupByTrace, rowToSpan, spanSelect } from "../rows.js";
 import type { TraceQuery, TraceSearchResult } from "../store.js";
+import { searchTraces } from "../trace-search.js";
 import { pairHash } from "./bloom.js";
 import { filterConditions, Params } from "./filter.js";
-import { rowToSpan, SPAN_SELECT } from "./rows.js";
 import type { SqlRunner } from "./summarize.js";
 
-const HOUR = 3_600_000;
-// Search windows grow by this factor (1h, 8h, 64h, 21d) before the whole table is searched.
-const GROWTH = 8;
-const MAX_WINDOW = 512 * HOUR;
+const SPAN_SELECT = spanSelect();
 // An attribute value on at most this many spans is "rare": its spans are found through
 // span_attrs and fetched by started_at instead of scanning time windows.
 const RARE = 64;
@@ -32,12 +30,6 @@ export async function getTraceSql(db: SqlRunner, traceId: string): Promise<Span[
   return rows.map(rowToSpan);
 }
 
-interface Candidate {
-  id: string;
-  spans: Span[];
-  start: number; // the trace's start: its earliest span, matching or not
-}
-
 // Long IN lists stop using the trace_id index (DuckDB turns them into a join over the
 // whole table): fetch in small chunks, concurrently.
 const FETCH_CHUNK = 32;
@@ -54,14 +46,7 @@ async function fetchTraces(db: SqlRunner, ids: string[]): Promise<Map<string, Sp
       return db.all(sql, plain ? [] : c);
     }),
   );
-  const out = new Map<string, Span[]>();
-  for (const r of results.flat()) {
-    const s = rowToSpan(r);
-    const t = out.get(s.trace_id);
-    if (t === undefined) out.set(s.trace_id, [s]);
-    else t.push(s);
-  }
-  return out;
+  return groupByTrace(results.flat());
 }
 
 /**
@@ -84,37 +69,21 @@ async function rareAttrTimes(db: SqlRunner, q: TraceQuery): Promise<number[] | n
   return null;
 }
 
-function newestFirst(a: Candidate, b: Candidate): number {
-  return b.start - a.start || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
-}
-
 /**
- * Traces with at least one span matching every filter, newest trace start first (a trace
- * starts at its earliest span), each returned whole.
- *
- * Newest-first with a small limit only needs the recent end of the table, so the search
- * starts with the last hour before `until` (or the newest span) and widens the window
- * until enough traces are certain: a trace not found in window [lo, ...) starts before
- * lo, and a trace outside the `fetch` newest found ones starts no later than the last of
- * them. The started_at zone maps let DuckDB skip everything outside the window.
+ * Traces with at least one span matching every filter, newest trace start first, each
+ * returned whole: the shared windowed search (trace-search.ts) over the started_at zone
+ * maps, or, with a rare attribute, over the started_at values span_attrs lists.
  */
 export async function searchTracesSql(db: SqlRunner, q: TraceQuery): Promise<TraceSearchResult> {
-  const need = q.offset + q.limit + 1; // one extra answers hasMore
   const times = await rareAttrTimes(db, q);
   if (times !== null && times.length === 0) return { traces: [], hasMore: false };
-  // With a rare attribute every candidate is known: no windows needed.
-  let width = times === null ? HOUR : Number.POSITIVE_INFINITY;
   let top = q.until ?? 0;
   if (q.until === undefined && times === null) {
     const r = await db.all("SELECT max(started_at) AS m FROM spans", []);
     if (r[0].m === null) return { traces: [], hasMore: false };
     top = (r[0].m as number) + 1;
   }
-  // A few spare candidates: traces whose earliest span does not match fall behind the cut.
-  let fetch = need + 4;
-  for (;;) {
-    let lo = width > MAX_WINDOW ? undefined : top - width;
-    if (lo !== undefined && q.since !== undefined && lo <= q.since) lo = undefined;
+  const starts = (lo: number | undefined, n: number) => {
     const p = new Params();
     const conds = filterConditions(q, p);
     if (q.since !== undefined) conds.push(`started_at > ${p.add(q.since)}`);
@@ -123,32 +92,13 @@ export async function searchTracesSql(db: SqlRunner, q: TraceQuery): Promise<Tra
     // Inlined: integers read back from the database, and literals let zone maps skip row groups.
     if (times !== null) conds.push(`started_at IN (${times.map((t) => Math.trunc(t)).join(", ")})`);
     const where = conds.length === 0 ? "" : `WHERE ${conds.join(" AND ")}`;
-    const found = await db.all(
+    return db.all(
       `SELECT trace_id, min(started_at) AS m FROM spans ${where}
-       GROUP BY trace_id ORDER BY m DESC, trace_id DESC LIMIT ${p.add(fetch)}`,
+       GROUP BY trace_id ORDER BY m DESC, trace_id DESC LIMIT ${p.add(n)}`,
       p.values,
     );
-    const full = found.length === fetch;
-    const traces =
-      found.length === 0
-        ? new Map<string, Span[]>()
-        : await fetchTraces(
-            db,
-            found.map((r) => r.trace_id as string),
-          );
-    // Certain: no trace left unseen can start at or after this one.
-    const theta = full ? (found[found.length - 1].m as number) : Number.NEGATIVE_INFINITY;
-    const certain: Candidate[] = [];
-    for (const [id, spans] of traces) {
-      const start = spans[0].started_at;
-      if (start > theta && (lo === undefined || start >= lo)) certain.push({ id, spans, start });
-    }
-    if (certain.length >= need || (lo === undefined && !full)) {
-      certain.sort(newestFirst);
-      const page = certain.slice(q.offset, q.offset + q.limit);
-      return { traces: page.map((c) => c.spans), hasMore: certain.length > q.offset + q.limit };
-    }
-    if (full) fetch *= 2;
-    else width *= GROWTH;
-  }
+  };
+  // With a rare attribute every candidate is known: no windows needed.
+  const width = times === null ? undefined : Number.POSITIVE_INFINITY;
+  return searchTraces({ starts, traces: (ids) => fetchTraces(db, ids) }, q, top, width);
 }

@@ -1,4 +1,5 @@
 import { type Bins, binSql, DEFAULT_EXACT_LIMIT, quantilesFromBins, SKETCH_K } from "../../metrics/sketch.js";
+import { expositionRow, num, numOrNull, summaryCounts } from "../rows.js";
 import type { ExpositionQuery, ExpositionRow, GroupBy, SpanFilter, SummaryQuery, SummaryRow } from "../store.js";
 import { filterConditions, jsonPointer, Params } from "./filter.js";
 
@@ -23,17 +24,6 @@ function groupExpr(p: Params, g: GroupBy | undefined): string {
   // The column names come from a closed union type, never from the request.
   const source = "column" in g ? g.column : `json_extract_string(attributes, ${p.add(jsonPointer(g.attr))})`;
   return `coalesce(${source}, ${p.add(NONE_GROUP)})`;
-}
-
-/** Number from a DuckDB value that may arrive as number, bigint or decimal text. */
-function num(v: unknown): number {
-  if (typeof v === "number") return v;
-  if (typeof v === "bigint" || typeof v === "string") return Number(v);
-  return 0;
-}
-
-function numOrNull(v: unknown): number | null {
-  return v === null || v === undefined ? null : num(v);
 }
 
 type Row = Record<string, unknown>;
@@ -115,14 +105,7 @@ export async function summarizeDuckdb(db: SqlRunner, q: SummaryQuery): Promise<S
       bucket: numOrNull(r.bucket),
       span_count: num(r.span_count),
       cost_usd: num(r.cost_usd),
-      unpriced_count: num(r.unpriced_count),
-      prompt_tokens: num(r.prompt_tokens),
-      comp_tokens: num(r.comp_tokens),
-      total_tokens: num(r.total_tokens),
-      cached_tokens: num(r.cached_tokens),
-      reasoning_tokens: num(r.reasoning_tokens),
-      error_count: num(r.error_count),
-      timeout_count: num(r.timeout_count),
+      ...summaryCounts(r),
       latency_p50: p50,
       latency_p95: p95,
       latency_p99: p99,
@@ -233,19 +216,5 @@ export async function exposeDuckdb(db: SqlRunner, q: ExpositionQuery): Promise<E
     GROUP BY model, coalesce(provider, ''), coalesce(caller, '')
     ORDER BY model, provider, caller`;
   const rows = await db.all(sql, p.values);
-  return rows.map((r) => ({
-    model: String(r.model),
-    provider: String(r.provider),
-    caller: String(r.caller),
-    span_count: num(r.span_count),
-    error_count: num(r.error_count),
-    cost_usd: num(r.cost_usd),
-    prompt_tokens: num(r.prompt_tokens),
-    comp_tokens: num(r.comp_tokens),
-    latency_sum: num(r.latency_sum),
-    latency_buckets: q.latencyBucketsMs.map((_, i) => num(r[`lb${i}`])),
-    quality_count: num(r.quality_count),
-    quality_sum: num(r.quality_sum),
-    quality_buckets: q.qualityBuckets.map((_, i) => num(r[`qb${i}`])),
-  }));
+  return rows.map((r) => expositionRow(r, q));
 }

@@ -1,9 +1,9 @@
+import { expositionRow } from "../rows.js";
 import type { ExpositionQuery, ExpositionRow } from "../store.js";
 import { Params } from "./filter.js";
 import type { Query } from "./plan.js";
 import { DAY_MS, ROLLUP_LATENCY_LE, ROLLUP_QUALITY_LE } from "./schema.js";
 
-const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
@@ -40,20 +40,6 @@ export async function exposePg(db: Query, q: ExpositionQuery): Promise<Expositio
   const rows = await db(source(q, p), p.values);
   const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return rows
-    .map((r) => ({
-      model: String(r.model),
-      provider: String(r.provider),
-      caller: String(r.caller),
-      span_count: num(r.span_count),
-      error_count: num(r.error_count),
-      cost_usd: Number(r.cost_usd),
-      prompt_tokens: num(r.prompt_tokens),
-      comp_tokens: num(r.comp_tokens),
-      latency_sum: num(r.latency_sum),
-      latency_buckets: q.latencyBucketsMs.map((_, i) => num(r[`lb${i}`])),
-      quality_count: num(r.quality_count),
-      quality_sum: num(r.quality_sum),
-      quality_buckets: q.qualityBuckets.map((_, i) => num(r[`qb${i}`])),
-    }))
+    .map((r) => expositionRow(r, q))
     .sort((a, b) => text(a.model, b.model) || text(a.provider, b.provider) || text(a.caller, b.caller));
 }

@@ -1,4 +1,5 @@
 import { DEFAULT_EXACT_LIMIT } from "../../metrics/sketch.js";
+import { num, numOrNull, summaryCounts } from "../rows.js";
 import type { SummaryQuery, SummaryRow } from "../store.js";
 import { filterConditions, groupExpr, histEligible, Params } from "./filter.js";
 import { type Pct, percentiles } from "./percentiles.js";
@@ -6,9 +7,6 @@ import { bucketExpr, type Plan, plan, type Query, rawSource, rowKey } from "./pl
 import { rollupRanges } from "./segments.js";
 
 type Row = Record<string, unknown>;
-
-const num = (v: unknown): number => (typeof v === "number" ? v : v === null || v === undefined ? 0 : Number(v));
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** Counts and sums per (bucket, group): rollup rows for whole periods plus raw spans for the edges. */
 async function totals(db: Query, pl: Plan): Promise<Row[]> {
@@ -80,14 +78,7 @@ export async function summarizePg(db: Query, q: SummaryQuery): Promise<SummaryRo
       bucket: numOrNull(r.bucket),
       span_count: n,
       cost_usd: Number(r.cost_usd),
-      unpriced_count: num(r.unpriced_count),
-      prompt_tokens: num(r.prompt_tokens),
-      comp_tokens: num(r.comp_tokens),
-      total_tokens: num(r.total_tokens),
-      cached_tokens: num(r.cached_tokens),
-      reasoning_tokens: num(r.reasoning_tokens),
-      error_count: num(r.error_count),
-      timeout_count: num(r.timeout_count),
+      ...summaryCounts(r),
       latency_p50: latency ? p50 : null,
       latency_p95: latency ? p95 : null,
       latency_p99: latency ? p99 : null,
