@@ -12,6 +12,7 @@ import type { Span } from "../src/span/types.js";
 import { openStore } from "../src/store/index.js";
 import { makeTempDir, removeDir, startServe } from "../test/e2e/helpers/server.js";
 import { generateSpans } from "./lib/generate.js";
+import { postLoad } from "./lib/post-load.js";
 
 const { values } = parseArgs({
   allowNegative: true,
@@ -89,27 +90,7 @@ const server = await startServe({
 try {
   const before = ((await (await fetch(`${server.url}/health`)).json()) as { span_count: number }).span_count;
   const cpuBefore = cpuSeconds(server.child.pid);
-  let accepted = 0;
-  let errors = 0;
-  let requests = 0;
-  const deadline = performance.now() + SECONDS * 1000;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async (_, c) => {
-      for (let i = c; performance.now() < deadline; i += CLIENTS) {
-        const res = await fetch(`${server.url}/spans`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: bodies[i % bodies.length],
-        });
-        const body = (await res.json()) as { accepted?: number };
-        requests++;
-        if (res.status === 202) accepted += body.accepted ?? 0;
-        else errors++;
-      }
-    }),
-  );
-  const elapsed = (performance.now() - start) / 1000;
+  const { accepted, errors, requests, elapsed } = await postLoad([server.url], bodies, CLIENTS, SECONDS);
   const health = (await (await fetch(`${server.url}/health`)).json()) as { span_count: number };
   const committed = health.span_count - before;
   const cpuAfter = cpuSeconds(server.child.pid);

@@ -8,6 +8,7 @@ import type { Span } from "../src/span/types.js";
 import { scratchSchema } from "../src/store/postgres/testing.js";
 import { makeTempDir, removeDir, startServe, writeConfig } from "../test/e2e/helpers/server.js";
 import { generateSpans } from "./lib/generate.js";
+import { postLoad } from "./lib/post-load.js";
 
 const { values } = parseArgs({
   options: {
@@ -42,28 +43,12 @@ const servers = await Promise.all(
   Array.from({ length: Number(values.instances) }, () => startServe({ cwd: dir, args: ["--config", file] })),
 );
 try {
-  let accepted = 0;
-  let errors = 0;
-  let requests = 0;
-  const deadline = performance.now() + SECONDS * 1000;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async (_, c) => {
-      const server = servers[c % servers.length];
-      for (let i = c; performance.now() < deadline; i += CLIENTS) {
-        const res = await fetch(`${server.url}/spans`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: bodies[i % bodies.length],
-        });
-        const body = (await res.json()) as { accepted?: number };
-        requests++;
-        if (res.status === 202) accepted += body.accepted ?? 0;
-        else errors++;
-      }
-    }),
+  const { accepted, errors, requests, elapsed } = await postLoad(
+    servers.map((s) => s.url),
+    bodies,
+    CLIENTS,
+    SECONDS,
   );
-  const elapsed = (performance.now() - start) / 1000;
   const health = (await (await fetch(`${servers[0].url}/health`)).json()) as { span_count: number };
   console.log(
     `postgres ingest (${servers.length} instance(s)): ${Math.round(health.span_count / elapsed).toLocaleString("en")} committed spans/s ` +
