@@ -1,6 +1,9 @@
 // Deterministic generator of realistic, already-normalised spans for benchmarks and
 // fixtures. Same (count, from, to, seed) → same spans, byte for byte.
 import type { Attributes, Span, SpanStatus } from "../../src/span/types.js";
+import { prng, type Rand } from "../../src/util/random.js";
+
+export { prng };
 
 export interface GenerateOptions {
   /** Exact number of spans produced. */
@@ -62,20 +65,6 @@ export const WORKFLOWS = [
 ] as const;
 
 export const USER_COUNT = 5000;
-
-/** mulberry32: tiny, fast, good enough for fixtures. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-type Rand = () => number;
 
 function hex(r: Rand, digits: number): string {
   let s = "";

@@ -1,6 +1,7 @@
 import type { Pricer } from "../pricing/index.js";
 import type { Span } from "../span/types.js";
-import { int, normal, prng, type Rand, weighted } from "./random.js";
+import { prng } from "../util/random.js";
+import { int, normal, type Rand, weighted } from "./random.js";
 import { type Conditions, TraceBuilder } from "./trace-builder.js";
 import { WORKFLOWS } from "./workflows.js";
 

@@ -1,18 +1,8 @@
 // Seeded randomness for the demo traffic: the same seed and clock give the same store.
 
-export type Rand = () => number;
+import type { Rand } from "../util/random.js";
 
-/** mulberry32: small, fast and plenty for synthetic traffic. */
-export function prng(seed: number): Rand {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export type { Rand };
 
 /** Integer in [lo, hi]. */
 export function int(r: Rand, lo: number, hi: number): number {

@@ -1,27 +1,7 @@
-import type { Attributes, Span, SpanStatus } from "./types.js";
+import type { Span } from "./types.js";
 
 /** A span as the HTTP API serves it (GET /traces/{id}): timestamps as RFC 3339 with milliseconds. */
-export interface ApiSpan {
-  trace_id: string;
-  span_id: string;
-  parent_span_id: string | null;
-  name: string;
-  model: string | null;
-  provider: string | null;
-  prompt_tokens: number;
-  comp_tokens: number;
-  total_tokens: number;
-  cached_tokens: number | null;
-  reasoning_tokens: number | null;
-  cost_usd: number | null;
-  latency_ms: number;
-  ttft_ms: number | null;
-  status: SpanStatus;
-  caller: string | null;
-  started_at: string;
-  ended_at: string;
-  attributes: Attributes;
-}
+export type ApiSpan = Omit<Span, "started_at" | "ended_at" | "eval_score"> & { started_at: string; ended_at: string };
 
 /**
  * Renders a stored span in the seed page's JSON shape. eval_score is not repeated: it

@@ -1,5 +1,6 @@
 // Spans and a brute-force reference search for the store conformance suite.
 import type { Span } from "../span/types.js";
+import { prng } from "../util/random.js";
 import type { TraceQuery, TraceSearchResult } from "./store.js";
 
 /** A search with the API defaults (limit 20, offset 0) and these filters. */
@@ -49,18 +50,6 @@ export function span(o: Partial<Span> = {}): Span {
   };
 }
 
-/** A tiny deterministic PRNG (mulberry32). */
-export function rand(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const MODELS = ["gpt-4o", "claude-haiku-4-5", "gemini-2.5-flash"];
 const PROVIDERS = ["openai", "anthropic", "google"];
 const CALLERS = ["api", "worker", null];
@@ -72,7 +61,7 @@ const WORKFLOWS = ["chat", "rag", "eval"];
  * carry other filter values, so "trace start" and "matching span" differ.
  */
 export function randomTraces(seed: number, traces: number): Span[] {
-  const r = rand(seed);
+  const r = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const out: Span[] = [];
   for (let t = 0; t < traces; t++) {

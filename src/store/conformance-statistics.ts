@@ -1,17 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { prng } from "../util/random.js";
 import { makeSpan, type OpenStore, summaryHarness, T0 } from "./conformance-summarize-fixture.js";
-
-/** mulberry32: a small seeded generator in [0, 1), so a failure reproduces. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let x = Math.imul(state ^ (state >>> 15), 1 | state);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The statistics of Store.summarize over generated data: exact decimal cost sums and
@@ -37,7 +27,7 @@ export function statisticsConformance(name: string, open: OpenStore): void {
   });
 
   test(`${name} summarize: percentiles equal a brute-force computation (ties, one span, heavy tail)`, async () => {
-    const rand = seeded(42);
+    const rand = prng(42);
     const heavy = Array.from({ length: 400 }, () => Math.round(100 / (1 - rand()) ** 1.5)); // Pareto tail, many ties
     const spans = heavy.map((latency_ms, i) =>
       makeSpan({
@@ -116,7 +106,7 @@ export function statisticsConformance(name: string, open: OpenStore): void {
   });
 
   test(`${name} summarize: sketched percentiles over 20,000 lognormal latencies stay within 0.5%`, async () => {
-    const rand = seeded(7);
+    const rand = prng(7);
     const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
     const spans = Array.from({ length: 20_000 }, (_, i) =>
       makeSpan({

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { Span } from "../../span/types.js";
+import { prng } from "../../util/random.js";
 import { makeSpan } from "../conformance-summarize-fixture.js";
 import { MemoryStore } from "../memory/memory-store.js";
 import type { SummaryQuery, SummaryRow } from "../store.js";
@@ -13,13 +14,7 @@ const T0 = Date.UTC(2026, 2, 1, 0, 0, 0);
 
 /** Spans over 5 days with 3 models, 3 callers, all statuses, lognormal latencies. */
 function data(count: number, seed = 11): Span[] {
-  let state = seed;
-  const rand = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let x = Math.imul(state ^ (state >>> 15), 1 | state);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = prng(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   return Array.from({ length: count }, () => {
