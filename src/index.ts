@@ -35,3 +35,7 @@ export {
   wrapOpenAI,
 } from "./sdk/index.js";
 export type { Span, SpanStatus } from "./span/types.js";
+
+import { provideInProcessServer } from "./sdk/inprocess.js";
+
+provideInProcessServer(async () => (await import("./server/in-process.js")).startInProcess);

@@ -1,11 +1,15 @@
 import type { FastifyInstance } from "fastify";
-import type { AppContext } from "../server/context.js";
-import { ApiError } from "../server/errors.js";
+import { ApiError } from "../errors.js";
 import type { AlertService } from "./service.js";
 
 type NameParams = { Params: { name: string } };
 
-function service(ctx: AppContext): AlertService {
+export interface AlertRouteOptions {
+  /** Null when alerting is not running (GET /alerts then lists nothing). */
+  alerts: AlertService | null;
+}
+
+function service(ctx: AlertRouteOptions): AlertService {
   if (ctx.alerts === null) throw new ApiError("internal", "alerting is not running");
   return ctx.alerts;
 }
@@ -14,7 +18,7 @@ function service(ctx: AppContext): AlertService {
  * GET/POST /alerts, GET/DELETE /alerts/{name}, POST/DELETE /alerts/{name}/silence.
  * Bodies stay `unknown` here: the service validates them and names the bad field.
  */
-export async function alertRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function alertRoutes(app: FastifyInstance, ctx: AlertRouteOptions): Promise<void> {
   app.get("/alerts", async () => (ctx.alerts === null ? [] : ctx.alerts.list()));
 
   app.post("/alerts", async (req, reply) => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
 import { DEFAULT_CONFIG } from "../config/types.js";
-import type { ApiError } from "../server/errors.js";
+import type { ApiError } from "../errors.js";
 import { MemoryStore } from "../store/memory/index.js";
 import { createAlertService } from "./service.js";
 import { costRule, harness, MIN, receiver, runCleanups, span, step, T0 } from "./testing/harness.js";

@@ -1,5 +1,5 @@
 import type { Config } from "../config/types.js";
-import { ApiError } from "../server/errors.js";
+import { ApiError } from "../errors.js";
 import type { Store } from "../store/store.js";
 import { parseDuration } from "../util/duration.js";
 import { DEFAULT_RETRY, type RetryPolicy, sleep } from "./delivery/retry.js";

@@ -1,4 +1,5 @@
 import { parseDuration } from "../util/duration.js";
+import { parseAddr } from "./addr.js";
 
 /** Checks one config value (from YAML, an env var or a flag); returns the typed value or a message. */
 export type Parse<T> = (v: unknown) => { ok: true; value: T } | { ok: false; message: string };
@@ -40,14 +41,14 @@ export function oneOf<T extends string>(values: readonly T[]): Parse<T> {
       : bad(`must be one of ${values.join(", ")}`);
 }
 
-// Same form as the server's parseAddr: ":9090", "127.0.0.1:0", "[::1]:9090", "localhost:8080".
-const ADDR_RE = /^(?:\[[0-9a-fA-F:.]+\]|[^:[\]\s]*):(\d{1,5})$/;
-
 export const addr: Parse<string> = (v) => {
   if (typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 65535) return ok(`:${v}`);
-  const m = typeof v === "string" ? ADDR_RE.exec(v.trim()) : null;
-  if (m === null || Number(m[1]) > 65535) return bad('must be host:port, e.g. ":9090" or "127.0.0.1:9090"');
-  return ok((v as string).trim());
+  const text = typeof v === "string" ? v.trim() : null;
+  // parseAddr's form, without blanks inside the host
+  if (text === null || /\s/.test(text) || parseAddr(text) === null) {
+    return bad('must be host:port, e.g. ":9090" or "127.0.0.1:9090"');
+  }
+  return ok(text);
 };
 
 export const optAddr: Parse<string | null> = (v) => (v === null || v === undefined || v === "" ? ok(null) : addr(v));

@@ -1,3 +1,5 @@
+export type { ListenAddress } from "./addr.js";
+export { parseAddr } from "./addr.js";
 export type { ConfigProblem } from "./errors.js";
 export { ConfigError } from "./errors.js";
 export type { LoadOptions, RuleValidator } from "./load.js";

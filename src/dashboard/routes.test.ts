@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { after, before, describe, test } from "node:test";
+import { testConfig } from "../config/testing/config.js";
 import { makeTestApp, type TestApp } from "../server/testing/app.js";
-import { testConfig } from "../server/testing/config.js";
 
 describe("dashboard files", () => {
   let t: TestApp;

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
-import type { AppContext } from "../server/context.js";
-import { ApiError } from "../server/errors.js";
+import { ApiError } from "../errors.js";
 import { type Asset, loadAssets } from "./assets.js";
 
 /** URL prefix of the page's scripts and styles; chosen so it never collides with an API path. */
@@ -24,7 +23,7 @@ function send(reply: FastifyReply, asset: Asset): FastifyReply {
  * `config.public` so the auth hook lets them through: they hold no data, and every API
  * call the page makes sends the bearer token the user typed in.
  */
-export async function dashboardRoutes(app: FastifyInstance, _ctx: AppContext): Promise<void> {
+export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
   const assets = loadAssets();
   const index = assets.get("index.html");
   if (!index) throw new Error("dashboard: static/index.html is missing from the build");

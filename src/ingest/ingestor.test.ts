@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ApiError } from "../server/errors.js";
-import { createFakeStore } from "../server/testing/fake-store.js";
+import { ApiError } from "../errors.js";
 import type { Span } from "../span/types.js";
+import { createFakeStore } from "../store/testing/fake-store.js";
 import { createIngestor } from "./ingestor.js";
 
 function span(n: number): Span {

@@ -1,7 +1,15 @@
-import type { Ingestor } from "../server/context.js";
-import { ApiError } from "../server/errors.js";
+import { ApiError } from "../errors.js";
 import type { Span } from "../span/types.js";
 import type { Store } from "../store/store.js";
+
+/** Group commit in front of the store: submit resolves once the spans are committed. */
+export interface Ingestor {
+  submit(spans: Span[]): Promise<void>;
+  /** Spans accepted by a request but not yet committed. */
+  readonly queueDepth: number;
+  /** Commits what is queued and stops accepting; idempotent. */
+  drain(): Promise<void>;
+}
 
 export interface IngestorOptions {
   /** Spans allowed to wait for a commit before new submits get 429 overloaded. */

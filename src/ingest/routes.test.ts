@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { after, before, test } from "node:test";
+import { testConfig } from "../config/testing/config.js";
 import { makeTestApp, SEED_SPAN, type TestApp } from "../server/testing/app.js";
-import { testConfig } from "../server/testing/config.js";
 
 let t: TestApp;
 before(async () => {

@@ -1,11 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Config } from "../config/types.js";
+import { ApiError } from "../errors.js";
 import { createPricer } from "../pricing/index.js";
-import type { AppContext } from "../server/context.js";
-import { ApiError } from "../server/errors.js";
 import { parseSpans } from "../span/normalize.js";
+import type { Span } from "../span/types.js";
 import { createIdempotencyCache, type IdempotencyCache, isValidIdempotencyKey } from "./idempotency.js";
 
 export interface SpanRouteOptions {
+  config: Pick<Config, "http_server" | "pricing" | "quality" | "service">;
+  /** Resolves once the spans are committed (the group-commit ingestor). */
+  ingest: { submit(spans: Span[]): Promise<void> };
+  now: () => number;
   /** Shared with other ingest paths in tests; one per app otherwise. */
   idempotency?: IdempotencyCache;
 }
@@ -18,10 +23,10 @@ const acceptedSchema = {
  * POST /spans: one span object or an array; validated all or nothing, then committed
  * through the group-commit ingestor. 202 means committed.
  */
-export async function spanRoutes(app: FastifyInstance, ctx: AppContext, opts: SpanRouteOptions = {}): Promise<void> {
+export async function spanRoutes(app: FastifyInstance, ctx: SpanRouteOptions): Promise<void> {
   const { max_batch_size } = ctx.config.http_server;
   const price = createPricer(ctx.config.pricing.overrides);
-  const idempotency = opts.idempotency ?? createIdempotencyCache();
+  const idempotency = ctx.idempotency ?? createIdempotencyCache();
   const parseOpts = { qualityKey: ctx.config.quality.score_attribute, defaultCaller: ctx.config.service, price };
 
   async function ingest(body: unknown): Promise<number> {

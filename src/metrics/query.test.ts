@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ApiError } from "../server/errors.js";
+import { ApiError } from "../errors.js";
 import { fixture } from "../store/conformance-summarize.js";
 import { MemoryStore } from "../store/memory/memory-store.js";
 import { SCALARS } from "./catalogue.js";

@@ -1,4 +1,4 @@
-import { ApiError } from "../server/errors.js";
+import { ApiError } from "../errors.js";
 import type { SpanFilter, Store, SummaryRow } from "../store/store.js";
 import {
   FAMILY_STATS,

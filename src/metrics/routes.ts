@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { AppContext } from "../server/context.js";
+import type { Store } from "../store/store.js";
 import { parseFilter, parseGroupBy } from "./params.js";
 import { PROMETHEUS_CONTENT_TYPE, prometheusText } from "./prometheus.js";
 import { type MetricsRequest, metricByName, overview } from "./query.js";
@@ -22,7 +22,15 @@ const queryOf = (req: FastifyRequest): Query => (req.query ?? {}) as Query;
  * GET /metrics, /metrics/prometheus, /metrics/{name}, /metrics/{name}/series. Windows end at
  * ctx.now(), so tests with a fixed clock get fixed answers.
  */
-export async function metricRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export interface MetricRouteOptions {
+  store: Store;
+  /** The clock windows end at. */
+  now: () => number;
+  /** When the server started (the Prometheus start-time gauge). */
+  startedAt: number;
+}
+
+export async function metricRoutes(app: FastifyInstance, ctx: MetricRouteOptions): Promise<void> {
   app.get("/metrics", async (req) => overview(ctx.store, readRequest(queryOf(req)), ctx.now()));
 
   app.get("/metrics/prometheus", async (_req, reply) => {

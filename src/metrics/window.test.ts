@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ApiError } from "../server/errors.js";
+import { ApiError } from "../errors.js";
 import { defaultStep, MAX_POINTS, parseStep, parseWindow } from "./window.js";
 
 const H = 3_600_000;

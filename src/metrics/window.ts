@@ -1,4 +1,4 @@
-import { ApiError } from "../server/errors.js";
+import { ApiError } from "../errors.js";
 import { formatDuration, parseDuration } from "../util/duration.js";
 
 /** A metrics window: the text the user wrote (echoed back) and its length. It always ends now. */

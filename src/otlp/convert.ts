@@ -1,5 +1,5 @@
+import { ApiError } from "../errors.js";
 import type { PriceInput } from "../pricing/types.js";
-import { ApiError } from "../server/errors.js";
 import { parseSpan } from "../span/index.js";
 import type { Span } from "../span/types.js";
 import { mapSpan, SpanRejection } from "./map.js";

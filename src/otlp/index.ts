@@ -1,2 +1,1 @@
-export { buildOtlpApp, type OtlpListener, startOtlpListener } from "./listener.js";
-export { otlpRoutes } from "./routes.js";
+export { type OtlpRouteOptions, otlpRoutes } from "./routes.js";

@@ -1,9 +1,10 @@
 import type { Readable } from "node:stream";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Config } from "../config/types.js";
+import { ApiError, type ErrorCode } from "../errors.js";
 import { createPricer } from "../pricing/index.js";
-import type { AppContext } from "../server/context.js";
-import { ApiError, type ErrorCode } from "../server/errors.js";
 import { toApiSpan } from "../span/index.js";
+import type { Span } from "../span/types.js";
 import { BodyError, readBody } from "./body.js";
 import { convertSpans } from "./convert.js";
 import { decodeExportRequest, encodeExportResponse, encodeRpcStatus } from "./proto.js";
@@ -59,12 +60,19 @@ function toApiErrorFromBody(err: BodyError): ApiError {
   return new ApiError("invalid_otlp", err.message);
 }
 
+export interface OtlpRouteOptions {
+  config: Pick<Config, "http_server" | "pricing" | "quality" | "service">;
+  /** Resolves once the spans are committed (the group-commit ingestor). */
+  ingest: { submit(spans: Span[]): Promise<void> };
+  now: () => number;
+}
+
 /**
  * POST /v1/traces: OTLP/HTTP trace export in protobuf or JSON, optionally gzipped.
  * Registered in its own scope: its parsers (raw bodies, inflated with a limit) and its error
  * rendering (google.rpc.Status in the request's encoding) do not reach other routes.
  */
-export async function otlpRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function otlpRoutes(app: FastifyInstance, ctx: OtlpRouteOptions): Promise<void> {
   const limit = ctx.config.http_server.max_body_bytes;
   const price = createPricer(ctx.config.pricing.overrides);
 

@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { inProcessConfig } from "./inprocess.js";
+import { startInProcess } from "../server/in-process.js";
+import { inProcessConfig, provideInProcessServer } from "./inprocess.js";
 import { createTracer } from "./tracer.js";
 import { FileTransport } from "./transports/file.js";
 import { MemoryTransport } from "./transports/memory.js";
+
+// The package entry does this; the test imports the SDK files directly.
+provideInProcessServer(async () => startInProcess);
 
 test("inProcessConfig: memory store unless one is given; tracer settings carried over", () => {
   const c = inProcessConfig({

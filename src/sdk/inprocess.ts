@@ -1,13 +1,34 @@
+import { parseAddr } from "../config/addr.js";
 import { type Config, DEFAULT_CONFIG } from "../config/types.js";
 import type { Span } from "../span/types.js";
 import { BatchProcessor, type ProcessorOptions } from "./processor.js";
 import { type ExportResult, failure, SUCCESS, type Transport } from "./transports/types.js";
 import type { TracerConfig } from "./types.js";
 
-interface Running {
+/** A started in-process server: its URL, a way to commit spans, and its shutdown. */
+export interface InProcessRunning {
   url: string;
   submit(spans: Span[]): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Starts the server on a config; the package entry provides it so the SDK never imports the server. */
+export type InProcessStarter = (
+  config: Config,
+  codeRules: unknown[],
+  transportName: string,
+) => Promise<InProcessRunning>;
+
+let starter: (() => Promise<InProcessStarter>) | null = null;
+
+/**
+ * Tells the SDK how to load the server for `httpServer` (done by the package entry, lazily,
+ * so an app that never sets httpServer never loads Fastify or DuckDB).
+ *
+ * @example provideInProcessServer(async () => (await import("./server/in-process.js")).startInProcess);
+ */
+export function provideInProcessServer(load: () => Promise<InProcessStarter>): void {
+  starter = load;
 }
 
 /** The tokentrace server config for `httpServer` in a tracer config: a memory store unless one is given. */
@@ -28,15 +49,14 @@ export function inProcessConfig(tc: TracerConfig): Config {
   };
 }
 
-// Loaded on first use so an app that never sets httpServer never loads Fastify or DuckDB.
-async function start(config: Config, codeRules: unknown[], transportName: string): Promise<Running> {
-  const { parseAddr, startServer } = await import("../server/index.js");
+async function start(config: Config, codeRules: unknown[], transportName: string): Promise<InProcessRunning> {
   // checked here so the message names the tracer option, not the server's http_server.addr
   if (parseAddr(config.http_server.addr) === null) {
     throw new Error(`httpServer.addr ${JSON.stringify(config.http_server.addr)} is not host:port`);
   }
-  const server = await startServer(config, { codeRules, transportName });
-  return { url: server.url, submit: (spans) => server.runtime.ingest.submit(spans), close: () => server.close() };
+  if (starter === null)
+    throw new Error("the server is not part of this build (import the SDK from the tokentrace package)");
+  return (await starter())(config, codeRules, transportName);
 }
 
 /**
@@ -45,7 +65,7 @@ async function start(config: Config, codeRules: unknown[], transportName: string
  * slow or failing user transport does not hold them back.
  */
 export class InProcessServer {
-  private readonly running: Promise<Running | null>;
+  private readonly running: Promise<InProcessRunning | null>;
   private readonly processor: BatchProcessor;
   private closed: Promise<void> | null = null;
 

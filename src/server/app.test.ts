@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { testConfig } from "../config/testing/config.js";
 import { makeTestApp, SEED_SPAN, type TestApp } from "./testing/app.js";
-import { testConfig } from "./testing/config.js";
 
 describe("without auth_token", () => {
   let t: TestApp;

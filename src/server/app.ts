@@ -13,14 +13,15 @@ import { installJsonParser } from "./json-body.js";
 
 type RoutePlugin = (app: FastifyInstance, ctx: AppContext) => Promise<void>;
 
+// Each domain's routes get only the part of the context they use.
 const ROUTES: RoutePlugin[] = [
   healthRoutes,
-  spanRoutes,
-  traceRoutes,
-  metricRoutes,
-  alertRoutes,
-  otlpRoutes,
-  dashboardRoutes,
+  (app, ctx) => spanRoutes(app, ctx),
+  (app, ctx) => traceRoutes(app, ctx),
+  (app, ctx) => metricRoutes(app, ctx),
+  (app, ctx) => alertRoutes(app, ctx),
+  (app, ctx) => otlpRoutes(app, ctx),
+  (app) => dashboardRoutes(app),
 ];
 
 /**

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { ApiError } from "./errors.js";
+import { ApiError } from "../errors.js";
 
 function digest(text: string): Buffer {
   return createHash("sha256").update(text).digest();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { testConfig } from "../config/testing/config.js";
 import { FIXED_NOW, makeTestApp, SEED_SPAN, type TestApp } from "./testing/app.js";
-import { testConfig } from "./testing/config.js";
 import { VERSION } from "./version.js";
 
 let t: TestApp;

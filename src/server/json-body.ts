@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { ApiError } from "./errors.js";
+import { ApiError } from "../errors.js";
 
 /**
  * Replaces Fastify's JSON parser so a malformed body says where it broke

@@ -1,18 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseAddr, startServer } from "./listen.js";
+import { testConfig } from "../config/testing/config.js";
+import { createFakeStore } from "../store/testing/fake-store.js";
+import { startServer } from "./listen.js";
 import { SEED_SPAN } from "./testing/app.js";
-import { testConfig } from "./testing/config.js";
-import { createFakeStore } from "./testing/fake-store.js";
-
-test("parseAddr reads Go-style host:port", () => {
-  assert.deepEqual(parseAddr(":9090"), { host: "0.0.0.0", port: 9090 });
-  assert.deepEqual(parseAddr("127.0.0.1:0"), { host: "127.0.0.1", port: 0 });
-  assert.deepEqual(parseAddr("localhost:8080"), { host: "localhost", port: 8080 });
-  assert.deepEqual(parseAddr("[::1]:9090"), { host: "::1", port: 9090 });
-  for (const bad of ["9090", "host", ":", ":99999", "a:b", "1.2.3.4:80:90", ""])
-    assert.equal(parseAddr(bad), null, bad);
-});
 
 test("startServer listens on a random loopback port and serves the API over a real socket", async () => {
   const store = createFakeStore();

@@ -1,27 +1,8 @@
+import { parseAddr } from "../config/addr.js";
 import type { Config } from "../config/types.js";
-import type { OtlpListener } from "../otlp/listener.js";
 import { buildApp } from "./app.js";
+import { type OtlpListener, startOtlpListener } from "./otlp-listener.js";
 import { createRuntime, type Runtime, type RuntimeOptions } from "./runtime.js";
-
-export interface ListenAddress {
-  host: string;
-  port: number;
-}
-
-/**
- * Reads http_server.addr in Go's host:port form: ":9090" is every interface, port 9090;
- * "127.0.0.1:0" picks a free port; "[::1]:9090" is IPv6. Returns null when malformed.
- *
- * @example parseAddr(":9090") // { host: "0.0.0.0", port: 9090 }
- */
-export function parseAddr(addr: string): ListenAddress | null {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(addr.trim());
-  if (m === null) return null;
-  const port = Number(m[3]);
-  if (port > 65535) return null;
-  const host = m[1] ?? m[2];
-  return { host: host === "" ? "0.0.0.0" : host, port };
-}
 
 export interface RunningServer {
   /** Base URL clients can use, e.g. http://127.0.0.1:9090 (loopback when listening on every interface). */
@@ -59,8 +40,6 @@ export async function startServer(config: Config, opts: RuntimeOptions = {}): Pr
     const bound = app.server.address();
     port = typeof bound === "object" && bound !== null ? bound.port : addr.port;
     if (config.otlp.addr) {
-      // Loaded here: the OTLP module imports this file (parseAddr) for its own listener.
-      const { startOtlpListener } = await import("../otlp/listener.js");
       otlp = await startOtlpListener(runtime, config.otlp.addr);
     }
   } catch (err) {

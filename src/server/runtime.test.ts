@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { testConfig } from "../config/testing/config.js";
+import { createFakeStore } from "../store/testing/fake-store.js";
 import { buildApp } from "./app.js";
 import { createRuntime } from "./runtime.js";
-import { testConfig } from "./testing/config.js";
-import { createFakeStore } from "./testing/fake-store.js";
 
 const NOW = Date.UTC(2026, 2, 15);
 

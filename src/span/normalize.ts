@@ -1,5 +1,5 @@
+import { ApiError } from "../errors.js";
 import type { PriceInput } from "../pricing/types.js";
-import { ApiError } from "../server/errors.js";
 import { AttrError, flattenAttributes } from "./attributes.js";
 import { newId, normalizeSpanId, normalizeTraceId } from "./ids.js";
 import { inferProvider } from "./provider.js";

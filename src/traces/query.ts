@@ -1,4 +1,4 @@
-import { ApiError } from "../server/errors.js";
+import { ApiError } from "../errors.js";
 import { parseRfc3339 } from "../span/time.js";
 import { SPAN_STATUSES, type SpanStatus } from "../span/types.js";
 import type { TraceQuery } from "../store/store.js";

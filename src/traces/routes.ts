@@ -1,12 +1,16 @@
 import type { FastifyInstance } from "fastify";
-import type { AppContext } from "../server/context.js";
-import { ApiError } from "../server/errors.js";
+import { ApiError } from "../errors.js";
 import { normalizeTraceId } from "../span/ids.js";
+import type { Store } from "../store/store.js";
 import { parseTraceQuery } from "./query.js";
 import { renderTrace } from "./render.js";
 
+export interface TraceRouteOptions {
+  store: Pick<Store, "getTrace" | "searchTraces">;
+}
+
 /** GET /traces/{id} and GET /traces. */
-export async function traceRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function traceRoutes(app: FastifyInstance, ctx: TraceRouteOptions): Promise<void> {
   app.get<{ Params: { id: string } }>("/traces/:id", async (request) => {
     // A malformed id can never have been recorded, so it is a 404 like an unknown one.
     const id = normalizeTraceId(request.params.id);

@@ -5,12 +5,12 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
 import protobuf from "protobufjs";
+import { testConfig } from "../../src/config/testing/config.js";
+import { ApiError } from "../../src/errors.js";
 import { encodeExportRequest } from "../../src/otlp/proto.js";
-import { ApiError } from "../../src/server/errors.js";
 import { buildApp, type RunningServer, startServer } from "../../src/server/index.js";
 import { createRuntime } from "../../src/server/runtime.js";
-import { testConfig } from "../../src/server/testing/config.js";
-import { createFakeStore, type FakeStore } from "../../src/server/testing/fake-store.js";
+import { createFakeStore, type FakeStore } from "../../src/store/testing/fake-store.js";
 
 const LIMIT = 64 * 1024;
 const TOKEN = "t0ken";

@@ -1,10 +1,10 @@
 // otlp.addr: POST /v1/traces on a port of its own, sharing the main API's context and auth.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { startOtlpListener } from "../../src/otlp/index.js";
+import { testConfig } from "../../src/config/testing/config.js";
+import { startOtlpListener } from "../../src/server/index.js";
 import { createRuntime } from "../../src/server/runtime.js";
-import { testConfig } from "../../src/server/testing/config.js";
-import { createFakeStore } from "../../src/server/testing/fake-store.js";
+import { createFakeStore } from "../../src/store/testing/fake-store.js";
 
 const NANOS = BigInt(Date.UTC(2026, 2, 15, 14, 23, 1, 441)) * 1_000_000n;
 

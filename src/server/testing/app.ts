@@ -1,10 +1,10 @@
 // Builds the real app in process on a FakeStore for app.inject() tests.
 import type { FastifyInstance } from "fastify";
+import { testConfig } from "../../config/testing/config.js";
 import type { Config } from "../../config/types.js";
+import { createFakeStore, type FakeStore } from "../../store/testing/fake-store.js";
 import { buildApp } from "../app.js";
 import { createRuntime, type Runtime } from "../runtime.js";
-import { testConfig } from "./config.js";
-import { createFakeStore, type FakeStore } from "./fake-store.js";
 
 export interface TestApp {
   app: FastifyInstance;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
+import { ApiError } from "../../errors.js";
 import type { PriceInput } from "../../pricing/types.js";
-import { ApiError } from "../../server/errors.js";
 import { type NormalizeOptions, parseSpans } from "../normalize.js";
 import { SEED_SPAN } from "./seed.js";
 

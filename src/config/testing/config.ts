@@ -1,4 +1,4 @@
-import { type Config, DEFAULT_CONFIG } from "../../config/types.js";
+import { type Config, DEFAULT_CONFIG } from "../types.js";
 
 type HttpOverrides = Partial<Config["http_server"]>;
 

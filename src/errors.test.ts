@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { ApiError, ERRORS, type ErrorCode } from "./errors.js";
 
-const doc = readFileSync(new URL("../../docs/errors.md", import.meta.url), "utf8");
+const doc = readFileSync(new URL("../docs/errors.md", import.meta.url), "utf8");
 
 // Table rows: | `code` | status | meaning |, however the columns are padded.
 const documented = new Map(

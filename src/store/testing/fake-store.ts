@@ -1,15 +1,8 @@
 // A small in-memory Store for server/ingest unit tests: it records insert calls and can
 // hold or fail commits on demand, which the real drivers cannot do on cue.
 import type { Span } from "../../span/types.js";
-import { spanMatches } from "../../store/memory/match.js";
-import type {
-  ExpositionRow,
-  JsonObject,
-  Store,
-  StoreHealth,
-  SummaryRow,
-  TraceSearchResult,
-} from "../../store/store.js";
+import { spanMatches } from "../memory/match.js";
+import type { ExpositionRow, JsonObject, Store, StoreHealth, SummaryRow, TraceSearchResult } from "../store.js";
 
 export interface FakeStore extends Store {
   spans: Span[];

@@ -1,9 +1,9 @@
 import Fastify, { type FastifyInstance } from "fastify";
-import { bearerAuth } from "../server/auth.js";
-import type { AppContext } from "../server/context.js";
-import { installErrorHandling } from "../server/error-handler.js";
-import { parseAddr } from "../server/listen.js";
-import { otlpRoutes } from "./routes.js";
+import { parseAddr } from "../config/addr.js";
+import { otlpRoutes } from "../otlp/routes.js";
+import { bearerAuth } from "./auth.js";
+import type { AppContext } from "./context.js";
+import { installErrorHandling } from "./error-handler.js";
 
 /**
  * An app that serves only POST /v1/traces, for `otlp.addr` (a port of its own, e.g. the
