@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Puts promtool (from Debian's `prometheus` package) in .bin/prometheus/usr/bin/promtool without
-# installing the Prometheus service: the exposition tests run `promtool check metrics` on our output.
-# Idempotent; PROMTOOL or a promtool on PATH wins.
+# Puts promtool and prometheus (from Debian's `prometheus` package) in .bin/prometheus/usr/bin/
+# without installing the Prometheus service: the exposition tests run `promtool check metrics` on
+# our output, and test/e2e/grafana.test.ts starts a real Prometheus against `tokentrace serve`.
+# Idempotent; PROMTOOL and PROMETHEUS (or both on PATH) win.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 target=".bin/prometheus/usr/bin/promtool"
-if [ -n "${PROMTOOL:-}" ] && [ -x "${PROMTOOL}" ]; then exit 0; fi
-if command -v promtool >/dev/null 2>&1; then exit 0; fi
-if [ -x "$target" ]; then exit 0; fi
+if [ -n "${PROMTOOL:-}" ] && [ -x "${PROMTOOL}" ] && [ -n "${PROMETHEUS:-}" ] && [ -x "${PROMETHEUS}" ]; then exit 0; fi
+if [ -x "$target" ] && [ -x ".bin/prometheus/usr/bin/prometheus" ]; then exit 0; fi
 
 mkdir -p .bin/deb
 cd .bin/deb
@@ -18,4 +18,5 @@ fi
 dpkg -x "$(ls prometheus_*.deb | head -n 1)" ../prometheus
 cd ../..
 "$target" --version >/dev/null
-echo "promtool installed at $target"
+.bin/prometheus/usr/bin/prometheus --version >/dev/null
+echo "promtool and prometheus installed in .bin/prometheus/usr/bin/"
