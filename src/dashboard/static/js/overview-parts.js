@@ -20,8 +20,16 @@ export function totalsTiles(m) {
   const latency = m.latency ?? {};
   const quality = m.quality ?? {};
   const unpriced = cost.unpriced_span_count ? ` · ${int(cost.unpriced_span_count)} unpriced` : "";
+  const none = isUnpriced(cost, m.span_count);
   return [
-    tile("cost", "Cost", usd(cost.total_usd ?? 0), `${usd(cost.per_call_usd ?? 0)} per call${unpriced}`),
+    tile(
+      "cost",
+      "Cost",
+      none ? "unpriced" : usd(cost.total_usd ?? 0),
+      none
+        ? `${int(cost.unpriced_span_count ?? m.span_count)} calls without a known price`
+        : `${usd(cost.per_call_usd ?? 0)} per call${unpriced}`,
+    ),
     tile("calls", "Calls", int(m.span_count ?? 0), `in the last ${m.window ?? ""}`),
     tile(
       "tokens",
@@ -46,6 +54,30 @@ export function totalsTiles(m) {
         : "no scored calls",
     ),
   ];
+}
+
+/**
+ * True when none of a group's calls has a price: the server sends `total_usd: null` (or, from
+ * older servers, 0 with every call counted in `unpriced_span_count`). Never shown as $0.
+ */
+export function isUnpriced(cost, spanCount) {
+  if (!cost) return false;
+  if (cost.total_usd === null) return true;
+  const unpriced = cost.unpriced_span_count ?? 0;
+  return unpriced > 0 && unpriced >= (spanCount ?? 0) && !cost.total_usd;
+}
+
+/** A group's cost cell: "$1.23", "unpriced", or "$1.23" with how many calls had no price. */
+function costCell(m) {
+  const cost = m.cost ?? {};
+  if (isUnpriced(cost, m.span_count)) return h("td", { class: "num unpriced", title: "No known price" }, "unpriced");
+  const n = cost.unpriced_span_count ?? 0;
+  return h(
+    "td",
+    { class: "num", title: n ? `${int(n)} calls without a known price are not included` : undefined },
+    usd(cost.total_usd ?? 0),
+    n ? h("small", { class: "unpriced" }, ` +${int(n)} unpriced`) : null,
+  );
 }
 
 const sum = (s) => (s?.points ?? []).reduce((a, [, v]) => a + (Number(v) || 0), 0);
@@ -80,8 +112,8 @@ export function tracesLink(dimension, group) {
   );
 }
 
-/** Where the money goes: every figure per group over exactly the window (GET /metrics by_<key>). */
-export function breakdownTable(dimension, groups, order, palette) {
+/** Where the money goes: every figure per group over exactly the window (GET /metrics by_<key>). `colors`: group → colour. */
+export function breakdownTable(dimension, groups, order, colors) {
   const rows = [...order.keys()].filter((g) => g in groups).map((g) => ({ group: g, m: groups[g] }));
   const cost = (r) => r.m.cost?.total_usd ?? 0;
   const total = rows.reduce((a, r) => a + cost(r), 0);
@@ -106,18 +138,22 @@ export function breakdownTable(dimension, groups, order, palette) {
       h(
         "td",
         { class: "group" },
-        h("i", { class: "swatch", style: { background: palette[order.get(r.group) % palette.length] } }),
+        h("i", { class: "swatch", style: { background: colors.get(r.group) } }),
         tracesLink(dimension, r.group),
       ),
-      h("td", { class: "num" }, usd(cost(r))),
+      costCell(r.m),
       h(
         "td",
         { class: "bar-col" },
         h("span", { class: "share" }, h("i", { style: { width: `${maxCost ? (100 * cost(r)) / maxCost : 0}%` } })),
-        h("small", {}, total ? pct(cost(r) / total) : "–"),
+        h("small", {}, total && !isUnpriced(r.m.cost, r.m.span_count) ? pct(cost(r) / total) : "–"),
       ),
       h("td", { class: "num" }, int(r.m.span_count ?? 0)),
-      h("td", { class: "num" }, r.m.span_count ? usd(r.m.cost?.per_call_usd ?? 0) : "–"),
+      h(
+        "td",
+        { class: "num" },
+        isUnpriced(r.m.cost, r.m.span_count) ? "unpriced" : r.m.span_count ? usd(r.m.cost?.per_call_usd ?? 0) : "–",
+      ),
       h("td", { class: "num" }, ms(r.m.latency?.p95_ms)),
       h("td", { class: `num${(r.m.errors?.rate ?? 0) >= 0.05 ? " bad" : ""}` }, pct(r.m.errors?.rate ?? 0)),
       h("td", { class: "num wide-only" }, r.m.quality?.scored_span_count ? score(r.m.quality.score_avg) : "–"),

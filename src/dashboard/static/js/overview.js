@@ -1,8 +1,11 @@
 // Overview: totals for the window and charts over time, split by a dimension or attribute.
 import { api, withQuery } from "./api.js";
-import { alignSeries, chartPanel, lineChart, MAX_SERIES, PALETTE } from "./charts.js";
+import { msTick, pctTick } from "./axes.js";
+import { alignSeries, chartPanel, lineChart, MAX_SERIES } from "./charts.js";
+import { assignColors, NO_COLOR } from "./colors.js";
 import { field, fill, h, notice, select } from "./dom.js";
 import { compact, ms, pct, score, usd } from "./format.js";
+import { costExtras, errorExtras } from "./overview-charts.js";
 import { breakdownTable, groupOrder, totalsTiles } from "./overview-parts.js";
 
 export const WINDOWS = ["1h", "6h", "24h", "7d", "30d"];
@@ -18,12 +21,14 @@ const DIMENSIONS = [
 ];
 const BUILTIN = new Set(["none", "model", "caller", "provider", "status"]);
 const PERCENTILES = ["p50", "p95", "p99"];
+/** Group → colour for as long as the page is open, so a model keeps its colour across views. */
+const COLORS = new Map();
 
 const CHARTS = [
   { id: "cost", title: "Cost", metric: "total_cost", fmt: usd, stacked: true },
   { id: "calls", title: "Calls", metric: "span_count", fmt: compact, stacked: true },
-  { id: "latency", title: "Latency", metric: "latency", fmt: ms, log: true },
-  { id: "errors", title: "Error rate", metric: "error_rate", fmt: pct },
+  { id: "latency", title: "Latency", metric: "latency", fmt: ms, tick: msTick, log: true },
+  { id: "errors", title: "Error rate", metric: "error_rate", fmt: pct, tick: pctTick },
   { id: "quality", title: "Quality (avg score)", metric: "quality_avg", fmt: score, tight: true },
 ];
 
@@ -79,11 +84,11 @@ export async function renderOverview(root, ctx) {
     pctBar.append(h("button", { type: "button", dataset: { pct: p }, onclick: () => update({ pct: p }) }, p));
   panels.get("latency").tools.append(pctBar);
   const breakdown = h("section", { class: "panel", id: "breakdown" });
+  // The table gets a row of its own: eight columns do not fit beside a chart.
   const grid = h(
     "div",
     { class: "charts" },
     [...panels.values()].map((p) => p.panel),
-    breakdown,
   );
 
   fill(
@@ -99,6 +104,7 @@ export async function renderOverview(root, ctx) {
     ),
     tiles,
     grid,
+    breakdown,
   );
 
   function update(change) {
@@ -138,21 +144,26 @@ export async function renderOverview(root, ctx) {
         ),
       );
     });
-    const [t, ...results] = await Promise.all([totals, ...loads]);
+    // Counts behind the error rate, shown on hover.
+    const errorCounts = settle(series("error_count"));
+    const [t, errs, ...results] = await Promise.all([totals, errorCounts, ...loads]);
     if (stale()) return;
 
     fill(tiles, t.error ? notice(t.error.message, "error") : totalsTiles(t.value));
     // One order and one colour per group across every chart, biggest spender first.
     const groups = groupby ? (t.value?.[`by_${groupby}`] ?? {}) : {};
-    const order = groupOrder(groups, results[CHARTS.findIndex((c) => c.id === "cost")].value ?? []);
+    const at = (id) => results[CHARTS.findIndex((c) => c.id === id)].value;
+    const order = groupOrder(groups, at("calls") ?? []);
+    const colors = assignColors(groupby ? [...order.keys()] : [...PERCENTILES, "null"], COLORS);
+    const counts = { calls: at("calls"), errors: errs.value };
     destroyCharts();
-    for (const [i, c] of CHARTS.entries()) draw(c, results[i], order);
-    fill(breakdown, groupby && !t.error ? breakdownTable(state.groupby, groups, order, PALETTE) : null);
+    for (const [i, c] of CHARTS.entries()) draw(c, results[i], order, colors, counts);
+    fill(breakdown, groupby && !t.error ? breakdownTable(state.groupby, groups, order, colors) : null);
     breakdown.hidden = !groupby;
     stampEl.textContent = `Updated ${new Date().toLocaleTimeString()}`;
   }
 
-  function draw(c, result, order) {
+  function draw(c, result, order, colors, counts) {
     const { body, note } = panels.get(c.id);
     if (result.error) {
       fill(body, notice(result.error.message, "error"));
@@ -165,25 +176,39 @@ export async function renderOverview(root, ctx) {
     );
     const kept = all.slice(0, MAX_SERIES);
     note.textContent = all.length > kept.length ? `top ${kept.length} of ${all.length}` : "";
-    if (!kept.some((s) => (s.points ?? []).some(([, v]) => v !== null && v !== 0))) {
-      fill(body, notice(c.id === "quality" ? "No scored calls in this window." : "No calls in this window."));
+    const hasValues = (list) => (list ?? []).some((s) => (s.points ?? []).some(([, v]) => v !== null && v !== 0));
+    if (!hasValues(kept)) {
+      const empty =
+        c.id === "quality"
+          ? "No scored calls in this window."
+          : c.id === "cost" && hasValues(counts.calls)
+            ? "No priced calls in this window: every call is unpriced."
+            : "No calls in this window.";
+      fill(body, notice(empty));
       body.dataset.state = "empty";
       return;
     }
     body.replaceChildren();
     const labels = kept.map((s) => (s.group === null || s.group === undefined ? "all calls" : String(s.group)));
-    const colors = kept.map(
-      (s, i) => PALETTE[(s.group === null || PERCENTILES.includes(s.group) ? i : rank(s.group)) % PALETTE.length],
-    );
+    const data = alignSeries(kept);
+    const extras =
+      c.id === "errors"
+        ? errorExtras(kept, data, counts.calls, counts.errors)
+        : c.id === "cost"
+          ? costExtras(kept, data, counts.calls)
+          : {};
+    if (extras.note && !note.textContent) note.textContent = extras.note;
     destroyers.push(
       lineChart(body, {
-        data: alignSeries(kept),
+        data,
         labels,
-        colors,
+        colors: kept.map((s) => colors.get(String(s.group)) ?? NO_COLOR),
         fmt: c.fmt,
+        tick: c.tick,
         stacked: c.stacked && kept.length > 1,
         log: c.log,
         tight: c.tight,
+        ...extras,
       }),
     );
     body.dataset.state = "ready";
