@@ -90,8 +90,8 @@ function strokeStrong(u, si, weak, color, width) {
 
 /**
  * Draws a chart into `box` and keeps it sized to the box; returns a function that destroys it.
- * `data` is [x, ...ys] from alignSeries. `stacked` draws areas that add up (cost, calls), and
- * leaves the still-filling last bucket out (a partial sum reads as a drop). Other charts draw
+ * `data` is [x, ...ys] from alignSeries. `stacked` is for sums (cost, calls): areas that add up,
+ * without the still-filling last bucket (a partial sum reads as a drop). Other charts draw
  * it, and any point flagged in `weak[si][i]` (too few calls to mean much), dashed and faded,
  * and fit the y axis to the solid points. `log` uses a log scale. `fmt` formats values in the
  * legend, `tick` the axis labels; `describe(si, i)` may replace a legend value (counts on
@@ -110,6 +110,7 @@ export function lineChart(box, opts) {
   const yScale = log
     ? { distr: 3, log: 10, range: () => logRange(lo, hi) }
     : { range: () => (tight ? tightRange(lo, hi) : zeroRange(lo, hi)) };
+  let yTicks = [];
   const chart = new uPlot(
     {
       width: Math.max(260, box.clientWidth),
@@ -132,7 +133,10 @@ export function lineChart(box, opts) {
             : undefined,
           // uPlot blanks some log ticks by default; ours are chosen so that every one has room for a label.
           filter: (_u, splits) => splits,
-          values: (_u, vals) => vals.map((v) => (v == null ? "" : tick(v))),
+          values: (_u, vals) => {
+            yTicks = vals.map((v) => [v, v == null ? "" : tick(v)]);
+            return yTicks.map(([, label]) => label);
+          },
         },
       ],
       series: [
@@ -142,8 +146,8 @@ export function lineChart(box, opts) {
           show: !hidden.has(i),
           stroke: stacked ? colors[i] : `${colors[i]}70`,
           dash: stacked ? undefined : [5, 4],
-          width: stacked ? 1 : 1.5,
-          fill: stacked ? `${colors[i]}b0` : single ? `${colors[i]}18` : undefined,
+          width: stacked && !single ? 1 : 1.5,
+          fill: single ? `${colors[i]}18` : stacked ? `${colors[i]}b0` : undefined,
           spanGaps: false,
           points: { show: false },
           value: (_u, _v, sidx, idx) => {
@@ -162,8 +166,8 @@ export function lineChart(box, opts) {
     drawn.data,
     box,
   );
-  // What is drawn, for the browser tests: solid values end where `weak` starts.
-  box.drawn = { chart, weak, raw: data };
+  // What is drawn, for the browser tests: solid values end where `weak` starts; the y axis's [value, label] ticks.
+  box.drawn = { chart, weak, raw: data, yTicks: () => yTicks };
   const ro = new ResizeObserver(() => {
     const w = Math.max(260, box.clientWidth);
     if (Math.abs(w - chart.width) > 1) chart.setSize({ width: w, height });

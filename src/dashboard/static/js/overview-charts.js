@@ -47,15 +47,20 @@ export function errorExtras(kept, data, calls, errors) {
   };
 }
 
-/** Extras for the cost chart: a bucket with calls but no known price says "unpriced", not $0. */
-export function costExtras(kept, data, calls) {
+/**
+ * Extras for the cost chart: a bucket with calls but no known price says "unpriced", not $0.
+ * Such a bucket is null in the series; `unpriced` (groups with no priced call in the window)
+ * also covers servers that still sent 0 for them.
+ */
+export function costExtras(kept, data, calls, unpriced) {
   const n = valuesFor(kept, calls, data[0]);
   const last = data[0].length - 1;
   return {
     describe: (si, i) => {
       const v = data[si + 1][i];
       const soFar = i === last ? " so far" : "";
-      if (v == null) return n[si][i] ? `unpriced${soFar}` : "";
+      if (v == null || (v === 0 && unpriced.has(key(kept[si].group))))
+        return n[si][i] ? `unpriced${soFar}` : v == null ? "" : usd(v);
       return `${usd(v)}${soFar}`;
     },
   };

@@ -6,7 +6,7 @@ import { assignColors, NO_COLOR } from "./colors.js";
 import { field, fill, h, notice, select } from "./dom.js";
 import { compact, ms, pct, score, usd } from "./format.js";
 import { costExtras, errorExtras } from "./overview-charts.js";
-import { breakdownTable, groupOrder, totalsTiles } from "./overview-parts.js";
+import { breakdownTable, groupOrder, isUnpriced, totalsTiles } from "./overview-parts.js";
 
 export const WINDOWS = ["1h", "6h", "24h", "7d", "30d"];
 /** Step per window: 30 to 90 points, enough to see the shape without drowning in noise. */
@@ -155,7 +155,8 @@ export async function renderOverview(root, ctx) {
     const at = (id) => results[CHARTS.findIndex((c) => c.id === id)].value;
     const order = groupOrder(groups, at("calls") ?? []);
     const colors = assignColors(groupby ? [...order.keys()] : [...PERCENTILES, "null"], COLORS);
-    const counts = { calls: at("calls"), errors: errs.value };
+    const unpriced = new Set(Object.keys(groups).filter((g) => isUnpriced(groups[g].cost, groups[g].span_count)));
+    const counts = { calls: at("calls"), errors: errs.value, unpriced };
     destroyCharts();
     for (const [i, c] of CHARTS.entries()) draw(c, results[i], order, colors, counts);
     fill(breakdown, groupby && !t.error ? breakdownTable(state.groupby, groups, order, colors) : null);
@@ -195,7 +196,7 @@ export async function renderOverview(root, ctx) {
       c.id === "errors"
         ? errorExtras(kept, data, counts.calls, counts.errors)
         : c.id === "cost"
-          ? costExtras(kept, data, counts.calls)
+          ? costExtras(kept, data, counts.calls, counts.unpriced)
           : {};
     if (extras.note && !note.textContent) note.textContent = extras.note;
     destroyers.push(
@@ -205,7 +206,7 @@ export async function renderOverview(root, ctx) {
         colors: kept.map((s) => colors.get(String(s.group)) ?? NO_COLOR),
         fmt: c.fmt,
         tick: c.tick,
-        stacked: c.stacked && kept.length > 1,
+        stacked: c.stacked,
         log: c.log,
         tight: c.tight,
         ...extras,
