@@ -144,7 +144,7 @@ export function lineChart(box, opts) {
         ...labels.map((label, i) => ({
           label,
           show: !hidden.has(i),
-          stroke: stacked ? colors[i] : `${colors[i]}70`,
+          stroke: stacked ? colors[i] : `${colors[i]}60`,
           dash: stacked ? undefined : [5, 4],
           width: stacked && !single ? 1 : 1.5,
           fill: single ? `${colors[i]}18` : stacked ? `${colors[i]}b0` : undefined,
