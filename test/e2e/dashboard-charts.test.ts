@@ -6,13 +6,10 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { DEFAULT_CONFIG } from "../../src/config/types.js";
-import { seedDemo } from "../../src/demo/index.js";
-import { createPricer } from "../../src/pricing/index.js";
-import { type RunningServer, startServer } from "../../src/server/index.js";
+import type { RunningServer } from "../../src/server/index.js";
 import type { Span } from "../../src/span/types.js";
-import { MemoryStore } from "../../src/store/memory/index.js";
 import { horizontalOverflow, launchBrowser, openPage, SKIP_BROWSER, screenshot, show } from "./helpers/browser.js";
+import { startDemoServer } from "./helpers/demo-server.js";
 
 const { PALETTE } = (await import(new URL("../../src/dashboard/static/js/colors.js", import.meta.url).href)) as {
   PALETTE: string[];
@@ -22,9 +19,6 @@ const { PALETTE } = (await import(new URL("../../src/dashboard/static/js/colors.
 const NOW = Date.UTC(2026, 2, 18, 14, 1);
 const UNPRICED = "acme-local-7b";
 const THIN = "tiny-model";
-const config = structuredClone(DEFAULT_CONFIG);
-config.http_server.addr = "127.0.0.1:0";
-config.storage.driver = "memory";
 
 function llmSpan(model: string, at: number, status: Span["status"]): Span {
   return {
@@ -143,13 +137,10 @@ async function hover(page: Page, id: string, i: number): Promise<Record<string, 
 
 describe("dashboard charts in a browser", { skip: SKIP_BROWSER }, () => {
   before(async () => {
-    const store = new MemoryStore();
-    await seedDemo(store, { now: NOW, price: createPricer({}), seed: 7 });
     const extra: Span[] = [];
     for (let i = 0; i < 40; i++) extra.push(llmSpan(UNPRICED, NOW - 20 * 3_600_000 + i * 1_800_000, "ok"));
     for (let i = 0; i < 4; i++) extra.push(llmSpan(THIN, NOW - 3 * 3_600_000 + i * 600_000, i ? "error" : "ok"));
-    await store.insert(extra);
-    server = await startServer(config, { store, now: () => NOW });
+    server = await startDemoServer(NOW, 7, extra);
     browser = await launchBrowser();
   });
   after(async () => {

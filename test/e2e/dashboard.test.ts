@@ -5,12 +5,8 @@ import { copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { DEFAULT_CONFIG } from "../../src/config/types.js";
-import { seedDemo } from "../../src/demo/index.js";
-import { createPricer } from "../../src/pricing/index.js";
-import { type RunningServer, startServer } from "../../src/server/index.js";
+import type { RunningServer } from "../../src/server/index.js";
 import type { Span } from "../../src/span/types.js";
-import { MemoryStore } from "../../src/store/memory/index.js";
 import {
   horizontalOverflow,
   launchBrowser,
@@ -20,14 +16,12 @@ import {
   settled,
   show,
 } from "./helpers/browser.js";
+import { startDemoServer } from "./helpers/demo-server.js";
 import { REPO_ROOT } from "./helpers/server.js";
 
 // Whole minutes keep the server's window arithmetic and the expectations below in step.
 const NOW = Math.floor(Date.now() / 60_000) * 60_000;
 const NEEDLE = "needle-e2e-42";
-const config = structuredClone(DEFAULT_CONFIG);
-config.http_server.addr = "127.0.0.1:0";
-config.storage.driver = "memory";
 
 function span(over: Partial<Span>): Span {
   return {
@@ -109,10 +103,7 @@ const texts = (page: Page, selector: string) => page.locator(selector).allTextCo
 
 describe("dashboard in a browser", { skip: SKIP_BROWSER }, () => {
   before(async () => {
-    const store = new MemoryStore();
-    await seedDemo(store, { now: NOW, price: createPricer({}), seed: 5 });
-    await store.insert(NEEDLE_SPANS);
-    server = await startServer(config, { store, now: () => NOW });
+    server = await startDemoServer(NOW, 5, NEEDLE_SPANS);
     browser = await launchBrowser();
   });
   after(async () => {
