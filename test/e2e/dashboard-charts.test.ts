@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, Route } from "playwright-core";
 import type { RunningServer } from "../../src/server/index.js";
 import type { Span } from "../../src/span/types.js";
 import { horizontalOverflow, launchBrowser, openPage, SKIP_BROWSER, screenshot, show } from "./helpers/browser.js";
@@ -116,6 +116,20 @@ function spills(page: Page): Promise<string[]> {
     }
     return out;
   });
+}
+
+/** Rewrites a response the way a server sends unpriced costs: null, never 0. */
+async function nullUnpricedCosts(route: Route): Promise<void> {
+  const res = await route.fetch();
+  const body = (await res.json()) as {
+    by_model?: Record<string, { span_count: number; cost: Record<string, number | null> }>;
+    series?: { group: string; points: [number, number | null][] }[];
+  };
+  for (const m of Object.values(body.by_model ?? {}))
+    if (m.cost.unpriced_span_count === m.span_count) Object.assign(m.cost, { total_usd: null, per_call_usd: null });
+  for (const s of body.series ?? [])
+    if (s.group === UNPRICED || s.group === THIN) s.points = s.points.map(([t]) => [t, null]);
+  await route.fulfill({ response: res, json: body });
 }
 
 const hexToRgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)).join(", ")})`;
@@ -264,21 +278,28 @@ describe("dashboard charts in a browser", { skip: SKIP_BROWSER }, () => {
     assert.deepEqual(errors, []);
   });
 
-  test("an unpriced model shows as unpriced, never as $0", async (t) => {
-    const { page, errors } = await openPage(t, browser);
-    await show(page, "overview", `${server.url}/#/overview?window=24h&groupby=model`);
-    const row = page.locator(`#breakdown tr[data-group='${UNPRICED}']`);
-    assert.equal(await row.locator("td:nth-child(2)").textContent(), "unpriced");
-    assert.equal(await row.locator("td:nth-child(5)").textContent(), "unpriced");
-    assert.equal(await row.locator("td:nth-child(4)").textContent(), "40");
-    assert.match((await page.locator("[data-tile=cost] .sub").textContent()) ?? "", /\b4\d unpriced/);
-    // On the cost chart, a bucket where it made calls says so on hover.
-    const calls = await drawnOf(page, "calls");
-    const si = calls.labels.indexOf(UNPRICED);
-    const i = calls.raw[si].findIndex((v) => (v ?? 0) > 0);
-    assert.equal((await hover(page, "cost", i))[UNPRICED], "unpriced");
-    assert.deepEqual(errors, []);
-  });
+  // Both shapes a server may send for a model without a price: 0 with every call counted as
+  // unpriced (as served here), or null cost (rewritten below, as the API documents it).
+  for (const shape of ["zero with an unpriced count", "null"]) {
+    test(`an unpriced model shows as unpriced, never as $0 (cost ${shape})`, async (t) => {
+      const { page, errors } = await openPage(t, browser);
+      if (shape === "null") await page.route(/\/metrics(\/total_cost\/series)?\?/, nullUnpricedCosts);
+      await show(page, "overview", `${server.url}/#/overview?window=24h&groupby=model`);
+      const row = page.locator(`#breakdown tr[data-group='${UNPRICED}']`);
+      assert.equal(await row.locator("td:nth-child(2)").textContent(), "unpriced");
+      assert.equal(await row.locator("td:nth-child(3)").textContent(), "–");
+      assert.equal(await row.locator("td:nth-child(5)").textContent(), "unpriced");
+      assert.equal(await row.locator("td:nth-child(4)").textContent(), "40");
+      assert.match((await page.locator("[data-tile=cost] .sub").textContent()) ?? "", /\b4\d unpriced/);
+      // On the cost chart, a bucket where it made calls says so on hover.
+      const calls = await drawnOf(page, "calls");
+      const si = calls.labels.indexOf(UNPRICED);
+      const i = calls.raw[si].findIndex((v) => (v ?? 0) > 0);
+      assert.equal((await hover(page, "cost", i))[UNPRICED], "unpriced");
+      assert.equal((await drawnOf(page, "cost")).raw[si][i], shape === "null" ? null : 0);
+      assert.deepEqual(errors, []);
+    });
+  }
 
   test("error rates from few calls are marked, thin series hidden, counts shown on hover", async (t) => {
     const { page, errors } = await openPage(t, browser);
