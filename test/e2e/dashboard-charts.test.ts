@@ -275,6 +275,11 @@ describe("dashboard charts in a browser", { skip: SKIP_BROWSER }, () => {
     await page.click("[data-window='24h']");
     await show(page, "overview");
     assert.deepEqual(await colorsOf(page, "cost"), first);
+    // Without a split: the percentiles apart, "all calls" in the first colour on every chart.
+    await show(page, "overview", `${server.url}/#/overview?window=24h&groupby=none`);
+    assert.equal(new Set(Object.values(await colorsOf(page, "latency"))).size, 3);
+    for (const id of ["cost", "calls", "errors", "quality"])
+      assert.deepEqual(await colorsOf(page, id), { "all calls": hexToRgb(PALETTE[0]) }, id);
     assert.deepEqual(errors, []);
   });
 

@@ -2,7 +2,7 @@
 import { api, withQuery } from "./api.js";
 import { msTick, pctTick } from "./axes.js";
 import { alignSeries, chartPanel, lineChart, MAX_SERIES } from "./charts.js";
-import { assignColors, NO_COLOR } from "./colors.js";
+import { assignColors, NO_COLOR, PALETTE } from "./colors.js";
 import { field, fill, h, notice, select } from "./dom.js";
 import { compact, ms, pct, score, usd } from "./format.js";
 import { costExtras, errorExtras } from "./overview-charts.js";
@@ -23,6 +23,8 @@ const BUILTIN = new Set(["none", "model", "caller", "provider", "status"]);
 const PERCENTILES = ["p50", "p95", "p99"];
 /** Group → colour for as long as the page is open, so a model keeps its colour across views. */
 const COLORS = new Map();
+/** Without a split: "all calls" (group null) and the three latency percentiles. */
+const UNSPLIT_COLORS = new Map([["null", PALETTE[0]], ...PERCENTILES.map((p, i) => [p, PALETTE[i]])]);
 
 const CHARTS = [
   { id: "cost", title: "Cost", metric: "total_cost", fmt: usd, stacked: true },
@@ -154,7 +156,7 @@ export async function renderOverview(root, ctx) {
     const groups = groupby ? (t.value?.[`by_${groupby}`] ?? {}) : {};
     const at = (id) => results[CHARTS.findIndex((c) => c.id === id)].value;
     const order = groupOrder(groups, at("calls") ?? []);
-    const colors = assignColors(groupby ? [...order.keys()] : [...PERCENTILES, "null"], COLORS);
+    const colors = groupby ? assignColors([...order.keys()], COLORS) : UNSPLIT_COLORS;
     const unpriced = new Set(Object.keys(groups).filter((g) => isUnpriced(groups[g].cost, groups[g].span_count)));
     const counts = { calls: at("calls"), errors: errs.value, unpriced };
     destroyCharts();
