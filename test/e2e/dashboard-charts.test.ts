@@ -118,18 +118,24 @@ function spills(page: Page): Promise<string[]> {
   });
 }
 
-/** Rewrites a response the way a server sends unpriced costs: null, never 0. */
-async function nullUnpricedCosts(route: Route): Promise<void> {
-  const res = await route.fetch();
-  const body = (await res.json()) as {
-    by_model?: Record<string, { span_count: number; cost: Record<string, number | null> }>;
-    series?: { group: string; points: [number, number | null][] }[];
+/**
+ * Rewrites the server's answers so that unpriced costs come in one of the two shapes a
+ * server may send: `null` (as the API documents it), or `0` with every call counted in
+ * `unpriced_span_count` (as earlier servers did).
+ */
+function unpricedAs(value: 0 | null) {
+  return async (route: Route): Promise<void> => {
+    const res = await route.fetch();
+    const body = (await res.json()) as {
+      by_model?: Record<string, { span_count: number; cost: Record<string, number | null> }>;
+      series?: { group: string; points: [number, number | null][] }[];
+    };
+    for (const m of Object.values(body.by_model ?? {}))
+      if (m.cost.unpriced_span_count === m.span_count) Object.assign(m.cost, { total_usd: value, per_call_usd: null });
+    for (const s of body.series ?? [])
+      if (s.group === UNPRICED || s.group === THIN) s.points = s.points.map(([t]) => [t, value]);
+    await route.fulfill({ response: res, json: body });
   };
-  for (const m of Object.values(body.by_model ?? {}))
-    if (m.cost.unpriced_span_count === m.span_count) Object.assign(m.cost, { total_usd: null, per_call_usd: null });
-  for (const s of body.series ?? [])
-    if (s.group === UNPRICED || s.group === THIN) s.points = s.points.map(([t]) => [t, null]);
-  await route.fulfill({ response: res, json: body });
 }
 
 const hexToRgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)).join(", ")})`;
@@ -283,12 +289,10 @@ describe("dashboard charts in a browser", { skip: SKIP_BROWSER }, () => {
     assert.deepEqual(errors, []);
   });
 
-  // Both shapes a server may send for a model without a price: 0 with every call counted as
-  // unpriced (as served here), or null cost (rewritten below, as the API documents it).
-  for (const shape of ["zero with an unpriced count", "null"]) {
-    test(`an unpriced model shows as unpriced, never as $0 (cost ${shape})`, async (t) => {
+  for (const value of [null, 0] as const) {
+    test(`an unpriced model shows as unpriced, never as $0 (cost sent as ${value})`, async (t) => {
       const { page, errors } = await openPage(t, browser);
-      if (shape === "null") await page.route(/\/metrics(\/total_cost\/series)?\?/, nullUnpricedCosts);
+      await page.route(/\/metrics(\/total_cost\/series)?\?/, unpricedAs(value));
       await show(page, "overview", `${server.url}/#/overview?window=24h&groupby=model`);
       const row = page.locator(`#breakdown tr[data-group='${UNPRICED}']`);
       assert.equal(await row.locator("td:nth-child(2)").textContent(), "unpriced");
@@ -301,7 +305,7 @@ describe("dashboard charts in a browser", { skip: SKIP_BROWSER }, () => {
       const si = calls.labels.indexOf(UNPRICED);
       const i = calls.raw[si].findIndex((v) => (v ?? 0) > 0);
       assert.equal((await hover(page, "cost", i))[UNPRICED], "unpriced");
-      assert.equal((await drawnOf(page, "cost")).raw[si][i], shape === "null" ? null : 0);
+      assert.equal((await drawnOf(page, "cost")).raw[si][i], value);
       assert.deepEqual(errors, []);
     });
   }
