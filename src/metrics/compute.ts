@@ -1,6 +1,6 @@
+import { roundCost, roundTo } from "../stats/cost.js";
 import type { SummaryRow } from "../store/store.js";
 import type { Family } from "./catalogue.js";
-import { roundCost, roundTo } from "./decimal.js";
 
 /**
  * Every user-visible figure of one summary row, rounded once here so GET /metrics, the

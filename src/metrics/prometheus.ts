@@ -1,5 +1,5 @@
+import { roundCost } from "../stats/cost.js";
 import type { ExpositionRow, Store } from "../store/store.js";
-import { roundCost } from "./decimal.js";
 
 export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 

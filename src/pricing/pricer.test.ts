@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { calcPrice, waitForUpdate } from "@pydantic/genai-prices";
-import { createPricer, roundUsd } from "./pricer.js";
+import { roundCost } from "../stats/cost.js";
+import { createPricer } from "./pricer.js";
 import type { PriceInput } from "./types.js";
 
 const price = createPricer({
@@ -105,10 +106,10 @@ describe("golden prices", () => {
   });
 });
 
-test("roundUsd removes float noise at 12 decimals", () => {
-  assert.equal(roundUsd(0.7124999999999999), 0.7125);
-  assert.equal(roundUsd(0.1 + 0.2), 0.3);
-  assert.equal(roundUsd(1e-13), 0);
+test("roundCost removes float noise at 12 decimals", () => {
+  assert.equal(roundCost(0.7124999999999999), 0.7125);
+  assert.equal(roundCost(0.1 + 0.2), 0.3);
+  assert.equal(roundCost(1e-13), 0);
 });
 
 test("matches calcPrice for every model in the bundled table (to 1e-12)", async () => {
@@ -133,7 +134,7 @@ test("matches calcPrice for every model in the bundled table (to 1e-12)", async 
         let want: number | null;
         try {
           const r = calcPrice(usageForTable, m.id, { providerId: p.id, timestamp: new Date(at) });
-          want = r === null ? null : roundUsd(r.total_price);
+          want = r === null ? null : roundCost(r.total_price);
         } catch {
           want = null;
         }

@@ -1,11 +1,7 @@
 import type { PriceOverride } from "../config/types.js";
+import { roundCost } from "../stats/cost.js";
 import { type FlatPrice, type Resolution, resolve, tablePrice } from "./table.js";
 import type { PriceInput, Pricer } from "./types.js";
-
-/** Rounds USD to 12 decimals (the store keeps DECIMAL(18, 12)), removing float noise such as 0.7124999999999999. */
-export function roundUsd(x: number): number {
-  return Math.round(x * 1e12) / 1e12;
-}
 
 function fromOverride(o: PriceOverride): FlatPrice {
   return {
@@ -23,7 +19,8 @@ function flatCost(p: FlatPrice, u: PriceInput): number | null {
   const uncached = u.prompt_tokens - cached - written;
   if (uncached < 0) return null;
   const sum = uncached * p.input + cached * p.cacheRead + written * p.cacheWrite + u.comp_tokens * p.output;
-  return roundUsd(sum / 1e6);
+  // 12 decimals (the stored precision) removes float noise such as 0.7124999999999999
+  return roundCost(sum / 1e6);
 }
 
 const MEMO_MAX = 4096;
@@ -61,6 +58,6 @@ export function createPricer(overrides: Record<string, PriceOverride>): Pricer {
     if (r.kind === "unpriced") return null;
     if (r.kind === "flat") return flatCost(r.price, u);
     const cost = tablePrice(u.model, r.providerId, u);
-    return cost === null ? null : roundUsd(cost);
+    return cost === null ? null : roundCost(cost);
   };
 }

@@ -46,7 +46,7 @@ export interface SummaryQuery {
   /**
    * Percentiles are exact (linear interpolation, like quantile_cont) when every row of the
    * result has at most this many spans (default 100,000); when any row has more, all rows'
-   * percentiles come from the log-bucket histogram of src/metrics/sketch.ts (within 0.5%).
+   * percentiles come from the log-bucket histogram of src/stats/sketch.ts (within 0.5%).
    */
   exactLimit?: number;
 }

@@ -14,8 +14,8 @@ import {
   VARCHAR,
 } from "@duckdb/node-api";
 import type { Span } from "../../span/types.js";
+import { COST_SCALE, COST_WIDTH, toPico } from "../../stats/cost.js";
 import { encodeSpans, NUMBER_FIELDS, type SpanBatch, TEXT_FIELDS, TEXTS_PER_SPAN } from "./protocol.js";
-import { COST_SCALE, COST_WIDTH, costToScaled } from "./rows.js";
 import { SPAN_COLUMNS } from "./schema.js";
 
 type Appender = Awaited<ReturnType<DuckDBConnection["createAppender"]>>;
@@ -24,23 +24,9 @@ type Appender = Awaited<ReturnType<DuckDBConnection["createAppender"]>>;
 const CHUNK_ROWS = 2048;
 const COST_LIMIT = 10n ** BigInt(COST_WIDTH);
 
-/**
- * costToScaled without its string work for the usual costs (~2 µs a span saved). Below
- * 1000, x = cost × 10^12 is within 0.13 of the exact scaled decimal, so rounding x gives
- * costToScaled's answer unless x sits near a half (then the exact path decides).
- */
-export function scaledCost(cost: number): bigint {
-  if (Math.abs(cost) < 1000) {
-    const x = cost * 1e12;
-    const frac = Math.abs(x - Math.trunc(x));
-    if (frac < 0.25 || frac > 0.75) return BigInt(Math.round(x));
-  }
-  return costToScaled(cost);
-}
-
 // The appender stores an out-of-range DECIMAL silently as garbage: refuse it instead.
 function costValue(cost: number): DuckDBDecimalValue {
-  const v = scaledCost(cost);
+  const v = toPico(cost);
   if (v >= COST_LIMIT || v <= -COST_LIMIT) throw new Error(`cost_usd ${cost} does not fit DECIMAL(18, 12)`);
   return new DuckDBDecimalValue(v, COST_WIDTH, COST_SCALE);
 }

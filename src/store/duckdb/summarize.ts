@@ -1,4 +1,4 @@
-import { type Bins, binSql, DEFAULT_EXACT_LIMIT, quantilesFromBins, SKETCH_K } from "../../metrics/sketch.js";
+import { type Bins, binSql, DEFAULT_EXACT_LIMIT, quantilesFromBins, SKETCH_K } from "../../stats/sketch.js";
 import { expositionRow, num, numOrNull, summaryCounts } from "../rows.js";
 import type { ExpositionQuery, ExpositionRow, GroupBy, SpanFilter, SummaryQuery, SummaryRow } from "../store.js";
 import { filterConditions, jsonPointer, Params } from "./filter.js";
@@ -44,8 +44,8 @@ function source(p: Params, q: SummaryQuery): string {
 /**
  * The duckdb driver's `summarize`. Counts and sums come from one aggregation (cost_usd is
  * DECIMAL, so SUM is exact; it is read back as text). Percentiles follow: exact with
- * quantile_cont (the definition of src/metrics/percentile.ts) when no row has more than
- * exactLimit spans, else from log-bucket histograms (src/metrics/sketch.ts), because sorting
+ * quantile_cont (the definition of src/stats/percentile.ts) when no row has more than
+ * exactLimit spans, else from log-bucket histograms (src/stats/sketch.ts), because sorting
  * millions of values would dominate the query.
  */
 export async function summarizeDuckdb(db: SqlRunner, q: SummaryQuery): Promise<SummaryRow[]> {
@@ -147,7 +147,7 @@ async function exactPercentiles(
   }
 }
 
-/** Log-bucket histograms per row and column, turned into percentiles by src/metrics/sketch.ts. */
+/** Log-bucket histograms per row and column, turned into percentiles by src/stats/sketch.ts. */
 async function sketchPercentiles(
   db: SqlRunner,
   q: SummaryQuery,

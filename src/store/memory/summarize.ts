@@ -1,7 +1,7 @@
-import { fromPico, toPico } from "../../metrics/decimal.js";
-import { quantileSorted, sortedCopy } from "../../metrics/percentile.js";
-import { DEFAULT_EXACT_LIMIT, sketchQuantiles } from "../../metrics/sketch.js";
 import type { Span } from "../../span/types.js";
+import { fromPico, toPico } from "../../stats/cost.js";
+import { quantileSorted, sortedCopy } from "../../stats/percentile.js";
+import { DEFAULT_EXACT_LIMIT, sketchQuantiles } from "../../stats/sketch.js";
 import type { ExpositionQuery, ExpositionRow, GroupBy, SpanFilter, SummaryQuery, SummaryRow } from "../store.js";
 
 /** Group name for spans that lack the group-by column or attribute. */

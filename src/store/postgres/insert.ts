@@ -1,5 +1,5 @@
-import { BIN_OFFSET, SKETCH_K } from "../../metrics/sketch.js";
 import type { Span } from "../../span/types.js";
+import { BIN_OFFSET, SKETCH_K } from "../../stats/sketch.js";
 import { DAY_MS, GRAINS, ROLLUP_LATENCY_LE, ROLLUP_QUALITY_LE } from "./schema.js";
 
 /** Span columns in table order with the array type unnest reads them as. */
@@ -26,7 +26,7 @@ const COLUMNS: readonly [keyof Span, string][] = [
   ["attributes", "jsonb"],
 ];
 
-/** SQL computing the sketch bin of a float8 expression (binOf in src/metrics/sketch.ts). */
+/** SQL computing the sketch bin of a float8 expression (binOf in src/stats/sketch.ts). */
 export function pgBin(col: string): string {
   const k = `${SKETCH_K}::float8`;
   return `CASE WHEN ${col} > 0 THEN ${BIN_OFFSET} + ceil(ln(${col}) * ${k})::integer

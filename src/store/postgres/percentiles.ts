@@ -1,4 +1,4 @@
-import { type Bins, quantilesFromBins } from "../../metrics/sketch.js";
+import { type Bins, quantilesFromBins } from "../../stats/sketch.js";
 import { filterConditions, groupExpr, Params } from "./filter.js";
 import { pgBin } from "./insert.js";
 import { bucketExpr, type Plan, type Query, rawSource, rowKey } from "./plan.js";

@@ -25,7 +25,7 @@ const leColumns = (prefix: string, n: number) =>
  *   Partitions are created on demand by the writer (partitions.ts).
  * - rollup: per (grain, period start, model, provider, caller, status) counts and sums of
  *   LLM spans, so long windows read thousands of rows instead of millions of spans.
- * - rollup_hist: per (grain, period, model) log-bucket histograms (src/metrics/sketch.ts bins)
+ * - rollup_hist: per (grain, period, model) log-bucket histograms (src/stats/sketch.ts bins)
  *   of latency (col 0), ttft (1) and eval score (2), with each bin's exact min and max: merged,
  *   they give the same percentiles as the sketch over raw spans.
  * - span_days: spans (LLM or not) per day partition, so counting them (GET /health) does not

@@ -1,4 +1,4 @@
-import { DEFAULT_EXACT_LIMIT } from "../../metrics/sketch.js";
+import { DEFAULT_EXACT_LIMIT } from "../../stats/sketch.js";
 import { num, numOrNull, summaryCounts } from "../rows.js";
 import type { SummaryQuery, SummaryRow } from "../store.js";
 import { filterConditions, groupExpr, histEligible, Params } from "./filter.js";
@@ -55,7 +55,7 @@ function compareText(a: string | null, b: string | null): number {
  * The postgres driver's `summarize`, with the semantics of the memory and duckdb drivers:
  * exact decimal cost sums (NUMERIC), percentiles exact (percentile_cont, the quantile_cont
  * definition) while every row has at most exactLimit spans, else from log-bucket histograms
- * (the same bins as src/metrics/sketch.ts, so within 0.5%). Long windows read whole days and
+ * (the same bins as src/stats/sketch.ts, so within 0.5%). Long windows read whole days and
  * hours from the rollup tables and only the ragged edges from spans.
  */
 export async function summarizePg(db: Query, q: SummaryQuery): Promise<SummaryRow[]> {
