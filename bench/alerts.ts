@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { createAlertService } from "../src/alerts/index.js";
 import { DEFAULT_CONFIG } from "../src/config/types.js";
 import { DuckDbStore } from "../src/store/duckdb/index.js";
-import { loadDuckdb } from "./lib/generate.js";
+import { loadDuckdb } from "./lib/load.js";
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);

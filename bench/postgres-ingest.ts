@@ -5,7 +5,7 @@
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import type { Span } from "../src/span/types.js";
-import { scratchSchema } from "../src/store/postgres/testing.js";
+import { scratchSchema } from "../src/store/postgres/testing/scratch.js";
 import { makeTempDir, removeDir, startServe, writeConfig } from "../test/e2e/helpers/server.js";
 import { generateSpans } from "./lib/generate.js";
 import { postLoad } from "./lib/post-load.js";

@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDbStore } from "../src/store/duckdb/index.js";
 import type { TraceQuery } from "../src/store/store.js";
-import { generateSpans, loadDuckdb, prng, WORKFLOWS } from "./lib/generate.js";
+import { generateSpans, prng, WORKFLOWS } from "./lib/generate.js";
+import { loadDuckdb } from "./lib/load.js";
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -202,6 +202,3 @@ export function* generateSpans(o: GenerateOptions): Iterable<Span> {
     }
   }
 }
-
-export type { LoadedData, LoadOptions } from "./load.js";
-export { loadDuckdb } from "./load.js";

@@ -1,5 +1,4 @@
 import { parseDuration } from "../util/duration.js";
-import type { RuleError } from "./rule.js";
 
 export const DELIVERY_TYPES = ["http", "slack", "pagerduty", "log"] as const;
 export const PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";
@@ -39,6 +38,12 @@ const FIELDS: Record<Delivery["type"], readonly string[]> = {
   pagerduty: ["type", "routing_key", "url", "severity", "timeout"],
   log: ["type"],
 };
+
+export interface RuleError {
+  /** Field path inside the rule: "threshold", "delivery.url", "filter.attr.x". */
+  path: string;
+  message: string;
+}
 
 function httpUrl(v: unknown, path: string, errors: RuleError[]): string | null {
   if (typeof v !== "string") {

@@ -2,8 +2,10 @@ import { findScalar, SCALARS } from "../metrics/catalogue.js";
 import { SPAN_STATUSES, type SpanStatus } from "../span/types.js";
 import type { SpanFilter } from "../store/store.js";
 import { parseDuration } from "../util/duration.js";
-import type { Delivery } from "./delivery-spec.js";
+import type { Delivery, RuleError } from "./delivery-spec.js";
 import { validateDelivery } from "./delivery-spec.js";
+
+export type { RuleError } from "./delivery-spec.js";
 
 export const OPS = ["gt", "gte", "lt", "lte", "eq", "ne"] as const;
 export type Op = (typeof OPS)[number];
@@ -32,12 +34,6 @@ export interface AlertRule {
   filter: RuleFilter;
   delivery: Delivery;
   send_resolved: boolean;
-}
-
-export interface RuleError {
-  /** Field path inside the rule: "threshold", "delivery.url", "filter.attr.x". */
-  path: string;
-  message: string;
 }
 
 export type RuleCheck = { ok: true; rule: AlertRule } | { ok: false; errors: RuleError[] };

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { validateRule } from "../alerts/rule.js";
 import { ConfigError, loadConfig, resolveConfigFile } from "../config/index.js";
 import type { Config } from "../config/types.js";
 import { formatDuration } from "../util/duration.js";
@@ -53,6 +54,7 @@ export async function runCheckConfig(argv: string[], env: NodeJS.ProcessEnv = pr
       env,
       flags: {},
       onWarning: (w) => console.error(`warning: ${w}`),
+      validateRule,
     });
     const file = resolveConfigFile({ file: values.config, env });
     console.log(

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { validateRule } from "../alerts/rule.js";
 import { ConfigError, type ConfigFlags, loadConfig } from "../config/index.js";
 import type { Config } from "../config/types.js";
 import { seedDemo } from "../demo/index.js";
@@ -68,6 +69,7 @@ export async function runDemo(argv: string[], now: () => number = Date.now): Pro
       env: process.env,
       flags,
       onWarning: (w) => console.error(`warning: ${w}`),
+      validateRule,
     });
   } catch (e) {
     if (

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { validateRule } from "../alerts/rule.js";
 import { ConfigError, type ConfigFlags, loadConfig } from "../config/index.js";
 import type { Config } from "../config/types.js";
 import type { Store } from "../store/store.js";
@@ -78,7 +79,13 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
 
   let config: Config;
   try {
-    config = loadConfig({ file: args.config, env, flags, onWarning: (w) => console.error(`warning: ${w}`) });
+    config = loadConfig({
+      file: args.config,
+      env,
+      flags,
+      onWarning: (w) => console.error(`warning: ${w}`),
+      validateRule,
+    });
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(e.message);

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
+import { validateRule as alertsValidateRule } from "../alerts/rule.js";
 import { ConfigError } from "./errors.js";
 import { loadConfig, parseConfig, type RuleValidator } from "./load.js";
 import { DEFAULT_CONFIG } from "./types.js";
@@ -23,7 +24,7 @@ const COST_RULE = {
 };
 
 const parse = (text: string, env: NodeJS.ProcessEnv = {}, flags = {}, more = {}) =>
-  parseConfig(text, { file: "tokentrace.yml", env, flags, ...more });
+  parseConfig(text, { file: "tokentrace.yml", env, flags, validateRule: alertsValidateRule, ...more });
 
 function problems(text: string, env: NodeJS.ProcessEnv = {}, flags = {}, more = {}): string[] {
   try {
@@ -271,19 +272,35 @@ describe("loadConfig", () => {
 
   test("reads ./tokentrace.yml when present, else defaults", () => {
     const empty = mkdtempSync(join(dir, "empty-"));
-    assert.deepEqual(loadConfig({ env: {}, flags: {}, cwd: empty }), DEFAULT_CONFIG);
+    assert.deepEqual(loadConfig({ env: {}, flags: {}, cwd: empty, validateRule: alertsValidateRule }), DEFAULT_CONFIG);
     const withFile = mkdtempSync(join(dir, "with-"));
     writeFileSync(join(withFile, "tokentrace.yml"), "service: from-cwd\n");
-    assert.equal(loadConfig({ env: {}, flags: {}, cwd: withFile }).service, "from-cwd");
+    assert.equal(
+      loadConfig({ env: {}, flags: {}, cwd: withFile, validateRule: alertsValidateRule }).service,
+      "from-cwd",
+    );
   });
 
   test("--config and TOKENTRACE_CONFIG name the file; a missing one is an error", () => {
     writeFileSync(join(dir, "a.yml"), "service: a\n");
     writeFileSync(join(dir, "b.yml"), "service: b\n");
-    assert.equal(loadConfig({ file: "a.yml", env: { TOKENTRACE_CONFIG: "b.yml" }, flags: {}, cwd: dir }).service, "a");
-    assert.equal(loadConfig({ env: { TOKENTRACE_CONFIG: "b.yml" }, flags: {}, cwd: dir }).service, "b");
+    assert.equal(
+      loadConfig({
+        file: "a.yml",
+        env: { TOKENTRACE_CONFIG: "b.yml" },
+        flags: {},
+        cwd: dir,
+        validateRule: alertsValidateRule,
+      }).service,
+      "a",
+    );
+    assert.equal(
+      loadConfig({ env: { TOKENTRACE_CONFIG: "b.yml" }, flags: {}, cwd: dir, validateRule: alertsValidateRule })
+        .service,
+      "b",
+    );
     assert.throws(
-      () => loadConfig({ file: "missing.yml", env: {}, flags: {}, cwd: dir }),
+      () => loadConfig({ file: "missing.yml", env: {}, flags: {}, cwd: dir, validateRule: alertsValidateRule }),
       (e: unknown) =>
         e instanceof ConfigError && e.message.includes("missing.yml: cannot read config file: file not found"),
     );
@@ -292,7 +309,7 @@ describe("loadConfig", () => {
   test("locations name the file as given", () => {
     writeFileSync(join(dir, "bad.yml"), "service: ok\nretention: 0s\n");
     assert.throws(
-      () => loadConfig({ file: "bad.yml", env: {}, flags: {}, cwd: dir }),
+      () => loadConfig({ file: "bad.yml", env: {}, flags: {}, cwd: dir, validateRule: alertsValidateRule }),
       (e: unknown) =>
         e instanceof ConfigError &&
         e.message ===
@@ -301,7 +318,7 @@ describe("loadConfig", () => {
   });
 });
 
-test("config rules go through the alerts module's validateRule by default", () => {
+test("config rules go through the alerts module's validateRule", () => {
   const text = `alerts:
   rules:
     - name: cost

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { validateRule } from "../alerts/rule.js";
 import { ConfigError, type ConfigProblem } from "./errors.js";
 import { nonNegative } from "./fields.js";
 import { type ConfigFlags, FIELDS, FLAG_NAMES } from "./schema.js";
@@ -21,8 +20,8 @@ export interface LoadOptions {
   cwd?: string;
   /** Receives non-fatal notes, e.g. a ${VAR} that is not set. */
   onWarning?: (message: string) => void;
-  /** Validates each alerts.rules entry; default: the alerts module's validateRule. */
-  validateRule?: RuleValidator;
+  /** Validates each alerts.rules entry: the alerts module's validateRule (config stands below alerts). */
+  validateRule: RuleValidator;
 }
 
 export const DEFAULT_CONFIG_FILE = "tokentrace.yml";
@@ -52,7 +51,7 @@ function deepFreeze<T>(o: T): T {
  * environment and CLI flags on top (CLI flag > environment > file > default). Returns a
  * frozen Config or throws ConfigError listing every problem with file:line:col.
  *
- * @example const config = loadConfig({ env: process.env, flags: { addr: "127.0.0.1:0" } });
+ * @example const config = loadConfig({ env: process.env, flags: { addr: "127.0.0.1:0" }, validateRule });
  */
 export function loadConfig(opts: LoadOptions): Config {
   const found = resolveConfigFile(opts);
@@ -98,7 +97,7 @@ export function parseConfig(text: string, opts: LoadOptions & { file: string }):
   }
 
   config.pricing.overrides = readOverrides(src, problems);
-  config.alerts.rules = readRules(src, problems, opts.validateRule ?? validateRule);
+  config.alerts.rules = readRules(src, problems, opts.validateRule);
 
   if (config.storage.driver === "postgres" && config.storage.url === null) {
     problems.push({

@@ -1,4 +1,4 @@
-import type { Figures } from "./compute.js";
+import type { Figures } from "./figures.js";
 
 /** The metric families: each a block of GET /metrics and a response of GET /metrics/{name}. */
 export const FAMILIES = ["cost", "tokens", "latency", "errors", "quality", "throughput"] as const;

@@ -1,7 +1,7 @@
 export type { Family, ScalarMetric, Unit } from "./catalogue.js";
 export { FAMILIES, findFamily, findScalar, knownMetricNames, SCALARS } from "./catalogue.js";
-export type { Figures } from "./compute.js";
-export { figures } from "./compute.js";
+export type { Figures } from "./figures.js";
+export { figures } from "./figures.js";
 export type { Grouping } from "./params.js";
 export { parseFilter, parseGroupBy } from "./params.js";
 export { PROMETHEUS_CONTENT_TYPE, prometheusText } from "./prometheus.js";

@@ -4,8 +4,8 @@ import { existsSync } from "node:fs";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { Span } from "../span/types.js";
-import { makeSpan } from "../store/conformance-summarize.js";
 import { exposeSpans } from "../store/memory/summarize.js";
+import { makeSpan } from "../store/testing/conformance-summarize.js";
 import {
   Exposition,
   escapeLabel,

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ApiError } from "../errors.js";
-import { fixture } from "../store/conformance-summarize.js";
 import { MemoryStore } from "../store/memory/memory-store.js";
+import { fixture } from "../store/testing/conformance-summarize.js";
 import { SCALARS } from "./catalogue.js";
 import { metricByName, metricValue, windowRange } from "./query.js";
 

@@ -9,7 +9,8 @@ import {
   type ScalarMetric,
   type Stats,
 } from "./catalogue.js";
-import { allBlocks, familyBlock, figures, type JsonMap, toMap } from "./compute.js";
+import { allBlocks, familyBlock, type JsonMap, toMap } from "./compute.js";
+import { figures } from "./figures.js";
 import type { Grouping } from "./params.js";
 import type { Window } from "./window.js";
 

@@ -1,6 +1,6 @@
 import type { Store } from "../store/store.js";
 import { FAMILY_SERIES, findFamily, findScalar, type ScalarMetric } from "./catalogue.js";
-import { figures } from "./compute.js";
+import { figures } from "./figures.js";
 import type { MetricsRequest } from "./query.js";
 import { unknownMetric } from "./query.js";
 import type { Window } from "./window.js";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { describe, test } from "node:test";
 import { parseRfc3339, parseTimestamp } from "./time.js";
 
 // The regex parser parseRfc3339 replaced (a hand-written fast path): every input must give
@@ -113,4 +113,41 @@ test("every day of years 100-9999 maps to the same instant as Date.UTC", () => {
       }
     }
   }
+});
+
+describe("timestamps", () => {
+  test("RFC 3339 variants", () => {
+    const base = Date.UTC(2026, 2, 15, 14, 23, 1, 441);
+    assert.equal(parseRfc3339("2026-03-15T14:23:01.441Z"), base);
+    assert.equal(parseRfc3339("2026-03-15t14:23:01.441z"), base);
+    assert.equal(parseRfc3339("2026-03-15 14:23:01.441Z"), base);
+    assert.equal(parseRfc3339("2026-03-15T14:23:01.441999Z"), base, "sub-ms digits truncate");
+    assert.equal(parseRfc3339("2026-03-15T16:53:01.441+02:30"), base);
+    assert.equal(parseRfc3339("2026-03-15T09:23:01.441-05:00"), base);
+    assert.equal(parseRfc3339("2024-02-29T00:00:00Z"), Date.UTC(2024, 1, 29));
+  });
+
+  test("rejects what Date.parse would accept or roll over", () => {
+    for (const bad of [
+      "2026-03-15",
+      "2026-03-15T14:23:01",
+      "2025-02-29T00:00:00Z",
+      "2026-13-01T00:00:00Z",
+      "2026-03-15T24:00:00Z",
+      "2026-03-15T14:60:00Z",
+      "March 15, 2026",
+      "2026-03-15T14:23:01+0200",
+    ]) {
+      assert.equal(parseRfc3339(bad), null, bad);
+    }
+  });
+
+  test("epoch ms numbers, bounded to years 1970–9999", () => {
+    assert.equal(parseTimestamp(1773584581441.9), 1773584581441);
+    assert.equal(parseTimestamp(0), 0);
+    assert.equal(parseTimestamp(-1), null);
+    assert.equal(parseTimestamp(1e20), null);
+    assert.equal(parseTimestamp(Number.NaN), null);
+    assert.equal(parseTimestamp("1773584581441"), null);
+  });
 });

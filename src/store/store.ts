@@ -108,7 +108,7 @@ export type JsonObject = { [k: string]: unknown };
 
 /**
  * The storage interface every driver (memory, duckdb, postgres) implements and the
- * conformance suite (src/store/conformance.ts) checks.
+ * conformance suite (src/store/testing/conformance.ts) checks.
  */
 export interface Store {
   readonly driver: "memory" | "duckdb" | "postgres";

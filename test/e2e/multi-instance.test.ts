@@ -8,7 +8,7 @@ import { after, before, test } from "node:test";
 import pg from "pg";
 import { type Receiver, startReceiver } from "../../src/alerts/testing/receiver.js";
 import { parseStorageUrl } from "../../src/store/postgres/index.js";
-import { SKIP_PG, scratchSchema } from "../../src/store/postgres/testing.js";
+import { SKIP_PG, scratchSchema } from "../../src/store/postgres/testing/scratch.js";
 import { makeTempDir, removeDir, type ServeProcess, startServe, writeConfig } from "./helpers/server.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: assertions walk parsed JSON bodies

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { type Config, DEFAULT_CONFIG } from "../../src/config/types.js";
 import { type RunningServer, startServer } from "../../src/server/listen.js";
-import { SKIP_PG, scratchSchema } from "../../src/store/postgres/testing.js";
+import { SKIP_PG, scratchSchema } from "../../src/store/postgres/testing/scratch.js";
 import { NOW, SPANS } from "./metrics-fixture.js";
 
 const WINDOWS = ["1h", "6h", "24h", "7d", "30d", "90m", "2d"];

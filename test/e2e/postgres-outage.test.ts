@@ -10,7 +10,7 @@ import pg from "pg";
 import { DEFAULT_CONFIG } from "../../src/config/types.js";
 import { type RunningServer, startServer } from "../../src/server/listen.js";
 import { parseStorageUrl } from "../../src/store/postgres/index.js";
-import { SKIP_PG, scratchSchema, TEST_PG_URL } from "../../src/store/postgres/testing.js";
+import { SKIP_PG, scratchSchema, TEST_PG_URL } from "../../src/store/postgres/testing/scratch.js";
 
 /**
  * A loopback TCP proxy to the database. cut(): every connection is reset and new ones are

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { Span } from "../../span/types.js";
-import { rowToSpan, spanSelect } from "../rows.js";
+import { rowToSpan, spanSelect } from "../sql-rows.js";
 import { appendSpans, toPlain } from "./append.js";
 import { pairHash } from "./bloom.js";
 import { SCHEMA_SQL } from "./schema.js";

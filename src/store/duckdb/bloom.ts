@@ -64,11 +64,6 @@ export function attrIndex(attrs: Attributes): { hashes: number[]; bloom: bigint 
   return { hashes, bloom: toBigInt(m) };
 }
 
-/** The attr_bloom value of a span. */
-export function attrBloom(attrs: Attributes): bigint {
-  return attrIndex(attrs).bloom;
-}
-
 /** The bits every span matching all these attr filters has set: `(attr_bloom & mask) = mask`. */
 export function attrMask(filters: Record<string, string>): bigint {
   const m: [number, number] = [0, 0];

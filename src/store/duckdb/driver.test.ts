@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { span } from "../conformance-fixtures.js";
+import { span } from "../testing/conformance-fixtures.js";
 import { DuckDbStore } from "./driver.js";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runStoreConformance } from "../conformance.js";
 import type { Store } from "../store.js";
+import { runStoreConformance } from "../testing/conformance.js";
 import { DuckDbStore } from "./driver.js";
 
 runStoreConformance(

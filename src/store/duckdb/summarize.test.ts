@@ -1,4 +1,4 @@
-import { summarizeConformance } from "../conformance-summarize.js";
+import { summarizeConformance } from "../testing/conformance-summarize.js";
 import { DuckDbStore } from "./driver.js";
 
 summarizeConformance("duckdb", async () => {

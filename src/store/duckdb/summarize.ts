@@ -1,5 +1,5 @@
 import { type Bins, binSql, DEFAULT_EXACT_LIMIT, quantilesFromBins, SKETCH_K } from "../../stats/sketch.js";
-import { expositionRow, num, numOrNull, summaryCounts } from "../rows.js";
+import { expositionRow, num, numOrNull, summaryCounts } from "../sql-rows.js";
 import type { ExpositionQuery, ExpositionRow, GroupBy, SpanFilter, SummaryQuery, SummaryRow } from "../store.js";
 import { filterConditions, jsonPointer, Params } from "./filter.js";
 

@@ -1,4 +1,4 @@
-import { runStoreConformance } from "../conformance.js";
+import { runStoreConformance } from "../testing/conformance.js";
 import { MemoryStore } from "./memory-store.js";
 
 runStoreConformance(

@@ -1,4 +1,4 @@
-import { expositionRow } from "../rows.js";
+import { expositionRow } from "../sql-rows.js";
 import type { ExpositionQuery, ExpositionRow } from "../store.js";
 import { Params } from "./filter.js";
 import type { Query } from "./plan.js";

@@ -1,7 +1,7 @@
 import { describe } from "node:test";
-import { runStoreConformance } from "../conformance.js";
-import { summarizeConformance } from "../conformance-summarize.js";
-import { openScratch, SKIP_PG } from "./testing.js";
+import { runStoreConformance } from "../testing/conformance.js";
+import { summarizeConformance } from "../testing/conformance-summarize.js";
+import { openScratch, SKIP_PG } from "./testing/scratch.js";
 
 // Runs against TOKENTRACE_TEST_PG_URL (PostgreSQL on this machine, set by .ci/run); each
 // store lives in its own schema, dropped afterwards.

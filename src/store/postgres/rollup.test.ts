@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { Span } from "../../span/types.js";
 import { prng } from "../../util/random.js";
-import { makeSpan } from "../conformance-summarize-fixture.js";
 import { MemoryStore } from "../memory/memory-store.js";
 import type { SummaryQuery, SummaryRow } from "../store.js";
+import { makeSpan } from "../testing/conformance-summarize-fixture.js";
 import { ROLLUP_LATENCY_LE, ROLLUP_QUALITY_LE } from "./schema.js";
-import { openScratch, SKIP_PG } from "./testing.js";
+import { openScratch, SKIP_PG } from "./testing/scratch.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -1,5 +1,5 @@
 import type { Span } from "../../span/types.js";
-import { groupByTrace, rowToSpan, spanSelect } from "../rows.js";
+import { groupByTrace, rowToSpan, spanSelect } from "../sql-rows.js";
 import type { TraceQuery, TraceSearchResult } from "../store.js";
 import { searchTraces } from "../trace-search.js";
 import { filterConditions, Params } from "./filter.js";

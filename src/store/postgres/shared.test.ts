@@ -2,11 +2,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import pg from "pg";
-import { span } from "../conformance-fixtures.js";
+import { span } from "../testing/conformance-fixtures.js";
 import { parseStorageUrl } from "./connect.js";
 import { PostgresStore } from "./driver.js";
 import { MIGRATIONS } from "./schema.js";
-import { SKIP_PG, scratchSchema } from "./testing.js";
+import { SKIP_PG, scratchSchema } from "./testing/scratch.js";
 
 describe("postgres: several instances on one database", { skip: SKIP_PG }, () => {
   test("instances starting at once apply each migration once and share everything", async () => {

@@ -1,5 +1,5 @@
 import { DEFAULT_EXACT_LIMIT } from "../../stats/sketch.js";
-import { num, numOrNull, summaryCounts } from "../rows.js";
+import { num, numOrNull, summaryCounts } from "../sql-rows.js";
 import type { SummaryQuery, SummaryRow } from "../store.js";
 import { filterConditions, groupExpr, histEligible, Params } from "./filter.js";
 import { type Pct, percentiles } from "./percentiles.js";

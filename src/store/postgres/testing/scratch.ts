@@ -1,8 +1,8 @@
 // Test helper: a throwaway schema per store, so parallel test files and reruns never collide.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { parseStorageUrl } from "./connect.js";
-import { type PostgresOptions, PostgresStore } from "./driver.js";
+import { parseStorageUrl } from "../connect.js";
+import { type PostgresOptions, PostgresStore } from "../driver.js";
 
 /** The database the postgres tests use (set by .ci/run), or undefined to skip them. */
 export const TEST_PG_URL = process.env.TOKENTRACE_TEST_PG_URL;

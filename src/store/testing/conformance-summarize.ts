@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import type { ExpositionRow, SummaryQuery } from "../store.js";
 import { statisticsConformance } from "./conformance-statistics.js";
 import {
   assertGroups,
@@ -16,7 +17,6 @@ import {
   T0,
   TOTAL,
 } from "./conformance-summarize-fixture.js";
-import type { ExpositionRow, SummaryQuery } from "./store.js";
 
 export { fixture, makeSpan, type OpenStore } from "./conformance-summarize-fixture.js";
 

@@ -1,7 +1,7 @@
 // Conformance, part two: alert persistence, health, close and durability.
 import assert from "node:assert/strict";
+import type { Store } from "../store.js";
 import { span, T0 } from "./conformance-fixtures.js";
-import type { Store } from "./store.js";
 
 export interface OpenedStore {
   store: Store;

@@ -1,7 +1,7 @@
 // Spans and a brute-force reference search for the store conformance suite.
-import type { Span } from "../span/types.js";
-import { prng } from "../util/random.js";
-import type { TraceQuery, TraceSearchResult } from "./store.js";
+import type { Span } from "../../span/types.js";
+import { prng } from "../../util/random.js";
+import type { TraceQuery, TraceSearchResult } from "../store.js";
 
 /** A search with the API defaults (limit 20, offset 0) and these filters. */
 export const q = (o: Partial<TraceQuery> = {}): TraceQuery => ({ limit: 20, offset: 0, ...o });

@@ -1,9 +1,9 @@
 // Conformance, search order: newest trace start first, exact across search strategies.
 import assert from "node:assert/strict";
-import type { Span } from "../span/types.js";
+import type { Span } from "../../span/types.js";
+import type { TraceQuery } from "../store.js";
 import { DAY, id, ids, MIN, q, randomTraces, referenceSearch, span, T0 } from "./conformance-fixtures.js";
 import type { WithStore } from "./conformance-lifecycle.js";
-import type { TraceQuery } from "./store.js";
 
 /** Registers the ordering tests (called by runStoreConformance). */
 export function orderTests(withStore: WithStore): void {

@@ -2,11 +2,11 @@
 // runStoreConformance; a driver is done when this suite passes unchanged.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import type { TraceQuery } from "../store.js";
 import { DAY, id, ids, MIN, q, span, T0 } from "./conformance-fixtures.js";
 import type { ConformanceOptions, OpenedStore } from "./conformance-lifecycle.js";
 import { lifecycleTests, type WithStore } from "./conformance-lifecycle.js";
 import { orderTests } from "./conformance-order.js";
-import type { TraceQuery } from "./store.js";
 
 export type { ConformanceOptions, OpenedStore } from "./conformance-lifecycle.js";
 

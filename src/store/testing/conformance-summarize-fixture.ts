@@ -1,7 +1,7 @@
 // The fixed data set of the summarize conformance suite and its hand-computed rows.
 import assert from "node:assert/strict";
-import type { Span } from "../span/types.js";
-import type { Store, SummaryQuery, SummaryRow } from "./store.js";
+import type { Span } from "../../span/types.js";
+import type { Store, SummaryQuery, SummaryRow } from "../store.js";
 
 /** Opens a fresh, empty store of the driver under test. */
 export type OpenStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;

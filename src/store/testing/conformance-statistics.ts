@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { prng } from "../util/random.js";
+import { prng } from "../../util/random.js";
 import { makeSpan, type OpenStore, summaryHarness, T0 } from "./conformance-summarize-fixture.js";
 
 /**
