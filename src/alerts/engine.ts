@@ -1,7 +1,7 @@
 import { metricValue } from "../metrics/query.js";
 import type { JsonObject, Store } from "../store/store.js";
+import type { RetryHooks, RetryPolicy } from "../util/retry.js";
 import { deliver } from "./delivery/deliver.js";
-import type { RetryHooks, RetryPolicy } from "./delivery/retry.js";
 import { evaluate, type Notification } from "./evaluate.js";
 import { type RuleEntry, storedRules } from "./registry.js";
 import { ruleTiming, toSpanFilter } from "./rule.js";

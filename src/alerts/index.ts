@@ -1,8 +1,7 @@
 export type { DeliverOptions } from "./delivery/deliver.js";
 export { deliver } from "./delivery/deliver.js";
 export { pagerDutyPayload, slackPayload, webhookPayload } from "./delivery/payloads.js";
-export type { AttemptResult, RetryPolicy } from "./delivery/retry.js";
-export { DEFAULT_RETRY, withRetry } from "./delivery/retry.js";
+export { DEFAULT_RETRY } from "./delivery/retry.js";
 export type { Delivery, HttpDelivery, LogDelivery, PagerDutyDelivery, SlackDelivery } from "./delivery-spec.js";
 export { DELIVERY_TYPES, hostAllowed } from "./delivery-spec.js";
 export type { Evaluation, MetricReading, Notification } from "./evaluate.js";

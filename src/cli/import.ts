@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { open, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { DEFAULT_RETRY, nextDelayMs } from "../sdk/retry.js";
+import { DEFAULT_RETRY } from "../sdk/retry.js";
 import { postSpans, spansEndpoint } from "../sdk/transports/post.js";
+import { type RetryHooks, withRetry } from "../util/retry.js";
 
 export const IMPORT_USAGE = `Usage: tokentrace import FILE.jsonl [options]
 
@@ -116,18 +117,22 @@ async function readBatch(file: string, start: number, maxLines: number, firstLin
 
 /** Posts one batch until it is accepted; a server error naming spans[i] is mapped to the file's line. */
 async function send(url: string, token: string | null, key: string, batch: Batch, maxAttempts: number): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    const r = await postSpans({ url, body: batch.body, idempotencyKey: key, token, timeoutMs: 30_000 });
-    if (r.kind === "success") return;
-    if (r.kind === "too_large") throw new ImportError(`${r.error}: use a smaller --batch-size`);
-    const msg = r.error.replace(/spans\[(\d+)\]/, (_m, i: string) => `line ${batch.firstLine + Number(i)}`);
-    if (r.kind === "failure") throw new ImportError(msg);
-    if (attempt >= maxAttempts) throw new ImportError(`${msg} (gave up after ${attempt} attempts)`);
-    await new Promise((res) =>
-      setTimeout(res, nextDelayMs(r, attempt, { ...DEFAULT_RETRY, maxBackoffMs: 10_000 }, Math.random)),
-    );
-  }
+  const policy = { ...DEFAULT_RETRY, maxBackoffMs: 10_000, maxAttempts };
+  const { result: r, attempts } = await withRetry(
+    () => postSpans({ url, body: batch.body, idempotencyKey: key, token, timeoutMs: 30_000 }),
+    policy,
+    CLI_HOOKS,
+    new AbortController().signal,
+  );
+  if (r.kind === "success") return;
+  if (r.kind === "too_large") throw new ImportError(`${r.error}: use a smaller --batch-size`);
+  const msg = r.error.replace(/spans\[(\d+)\]/, (_m, i: string) => `line ${batch.firstLine + Number(i)}`);
+  if (r.kind === "failure") throw new ImportError(msg);
+  throw new ImportError(`${msg} (gave up after ${attempts} attempts)`);
 }
+
+// A plain timer: the import is the whole process, so its waits must keep it alive.
+const CLI_HOOKS: RetryHooks = { sleep: (ms) => new Promise((res) => setTimeout(res, ms)), random: Math.random };
 
 function progressBar(enabled: boolean, total: number): (done: number, spans: number, final?: boolean) => void {
   const tty = process.stderr.isTTY === true;

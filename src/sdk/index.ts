@@ -2,7 +2,7 @@ export { anthropicUsage, wrapAnthropic } from "./instrument/anthropic.js";
 export type { WrapOptions } from "./instrument/hooks.js";
 export { wrapOpenAI } from "./instrument/openai.js";
 export { statusOfError } from "./record.js";
-export { backoffMs, DEFAULT_RETRY, exportWithRetry, nextDelayMs } from "./retry.js";
+export { DEFAULT_RETRY, exportWithRetry } from "./retry.js";
 export { createTracer } from "./tracer.js";
 export type {
   ConsoleTransportOptions,
@@ -20,7 +20,6 @@ export {
   failure,
   HttpTransport,
   MemoryTransport,
-  parseRetryAfter,
   postSpans,
   retryable,
   SUCCESS,

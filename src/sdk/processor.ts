@@ -1,5 +1,6 @@
 import type { Span } from "../span/types.js";
-import { DEFAULT_RETRY, exportWithRetry, type RetryDeps, unrefSleep } from "./retry.js";
+import { type RetryHooks, sleep } from "../util/retry.js";
+import { DEFAULT_RETRY, exportWithRetry } from "./retry.js";
 import type { Transport } from "./transports/types.js";
 import type { RetryPolicy } from "./types.js";
 
@@ -39,8 +40,8 @@ export class BatchProcessor {
   private stopped: Promise<void> | null = null;
   private lastWarn = Number.NEGATIVE_INFINITY;
   private lastFailWarn = Number.NEGATIVE_INFINITY;
-  private readonly policy: Required<RetryPolicy>;
-  private readonly deps: RetryDeps;
+  private readonly policy: typeof DEFAULT_RETRY;
+  private readonly deps: RetryHooks;
   readonly counts = { exported: 0, dropped: 0, failed: 0 };
 
   constructor(
@@ -56,7 +57,7 @@ export class BatchProcessor {
         this.wake = () => c.abort();
         const onGiveUp = () => c.abort();
         signal.addEventListener("abort", onGiveUp, { once: true });
-        return unrefSleep(ms, c.signal).finally(() => {
+        return sleep(ms, c.signal).finally(() => {
           signal.removeEventListener("abort", onGiveUp);
           this.wake = null;
         });

@@ -74,7 +74,7 @@ export interface TracerConfig {
 export interface RetryPolicy {
   /** First backoff (default 200 ms), doubled per attempt, jittered. */
   initialBackoffMs?: number;
-  /** Cap on one backoff and on honoured Retry-After (default 30 000 ms). */
+  /** Cap on one backoff (default 30 000 ms); a server's Retry-After is honoured up to 5 minutes. */
   maxBackoffMs?: number;
   /** Attempts per batch before it is dropped (default: unlimited while the queue holds it). */
   maxAttempts?: number;

@@ -1,10 +1,10 @@
 import { parseDuration } from "../../util/duration.js";
+import { type RetryHooks, type RetryPolicy, type RetryResult, withRetry } from "../../util/retry.js";
 import { DEFAULT_DELIVERY_TIMEOUT, deliveryUrl } from "../delivery-spec.js";
 import type { Notification } from "../evaluate.js";
 import type { DeliveryOutcome } from "../state.js";
 import { pagerDutyPayload, slackPayload, summaryLine, webhookPayload } from "./payloads.js";
 import { postJson } from "./post.js";
-import { type AttemptResult, type RetryHooks, type RetryPolicy, withRetry } from "./retry.js";
 
 export interface DeliverOptions {
   policy: RetryPolicy;
@@ -32,7 +32,7 @@ function requestFor(n: Notification): { body: unknown; headers: Record<string, s
   }
 }
 
-function outcome(n: Notification, r: AttemptResult, attempts: number, at: number): DeliveryOutcome {
+function outcome(n: Notification, r: RetryResult, attempts: number, at: number): DeliveryOutcome {
   return {
     status: r.kind === "success" ? "ok" : "failed",
     attempts,
@@ -65,13 +65,17 @@ export async function deliver(n: Notification, o: DeliverOptions): Promise<Deliv
     },
   };
   try {
-    const { result, attempts } = await withRetry(
+    const { result, attempts, stopped } = await withRetry(
       (signal) => postJson(url, body, headers, timeoutMs, signal, o.now),
       o.policy,
       hooks,
       o.signal,
     );
-    return outcome(n, result, attempts, o.now());
+    const last =
+      stopped && result.kind === "retryable"
+        ? { ...result, error: `${result.error} (stopped: shutting down)` }
+        : result;
+    return outcome(n, last, attempts, o.now());
   } catch (err) {
     return outcome(n, { kind: "failure", error: String(err) }, 1, o.now());
   }

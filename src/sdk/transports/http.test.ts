@@ -4,9 +4,10 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { createPricer } from "../../pricing/index.js";
 import { parseSpans } from "../../span/normalize.js";
+import { parseRetryAfter } from "../../util/retry.js";
 import { createTracer } from "../tracer.js";
 import { HttpTransport } from "./http.js";
-import { parseRetryAfter, spansEndpoint } from "./post.js";
+import { spansEndpoint } from "./post.js";
 
 interface Received {
   key: string;

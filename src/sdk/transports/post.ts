@@ -1,3 +1,4 @@
+import { post, statusResult } from "../../util/post.js";
 import { type ExportResult, failure, retryable, SUCCESS } from "./types.js";
 
 /** One POST /spans attempt; `too_large` (413) lets the caller split the batch. */
@@ -19,15 +20,6 @@ export function spansEndpoint(url: string): string {
   const u = new URL(url);
   if (!u.pathname.endsWith("/spans")) u.pathname = `${u.pathname.replace(/\/+$/, "")}/spans`;
   return u.toString();
-}
-
-/** Retry-After as milliseconds: delta-seconds or an HTTP-date; null when absent or unreadable. */
-export function parseRetryAfter(value: string | null, now: number): number | null {
-  if (value === null || value.trim() === "") return null;
-  const v = value.trim();
-  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 function errorText(body: string): string {
@@ -52,20 +44,16 @@ export async function postSpans(o: PostOptions): Promise<PostResult> {
     "idempotency-key": o.idempotencyKey,
   };
   if (o.token) headers.authorization = `Bearer ${o.token}`;
-  let res: Response;
-  let text: string;
-  try {
-    res = await fetch(o.url, { method: "POST", headers, body: o.body, signal: AbortSignal.timeout(o.timeoutMs) });
-    text = await res.text();
-  } catch (err) {
+  const answer = await post(o.url, { headers, body: o.body, timeoutMs: o.timeoutMs });
+  if (answer.kind === "error") {
+    const err = answer.error;
     const cause = (err as { cause?: { code?: string } }).cause?.code;
     return retryable(`POST ${o.url}: ${cause ?? (err as Error).name ?? String(err)}`);
   }
-  if (res.status >= 200 && res.status < 300) return SUCCESS;
-  const msg = `POST ${o.url}: HTTP ${res.status} ${errorText(text)}`;
-  if (res.status === 413) return { kind: "too_large", error: msg };
-  if (res.status === 408 || res.status === 429 || res.status >= 500) {
-    return retryable(msg, parseRetryAfter(res.headers.get("retry-after"), (o.now ?? Date.now)()));
-  }
-  return failure(msg);
+  const msg = `POST ${o.url}: HTTP ${answer.status} ${errorText(answer.text)}`;
+  if (answer.status === 413) return { kind: "too_large", error: msg };
+  const result = statusResult(answer.status, msg, answer.headers, (o.now ?? Date.now)());
+  // the SDK's results carry no status: SUCCESS and friends stay the shapes users compare with
+  if (result.kind === "success") return SUCCESS;
+  return result.kind === "retryable" ? retryable(result.error, result.afterMs) : failure(result.error);
 }

@@ -1,13 +1,12 @@
 import type { Span } from "../../span/types.js";
+import type { RetryResult } from "../../util/retry.js";
 
 /**
- * What one export attempt came to. Transports never retry themselves: retry lives in one
- * wrapper (../retry.ts) that honours `afterMs` (Retry-After) or backs off with jitter.
+ * What one export attempt came to (`afterMs`: the server's Retry-After). Transports never
+ * retry themselves: retry lives in one wrapper (src/util/retry.ts) that honours `afterMs`
+ * or backs off with jitter.
  */
-export type ExportResult =
-  | { kind: "success" }
-  | { kind: "failure"; error: string }
-  | { kind: "retryable"; error: string; afterMs: number | null };
+export type ExportResult = RetryResult;
 
 export const SUCCESS: ExportResult = Object.freeze({ kind: "success" });
 
