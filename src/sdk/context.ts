@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { Span } from "../span/types.js";
 
 /**
  * What nested code inherits: the trace, the parent span and the attributes set on the
@@ -6,8 +7,12 @@ import { AsyncLocalStorage } from "node:async_hooks";
  */
 export interface ActiveContext {
   readonly traceId: string;
-  /** Parent for spans started here; null directly inside a trace (its root is not a span). */
-  readonly parentSpanId: string | null;
+  /**
+   * Sends a finished span recorded here, with the nearest enclosing span that is sent as its
+   * parent (null when none is). While that is not known yet (the enclosing span is still
+   * open without LLM data of its own) the span waits in it; `send` does the sending.
+   */
+  place(span: Span, send: (span: Span) => void): void;
   /** Name given to LLM calls recorded here without a name of their own. */
   readonly name: string;
   /** Attributes inherited by every span recorded here (nearest definition wins). */

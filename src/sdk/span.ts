@@ -1,22 +1,33 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import type { Attributes, SpanStatus } from "../span/types.js";
+import type { Attributes, Span, SpanStatus } from "../span/types.js";
 import { mergeAttributes } from "./attributes.js";
 import { type ActiveContext, runInContext } from "./context.js";
 import { newSpanId } from "./ids.js";
 import { buildSpan, type RecorderCore, statusOfError } from "./record.js";
 import type { AttributesInput, LLMCall, SpanHandle, TraceHandle } from "./types.js";
 
+interface Waiting {
+  span: Span;
+  send(span: Span): void;
+}
+
+// Spans held by one open span (see place); past this they go on with the parent known so far.
+const MAX_WAITING = 1000;
+
 /**
  * A trace (root) or a span inside one. It is sent only once it carries LLM data
- * (POST /spans requires a model); until then it groups: its attributes are inherited
- * and spans started inside it take its nearest sent ancestor as their parent.
+ * (POST /spans requires a model); until then it groups: its attributes are inherited,
+ * and spans recorded inside it take as parent the nearest enclosing span that is sent.
+ * Whether a span is sent is known when it gets LLM data or ends, so spans finished inside
+ * an open span without LLM data wait in it until then.
  */
 export class SpanImpl implements TraceHandle {
   readonly spanId = newSpanId();
   private readonly attrs: Attributes = {};
   private llm: LLMCall | null = null;
   private ended = false;
+  private waiting: Waiting[] = [];
   private readonly t0 = performance.now();
   private readonly startedAt = Date.now();
   readonly ctx: ActiveContext;
@@ -26,16 +37,11 @@ export class SpanImpl implements TraceHandle {
     readonly traceId: string,
     readonly name: string,
     private readonly parent: SpanImpl | null,
-    /** Parent span id fixed at start, as the nesting stood then. */
-    private readonly parentSpanId: string | null,
   ) {
-    const self = this;
     this.ctx = {
       traceId,
       name,
-      get parentSpanId() {
-        return self.llm !== null ? self.spanId : self.parentSpanId;
-      },
+      place: (span, send) => this.place(span, send),
       attributes: () => this.inherited(),
       owner: this,
       root: parent === null ? this : parent.ctx.root,
@@ -61,6 +67,7 @@ export class SpanImpl implements TraceHandle {
       recordCompleted(this.core, this.ended ? this.parent?.ctx : this.ctx, call);
     } else if (call !== null && typeof call === "object") {
       this.llm = call;
+      this.release(this.spanId);
     }
     return this;
   }
@@ -70,7 +77,7 @@ export class SpanImpl implements TraceHandle {
   }
 
   startSpan(name: string): SpanHandle {
-    return new SpanImpl(this.core, this.traceId, name, this, this.ctx.parentSpanId);
+    return new SpanImpl(this.core, this.traceId, name, this);
   }
 
   span<T>(name: string, fn: (span: SpanHandle) => T | Promise<T>): Promise<T> {
@@ -81,13 +88,49 @@ export class SpanImpl implements TraceHandle {
     if (this.ended) return;
     this.ended = true;
     const call = this.llm;
-    if (call === null || !this.core.enabled) return;
+    if (call === null) {
+      this.release(null);
+      return;
+    }
+    if (!this.core.enabled) return;
     const timing = { startedAt: this.startedAt, latencyMs: performance.now() - this.t0 };
-    const ids = { traceId: this.traceId, spanId: this.spanId, parentSpanId: this.parentSpanId, name: this.name };
+    const ids = { traceId: this.traceId, spanId: this.spanId, parentSpanId: null, name: this.name };
     try {
-      this.core.emit(buildSpan(this.core, this.ctx, call, ids, timing, status ?? call.status ?? "ok"));
+      const span = buildSpan(this.core, this.ctx, call, ids, timing, status ?? call.status ?? "ok");
+      this.placeUp(span, (s) => this.core.emit(s));
     } catch {
       // Recording must never reach the host app.
+    }
+  }
+
+  /** See ActiveContext.place. */
+  private place(span: Span, send: (span: Span) => void): void {
+    if (this.llm !== null) {
+      span.parent_span_id = this.spanId;
+      send(span);
+    } else if (!this.ended && this.waiting.length < MAX_WAITING) {
+      this.waiting.push({ span, send });
+    } else {
+      this.placeUp(span, send);
+    }
+  }
+
+  private placeUp(span: Span, send: (span: Span) => void): void {
+    if (this.parent !== null) return this.parent.place(span, send);
+    span.parent_span_id = null;
+    send(span);
+  }
+
+  /** Sends the waiting spans: as children of this span when it is sent, else one level up. */
+  private release(parentSpanId: string | null): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const w of waiting) {
+      if (parentSpanId === null) this.placeUp(w.span, w.send);
+      else {
+        w.span.parent_span_id = parentSpanId;
+        w.send(w.span);
+      }
     }
   }
 
@@ -121,11 +164,19 @@ export function recordCompleted(core: RecorderCore, ctx: ActiveContext | undefin
     const ids = {
       traceId: ctx?.traceId ?? randomUUID(),
       spanId: newSpanId(),
-      parentSpanId: ctx?.parentSpanId ?? null,
+      parentSpanId: null,
       name: ctx?.name ?? null,
     };
-    core.emit(buildSpan(core, ctx, call, ids, { startedAt: started, latencyMs: latency }, call.status ?? "ok"));
+    const span = buildSpan(core, ctx, call, ids, { startedAt: started, latencyMs: latency }, call.status ?? "ok");
+    sendIn(core, ctx, span);
   } catch {
     // Never throw into the host app.
   }
+}
+
+/** Sends a span recorded under ctx (its parent found there), or on its own outside any trace. */
+export function sendIn(core: RecorderCore, ctx: ActiveContext | undefined, span: Span): void {
+  const send = (s: Span) => core.emit(s);
+  if (ctx === undefined) send(span);
+  else ctx.place(span, send);
 }

@@ -65,7 +65,7 @@ class TracerImpl implements Tracer, RecorderCore {
   }
 
   startTrace(name: string): TraceHandle {
-    return new SpanImpl(this, randomUUID(), name, null, null);
+    return new SpanImpl(this, randomUUID(), name, null);
   }
 
   span<T>(name: string, fn: (span: SpanHandle) => T | Promise<T>): Promise<T> {

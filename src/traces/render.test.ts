@@ -85,3 +85,13 @@ test("without a parentless span the earliest span names the trace; all unpriced 
   assert.equal(trace.name, "first");
   assert.equal(trace.total_cost_usd, null);
 });
+
+test("the trace is named after its root even when a child starts in the same millisecond", () => {
+  const child = span({ span_id: "c", parent_span_id: "r", name: "retrieve", started_at: 1000, ended_at: 1200 });
+  const root = span({ span_id: "r", parent_span_id: null, name: "rag", started_at: 1000, ended_at: 1900 });
+  assert.equal(renderTrace([child, root]).name, "rag");
+  // two parentless spans at the same instant: the one that lasts longer encloses the other
+  const a = span({ span_id: "a", parent_span_id: null, name: "inner", started_at: 1000, ended_at: 1100 });
+  const b = span({ span_id: "b", parent_span_id: null, name: "outer", started_at: 1000, ended_at: 1500 });
+  assert.equal(renderTrace([a, b]).name, "outer");
+});

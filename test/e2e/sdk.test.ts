@@ -109,3 +109,48 @@ test("HttpTransport against tokentrace serve: outage, bounded queue, exactly-onc
   const health = (await (await fetch(`${server.url}/health`)).json()) as { span_count: number };
   assert.equal(health.span_count, after.exported);
 });
+
+test("parents come from the context: trace('rag') > span('retrieve') > call, listed under 'rag'", async (t) => {
+  const dir = await makeTempDir();
+  const server = await startServe({ dataDir: dir });
+  const fake = await startFakeProvider();
+  const tracer = createTracer({ service: "rag-app", transport: new HttpTransport({ url: server.url }) });
+  t.after(async () => {
+    await tracer.shutdown();
+    await server.kill("SIGKILL");
+    await fake.close();
+    await removeDir(dir);
+  });
+  const openai = wrapOpenAI(new OpenAI({ baseURL: `${fake.url}/v1`, apiKey: "sk-test", maxRetries: 0 }));
+  fake.next((_r, res) => json(res, 200, chatCompletion("gpt-4o-mini", { prompt: 40, completion: 2 })));
+  const id = await tracer.trace("rag", async (trace) => {
+    await tracer.span("retrieve", async (span) => {
+      span.recordLLMCall({ model: "text-embedding-3-small", prompt_tokens: 12 });
+      await openai.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "rerank" }] });
+    });
+    trace.recordLLMCall({ model: "gpt-4o", prompt_tokens: 500, comp_tokens: 80 });
+    return trace.ID();
+  });
+  await tracer.flush();
+  const body = (await (await fetch(`${server.url}/traces/${id}`)).json()) as {
+    name: string;
+    spans: Array<{ span_id: string; parent_span_id: string | null; name: string; model: string }>;
+  };
+  assert.equal(body.name, "rag");
+  const byModel = new Map(body.spans.map((s) => [s.model, s]));
+  const rag = byModel.get("gpt-4o");
+  const retrieve = byModel.get("text-embedding-3-small");
+  const call = byModel.get("gpt-4o-mini");
+  assert.ok(rag && retrieve && call, JSON.stringify(body.spans));
+  assert.equal(rag.name, "rag");
+  assert.equal(rag.parent_span_id, null);
+  assert.equal(retrieve.parent_span_id, rag.span_id);
+  assert.equal(call.parent_span_id, retrieve.span_id);
+  const list = (await (await fetch(`${server.url}/traces?caller=rag-app`)).json()) as {
+    traces: Array<{ trace_id: string; name: string }>;
+  };
+  assert.deepEqual(
+    list.traces.map((x) => [x.trace_id, x.name]),
+    [[id, "rag"]],
+  );
+});

@@ -4,6 +4,7 @@ import type { SpanStatus } from "../../span/types.js";
 import { type ActiveContext, currentContext } from "../context.js";
 import { newSpanId } from "../ids.js";
 import { buildSpan, type RecorderCore } from "../record.js";
+import { sendIn } from "../span.js";
 import type { LLMCall } from "../types.js";
 
 /** Token counts read from a provider response, in tokentrace's convention (prompt includes cached). */
@@ -53,12 +54,12 @@ export class CallSpan {
       const ids = {
         traceId: ctx === undefined ? randomUUID() : ctx.traceId,
         spanId: newSpanId(),
-        parentSpanId: ctx === undefined ? null : ctx.parentSpanId,
+        parentSpanId: null,
         name: ctx === undefined ? null : ctx.name,
       };
       const timing = { startedAt: this.startedAt, latencyMs: performance.now() - this.t0 };
       const attrs = extra === undefined ? this.attributes : Object.assign(this.attributes, extra);
-      this.core.emit(buildSpan(this.core, ctx, call, ids, timing, status, attrs));
+      sendIn(this.core, ctx, buildSpan(this.core, ctx, call, ids, timing, status, attrs));
     } catch {
       // Recording must never reach the host app.
     }
