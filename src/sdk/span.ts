@@ -116,9 +116,11 @@ export class SpanImpl implements TraceHandle {
   }
 
   private placeUp(span: Span, send: (span: Span) => void): void {
-    if (this.parent !== null) return this.parent.place(span, send);
-    span.parent_span_id = null;
-    send(span);
+    if (this.parent !== null) this.parent.place(span, send);
+    else {
+      span.parent_span_id = null;
+      send(span);
+    }
   }
 
   /** Sends the waiting spans: as children of this span when it is sent, else one level up. */
