@@ -101,6 +101,10 @@ export class InProcessServer {
     this.processor.add(span);
   }
 
+  hasUnsent(): boolean {
+    return this.processor.hasUnsent();
+  }
+
   async url(): Promise<string | null> {
     return (await this.running)?.url ?? null;
   }

@@ -42,6 +42,7 @@ export class BatchProcessor {
   private lastFailWarn = Number.NEGATIVE_INFINITY;
   private readonly policy: typeof DEFAULT_RETRY;
   private readonly deps: RetryHooks;
+  private readonly maxQueueSize: number;
   readonly counts = { exported: 0, dropped: 0, failed: 0 };
 
   constructor(
@@ -49,6 +50,7 @@ export class BatchProcessor {
     private readonly opts: ProcessorOptions,
   ) {
     this.policy = { ...DEFAULT_RETRY, ...stripUndefined(opts.retry) };
+    this.maxQueueSize = Math.max(opts.maxQueueSize, transport.minQueueSize ?? 0);
     this.deps = {
       random: opts.random ?? Math.random,
       sleep: (ms, signal) => {
@@ -72,13 +74,18 @@ export class BatchProcessor {
       this.counts.dropped++;
       return;
     }
-    if (this.queue.length >= this.opts.maxQueueSize) {
+    if (this.queue.length >= this.maxQueueSize) {
       this.counts.dropped++;
       this.warnDrops();
       return;
     }
     this.queue.push(span);
     if (this.queue.length >= this.batchSize() && this.exporting === null) this.kick();
+  }
+
+  /** Spans queued or in an export not yet finished. */
+  hasUnsent(): boolean {
+    return this.stopped === null && (this.queue.length > 0 || this.exporting !== null);
   }
 
   stats(): ProcessorStats {
@@ -111,7 +118,9 @@ export class BatchProcessor {
       this.abandoned = true;
       if (left > 0) {
         this.counts.dropped += left;
-        this.opts.warn(`tokentrace: ${left} spans not sent before the shutdown deadline were dropped`);
+        this.opts.warn(
+          `tokentrace: ${left} spans not sent by the ${this.describe()} before the shutdown deadline were dropped`,
+        );
         this.queue = [];
       }
       try {
@@ -149,14 +158,14 @@ export class BatchProcessor {
         if (now - this.lastFailWarn >= WARN_EVERY_MS) {
           this.lastFailWarn = now;
           this.opts.warn(
-            `tokentrace: ${batch.length} spans not sent by the ${this.transport.name} transport: ${r.error} (${this.counts.failed} so far)`,
+            `tokentrace: ${batch.length} spans not sent by the ${this.describe()}: ${r.error} (${this.counts.failed} so far)`,
           );
         }
       } else {
         // Still retryable when shutdown gave up on it.
         this.counts.dropped += batch.length;
         this.opts.warn(
-          `tokentrace: ${batch.length} spans not sent before the shutdown deadline were dropped (${r.error})`,
+          `tokentrace: ${batch.length} spans not sent by the ${this.describe()} before the shutdown deadline were dropped (${r.error})`,
         );
       }
     }
@@ -167,8 +176,14 @@ export class BatchProcessor {
     if (now - this.lastWarn < WARN_EVERY_MS) return;
     this.lastWarn = now;
     this.opts.warn(
-      `tokentrace: span queue full (${this.opts.maxQueueSize}); dropping spans (${this.counts.dropped} so far). Is the collector reachable?`,
+      `tokentrace: span queue full (${this.maxQueueSize}): the ${this.describe()} is not keeping up; dropping spans (${this.counts.dropped} so far)`,
     );
+  }
+
+  /** "http transport to http://host/spans", "file transport to ./spans.jsonl". */
+  private describe(): string {
+    const t = this.transport;
+    return t.target === undefined ? `${t.name} transport` : `${t.name} transport to ${t.target}`;
   }
 }
 

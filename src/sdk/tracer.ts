@@ -3,6 +3,7 @@ import { createPricer } from "../pricing/index.js";
 import type { PriceInput, Pricer } from "../pricing/types.js";
 import type { Span } from "../span/types.js";
 import { currentContext } from "./context.js";
+import { type ExitFlushable, flushAtExit, forgetAtExit } from "./exit.js";
 import { InProcessServer } from "./inprocess.js";
 import { noopTracer } from "./noop.js";
 import { BatchProcessor, type ProcessorOptions } from "./processor.js";
@@ -22,7 +23,7 @@ function warner(fn: ((m: string) => void) | undefined): (m: string) => void {
   };
 }
 
-class TracerImpl implements Tracer, RecorderCore {
+class TracerImpl implements Tracer, RecorderCore, ExitFlushable {
   readonly enabled = true;
   readonly service: string | null;
   readonly scoreAttribute: string;
@@ -48,6 +49,15 @@ class TracerImpl implements Tracer, RecorderCore {
     this.processor = config.transport ? new BatchProcessor(config.transport, opts) : null;
     this.transportName = config.transport?.name ?? "memory";
     this.server = config.httpServer ? new InProcessServer(config, this.transportName, opts) : null;
+    flushAtExit(this);
+  }
+
+  recordedCount(): number {
+    return this.recorded;
+  }
+
+  hasUnsent(): boolean {
+    return (this.processor?.hasUnsent() ?? false) || (this.server?.hasUnsent() ?? false);
   }
 
   price(input: PriceInput): number | null {
@@ -96,6 +106,7 @@ class TracerImpl implements Tracer, RecorderCore {
   }
 
   shutdown(): Promise<void> {
+    forgetAtExit(this);
     this.closed ??= Promise.all([this.processor?.shutdown(), this.server?.shutdown()]).then(() => undefined);
     return this.closed;
   }

@@ -16,13 +16,13 @@ export interface FakeProvider {
   url: string;
   /** Requests received, in order. */
   requests: FakeRequest[];
-  /** Answers the next request; then falls back to a 500. */
+  /** Answers the next request; then falls back to the fallback handler, else a 500. */
   next(handler: Handler): void;
   close(): Promise<void>;
 }
 
 /** @example const fake = await startFakeProvider(); new OpenAI({ baseURL: `${fake.url}/v1`, apiKey: "k" }) */
-export async function startFakeProvider(): Promise<FakeProvider> {
+export async function startFakeProvider(opts: { fallback?: Handler } = {}): Promise<FakeProvider> {
   const queue: Handler[] = [];
   const requests: FakeRequest[] = [];
   const server: Server = createServer((req, res) => {
@@ -37,7 +37,7 @@ export async function startFakeProvider(): Promise<FakeProvider> {
         body: text === "" ? {} : (JSON.parse(text) as Record<string, unknown>),
       };
       requests.push(fr);
-      const h = queue.shift();
+      const h = queue.shift() ?? opts.fallback;
       if (h === undefined) return json(res, 500, { error: { message: "no scripted response" } });
       void Promise.resolve(h(fr, res)).catch(() => res.destroy());
     });

@@ -11,10 +11,15 @@ export interface FileTransportOptions {
   maxBytes?: number;
   /** Rotated files kept besides the current one (default 5). */
   maxFiles?: number;
+  /**
+   * Spans the tracer may hold while the file is written, whatever its own maxQueueSize
+   * (default 100 000, some 40 MB): a burst of calls in a loop is written, not dropped.
+   */
+  maxQueueSize?: number;
 }
 
-// Errors that another attempt cannot fix.
-const PERMANENT = new Set(["EACCES", "EPERM", "EISDIR", "EROFS", "ENOTDIR"]);
+// Errors that another attempt cannot fix (EEXIST: a regular file where a directory should be).
+const PERMANENT = new Set(["EACCES", "EPERM", "EISDIR", "EROFS", "ENOTDIR", "EEXIST"]);
 
 /**
  * Appends spans as JSON lines (the body format of POST /spans, one span per line), for
@@ -25,6 +30,7 @@ const PERMANENT = new Set(["EACCES", "EPERM", "EISDIR", "EROFS", "ENOTDIR"]);
 export class FileTransport implements Transport {
   readonly name = "file";
   readonly path: string;
+  readonly minQueueSize: number;
   private readonly maxBytes: number;
   private readonly maxFiles: number;
   private handle: FileHandle | null = null;
@@ -34,6 +40,11 @@ export class FileTransport implements Transport {
     this.path = opts.path;
     this.maxBytes = opts.maxBytes ?? 50 * 1024 * 1024;
     this.maxFiles = Math.max(0, opts.maxFiles ?? 5);
+    this.minQueueSize = opts.maxQueueSize ?? 100_000;
+  }
+
+  get target(): string {
+    return this.path;
   }
 
   async export(spans: Span[]): Promise<ExportResult> {

@@ -27,6 +27,9 @@ export class HttpTransport implements Transport {
   readonly name = "http";
   readonly url: string;
   maxBatchSize: number;
+  get target(): string {
+    return this.url;
+  }
   private readonly token: string | null;
   private readonly timeoutMs: number;
   private readonly keys = new WeakMap<Span[], string>();

@@ -16,6 +16,13 @@ export interface Transport {
   readonly name: string;
   /** Largest batch to hand to export (the HTTP transport lowers it after a 413). */
   readonly maxBatchSize?: number;
+  /** Where spans go (a URL, a file path), named in the tracer's warnings. */
+  readonly target?: string;
+  /**
+   * Spans the tracer may hold for this transport when its maxQueueSize is lower: a local
+   * file keeps up with any burst an app makes, so it gets a bound no burst reaches.
+   */
+  readonly minQueueSize?: number;
   export(spans: Span[]): Promise<ExportResult>;
   /** Releases resources (open files); called once by tracer.shutdown(). */
   shutdown?(): Promise<void>;
