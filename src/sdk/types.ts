@@ -65,7 +65,7 @@ export interface TracerConfig {
   /** How often queued spans are sent (default 1000 ms). */
   flushIntervalMs?: number;
   retry?: RetryPolicy;
-  /** How long shutdown() waits for queued spans (default 5000 ms). */
+  /** How long flush(), shutdown() and the send when the process ends on its own wait (default 5000 ms). */
   shutdownTimeoutMs?: number;
   /** Receives the SDK's own warnings (drops, failures), rate-limited; default console.warn. */
   onWarning?: (message: string) => void;
@@ -138,6 +138,10 @@ export interface Tracer {
   serverUrl(): Promise<string | null>;
   /** Sends what is queued; idempotent, never rejects. */
   flush(): Promise<void>;
-  /** Flushes, stops timers, closes the transport and in-process server; idempotent, never rejects. */
+  /**
+   * Flushes, stops timers, closes the transport and in-process server; idempotent, never
+   * rejects. A script need not call it (what is queued is sent when the event loop drains);
+   * a server calls it on SIGTERM, since process.exit() and signals skip that.
+   */
   shutdown(): Promise<void>;
 }
