@@ -69,7 +69,7 @@ before(async () => {
   mkdirSync(SCRATCH, { recursive: true });
   scratch = mkdtempSync(join(SCRATCH, "docs-examples-"));
   dataDir = await makeTempDir();
-  server = await startServe({ dataDir });
+  server = await startServe({ dataDir, readyTimeoutMs: 120_000 });
   fake = await startFakeProvider({ fallback: answerAnyCall });
   env = blockEnv();
 });

@@ -28,8 +28,8 @@ function runApp(code: string, env: Record<string, string> = {}): Promise<{ code:
     child.stderr.on("data", (d: Buffer) => {
       out += d;
     });
-    // A hung app is the failure this test looks for; 20 s is far beyond a normal exit.
-    const guard = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    // A hung app is the failure this test looks for; 120 s is far beyond a normal exit, even on a loaded machine.
+    const guard = setTimeout(() => child.kill("SIGKILL"), 120_000);
     child.on("exit", (c) => {
       clearTimeout(guard);
       resolve({ code: c, out });
@@ -71,7 +71,7 @@ async function health(url: string): Promise<number> {
 
 test("a script that ends on its own sends what is queued (HTTP), without shutdown()", async (t) => {
   const dir = await makeTempDir();
-  const server = await startServe({ dataDir: dir });
+  const server = await startServe({ dataDir: dir, readyTimeoutMs: 120_000 });
   t.after(async () => {
     await server.kill("SIGKILL");
     await removeDir(dir);
@@ -95,7 +95,7 @@ test("a script that ends on its own sends what is queued (HTTP), without shutdow
 
 test("a tracer not kept in a variable still sends: wrapped Anthropic client, script ends", async (t) => {
   const dir = await makeTempDir();
-  const server = await startServe({ dataDir: dir });
+  const server = await startServe({ dataDir: dir, readyTimeoutMs: 120_000 });
   const fake = await startFakeProvider({ fallback: answerAnyCall });
   t.after(async () => {
     await server.kill("SIGKILL");

@@ -115,7 +115,7 @@ test("HttpTransport against tokentrace serve: outage, bounded queue, exactly-onc
 
 test("parents come from the context: trace('rag') > span('retrieve') > call, listed under 'rag'", async (t) => {
   const dir = await makeTempDir();
-  const server = await startServe({ dataDir: dir });
+  const server = await startServe({ dataDir: dir, readyTimeoutMs: 120_000 });
   const fake = await startFakeProvider();
   const tracer = createTracer({ service: "rag-app", transport: new HttpTransport({ url: server.url }) });
   t.after(async () => {
