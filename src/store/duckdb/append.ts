@@ -63,7 +63,7 @@ const TYPES: DuckDBType[] = COLUMNS.map((c) =>
 );
 
 // Start of every string of the batch in its text: the columns are filled one at a time.
-function textStarts(b: SpanBatch): Int32Array {
+export function textStarts(b: SpanBatch): Int32Array {
   const starts = new Int32Array(b.lengths.length);
   let at = 0;
   for (let i = 0; i < b.lengths.length; i++) {
@@ -143,7 +143,11 @@ function closeQuietly(a: Appender): void {
  * are committed together or none is (the appender alone would commit each flushed chunk).
  * Whole data chunks, not row by row: one native call per column per 2048 rows.
  */
-export async function appendBatch(conn: DuckDBConnection, b: SpanBatch): Promise<number> {
+export async function appendBatch(
+  conn: DuckDBConnection,
+  b: SpanBatch,
+  alsoInTransaction?: (conn: DuckDBConnection) => Promise<void>,
+): Promise<number> {
   await conn.run("BEGIN TRANSACTION");
   try {
     const a = await conn.createAppender("spans");
@@ -161,6 +165,8 @@ export async function appendBatch(conn: DuckDBConnection, b: SpanBatch): Promise
       closeQuietly(a);
       closeQuietly(h);
     }
+    // What must commit with the spans: their rollups.
+    await alsoInTransaction?.(conn);
     await conn.run("COMMIT");
   } catch (e) {
     await conn.run("ROLLBACK").catch(() => {});

@@ -12,9 +12,25 @@ import type {
   TraceQuery,
   TraceSearchResult,
 } from "../store.js";
+import { LATENCY_LE, QUALITY_LE } from "../rollup/fields.js";
 import { WorkerClient, WorkerError } from "./client.js";
+import { type RebuildProgress, readStatus, rebuildStep, retainSql } from "./rollup-maintain.js";
+import { rollupsAnswer, summarizeRollups } from "./rollup-read.js";
 import { getTraceSql, searchTracesSql } from "./search.js";
 import { exposeDuckdb, type SqlRunner, summarizeDuckdb } from "./summarize.js";
+
+export interface DuckDbOptions {
+  /** Declared attribute dimensions (metrics.dimensions) rolled up with the spans. */
+  dimensions?: readonly string[];
+  /**
+   * When the rollups are not current (an older file, changed dimensions, an interrupted
+   * rebuild): "background" (default) rebuilds them while the store serves, reading spans
+   * meanwhile; "none" leaves that to rebuildRollups() (the `rollups rebuild` command).
+   */
+  rebuild?: "background" | "none";
+}
+
+const sameList = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 // Two DuckDBInstance objects on one file in one process corrupt it: one store per path.
 const openPaths = new Set<string>();
@@ -48,14 +64,29 @@ export class DuckDbStore implements Store, SqlRunner {
   readonly driver = "duckdb" as const;
   private state: StoreHealth = { ok: true };
   private closing: Promise<void> | null = null;
+  /** Rollups are current: reads may use them. Until then (a rebuild is due) they read spans. */
+  private rollupsReady = false;
+  private rebuilding: Promise<void> | null = null;
 
   private constructor(
     readonly path: string,
     private readonly client: WorkerClient,
+    readonly dimensions: readonly string[],
   ) {}
 
   /** Opens (creating if needed) the file; `:memory:` gives a throwaway in-memory database. */
-  static async open(path: string): Promise<DuckDbStore> {
+  static async open(path: string, options: DuckDbOptions = {}): Promise<DuckDbStore> {
+    const store = await DuckDbStore.openFile(path, [...(options.dimensions ?? [])]);
+    store.rollupsReady = (await readStatus((sql, p) => store.all(sql, p), store.dimensions)).ready;
+    if (!store.rollupsReady && options.rebuild !== "none") {
+      store.rebuilding = store.rebuildRollups().catch((e: unknown) => {
+        process.stderr.write(`tokentrace: rebuilding rollups failed: ${e instanceof Error ? e.message : String(e)}\n`);
+      });
+    }
+    return store;
+  }
+
+  private static async openFile(path: string, dimensions: string[]): Promise<DuckDbStore> {
     const key = path === ":memory:" ? null : canonical(path);
     if (key !== null) {
       if (openPaths.has(key)) {
@@ -64,8 +95,8 @@ export class DuckDbStore implements Store, SqlRunner {
       openPaths.add(key);
     }
     try {
-      const client = await WorkerClient.start({ path: key ?? ":memory:" });
-      return new DuckDbStore(key ?? ":memory:", client);
+      const client = await WorkerClient.start({ path: key ?? ":memory:", dimensions });
+      return new DuckDbStore(key ?? ":memory:", client, dimensions);
     } catch (e) {
       if (key !== null) openPaths.delete(key);
       throw openError(key ?? path, e);
@@ -114,11 +145,41 @@ export class DuckDbStore implements Store, SqlRunner {
   }
 
   summarize(q: SummaryQuery): Promise<SummaryRow[]> {
+    if (this.rollupsReady && rollupsAnswer(q, this.dimensions)) return summarizeRollups(this, q);
     return summarizeDuckdb(this, q);
   }
 
-  exposition(q: ExpositionQuery): Promise<ExpositionRow[]> {
+  /** The series totals the worker keeps at ingest (O(series), never decreasing); other bounds scan. */
+  async exposition(q: ExpositionQuery): Promise<ExpositionRow[]> {
+    if (sameList(q.latencyBucketsMs, LATENCY_LE) && sameList(q.qualityBuckets, QUALITY_LE)) {
+      return (await this.client.request({ op: "series" })) as ExpositionRow[];
+    }
     return exposeDuckdb(this, q);
+  }
+
+  /**
+   * Recomputes every rollup from the spans, one day per transaction; resumes an interrupted
+   * rebuild. Reads use spans until it ends. `onProgress` gets each finished step.
+   */
+  rebuildRollups(onProgress?: (p: RebuildProgress) => void): Promise<void> {
+    const run = async () => {
+      this.rollupsReady = false;
+      for (;;) {
+        if (this.closing !== null) return;
+        const p = await rebuildStep(
+          (sql, params) => this.all(sql, params),
+          (statements) => this.batch(statements),
+          this.dimensions,
+        );
+        onProgress?.(p);
+        if (p.next === null) break;
+      }
+      this.rollupsReady = true;
+    };
+    const previous = this.rebuilding ?? Promise.resolve();
+    // One rebuild at a time: a second call runs (a whole rebuild again) after the first.
+    this.rebuilding = previous.then(run);
+    return this.rebuilding;
   }
 
   async countSpans(): Promise<number> {
@@ -126,11 +187,9 @@ export class DuckDbStore implements Store, SqlRunner {
     return rows[0].n as number;
   }
 
+  /** Deletes old spans and their rollups in one transaction; the bucket holding `before` is recomputed. */
   async deleteBefore(before: number): Promise<number> {
-    const [n] = await this.batch([
-      { sql: "DELETE FROM spans WHERE started_at < $1", params: [before] },
-      { sql: "DELETE FROM span_attrs WHERE started_at < $1", params: [before] },
-    ]);
+    const [n] = await this.batch(retainSql(before));
     return n;
   }
 
@@ -186,6 +245,7 @@ export class DuckDbStore implements Store, SqlRunner {
   /** Flushes, checkpoints and stops the worker. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      await this.rebuilding?.catch(() => {});
       // A worker that already died has nothing left to flush: closing still succeeds.
       await this.client.request({ op: "close" }).catch(() => {});
       await this.client.terminate();

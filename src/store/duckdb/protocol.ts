@@ -131,6 +131,8 @@ export type WorkerRequest =
   | { id: number; op: "all"; sql: string; params: unknown[] }
   /** Write statements run in one transaction; the result is each one's changed-row count. */
   | { id: number; op: "run"; statements: { sql: string; params: unknown[] }[] }
+  /** Prometheus series totals kept at ingest (rollup-maintain.ts SeriesTotals). */
+  | { id: number; op: "series" }
   | { id: number; op: "close" };
 
 /** Replies, matched to requests by id. id 0 is the worker's start-up report. */
@@ -140,4 +142,6 @@ export type WorkerReply =
 
 export interface WorkerInit {
   path: string;
+  /** Declared attribute dimensions rolled up with the spans (metrics.dimensions). */
+  dimensions: string[];
 }

@@ -9,7 +9,7 @@ export interface SqlRunner {
 }
 
 /** Group name for spans that lack the group-by column or attribute. */
-const NONE_GROUP = "(none)";
+export const NONE_GROUP = "(none)";
 
 function whereClause(p: Params, from: number | null, to: number | null, f: SpanFilter): string {
   const where = ["model IS NOT NULL"];
@@ -19,7 +19,7 @@ function whereClause(p: Params, from: number | null, to: number | null, f: SpanF
   return [...where, ...filterConditions(f, p)].join(" AND ");
 }
 
-function groupExpr(p: Params, g: GroupBy | undefined): string {
+export function groupExpr(p: Params, g: GroupBy | undefined): string {
   if (g === undefined) return "NULL::VARCHAR";
   // The column names come from a closed union type, never from the request.
   const source = "column" in g ? g.column : `json_extract_string(attributes, ${p.add(jsonPointer(g.attr))})`;
@@ -27,7 +27,7 @@ function groupExpr(p: Params, g: GroupBy | undefined): string {
 }
 
 type Row = Record<string, unknown>;
-const rowKey = (r: Row) => `${r.bucket ?? ""}\u0000${r.grp ?? ""}`;
+export const rowKey = (r: Row) => `${r.bucket ?? ""}\u0000${r.grp ?? ""}`;
 
 /** The matching spans with their group and bucket, as a subquery every step of a summary reuses. */
 function source(p: Params, q: SummaryQuery): string {
@@ -121,7 +121,7 @@ export async function summarizeDuckdb(db: SqlRunner, q: SummaryQuery): Promise<S
 }
 
 /** quantile_cont per row; results keyed by row as [p50, p95, p99, ttft p50, p95, quality p10]. */
-async function exactPercentiles(
+export async function exactPercentiles(
   db: SqlRunner,
   q: SummaryQuery,
   latency: boolean,

@@ -14,7 +14,10 @@ import {
   VARCHAR,
 } from "@duckdb/node-api";
 import { appendBatch, toPlain } from "./append.js";
-import type { WorkerInit, WorkerReply, WorkerRequest } from "./protocol.js";
+import type { SpanBatch, WorkerInit, WorkerReply, WorkerRequest } from "./protocol.js";
+import { Compactor, compactSql, readStatus, readySql, SeriesTotals } from "./rollup-maintain.js";
+import { ROLLUP_SCHEMA_SQL } from "./rollup-schema.js";
+import { appendRollups, rollupBatch } from "./rollup-write.js";
 import { SCHEMA_SQL } from "./schema.js";
 
 const port = parentPort;
@@ -87,6 +90,24 @@ async function runAll(statements: { sql: string; params: unknown[] }[]): Promise
   }
 }
 
+const totals = new SeriesTotals();
+const compactor = new Compactor();
+
+// The spans and their rollup rows commit together; the counters move only after the commit.
+async function insertBatch(b: SpanBatch): Promise<number> {
+  const rollups = rollupBatch(b, null);
+  let binRows = 0;
+  const n = await appendBatch(writer, b, async (c) => {
+    binRows = await appendRollups(c, rollups);
+  });
+  totals.add(rollups);
+  for (const d of compactor.note(rollups, binRows)) {
+    // Queued behind this insert; a failed compaction leaves valid (just unmerged) rows.
+    serialWrite(() => runAll(compactSql(d.res, d.bucket))).catch(() => {});
+  }
+  return n;
+}
+
 async function close(): Promise<void> {
   await writeChain;
   await writer.run("CHECKPOINT").catch(() => {});
@@ -98,11 +119,13 @@ async function close(): Promise<void> {
 async function handle(m: WorkerRequest): Promise<unknown> {
   switch (m.op) {
     case "insert":
-      return serialWrite(() => appendBatch(writer, m.batch));
+      return serialWrite(() => insertBatch(m.batch));
     case "run":
       return serialWrite(() => runAll(m.statements));
     case "all":
       return readAll(m.sql, m.params);
+    case "series":
+      return totals.rows();
     case "close":
       return close();
   }
@@ -115,6 +138,17 @@ async function start(): Promise<void> {
   instance = await DuckDBInstance.create(init.path, { checkpoint_threshold: "256MB" });
   writer = await instance.connect();
   await writer.run(SCHEMA_SQL);
+  await writer.run(ROLLUP_SCHEMA_SQL);
+  let { ready, rebuildNext } = await readStatus(readAll, init.dimensions);
+  if (!ready && rebuildNext === null) {
+    // A new file has nothing to roll up: its rollups are current from the first insert on.
+    const [c] = await readAll("SELECT count(*) AS n FROM spans", []);
+    if (c.n === 0) {
+      await runAll(readySql(init.dimensions));
+      ready = true;
+    }
+  }
+  await totals.load(readAll, ready);
 }
 
 start().then(

@@ -1,0 +1,277 @@
+// Runs inside the store worker: everything that keeps rollups equal to a scan of the spans.
+import { fromPico } from "../../metrics/decimal.js";
+import { binSql, SKETCH_K } from "../../metrics/sketch.js";
+import type { RollupBuilder, RollupSums } from "../rollup/builder.js";
+import { emptySums, mergeSums } from "../rollup/builder.js";
+import { LATENCY_LE, mergeSql, QUALITY_LE, ROLLUP_VERSION, SKETCH_COLUMNS } from "../rollup/fields.js";
+import { bucketOf, DAY_MS, RESOLUTIONS } from "../rollup/plan.js";
+import type { ExpositionRow } from "../store.js";
+import { ROLLUP_COST_TYPE } from "./rollup-schema.js";
+
+type Sql = { sql: string; params: unknown[] };
+type Query = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
+type Run = (statements: Sql[]) => Promise<number[]>;
+
+/**
+ * Statements replacing the rollups of resolution `res` for buckets in [from, to) with an
+ * aggregation of the spans there (both bounds on bucket boundaries, or `from` inside the
+ * first bucket when older spans are gone): used by retention, rebuild and repair.
+ */
+export function recomputeSql(res: number, from: number, to: number): Sql[] {
+  const range = "started_at >= $2 AND started_at < $3 AND model IS NOT NULL";
+  const bucket = "(started_at // $1::BIGINT) * $1::BIGINT";
+  const first = bucketOf(from, res);
+  const cv = SKETCH_COLUMNS.map((c, i) => `{'col': ${i}, 'v': ${c}}`).join(", ");
+  return [
+    { sql: "DELETE FROM rollup WHERE res = $1 AND bucket >= $2 AND bucket < $3", params: [res, first, to] },
+    { sql: "DELETE FROM rollup_bins WHERE res = $1 AND bucket >= $2 AND bucket < $3", params: [res, first, to] },
+    {
+      sql: `INSERT INTO rollup SELECT $1::BIGINT, ${bucket} AS b, model, provider, caller, status, dims,
+        ${mergeSql("spans", ROLLUP_COST_TYPE)}
+        FROM spans_dims WHERE ${range} GROUP BY b, model, provider, caller, status, dims`,
+      params: [res, from, to],
+    },
+    {
+      sql: `INSERT INTO rollup_bins SELECT $1::BIGINT, b, model, provider, caller, status, dims, cv.col::TINYINT,
+          ${binSql("cv.v", "$4::DOUBLE")} AS bin, count(*), min(cv.v), max(cv.v)
+        FROM (SELECT ${bucket} AS b, model, provider, caller, status, dims, unnest(list_value(${cv})) AS cv
+              FROM spans_dims WHERE ${range})
+        WHERE cv.v IS NOT NULL GROUP BY ALL`,
+      params: [res, from, to, SKETCH_K],
+    },
+  ];
+}
+
+/** Retention: spans before `cut` go; whole buckets before it go; the bucket holding it is recomputed. */
+export function retainSql(cut: number): Sql[] {
+  const out: Sql[] = [
+    { sql: "DELETE FROM spans WHERE started_at < $1", params: [cut] },
+    { sql: "DELETE FROM span_attrs WHERE started_at < $1", params: [cut] },
+  ];
+  for (const res of RESOLUTIONS) {
+    const partial = bucketOf(cut, res);
+    for (const t of ["rollup", "rollup_bins"]) {
+      out.push({ sql: `DELETE FROM ${t} WHERE res = $1 AND bucket < $2`, params: [res, partial] });
+    }
+    if (partial < cut) out.push(...recomputeSql(res, cut, partial + res));
+  }
+  return out;
+}
+
+/** Exact pico-dollars from a DECIMAL(38, 12) rendered as text. */
+function picoOf(text: unknown): bigint {
+  const [int, frac = ""] = String(text ?? "0").split(".");
+  const neg = int.startsWith("-");
+  const v = BigInt(int.replace("-", "") + frac.padEnd(12, "0").slice(0, 12));
+  return neg ? -v : v;
+}
+
+function sumsOf(r: Record<string, unknown>): RollupSums {
+  const s = emptySums();
+  const n = (k: string) => Number(r[k] ?? 0);
+  s.span_count = n("span_count");
+  s.error_count = n("error_count");
+  s.timeout_count = n("timeout_count");
+  s.unpriced_count = n("unpriced_count");
+  s.prompt_tokens = n("prompt_tokens");
+  s.comp_tokens = n("comp_tokens");
+  s.total_tokens = n("total_tokens");
+  s.cached_tokens = n("cached_tokens");
+  s.reasoning_tokens = n("reasoning_tokens");
+  s.scored_count = n("scored_count");
+  s.cost_pico = picoOf(r.cost_text);
+  s.latency_sum = n("latency_sum");
+  s.latency_max = r.latency_max === null ? Number.NEGATIVE_INFINITY : n("latency_max");
+  s.quality_sum = n("quality_sum");
+  s.lb = LATENCY_LE.map((_, i) => n(`lb${i}`));
+  s.qb = QUALITY_LE.map((_, i) => n(`qb${i}`));
+  return s;
+}
+
+const SERIES_SQL = (source: "rollup" | "spans") => `
+  SELECT model, coalesce(provider, '') AS provider, coalesce(caller, '') AS caller,
+    ${mergeSql(source, ROLLUP_COST_TYPE)}, CAST(coalesce(sum(cost_usd), 0) AS VARCHAR) AS cost_text
+  FROM ${source === "rollup" ? `rollup WHERE res = ${DAY_MS}` : "spans WHERE model IS NOT NULL"}
+  GROUP BY model, coalesce(provider, ''), coalesce(caller, '')`;
+
+/**
+ * Prometheus counters per (model, provider, caller), kept at ingest: loaded once at start
+ * (from the day rollups, or a scan while they are being rebuilt), then only ever added to,
+ * so a retention delete never makes a counter go down while the process runs.
+ */
+export class SeriesTotals {
+  private readonly series = new Map<string, { model: string; provider: string; caller: string; sums: RollupSums }>();
+
+  async load(query: Query, fromRollups: boolean): Promise<void> {
+    for (const r of await query(SERIES_SQL(fromRollups ? "rollup" : "spans"), [])) {
+      this.entry(String(r.model), String(r.provider), String(r.caller)).sums = sumsOf(r);
+    }
+  }
+
+  private entry(model: string, provider: string, caller: string) {
+    const id = `${model}\u0000${provider}\u0000${caller}`;
+    let e = this.series.get(id);
+    if (e === undefined) {
+      e = { model, provider, caller, sums: emptySums() };
+      this.series.set(id, e);
+    }
+    return e;
+  }
+
+  /** Adds a committed batch (its day rows: each span is in exactly one). */
+  add(b: RollupBuilder): void {
+    for (const { key, sums } of b.entries()) {
+      if (key.res === DAY_MS) mergeSums(this.entry(key.model, key.provider ?? "", key.caller ?? "").sums, sums);
+    }
+  }
+
+  rows(): ExpositionRow[] {
+    return [...this.series.values()]
+      .filter((e) => e.sums.span_count > 0)
+      .sort((a, b) => cmp(a.model, b.model) || cmp(a.provider, b.provider) || cmp(a.caller, b.caller))
+      .map(({ model, provider, caller, sums: s }) => ({
+        model,
+        provider,
+        caller,
+        span_count: s.span_count,
+        error_count: s.error_count,
+        cost_usd: fromPico(s.cost_pico),
+        prompt_tokens: s.prompt_tokens,
+        comp_tokens: s.comp_tokens,
+        latency_sum: s.latency_sum,
+        latency_buckets: s.lb,
+        quality_count: s.scored_count,
+        quality_sum: s.quality_sum,
+        quality_buckets: s.qb,
+      }));
+  }
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+// A bucket is compacted once the rows appended since its last compaction reach half of what
+// it held then (at least MIN_DELTA_ROWS): each row is rewritten O(1) times on average.
+const MIN_DELTA_ROWS = 20_000;
+
+/** Merges the rows of one rollup bucket into one row per key (sums add, bins merge). */
+export function compactSql(res: number, bucket: number): Sql[] {
+  const where = "res = $1 AND bucket = $2";
+  const p = [res, bucket];
+  const key = "res, bucket, model, provider, caller, status, dims";
+  return [
+    {
+      sql: `CREATE OR REPLACE TEMP TABLE compact_rows AS SELECT ${key}, ${mergeSql("rollup", ROLLUP_COST_TYPE)}
+        FROM rollup WHERE ${where} GROUP BY ${key}`,
+      params: p,
+    },
+    { sql: `DELETE FROM rollup WHERE ${where}`, params: p },
+    { sql: "INSERT INTO rollup SELECT * FROM compact_rows", params: [] },
+    {
+      sql: `CREATE OR REPLACE TEMP TABLE compact_bins AS SELECT ${key}, col, bin, sum(n)::BIGINT, min(lo), max(hi)
+        FROM rollup_bins WHERE ${where} GROUP BY ${key}, col, bin`,
+      params: p,
+    },
+    { sql: `DELETE FROM rollup_bins WHERE ${where}`, params: p },
+    { sql: "INSERT INTO rollup_bins SELECT * FROM compact_bins", params: [] },
+    { sql: "DROP TABLE compact_rows", params: [] },
+    { sql: "DROP TABLE compact_bins", params: [] },
+  ];
+}
+
+/** Counts appended rollup rows per bucket and says which buckets are due for compaction. */
+export class Compactor {
+  private readonly buckets = new Map<string, { res: number; bucket: number; kept: number; added: number }>();
+
+  /** Records a committed batch; returns the buckets to compact now. */
+  note(b: RollupBuilder, binRows: number): { res: number; bucket: number }[] {
+    const due: { res: number; bucket: number }[] = [];
+    const perBucket = Math.max(1, binRows / Math.max(1, b.size));
+    for (const { key } of b.entries()) {
+      const id = `${key.res}:${key.bucket}`;
+      let s = this.buckets.get(id);
+      if (s === undefined) {
+        s = { res: key.res, bucket: key.bucket, kept: 0, added: 0 };
+        this.buckets.set(id, s);
+      }
+      s.added += 1 + perBucket;
+      if (s.added >= Math.max(MIN_DELTA_ROWS, s.kept / 2) && !due.some((d) => d.res === s.res && d.bucket === s.bucket)) {
+        due.push({ res: s.res, bucket: s.bucket });
+        s.kept += s.added;
+        s.added = 0;
+      }
+    }
+    // Forget old buckets: a late span just starts a new count.
+    if (this.buckets.size > 10_000) this.buckets.clear();
+    return due;
+  }
+}
+
+/** What the rollups of this file were built with, and whether a rebuild is under way. */
+export interface RollupStatus {
+  ready: boolean;
+  /** Day (epoch ms) a rebuild continues from, null when none is running. */
+  rebuildNext: number | null;
+}
+
+export async function readStatus(query: Query, dims: readonly string[]): Promise<RollupStatus> {
+  const rows = await query("SELECT k, v FROM rollup_state", []);
+  const state = new Map(rows.map((r) => [String(r.k), String(r.v)]));
+  const next = state.get("rebuild_next");
+  const current = state.get("version") === String(ROLLUP_VERSION) && state.get("dims") === JSON.stringify(dims);
+  return { ready: current && next === undefined, rebuildNext: next === undefined ? null : Number(next) };
+}
+
+const setState = (k: string, v: string): Sql => ({
+  sql: "INSERT OR REPLACE INTO rollup_state (k, v) VALUES ($1, $2)",
+  params: [k, v],
+});
+
+/** Marks the rollups current (an empty store, or the end of a rebuild). */
+export function readySql(dims: readonly string[]): Sql[] {
+  return [
+    setState("version", String(ROLLUP_VERSION)),
+    setState("dims", JSON.stringify(dims)),
+    { sql: "DELETE FROM rollup_state WHERE k = 'rebuild_next'", params: [] },
+  ];
+}
+
+/** Progress of a rebuild: done when `next` is null; days are UTC day starts. */
+export interface RebuildProgress {
+  first: number | null;
+  last: number | null;
+  next: number | null;
+}
+
+/**
+ * One step of `rollups rebuild`: the first call drops every rollup row, each later one
+ * recomputes one day of spans and records the next day in the same transaction, so a killed
+ * rebuild resumes where it stopped. Inserts may run between steps: they add rows for days
+ * still to come, which that day's step replaces anyway.
+ */
+export async function rebuildStep(query: Query, run: Run, dims: readonly string[]): Promise<RebuildProgress> {
+  const [range] = await query("SELECT min(started_at) AS lo, max(started_at) AS hi FROM spans", []);
+  const first = range.lo === null ? null : bucketOf(Number(range.lo), DAY_MS);
+  const last = range.hi === null ? null : bucketOf(Number(range.hi), DAY_MS);
+  const status = await readStatus(query, dims);
+  if (status.rebuildNext === null) {
+    // From day 0, not from the oldest span read above: a late span may be inserted meanwhile.
+    await run([
+      { sql: "DELETE FROM rollup", params: [] },
+      { sql: "DELETE FROM rollup_bins", params: [] },
+      { sql: "DELETE FROM rollup_state WHERE k = 'version'", params: [] },
+      setState("rebuild_next", "0"),
+    ]);
+    return { first, last, next: first ?? 0 };
+  }
+  const [n] = await query("SELECT min(started_at) AS t FROM spans WHERE started_at >= $1", [status.rebuildNext]);
+  if (n.t === null) {
+    await run(readySql(dims));
+    return { first, last, next: null };
+  }
+  const day = bucketOf(Number(n.t), DAY_MS);
+  await run([
+    ...RESOLUTIONS.flatMap((res) => recomputeSql(res, day, day + DAY_MS)),
+    setState("rebuild_next", String(day + DAY_MS)),
+  ]);
+  return { first, last, next: day + DAY_MS };
+}

@@ -1,0 +1,185 @@
+import { binSql, type Bins, DEFAULT_EXACT_LIMIT, quantilesFromBins, SKETCH_K } from "../../metrics/sketch.js";
+import { num, numOrNull } from "../rows.js";
+import { mergeSql, ROLLUP_FIELDS, SKETCH_COLUMNS } from "../rollup/fields.js";
+import { planWindow, type WindowPlan } from "../rollup/plan.js";
+import type { GroupBy, SpanFilter, SummaryQuery, SummaryRow } from "../store.js";
+import { filterConditions, jsonPointer, Params } from "./filter.js";
+import { ROLLUP_COST_TYPE } from "./rollup-schema.js";
+import { exactPercentiles, NONE_GROUP, rowKey, type SqlRunner } from "./summarize.js";
+
+type Row = Record<string, unknown>;
+
+/**
+ * True when rollups can answer the query: every filter and the group-by name a rollup key
+ * (model, provider, caller, status, or a declared dimension). Anything else reads spans.
+ */
+export function rollupsAnswer(q: SummaryQuery, dimensions: readonly string[]): boolean {
+  const declared = (k: string) => dimensions.includes(k);
+  if (!Object.keys(q.filter.attrs ?? {}).every(declared)) return false;
+  return q.groupBy === undefined || "column" in q.groupBy || declared(q.groupBy.attr);
+}
+
+/** Where a query's rows come from: rollup rows, or span rows (whose dimensions are in `dims`). */
+type Source = "rollup" | "spans";
+
+function groupSql(p: Params, g: GroupBy | undefined): string {
+  if (g === undefined) return "NULL::VARCHAR";
+  const v = "column" in g ? g.column : `json_extract_string(dims, ${p.add(jsonPointer(g.attr))})`;
+  return `coalesce(${v}, ${p.add(NONE_GROUP)})`;
+}
+
+function bucketSql(p: Params, q: SummaryQuery, time: string): string {
+  if (!q.stepMs) return "NULL::BIGINT";
+  const from = p.add(q.from);
+  const step = p.add(q.stepMs);
+  return `((${time} - ${from}::BIGINT) // ${step}::BIGINT) * ${step}::BIGINT + ${from}::BIGINT`;
+}
+
+/** Conditions on rollup rows or spans: the filter, with declared dimensions read from `dims`. */
+function filterSql(p: Params, f: SpanFilter, source: Source): string[] {
+  const out = filterConditions({ ...f, attrs: undefined }, p);
+  for (const [k, v] of Object.entries(f.attrs ?? {})) {
+    out.push(`json_extract_string(dims, ${p.add(jsonPointer(k))}) = ${p.add(v)}`);
+  }
+  if (source === "spans") out.push("model IS NOT NULL");
+  return out;
+}
+
+/**
+ * One SELECT per piece of the plan (UNION ALL): each with its own simple time range, so
+ * min/max pruning skips every row group outside it.
+ */
+function pieces(p: Params, q: SummaryQuery, plan: WindowPlan, select: (s: Source) => string, table: string): string[] {
+  const out: string[] = [];
+  for (const r of plan.rollups) {
+    const where = [`res = ${p.add(r.res)}`, `bucket >= ${p.add(r.from)}::BIGINT`, `bucket < ${p.add(r.to)}::BIGINT`];
+    out.push(
+      `SELECT ${groupSql(p, q.groupBy)} AS grp, ${bucketSql(p, q, "bucket")} AS bucket, ${select("rollup")} FROM ${table} WHERE ${[...where, ...filterSql(p, q.filter, "rollup")].join(" AND ")}`,
+    );
+  }
+  for (const r of plan.spans) {
+    const where = [`started_at >= ${p.add(r.from)}::BIGINT`, `started_at < ${p.add(r.to)}::BIGINT`];
+    out.push(
+      `SELECT ${groupSql(p, q.groupBy)} AS grp, ${bucketSql(p, q, "started_at")} AS bucket, ${select("spans")} FROM spans_dims WHERE ${[...where, ...filterSql(p, q.filter, "spans")].join(" AND ")}`,
+    );
+  }
+  return out;
+}
+
+const SPAN_VALUES = ROLLUP_FIELDS.map((f) => `${f.span} AS ${f.name}`).join(", ");
+const ROLLUP_VALUES = ROLLUP_FIELDS.map((f) => f.name).join(", ");
+
+/**
+ * The duckdb driver's `summarize` over rollups: whole buckets from rollup rows, the ragged
+ * edges from spans (planWindow), merged by the same SQL the rollups are built with, so counts
+ * and sums equal a scan. Percentiles are exact from the spans while no row holds more than
+ * exactLimit spans, else from merged sketches (rollup_bins plus binned edge spans).
+ */
+export async function summarizeRollups(db: SqlRunner, q: SummaryQuery): Promise<SummaryRow[]> {
+  const grouped = q.groupBy !== undefined || q.stepMs !== undefined;
+  const plan = planWindow(q.from, q.to, q.stepMs);
+  const p = new Params();
+  const parts = pieces(p, q, plan, (s) => (s === "rollup" ? ROLLUP_VALUES : SPAN_VALUES), "rollup");
+  const rows =
+    parts.length === 0
+      ? []
+      : await db.all(
+          `SELECT grp, bucket::DOUBLE AS bucket, ${mergeSql("rollup", ROLLUP_COST_TYPE).replace(/::BIGINT/g, "::DOUBLE")}
+          FROM (${parts.join("\nUNION ALL\n")}) GROUP BY grp, bucket ORDER BY bucket, grp`,
+          p.values,
+        );
+  if (rows.length === 0 && !grouped) rows.push({ grp: null, bucket: null, span_count: 0 });
+  const latency = q.stats?.includes("latency") ?? true;
+  const quality = q.stats?.includes("quality") ?? true;
+  const pct = new Map<string, (number | null)[]>();
+  const most = rows.reduce((m, r) => Math.max(m, num(r.span_count)), 0);
+  if ((latency || quality) && most > 0) {
+    if (most <= (q.exactLimit ?? DEFAULT_EXACT_LIMIT)) await exactPercentiles(db, q, latency, quality, pct);
+    else await sketchedPercentiles(db, q, plan, latency, quality, pct);
+  }
+  return rows.map((r) => toSummaryRow(r, pct.get(rowKey(r))));
+}
+
+function toSummaryRow(r: Row, pct: (number | null)[] | undefined): SummaryRow {
+  const [p50, p95, p99, t50, t95, q10] = pct ?? [null, null, null, null, null, null];
+  const count = num(r.span_count);
+  const scored = num(r.scored_count);
+  return {
+    group: r.grp === null || r.grp === undefined ? null : String(r.grp),
+    bucket: numOrNull(r.bucket),
+    span_count: count,
+    cost_usd: num(r.cost_usd),
+    unpriced_count: num(r.unpriced_count),
+    prompt_tokens: num(r.prompt_tokens),
+    comp_tokens: num(r.comp_tokens),
+    total_tokens: num(r.total_tokens),
+    cached_tokens: num(r.cached_tokens),
+    reasoning_tokens: num(r.reasoning_tokens),
+    error_count: num(r.error_count),
+    timeout_count: num(r.timeout_count),
+    latency_p50: p50,
+    latency_p95: p95,
+    latency_p99: p99,
+    latency_avg: count === 0 ? null : num(r.latency_sum) / count,
+    latency_max: count === 0 ? null : numOrNull(r.latency_max),
+    ttft_p50: t50,
+    ttft_p95: t95,
+    quality_avg: scored === 0 ? null : num(r.quality_sum) / scored,
+    quality_p10: q10,
+    scored_count: scored,
+  };
+}
+
+/** Sketches merged from rollup_bins and the binned edge spans, per result row. */
+async function sketchedPercentiles(
+  db: SqlRunner,
+  q: SummaryQuery,
+  plan: WindowPlan,
+  latency: boolean,
+  quality: boolean,
+  out: Map<string, (number | null)[]>,
+): Promise<void> {
+  const cols = SKETCH_COLUMNS.map((_, i) => i).filter((i) => (i < 2 ? latency : quality));
+  const p = new Params();
+  // Inlined, not bound: a window without ragged edges would leave the parameter unused.
+  const k = `${SKETCH_K}::DOUBLE`;
+  const parts = pieces(
+    p,
+    q,
+    plan,
+    (s) =>
+      s === "rollup"
+        ? `col, bin, n, lo, hi`
+        : `unnest(list_value(${cols
+            .map((i) => `{'col': ${i}, 'v': ${SKETCH_COLUMNS[i]}}`)
+            .join(", ")})) AS cv`,
+    "rollup_bins",
+  );
+  const rollupPart = parts.slice(0, plan.rollups.length).map((s) => `${s} AND col IN (${cols.join(", ")})`);
+  const spanPart = parts.slice(plan.rollups.length).map(
+    (s) =>
+      `SELECT grp, bucket, cv.col AS col, ${binSql("cv.v", k)} AS bin, 1 AS n, cv.v AS lo, cv.v AS hi FROM (${s}) WHERE cv.v IS NOT NULL`,
+  );
+  const rows = await db.all(
+    `SELECT grp, bucket::DOUBLE AS bucket, col, bin, sum(n)::DOUBLE AS n, min(lo) AS lo, max(hi) AS hi
+    FROM (${[...rollupPart, ...spanPart].join("\nUNION ALL\n")}) GROUP BY ALL`,
+    p.values,
+  );
+  const perRow = new Map<string, Bins[]>();
+  for (const r of rows) {
+    const key = rowKey(r);
+    let c = perRow.get(key);
+    if (!c) {
+      c = [new Map(), new Map(), new Map()];
+      perRow.set(key, c);
+    }
+    c[num(r.col)].set(num(r.bin), { n: num(r.n), lo: num(r.lo), hi: num(r.hi) });
+  }
+  for (const [key, [lat, ttft, score]] of perRow) {
+    out.set(key, [
+      ...(latency ? quantilesFromBins(lat, [0.5, 0.95, 0.99]) : [null, null, null]),
+      ...(latency ? quantilesFromBins(ttft, [0.5, 0.95]) : [null, null]),
+      ...(quality ? quantilesFromBins(score, [0.1]) : [null]),
+    ]);
+  }
+}

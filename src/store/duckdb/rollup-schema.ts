@@ -1,0 +1,46 @@
+import { ROLLUP_FIELDS } from "../rollup/fields.js";
+
+/** Rollup sums of costs: wide enough for a year of spans at DECIMAL(18, 12) each. */
+export const ROLLUP_COST_TYPE = "DECIMAL(38, 12)";
+
+const SQL_TYPES = { int: "BIGINT", float: "DOUBLE", cost: ROLLUP_COST_TYPE } as const;
+
+/**
+ * Rollup tables (see src/store/rollup and docs/storage.md):
+ * - rollup: one row per (resolution, bucket start, model, provider, caller, status, declared
+ *   dimensions) with the ROLLUP_FIELDS figures. Each insert appends its own rows in the
+ *   spans' transaction; rows of one key are merged later by compaction, and every read
+ *   merges them anyway, so uncompacted rows are only slower, never wrong.
+ * - rollup_bins: the same keys, per sketch column (0 latency, 1 ttft, 2 eval score), the
+ *   log-bucket histogram (src/metrics/sketch.ts bins) with each bin's exact min and max.
+ * - rollup_state: the definition version, declared dimensions and rebuild progress.
+ */
+export const ROLLUP_SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS rollup (
+  res BIGINT NOT NULL,
+  bucket BIGINT NOT NULL,
+  model VARCHAR NOT NULL,
+  provider VARCHAR,
+  caller VARCHAR,
+  status VARCHAR NOT NULL,
+  dims VARCHAR NOT NULL,
+  ${ROLLUP_FIELDS.map((f) => `${f.name} ${SQL_TYPES[f.type]} NOT NULL`).join(",\n  ")}
+);
+CREATE TABLE IF NOT EXISTS rollup_bins (
+  res BIGINT NOT NULL,
+  bucket BIGINT NOT NULL,
+  model VARCHAR NOT NULL,
+  provider VARCHAR,
+  caller VARCHAR,
+  status VARCHAR NOT NULL,
+  dims VARCHAR NOT NULL,
+  col TINYINT NOT NULL,
+  bin INTEGER NOT NULL,
+  n BIGINT NOT NULL,
+  lo DOUBLE NOT NULL,
+  hi DOUBLE NOT NULL
+);
+-- Spans with their rollup dimensions, as the ragged edges of a window read them.
+CREATE OR REPLACE VIEW spans_dims AS SELECT *, '{}' AS dims FROM spans;
+CREATE TABLE IF NOT EXISTS rollup_state (k VARCHAR PRIMARY KEY, v VARCHAR NOT NULL);
+`;
