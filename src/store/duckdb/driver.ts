@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, realpathSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Span } from "../../span/types.js";
+import { type Dimensions, NO_DIMENSIONS } from "../rollup/dimensions.js";
+import { LATENCY_LE, QUALITY_LE } from "../rollup/fields.js";
 import type {
   ExpositionQuery,
   ExpositionRow,
@@ -12,7 +14,6 @@ import type {
   TraceQuery,
   TraceSearchResult,
 } from "../store.js";
-import { LATENCY_LE, QUALITY_LE } from "../rollup/fields.js";
 import { WorkerClient, WorkerError } from "./client.js";
 import { type RebuildProgress, readStatus, rebuildStep, retainSql } from "./rollup-maintain.js";
 import { rollupsAnswer, summarizeRollups } from "./rollup-read.js";
@@ -21,7 +22,7 @@ import { exposeDuckdb, type SqlRunner, summarizeDuckdb } from "./summarize.js";
 
 export interface DuckDbOptions {
   /** Declared attribute dimensions (metrics.dimensions) rolled up with the spans. */
-  dimensions?: readonly string[];
+  dimensions?: Dimensions;
   /**
    * When the rollups are not current (an older file, changed dimensions, an interrupted
    * rebuild): "background" (default) rebuilds them while the store serves, reading spans
@@ -71,12 +72,12 @@ export class DuckDbStore implements Store, SqlRunner {
   private constructor(
     readonly path: string,
     private readonly client: WorkerClient,
-    readonly dimensions: readonly string[],
+    readonly dimensions: Dimensions,
   ) {}
 
   /** Opens (creating if needed) the file; `:memory:` gives a throwaway in-memory database. */
   static async open(path: string, options: DuckDbOptions = {}): Promise<DuckDbStore> {
-    const store = await DuckDbStore.openFile(path, [...(options.dimensions ?? [])]);
+    const store = await DuckDbStore.openFile(path, options.dimensions ?? NO_DIMENSIONS);
     store.rollupsReady = (await readStatus((sql, p) => store.all(sql, p), store.dimensions)).ready;
     if (!store.rollupsReady && options.rebuild !== "none") {
       store.rebuilding = store.rebuildRollups().catch((e: unknown) => {
@@ -86,7 +87,7 @@ export class DuckDbStore implements Store, SqlRunner {
     return store;
   }
 
-  private static async openFile(path: string, dimensions: string[]): Promise<DuckDbStore> {
+  private static async openFile(path: string, dimensions: Dimensions): Promise<DuckDbStore> {
     const key = path === ":memory:" ? null : canonical(path);
     if (key !== null) {
       if (openPaths.has(key)) {
@@ -145,7 +146,13 @@ export class DuckDbStore implements Store, SqlRunner {
   }
 
   summarize(q: SummaryQuery): Promise<SummaryRow[]> {
-    if (this.rollupsReady && rollupsAnswer(q, this.dimensions)) return summarizeRollups(this, q);
+    // Declared dimensions fold ("(other)") the same way whether rollups or spans answer.
+    const names = this.dimensions.names;
+    const folds = q.groupBy !== undefined && "attr" in q.groupBy && names.includes(q.groupBy.attr);
+    const attrs = Object.keys(q.filter.attrs ?? {});
+    if (this.rollupsReady && (rollupsAnswer(q, names) || folds || attrs.some((k) => names.includes(k)))) {
+      return summarizeRollups(this, q, names);
+    }
     return summarizeDuckdb(this, q);
   }
 
@@ -189,7 +196,7 @@ export class DuckDbStore implements Store, SqlRunner {
 
   /** Deletes old spans and their rollups in one transaction; the bucket holding `before` is recomputed. */
   async deleteBefore(before: number): Promise<number> {
-    const [n] = await this.batch(retainSql(before));
+    const [n] = await this.batch(retainSql(before, this.dimensions));
     return n;
   }
 

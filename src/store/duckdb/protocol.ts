@@ -1,4 +1,5 @@
 import type { Span } from "../../span/types.js";
+import type { Dimensions } from "../rollup/dimensions.js";
 import { attrIndex } from "./bloom.js";
 
 /** Span string fields carried in SpanBatch.text, in this order per span, then the attributes JSON. */
@@ -133,6 +134,8 @@ export type WorkerRequest =
   | { id: number; op: "run"; statements: { sql: string; params: unknown[] }[] }
   /** Prometheus series totals kept at ingest (rollup-maintain.ts SeriesTotals). */
   | { id: number; op: "series" }
+  /** Spans folded into "(other)" per declared dimension, counted at ingest. */
+  | { id: number; op: "folded" }
   | { id: number; op: "close" };
 
 /** Replies, matched to requests by id. id 0 is the worker's start-up report. */
@@ -143,5 +146,5 @@ export type WorkerReply =
 export interface WorkerInit {
   path: string;
   /** Declared attribute dimensions rolled up with the spans (metrics.dimensions). */
-  dimensions: string[];
+  dimensions: Dimensions;
 }

@@ -3,9 +3,12 @@ import { fromPico } from "../../metrics/decimal.js";
 import { binSql, SKETCH_K } from "../../metrics/sketch.js";
 import type { RollupBuilder, RollupSums } from "../rollup/builder.js";
 import { emptySums, mergeSums } from "../rollup/builder.js";
+import { type Dimensions, OTHER } from "../rollup/dimensions.js";
 import { LATENCY_LE, mergeSql, QUALITY_LE, ROLLUP_VERSION, SKETCH_COLUMNS } from "../rollup/fields.js";
-import { bucketOf, DAY_MS, RESOLUTIONS } from "../rollup/plan.js";
+import { bucketOf, DAY_MS, HOUR_MS, RESOLUTIONS } from "../rollup/plan.js";
 import type { ExpositionRow } from "../store.js";
+import { jsonPointer } from "./filter.js";
+import { dimsJsonSql, renameSql } from "./rollup-dims.js";
 import { ROLLUP_COST_TYPE } from "./rollup-schema.js";
 
 type Sql = { sql: string; params: unknown[] };
@@ -17,25 +20,27 @@ type Run = (statements: Sql[]) => Promise<number[]>;
  * aggregation of the spans there (both bounds on bucket boundaries, or `from` inside the
  * first bucket when older spans are gone): used by retention, rebuild and repair.
  */
-export function recomputeSql(res: number, from: number, to: number): Sql[] {
+export function recomputeSql(res: number, from: number, to: number, dims: Dimensions): Sql[] {
   const range = "started_at >= $2 AND started_at < $3 AND model IS NOT NULL";
   const bucket = "(started_at // $1::BIGINT) * $1::BIGINT";
   const first = bucketOf(from, res);
   const cv = SKETCH_COLUMNS.map((c, i) => `{'col': ${i}, 'v': ${c}}`).join(", ");
+  // Dimensions fold through rollup_named (renameSql fills it for a rebuild).
+  const d = `${dimsJsonSql(dims)} AS dims`;
   return [
     { sql: "DELETE FROM rollup WHERE res = $1 AND bucket >= $2 AND bucket < $3", params: [res, first, to] },
     { sql: "DELETE FROM rollup_bins WHERE res = $1 AND bucket >= $2 AND bucket < $3", params: [res, first, to] },
     {
-      sql: `INSERT INTO rollup SELECT $1::BIGINT, ${bucket} AS b, model, provider, caller, status, dims,
+      sql: `INSERT INTO rollup SELECT $1::BIGINT, b, model, provider, caller, status, dims,
         ${mergeSql("spans", ROLLUP_COST_TYPE)}
-        FROM spans_dims WHERE ${range} GROUP BY b, model, provider, caller, status, dims`,
+        FROM (SELECT *, ${bucket} AS b, ${d} FROM spans WHERE ${range}) GROUP BY b, model, provider, caller, status, dims`,
       params: [res, from, to],
     },
     {
       sql: `INSERT INTO rollup_bins SELECT $1::BIGINT, b, model, provider, caller, status, dims, cv.col::TINYINT,
           ${binSql("cv.v", "$4::DOUBLE")} AS bin, count(*), min(cv.v), max(cv.v)
-        FROM (SELECT ${bucket} AS b, model, provider, caller, status, dims, unnest(list_value(${cv})) AS cv
-              FROM spans_dims WHERE ${range})
+        FROM (SELECT ${bucket} AS b, model, provider, caller, status, ${d}, unnest(list_value(${cv})) AS cv
+              FROM spans WHERE ${range})
         WHERE cv.v IS NOT NULL GROUP BY ALL`,
       params: [res, from, to, SKETCH_K],
     },
@@ -43,17 +48,19 @@ export function recomputeSql(res: number, from: number, to: number): Sql[] {
 }
 
 /** Retention: spans before `cut` go; whole buckets before it go; the bucket holding it is recomputed. */
-export function retainSql(cut: number): Sql[] {
+export function retainSql(cut: number, dims: Dimensions): Sql[] {
   const out: Sql[] = [
     { sql: "DELETE FROM spans WHERE started_at < $1", params: [cut] },
     { sql: "DELETE FROM span_attrs WHERE started_at < $1", params: [cut] },
+    // Whole hours gone take their named values along; the hour holding the cut keeps its own.
+    { sql: "DELETE FROM rollup_named WHERE h < $1", params: [bucketOf(cut, HOUR_MS)] },
   ];
   for (const res of RESOLUTIONS) {
     const partial = bucketOf(cut, res);
     for (const t of ["rollup", "rollup_bins"]) {
       out.push({ sql: `DELETE FROM ${t} WHERE res = $1 AND bucket < $2`, params: [res, partial] });
     }
-    if (partial < cut) out.push(...recomputeSql(res, cut, partial + res));
+    if (partial < cut) out.push(...recomputeSql(res, cut, partial + res, dims));
   }
   return out;
 }
@@ -102,9 +109,21 @@ const SERIES_SQL = (source: "rollup" | "spans") => `
 export class SeriesTotals {
   private readonly series = new Map<string, { model: string; provider: string; caller: string; sums: RollupSums }>();
 
-  async load(query: Query, fromRollups: boolean): Promise<void> {
+  /** Spans folded into "(other)", per declared dimension. */
+  readonly folded = new Map<string, number>();
+
+  async load(query: Query, fromRollups: boolean, dims: Dimensions): Promise<void> {
     for (const r of await query(SERIES_SQL(fromRollups ? "rollup" : "spans"), [])) {
       this.entry(String(r.model), String(r.provider), String(r.caller)).sums = sumsOf(r);
+    }
+    for (const d of dims.names) {
+      const [r] = fromRollups
+        ? await query(
+            `SELECT coalesce(sum(span_count), 0)::DOUBLE AS n FROM rollup WHERE res = ${DAY_MS} AND json_extract_string(dims, $1) = $2`,
+            [jsonPointer(d), OTHER],
+          )
+        : [{ n: 0 }];
+      this.folded.set(d, Number(r.n));
     }
   }
 
@@ -121,7 +140,12 @@ export class SeriesTotals {
   /** Adds a committed batch (its day rows: each span is in exactly one). */
   add(b: RollupBuilder): void {
     for (const { key, sums } of b.entries()) {
-      if (key.res === DAY_MS) mergeSums(this.entry(key.model, key.provider ?? "", key.caller ?? "").sums, sums);
+      if (key.res !== DAY_MS) continue;
+      mergeSums(this.entry(key.model, key.provider ?? "", key.caller ?? "").sums, sums);
+      if (key.dims === "{}") continue;
+      for (const [d, v] of Object.entries(JSON.parse(key.dims) as Record<string, string>)) {
+        if (v === OTHER) this.folded.set(d, (this.folded.get(d) ?? 0) + sums.span_count);
+      }
     }
   }
 
@@ -194,7 +218,10 @@ export class Compactor {
         this.buckets.set(id, s);
       }
       s.added += 1 + perBucket;
-      if (s.added >= Math.max(MIN_DELTA_ROWS, s.kept / 2) && !due.some((d) => d.res === s.res && d.bucket === s.bucket)) {
+      if (
+        s.added >= Math.max(MIN_DELTA_ROWS, s.kept / 2) &&
+        !due.some((d) => d.res === s.res && d.bucket === s.bucket)
+      ) {
         due.push({ res: s.res, bucket: s.bucket });
         s.kept += s.added;
         s.added = 0;
@@ -213,7 +240,7 @@ export interface RollupStatus {
   rebuildNext: number | null;
 }
 
-export async function readStatus(query: Query, dims: readonly string[]): Promise<RollupStatus> {
+export async function readStatus(query: Query, dims: Dimensions): Promise<RollupStatus> {
   const rows = await query("SELECT k, v FROM rollup_state", []);
   const state = new Map(rows.map((r) => [String(r.k), String(r.v)]));
   const next = state.get("rebuild_next");
@@ -227,7 +254,7 @@ const setState = (k: string, v: string): Sql => ({
 });
 
 /** Marks the rollups current (an empty store, or the end of a rebuild). */
-export function readySql(dims: readonly string[]): Sql[] {
+export function readySql(dims: Dimensions): Sql[] {
   return [
     setState("version", String(ROLLUP_VERSION)),
     setState("dims", JSON.stringify(dims)),
@@ -248,7 +275,7 @@ export interface RebuildProgress {
  * rebuild resumes where it stopped. Inserts may run between steps: they add rows for days
  * still to come, which that day's step replaces anyway.
  */
-export async function rebuildStep(query: Query, run: Run, dims: readonly string[]): Promise<RebuildProgress> {
+export async function rebuildStep(query: Query, run: Run, dims: Dimensions): Promise<RebuildProgress> {
   const [range] = await query("SELECT min(started_at) AS lo, max(started_at) AS hi FROM spans", []);
   const first = range.lo === null ? null : bucketOf(Number(range.lo), DAY_MS);
   const last = range.hi === null ? null : bucketOf(Number(range.hi), DAY_MS);
@@ -258,6 +285,7 @@ export async function rebuildStep(query: Query, run: Run, dims: readonly string[
     await run([
       { sql: "DELETE FROM rollup", params: [] },
       { sql: "DELETE FROM rollup_bins", params: [] },
+      { sql: "DELETE FROM rollup_named", params: [] },
       { sql: "DELETE FROM rollup_state WHERE k = 'version'", params: [] },
       setState("rebuild_next", "0"),
     ]);
@@ -270,7 +298,8 @@ export async function rebuildStep(query: Query, run: Run, dims: readonly string[
   }
   const day = bucketOf(Number(n.t), DAY_MS);
   await run([
-    ...RESOLUTIONS.flatMap((res) => recomputeSql(res, day, day + DAY_MS)),
+    ...renameSql(dims, day, day + DAY_MS),
+    ...RESOLUTIONS.flatMap((res) => recomputeSql(res, day, day + DAY_MS, dims)),
     setState("rebuild_next", String(day + DAY_MS)),
   ]);
   return { first, last, next: day + DAY_MS };

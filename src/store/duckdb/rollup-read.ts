@@ -1,11 +1,12 @@
-import { binSql, type Bins, DEFAULT_EXACT_LIMIT, quantilesFromBins, SKETCH_K } from "../../metrics/sketch.js";
-import { num, numOrNull } from "../rows.js";
+import { type Bins, binSql, DEFAULT_EXACT_LIMIT, quantilesFromBins, SKETCH_K } from "../../metrics/sketch.js";
 import { mergeSql, ROLLUP_FIELDS, SKETCH_COLUMNS } from "../rollup/fields.js";
 import { planWindow, type WindowPlan } from "../rollup/plan.js";
+import { num, numOrNull } from "../rows.js";
 import type { GroupBy, SpanFilter, SummaryQuery, SummaryRow } from "../store.js";
 import { filterConditions, jsonPointer, Params } from "./filter.js";
+import { foldedValueSql } from "./rollup-dims.js";
 import { ROLLUP_COST_TYPE } from "./rollup-schema.js";
-import { exactPercentiles, NONE_GROUP, rowKey, type SqlRunner } from "./summarize.js";
+import { NONE_GROUP, rowKey, type SqlRunner } from "./summarize.js";
 
 type Row = Record<string, unknown>;
 
@@ -19,12 +20,26 @@ export function rollupsAnswer(q: SummaryQuery, dimensions: readonly string[]): b
   return q.groupBy === undefined || "column" in q.groupBy || declared(q.groupBy.attr);
 }
 
-/** Where a query's rows come from: rollup rows, or span rows (whose dimensions are in `dims`). */
+/** Where a query's rows come from: rollup rows or span rows. */
 type Source = "rollup" | "spans";
 
-function groupSql(p: Params, g: GroupBy | undefined): string {
+/** A summary query and the declared dimensions of the store answering it. */
+type RollupQuery = SummaryQuery & { declared: readonly string[] };
+
+/**
+ * An attribute's value: a declared dimension from the rollup key, or folded the same way for
+ * a span (so a dimension means the same whichever rows answer); any other key from the span's
+ * attributes (only spans have it).
+ */
+function attrSql(p: Params, key: string, source: Source, declared: readonly string[]): string {
+  if (!declared.includes(key)) return `json_extract_string(attributes, ${p.add(jsonPointer(key))})`;
+  return source === "rollup" ? `json_extract_string(dims, ${p.add(jsonPointer(key))})` : foldedValueSql(p, key);
+}
+
+function groupSql(p: Params, q: RollupQuery, source: Source): string {
+  const g = q.groupBy;
   if (g === undefined) return "NULL::VARCHAR";
-  const v = "column" in g ? g.column : `json_extract_string(dims, ${p.add(jsonPointer(g.attr))})`;
+  const v = "column" in g ? g.column : attrSql(p, g.attr, source, q.declared);
   return `coalesce(${v}, ${p.add(NONE_GROUP)})`;
 }
 
@@ -35,11 +50,15 @@ function bucketSql(p: Params, q: SummaryQuery, time: string): string {
   return `((${time} - ${from}::BIGINT) // ${step}::BIGINT) * ${step}::BIGINT + ${from}::BIGINT`;
 }
 
-/** Conditions on rollup rows or spans: the filter, with declared dimensions read from `dims`. */
-function filterSql(p: Params, f: SpanFilter, source: Source): string[] {
-  const out = filterConditions({ ...f, attrs: undefined }, p);
-  for (const [k, v] of Object.entries(f.attrs ?? {})) {
-    out.push(`json_extract_string(dims, ${p.add(jsonPointer(k))}) = ${p.add(v)}`);
+/** Conditions on rollup rows or spans: the filter, declared dimensions folded. */
+function filterSql(p: Params, q: RollupQuery, source: Source): string[] {
+  const f = q.filter;
+  const entries = Object.entries(f.attrs ?? {});
+  const other = entries.filter(([k]) => !q.declared.includes(k));
+  // Undeclared keys only ever reach span rows: their Bloom bits and JSON test, as trace search.
+  const out = filterConditions({ ...f, attrs: other.length > 0 ? Object.fromEntries(other) : undefined }, p);
+  for (const [k, v] of entries) {
+    if (q.declared.includes(k)) out.push(`${attrSql(p, k, source, q.declared)} = ${p.add(v)}`);
   }
   if (source === "spans") out.push("model IS NOT NULL");
   return out;
@@ -49,18 +68,18 @@ function filterSql(p: Params, f: SpanFilter, source: Source): string[] {
  * One SELECT per piece of the plan (UNION ALL): each with its own simple time range, so
  * min/max pruning skips every row group outside it.
  */
-function pieces(p: Params, q: SummaryQuery, plan: WindowPlan, select: (s: Source) => string, table: string): string[] {
+function pieces(p: Params, q: RollupQuery, plan: WindowPlan, select: (s: Source) => string, table: string): string[] {
   const out: string[] = [];
   for (const r of plan.rollups) {
     const where = [`res = ${p.add(r.res)}`, `bucket >= ${p.add(r.from)}::BIGINT`, `bucket < ${p.add(r.to)}::BIGINT`];
     out.push(
-      `SELECT ${groupSql(p, q.groupBy)} AS grp, ${bucketSql(p, q, "bucket")} AS bucket, ${select("rollup")} FROM ${table} WHERE ${[...where, ...filterSql(p, q.filter, "rollup")].join(" AND ")}`,
+      `SELECT ${groupSql(p, q, "rollup")} AS grp, ${bucketSql(p, q, "bucket")} AS bucket, ${select("rollup")} FROM ${table} WHERE ${[...where, ...filterSql(p, q, "rollup")].join(" AND ")}`,
     );
   }
   for (const r of plan.spans) {
     const where = [`started_at >= ${p.add(r.from)}::BIGINT`, `started_at < ${p.add(r.to)}::BIGINT`];
     out.push(
-      `SELECT ${groupSql(p, q.groupBy)} AS grp, ${bucketSql(p, q, "started_at")} AS bucket, ${select("spans")} FROM spans_dims WHERE ${[...where, ...filterSql(p, q.filter, "spans")].join(" AND ")}`,
+      `SELECT ${groupSql(p, q, "spans")} AS grp, ${bucketSql(p, q, "started_at")} AS bucket, ${select("spans")} FROM spans WHERE ${[...where, ...filterSql(p, q, "spans")].join(" AND ")}`,
     );
   }
   return out;
@@ -75,9 +94,15 @@ const ROLLUP_VALUES = ROLLUP_FIELDS.map((f) => f.name).join(", ");
  * and sums equal a scan. Percentiles are exact from the spans while no row holds more than
  * exactLimit spans, else from merged sketches (rollup_bins plus binned edge spans).
  */
-export async function summarizeRollups(db: SqlRunner, q: SummaryQuery): Promise<SummaryRow[]> {
+export async function summarizeRollups(
+  db: SqlRunner,
+  query: SummaryQuery,
+  declared: readonly string[],
+): Promise<SummaryRow[]> {
+  const q: RollupQuery = { ...query, declared };
   const grouped = q.groupBy !== undefined || q.stepMs !== undefined;
-  const plan = planWindow(q.from, q.to, q.stepMs);
+  // A key rollups lack (an undeclared attribute) sends the whole window to the spans.
+  const plan = rollupsAnswer(q, declared) ? planWindow(q.from, q.to, q.stepMs) : spansOnly(q);
   const p = new Params();
   const parts = pieces(p, q, plan, (s) => (s === "rollup" ? ROLLUP_VALUES : SPAN_VALUES), "rollup");
   const rows =
@@ -98,6 +123,33 @@ export async function summarizeRollups(db: SqlRunner, q: SummaryQuery): Promise<
     else await sketchedPercentiles(db, q, plan, latency, quality, pct);
   }
   return rows.map((r) => toSummaryRow(r, pct.get(rowKey(r))));
+}
+
+const spansOnly = (q: SummaryQuery): WindowPlan => ({ rollups: [], spans: [{ from: q.from, to: q.to }] });
+
+/** quantile_cont over the window's spans (declared dimensions folded as in the rollups). */
+async function exactPercentiles(
+  db: SqlRunner,
+  q: RollupQuery,
+  latency: boolean,
+  quality: boolean,
+  out: Map<string, (number | null)[]>,
+): Promise<void> {
+  const p = new Params();
+  const [source] = pieces(p, q, spansOnly(q), () => "latency_ms, ttft_ms, eval_score", "rollup");
+  const rows = await db.all(
+    `SELECT grp, bucket::DOUBLE AS bucket,
+      ${latency ? "quantile_cont(latency_ms, [0.5, 0.95, 0.99])" : "NULL::DOUBLE[]"} AS lat,
+      ${latency ? "quantile_cont(ttft_ms, [0.5, 0.95])" : "NULL::DOUBLE[]"} AS ttft,
+      ${quality ? "quantile_cont(eval_score, 0.1)" : "NULL::DOUBLE"} AS q10
+    FROM (${source}) GROUP BY grp, bucket`,
+    p.values,
+  );
+  for (const r of rows) {
+    const lat = (r.lat as unknown[] | null) ?? [];
+    const ttft = (r.ttft as unknown[] | null) ?? [];
+    out.set(rowKey(r), [lat[0], lat[1], lat[2], ttft[0], ttft[1], r.q10].map(numOrNull));
+  }
 }
 
 function toSummaryRow(r: Row, pct: (number | null)[] | undefined): SummaryRow {
@@ -133,7 +185,7 @@ function toSummaryRow(r: Row, pct: (number | null)[] | undefined): SummaryRow {
 /** Sketches merged from rollup_bins and the binned edge spans, per result row. */
 async function sketchedPercentiles(
   db: SqlRunner,
-  q: SummaryQuery,
+  q: RollupQuery,
   plan: WindowPlan,
   latency: boolean,
   quality: boolean,
@@ -150,16 +202,16 @@ async function sketchedPercentiles(
     (s) =>
       s === "rollup"
         ? `col, bin, n, lo, hi`
-        : `unnest(list_value(${cols
-            .map((i) => `{'col': ${i}, 'v': ${SKETCH_COLUMNS[i]}}`)
-            .join(", ")})) AS cv`,
+        : `unnest(list_value(${cols.map((i) => `{'col': ${i}, 'v': ${SKETCH_COLUMNS[i]}}`).join(", ")})) AS cv`,
     "rollup_bins",
   );
   const rollupPart = parts.slice(0, plan.rollups.length).map((s) => `${s} AND col IN (${cols.join(", ")})`);
-  const spanPart = parts.slice(plan.rollups.length).map(
-    (s) =>
-      `SELECT grp, bucket, cv.col AS col, ${binSql("cv.v", k)} AS bin, 1 AS n, cv.v AS lo, cv.v AS hi FROM (${s}) WHERE cv.v IS NOT NULL`,
-  );
+  const spanPart = parts
+    .slice(plan.rollups.length)
+    .map(
+      (s) =>
+        `SELECT grp, bucket, cv.col AS col, ${binSql("cv.v", k)} AS bin, 1 AS n, cv.v AS lo, cv.v AS hi FROM (${s}) WHERE cv.v IS NOT NULL`,
+    );
   const rows = await db.all(
     `SELECT grp, bucket::DOUBLE AS bucket, col, bin, sum(n)::DOUBLE AS n, min(lo) AS lo, max(hi) AS hi
     FROM (${[...rollupPart, ...spanPart].join("\nUNION ALL\n")}) GROUP BY ALL`,

@@ -13,6 +13,7 @@ const SQL_TYPES = { int: "BIGINT", float: "DOUBLE", cost: ROLLUP_COST_TYPE } as 
  *   merges them anyway, so uncompacted rows are only slower, never wrong.
  * - rollup_bins: the same keys, per sketch column (0 latency, 1 ttft, 2 eval score), the
  *   log-bucket histogram (src/metrics/sketch.ts bins) with each bin's exact min and max.
+ * - rollup_named: per hour and declared dimension, the values that keep their name.
  * - rollup_state: the definition version, declared dimensions and rebuild progress.
  */
 export const ROLLUP_SCHEMA_SQL = `
@@ -40,7 +41,7 @@ CREATE TABLE IF NOT EXISTS rollup_bins (
   lo DOUBLE NOT NULL,
   hi DOUBLE NOT NULL
 );
--- Spans with their rollup dimensions, as the ragged edges of a window read them.
-CREATE OR REPLACE VIEW spans_dims AS SELECT *, '{}' AS dims FROM spans;
+-- The values of each declared dimension named in each UTC hour (the rest fold into "(other)").
+CREATE TABLE IF NOT EXISTS rollup_named (h BIGINT NOT NULL, dim VARCHAR NOT NULL, val VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS rollup_state (k VARCHAR PRIMARY KEY, v VARCHAR NOT NULL);
 `;

@@ -13,7 +13,7 @@ import {
   VARCHAR,
 } from "@duckdb/node-api";
 import type { SpanStatus } from "../../span/types.js";
-import { type RollupEntry, type RollupSpan, RollupBuilder } from "../rollup/builder.js";
+import { RollupBuilder, type RollupEntry, type RollupSpan } from "../rollup/builder.js";
 import { ROLLUP_FIELDS } from "../rollup/fields.js";
 import { textStarts } from "./append.js";
 import { NUMBER_FIELDS, type SpanBatch, TEXT_FIELDS, TEXTS_PER_SPAN } from "./protocol.js";
@@ -64,7 +64,9 @@ export function rollupBatch(b: SpanBatch, dimsOf: DimsOf | null): RollupBuilder 
 
 const KEY_TYPES: DuckDBType[] = [BIGINT, BIGINT, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR];
 const COST = DECIMAL(38, 12);
-const FIELD_TYPES: DuckDBType[] = ROLLUP_FIELDS.map((f) => (f.type === "int" ? BIGINT : f.type === "float" ? DOUBLE : COST));
+const FIELD_TYPES: DuckDBType[] = ROLLUP_FIELDS.map((f) =>
+  f.type === "int" ? BIGINT : f.type === "float" ? DOUBLE : COST,
+);
 const BIN_TYPES: DuckDBType[] = [...KEY_TYPES, TINYINT, INTEGER, BIGINT, DOUBLE, DOUBLE];
 
 function keyValues(e: RollupEntry): DuckDBValue[] {
@@ -120,8 +122,17 @@ async function appendRows(conn: DuckDBConnection, table: string, types: DuckDBTy
   }
 }
 
-/** Appends the builder's rows to rollup and rollup_bins (inside the caller's transaction). */
-export async function appendRollups(conn: DuckDBConnection, builder: RollupBuilder): Promise<number> {
+const NAMED_TYPES: DuckDBType[] = [BIGINT, VARCHAR, VARCHAR];
+
+/**
+ * Appends the builder's rows to rollup and rollup_bins, and the dimension values the batch
+ * named to rollup_named (inside the caller's transaction).
+ */
+export async function appendRollups(
+  conn: DuckDBConnection,
+  builder: RollupBuilder,
+  named: [number, string, string][] = [],
+): Promise<number> {
   const rows: DuckDBValue[][] = [];
   const bins: DuckDBValue[][] = [];
   for (const e of builder.entries()) {
@@ -133,5 +144,11 @@ export async function appendRollups(conn: DuckDBConnection, builder: RollupBuild
   }
   await appendRows(conn, "rollup", [...KEY_TYPES, ...FIELD_TYPES], rows);
   await appendRows(conn, "rollup_bins", BIN_TYPES, bins);
+  await appendRows(
+    conn,
+    "rollup_named",
+    NAMED_TYPES,
+    named.map(([h, d, v]) => [BigInt(h), d, v]),
+  );
   return bins.length;
 }

@@ -19,7 +19,7 @@ function whereClause(p: Params, from: number | null, to: number | null, f: SpanF
   return [...where, ...filterConditions(f, p)].join(" AND ");
 }
 
-export function groupExpr(p: Params, g: GroupBy | undefined): string {
+function groupExpr(p: Params, g: GroupBy | undefined): string {
   if (g === undefined) return "NULL::VARCHAR";
   // The column names come from a closed union type, never from the request.
   const source = "column" in g ? g.column : `json_extract_string(attributes, ${p.add(jsonPointer(g.attr))})`;
@@ -121,7 +121,7 @@ export async function summarizeDuckdb(db: SqlRunner, q: SummaryQuery): Promise<S
 }
 
 /** quantile_cont per row; results keyed by row as [p50, p95, p99, ttft p50, p95, quality p10]. */
-export async function exactPercentiles(
+async function exactPercentiles(
   db: SqlRunner,
   q: SummaryQuery,
   latency: boolean,

@@ -13,8 +13,10 @@ import {
   SQLNULL,
   VARCHAR,
 } from "@duckdb/node-api";
+import { DimensionFolder } from "../rollup/dimensions.js";
+import { bucketOf, HOUR_MS } from "../rollup/plan.js";
 import { appendBatch, toPlain } from "./append.js";
-import type { SpanBatch, WorkerInit, WorkerReply, WorkerRequest } from "./protocol.js";
+import { NUMBER_FIELDS, type SpanBatch, type WorkerInit, type WorkerReply, type WorkerRequest } from "./protocol.js";
 import { Compactor, compactSql, readStatus, readySql, SeriesTotals } from "./rollup-maintain.js";
 import { ROLLUP_SCHEMA_SQL } from "./rollup-schema.js";
 import { appendRollups, rollupBatch } from "./rollup-write.js";
@@ -92,14 +94,39 @@ async function runAll(statements: { sql: string; params: unknown[] }[]): Promise
 
 const totals = new SeriesTotals();
 const compactor = new Compactor();
+const folder = new DimensionFolder(init.dimensions, true);
+const STARTED_AT = NUMBER_FIELDS.indexOf("started_at");
+
+// The values already named in the batch's hours, read back from the hour rollups once.
+async function loadNamedValues(b: SpanBatch): Promise<void> {
+  const hours = new Set<number>();
+  for (let i = 0; i < b.count; i++) hours.add(bucketOf(b.numbers[STARTED_AT * b.count + i], HOUR_MS));
+  for (const h of hours) {
+    if (folder.knows(h)) continue;
+    const named = new Map<string, Set<string>>(init.dimensions.names.map((d) => [d, new Set()]));
+    for (const r of await readAll("SELECT dim, val FROM rollup_named WHERE h = $1", [h])) {
+      named.get(String(r.dim))?.add(String(r.val));
+    }
+    folder.load(h, named);
+  }
+}
 
 // The spans and their rollup rows commit together; the counters move only after the commit.
 async function insertBatch(b: SpanBatch): Promise<number> {
-  const rollups = rollupBatch(b, null);
+  const declared = init.dimensions.names.length > 0;
+  if (declared) await loadNamedValues(b);
+  const rollups = rollupBatch(b, declared ? (json, t) => folder.fold(t, JSON.parse(json)) : null);
   let binRows = 0;
-  const n = await appendBatch(writer, b, async (c) => {
-    binRows = await appendRollups(c, rollups);
-  });
+  let n: number;
+  try {
+    n = await appendBatch(writer, b, async (c) => {
+      binRows = await appendRollups(c, rollups, folder.takeFresh());
+    });
+  } catch (e) {
+    // Values this batch named were not committed: forget its hours, read them back next time.
+    if (declared) folder.forget();
+    throw e;
+  }
   totals.add(rollups);
   for (const d of compactor.note(rollups, binRows)) {
     // Queued behind this insert; a failed compaction leaves valid (just unmerged) rows.
@@ -121,11 +148,14 @@ async function handle(m: WorkerRequest): Promise<unknown> {
     case "insert":
       return serialWrite(() => insertBatch(m.batch));
     case "run":
-      return serialWrite(() => runAll(m.statements));
+      // Retention and rebuild steps rewrite rollups: named values are read back afresh.
+      return serialWrite(() => runAll(m.statements).finally(() => folder.forget()));
     case "all":
       return readAll(m.sql, m.params);
     case "series":
       return totals.rows();
+    case "folded":
+      return Object.fromEntries(totals.folded);
     case "close":
       return close();
   }
@@ -148,7 +178,7 @@ async function start(): Promise<void> {
       ready = true;
     }
   }
-  await totals.load(readAll, ready);
+  await totals.load(readAll, ready, init.dimensions);
 }
 
 start().then(

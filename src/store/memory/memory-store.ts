@@ -1,4 +1,6 @@
 import type { Span } from "../../span/types.js";
+import { DimensionFolder, type Dimensions, NO_DIMENSIONS } from "../rollup/dimensions.js";
+import { bucketOf, HOUR_MS } from "../rollup/plan.js";
 import type {
   ExpositionQuery,
   ExpositionRow,
@@ -11,7 +13,7 @@ import type {
   TraceSearchResult,
 } from "../store.js";
 import { byStart, newestFirst, spanMatches } from "./match.js";
-import { exposeSpans, summarizeSpans } from "./summarize.js";
+import { type DimensionView, exposeSpans, summarizeSpans } from "./summarize.js";
 
 // Stored copies: callers may mutate what they passed in or got back.
 function copy(s: Span): Span {
@@ -31,10 +33,21 @@ function clone(o: JsonObject): JsonObject {
 export class MemoryStore implements Store {
   readonly driver = "memory" as const;
   private spans: Span[] = [];
+  /** Spans retention removed, still counted by exposition: counters never go down. */
+  private retired: Span[] = [];
   private byTrace = new Map<string, Span[]>();
   private rules = new Map<string, JsonObject>();
   private states = new Map<string, JsonObject>();
   private closed = false;
+  private readonly folder: DimensionFolder;
+  /** Each LLM span's declared dimensions, folded on arrival as the rollup stores do. */
+  private readonly dims = new WeakMap<Span, Record<string, string>>();
+  private readonly view: DimensionView;
+
+  constructor(dimensions: Dimensions = NO_DIMENSIONS) {
+    this.folder = new DimensionFolder(dimensions);
+    this.view = { names: dimensions.names, dimsOf: (s) => this.dims.get(s) ?? {} };
+  }
 
   private check(): void {
     if (this.closed) throw new Error("store is closed");
@@ -44,6 +57,10 @@ export class MemoryStore implements Store {
     this.check();
     for (const s of spans) {
       const c = copy(s);
+      if (c.model !== null && this.folder.dims.names.length > 0) {
+        this.dims.set(c, JSON.parse(this.folder.fold(c.started_at, c.attributes)) as Record<string, string>);
+        this.folder.takeFresh();
+      }
       this.spans.push(c);
       const t = this.byTrace.get(c.trace_id);
       if (t === undefined) this.byTrace.set(c.trace_id, [c]);
@@ -77,12 +94,12 @@ export class MemoryStore implements Store {
 
   async summarize(q: SummaryQuery): Promise<SummaryRow[]> {
     this.check();
-    return summarizeSpans(this.spans, q);
+    return summarizeSpans(this.spans, q, this.view);
   }
 
   async exposition(q: ExpositionQuery): Promise<ExpositionRow[]> {
     this.check();
-    return exposeSpans(this.spans, q);
+    return exposeSpans([...this.retired, ...this.spans], q);
   }
 
   async countSpans(): Promise<number> {
@@ -95,6 +112,8 @@ export class MemoryStore implements Store {
     const keep = this.spans.filter((s) => s.started_at >= before);
     const removed = this.spans.length - keep.length;
     if (removed === 0) return 0;
+    for (const s of this.spans) if (s.started_at < before && s.model !== null) this.retired.push(s);
+    this.folder.dropBefore(bucketOf(before, HOUR_MS));
     this.spans = keep;
     this.byTrace = new Map();
     for (const s of keep) {

@@ -7,6 +7,27 @@ import type { ExpositionQuery, ExpositionRow, GroupBy, SpanFilter, SummaryQuery,
 /** Group name for spans that lack the group-by column or attribute. */
 export const NONE_GROUP = "(none)";
 
+/**
+ * Declared dimensions as the rollups see them: `dimsOf` gives a span's folded values
+ * ("(other)" past the per-hour cap, see DimensionFolder); group-by and filters on a declared
+ * key use them, undeclared keys read the attributes.
+ */
+export interface DimensionView {
+  names: readonly string[];
+  dimsOf(s: Span): Record<string, string>;
+}
+
+function attrOf(s: Span, key: string, view: DimensionView | undefined): string | undefined {
+  if (view?.names.includes(key)) return view.dimsOf(s)[key];
+  return Object.hasOwn(s.attributes, key) ? String(s.attributes[key]) : undefined;
+}
+
+function matchesDims(s: Span, f: SpanFilter, view: DimensionView | undefined): boolean {
+  if (!matchesFilter(s, { ...f, attrs: undefined })) return false;
+  for (const [key, want] of Object.entries(f.attrs ?? {})) if (attrOf(s, key, view) !== want) return false;
+  return true;
+}
+
 /** True when the span passes every filter; attribute values compare as strings. */
 export function matchesFilter(s: Span, f: SpanFilter): boolean {
   if (f.model !== undefined && s.model !== f.model) return false;
@@ -19,9 +40,9 @@ export function matchesFilter(s: Span, f: SpanFilter): boolean {
   return true;
 }
 
-function groupOf(s: Span, g: GroupBy): string {
+function groupOf(s: Span, g: GroupBy, view: DimensionView | undefined): string {
   if ("column" in g) return s[g.column] ?? NONE_GROUP;
-  return Object.hasOwn(s.attributes, g.attr) ? String(s.attributes[g.attr]) : NONE_GROUP;
+  return attrOf(s, g.attr, view) ?? NONE_GROUP;
 }
 
 interface Acc {
@@ -132,11 +153,11 @@ function toRow(a: Acc, q: SummaryQuery, sketch: boolean): SummaryRow {
  * that pass the filter, aggregated per group and/or per bucket (from + k*stepMs).
  * Rows come ordered by bucket, then group. Without groupBy or stepMs there is always one row.
  */
-export function summarizeSpans(spans: Iterable<Span>, q: SummaryQuery): SummaryRow[] {
+export function summarizeSpans(spans: Iterable<Span>, q: SummaryQuery, view?: DimensionView): SummaryRow[] {
   const accs = new Map<string, Acc>();
   for (const s of spans) {
-    if (s.model === null || s.started_at < q.from || s.started_at >= q.to || !matchesFilter(s, q.filter)) continue;
-    const group = q.groupBy ? groupOf(s, q.groupBy) : null;
+    if (s.model === null || s.started_at < q.from || s.started_at >= q.to || !matchesDims(s, q.filter, view)) continue;
+    const group = q.groupBy ? groupOf(s, q.groupBy, view) : null;
     const bucket = q.stepMs ? q.from + Math.floor((s.started_at - q.from) / q.stepMs) * q.stepMs : null;
     const key = `${bucket}\u0000${group}`;
     let a = accs.get(key);

@@ -1,4 +1,4 @@
-import { binOf, type Bins } from "../../metrics/sketch.js";
+import { type Bins, binOf } from "../../metrics/sketch.js";
 import type { SpanStatus } from "../../span/types.js";
 import { scaledCost } from "../duckdb/rows.js";
 import { LATENCY_LE, QUALITY_LE, type RollupKey } from "./fields.js";

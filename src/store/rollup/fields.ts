@@ -53,18 +53,22 @@ export const ROLLUP_FIELDS: readonly RollupField[] = [
   { name: "latency_sum", type: "float", merge: "sum", span: "latency_ms" },
   { name: "latency_max", type: "float", merge: "max", span: "latency_ms" },
   { name: "quality_sum", type: "float", merge: "sum", span: "coalesce(eval_score, 0)" },
-  ...LATENCY_LE.map((le, i): RollupField => ({
-    name: `lb${i}`,
-    type: "int",
-    merge: "sum",
-    span: flag(`latency_ms <= ${le}`),
-  })),
-  ...QUALITY_LE.map((le, i): RollupField => ({
-    name: `qb${i}`,
-    type: "int",
-    merge: "sum",
-    span: flag(`eval_score <= ${le}`),
-  })),
+  ...LATENCY_LE.map(
+    (le, i): RollupField => ({
+      name: `lb${i}`,
+      type: "int",
+      merge: "sum",
+      span: flag(`latency_ms <= ${le}`),
+    }),
+  ),
+  ...QUALITY_LE.map(
+    (le, i): RollupField => ({
+      name: `qb${i}`,
+      type: "int",
+      merge: "sum",
+      span: flag(`eval_score <= ${le}`),
+    }),
+  ),
 ];
 
 /** Key columns of a rollup row, in table order. */

@@ -1,0 +1,7 @@
+import { rollupConformance } from "../conformance-rollup.js";
+import { DuckDbStore } from "./driver.js";
+
+rollupConformance("duckdb", async (dimensions) => {
+  const store = await DuckDbStore.open(":memory:", { dimensions });
+  return { store, cleanup: () => store.close() };
+});
