@@ -150,7 +150,10 @@ async function compare(store: Store, memory: Store, qs: SummaryQuery[], label: s
     want.map(({ latency_sum, quality_sum, ...exact }) => exact),
     `${label} exposition`,
   );
-  got.forEach((g, i) => close(g.latency_sum, want[i].latency_sum, `${label} exposition latency_sum`));
+  for (const [i, g] of got.entries()) {
+    close(g.latency_sum, want[i].latency_sum, `${label} exposition latency_sum`);
+    close(g.quality_sum, want[i].quality_sum, `${label} exposition quality_sum`);
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import { type Bins, binSql, DEFAULT_EXACT_LIMIT, quantilesFromBins, SKETCH_K } f
 import { mergeSql, ROLLUP_FIELDS, SKETCH_COLUMNS } from "../rollup/fields.js";
 import { planWindow, type WindowPlan } from "../rollup/plan.js";
 import { num, numOrNull } from "../rows.js";
-import type { GroupBy, SpanFilter, SummaryQuery, SummaryRow } from "../store.js";
+import type { SummaryQuery, SummaryRow } from "../store.js";
 import { filterConditions, jsonPointer, Params } from "./filter.js";
 import { foldedValueSql } from "./rollup-dims.js";
 import { ROLLUP_COST_TYPE } from "./rollup-schema.js";

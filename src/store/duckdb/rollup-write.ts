@@ -92,8 +92,8 @@ function fieldValues(e: RollupEntry): DuckDBValue[] {
     latency_max: s.latency_max,
     quality_sum: s.quality_sum,
   };
-  s.lb.forEach((n, i) => (byName[`lb${i}`] = BigInt(n)));
-  s.qb.forEach((n, i) => (byName[`qb${i}`] = BigInt(n)));
+  for (const [i, n] of s.lb.entries()) byName[`lb${i}`] = BigInt(n);
+  for (const [i, n] of s.qb.entries()) byName[`qb${i}`] = BigInt(n);
   return ROLLUP_FIELDS.map((f) => byName[f.name]);
 }
 
