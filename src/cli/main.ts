@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   "check-config": async () => (await import("./check-config.js")).runCheckConfig,
   import: async () => (await import("./import.js")).runImport,
   demo: async () => (await import("./demo.js")).runDemo,
+  rollups: async () => (await import("./rollups.js")).runRollups,
 };
 
 /** Runs the tokentrace CLI and returns its exit code. */

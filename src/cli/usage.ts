@@ -7,6 +7,7 @@ Commands:
   check-config   validate tokentrace.yml and the environment; list every problem
   import FILE    send a FileTransport .jsonl file to a server
   demo           fill the store with realistic synthetic traffic
+  rollups rebuild  recompute the DuckDB store's rollups from its spans (resumable)
 
 Options:
   -h, --help     show help (also: tokentrace <command> --help)
@@ -39,3 +40,13 @@ prints OK and a summary, or every problem with file:line:col and exits 1.
 Options:
   --config FILE   config file (default: $TOKENTRACE_CONFIG or ./tokentrace.yml when present)
   -h, --help      show this help`;
+
+export const ROLLUPS_USAGE = `Usage: tokentrace rollups rebuild [--config FILE]
+
+Recomputes the DuckDB store's rollups (hour and day aggregates, sketches, declared
+dimensions) from its spans, one day per transaction, with a progress bar on a terminal.
+Run it with the server stopped. Killed midway, running it again resumes where it stopped.
+A server started meanwhile also finishes it in the background.
+
+Options:
+  --config FILE   config file (default: $TOKENTRACE_CONFIG or ./tokentrace.yml when present)`;

@@ -53,6 +53,50 @@ export const addr: Parse<string> = (v) => {
 
 export const optAddr: Parse<string | null> = (v) => (v === null || v === undefined || v === "" ? ok(null) : addr(v));
 
+// Span fields a dimension may not shadow: they are rolled up (or filtered) as columns already.
+const BUILT_IN = new Set([
+  "trace_id",
+  "span_id",
+  "parent_span_id",
+  "name",
+  "model",
+  "provider",
+  "prompt_tokens",
+  "comp_tokens",
+  "total_tokens",
+  "cached_tokens",
+  "reasoning_tokens",
+  "cost_usd",
+  "latency_ms",
+  "ttft_ms",
+  "status",
+  "caller",
+  "started_at",
+  "ended_at",
+  "eval_score",
+  "attributes",
+]);
+
+/**
+ * metrics.dimensions: attribute keys (a list, or comma-separated from an env var). A key is
+ * 1-128 printable characters without spaces, not a built-in span field, listed once.
+ */
+export const dimensionList: Parse<string[]> = (v) => {
+  if (v === null || v === undefined || v === "") return ok([]);
+  const list = typeof v === "string" ? v.split(",").map((s) => s.trim()) : v;
+  if (!Array.isArray(list)) return bad("must be a list of attribute keys, e.g. [workflow, user_id]");
+  const seen = new Set<string>();
+  for (const k of list) {
+    if (typeof k !== "string" || !/^[^\s\p{Cc}]{1,128}$/u.test(k)) {
+      return bad(`${JSON.stringify(k)} is not an attribute key (1-128 characters, no spaces)`);
+    }
+    if (BUILT_IN.has(k)) return bad(`"${k}" is a built-in span field, not an attribute: group by it directly`);
+    if (seen.has(k)) return bad(`"${k}" is listed twice`);
+    seen.add(k);
+  }
+  return ok(list as string[]);
+};
+
 /** A list of host names, or a comma-separated string of them (from an env var). */
 export const hostList: Parse<string[] | null> = (v) => {
   if (v === null || v === undefined) return ok(null);

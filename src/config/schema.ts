@@ -69,6 +69,12 @@ export const FIELDS: Record<string, FieldSpec> = {
     env: ["TOKENTRACE_ALERTS_ALLOWED_HOSTS"],
   }),
   "otlp.addr": field(f.optAddr, (c, v) => (c.otlp.addr = v), { env: ["TOKENTRACE_OTLP_ADDR"] }),
+  "metrics.dimensions": field(f.dimensionList, (c, v) => (c.metrics.dimensions = v), {
+    env: ["TOKENTRACE_METRICS_DIMENSIONS"],
+  }),
+  "metrics.max_dimension_values": field(f.positiveInt, (c, v) => (c.metrics.max_dimension_values = v), {
+    env: ["TOKENTRACE_METRICS_MAX_DIMENSION_VALUES"],
+  }),
 };
 
 /** Mappings that only group other keys. */
@@ -79,6 +85,7 @@ export const SECTIONS: ReadonlySet<string> = new Set([
   "pricing",
   "alerts",
   "otlp",
+  "metrics",
 ]);
 
 /** Keys with their own readers (see load.ts). */

@@ -21,6 +21,8 @@ export interface Config {
     rules: unknown[]; // validated by the alerts module, errors reported with their config line
   };
   otlp: { addr: string | null };
+  /** Attribute keys rolled up like model (metrics.dimensions), at most max_dimension_values per hour each. */
+  metrics: { dimensions: string[]; max_dimension_values: number };
 }
 
 export interface PriceOverride {
@@ -39,4 +41,5 @@ export const DEFAULT_CONFIG: Config = {
   pricing: { overrides: {} },
   alerts: { eval_interval_ms: 30_000, allowed_hosts: null, rules: [] },
   otlp: { addr: null },
+  metrics: { dimensions: [], max_dimension_values: 1000 },
 };

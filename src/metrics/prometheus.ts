@@ -1,11 +1,12 @@
 import { roundCost } from "../stats/cost.js";
+import { LATENCY_LE, QUALITY_LE } from "../store/rollup/fields.js";
 import type { ExpositionRow, Store } from "../store/store.js";
 
 export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-/** Histogram bounds; the seed page shows le="100", "500", "1000". */
-export const LATENCY_BUCKETS_MS = [50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000];
-export const QUALITY_BUCKETS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+// Histogram bounds (the seed page shows le="100", "500", "1000"): the bounds the rollups count spans under, so the exposition never scans spans.
+export const LATENCY_BUCKETS_MS = [...LATENCY_LE];
+export const QUALITY_BUCKETS = [...QUALITY_LE];
 
 /** Escapes a label value for the text format: backslash, double quote and newline. */
 export function escapeLabel(value: string): string {
@@ -126,13 +127,25 @@ export function renderProcessMetrics(out: Exposition, startedAt: number): void {
 }
 
 /**
- * GET /metrics/prometheus: counters and histograms over every stored LLM span (they only
- * grow, except when retention deletes old spans, which Prometheus treats as a counter reset).
+ * GET /metrics/prometheus: counters and histograms over every LLM span stored since the
+ * process started plus those it found stored at start. They never decrease while it runs
+ * (retention does not subtract); a restart counts what is stored then, a counter reset.
+ * The store answers from totals kept at ingest: O(series), never a scan of the spans.
  */
 export async function prometheusText(store: Store, startedAt: number): Promise<string> {
   const rows = await store.exposition({ latencyBucketsMs: LATENCY_BUCKETS_MS, qualityBuckets: QUALITY_BUCKETS });
   const out = new Exposition();
   renderSpanMetrics(out, rows);
+  const folded = (await store.foldedSpans?.()) ?? {};
+  if (Object.keys(folded).length > 0) {
+    out.family(
+      "tokentrace_dimension_folded_spans_total",
+      "counter",
+      'LLM calls whose declared dimension value was folded into "(other)" (metrics.max_dimension_values).',
+    );
+    for (const [d, n] of Object.entries(folded))
+      out.sample("tokentrace_dimension_folded_spans_total", [["dimension", d]], n);
+  }
   renderProcessMetrics(out, startedAt);
   return out.text();
 }

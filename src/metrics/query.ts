@@ -1,4 +1,5 @@
 import { ApiError } from "../errors.js";
+import { OTHER } from "../store/rollup/dimensions.js";
 import type { SpanFilter, Store, SummaryRow } from "../store/store.js";
 import {
   FAMILY_STATS,
@@ -70,6 +71,15 @@ function summarize(
   return store.summarize({ ...windowRange(req.window.ms, now), filter: req.filter, groupBy: grouping?.groupBy, stats });
 }
 
+/**
+ * With a group-by, how many spans fell into the "(other)" group of a declared dimension
+ * (metrics.max_dimension_values): present only when some did.
+ */
+function folded(rows: SummaryRow[]): Record<string, number> {
+  const other = rows.find((r) => r.group === OTHER);
+  return other ? { folded_span_count: other.span_count } : {};
+}
+
 function costByModel(rows: SummaryRow[], windowMs: number): JsonMap<number> {
   return toMap(rows.map((r) => [r.group ?? "", figures(r, windowMs).total_usd]));
 }
@@ -87,6 +97,7 @@ export async function overview(store: Store, req: MetricsRequest, now: number): 
   };
   if (req.grouping && groups) {
     body[req.grouping.key] = toMap(groups.map((r) => [r.group ?? "", allBlocks(figures(r, req.window.ms))]));
+    Object.assign(body, folded(groups));
   }
   return body;
 }
@@ -105,7 +116,7 @@ async function familyResponse(
       const f = figures(r, ms);
       return [r.group ?? "", { ...familyBlock(family, f), span_count: f.span_count }];
     });
-    return { window: req.window.label, [req.grouping.key]: toMap(groups) };
+    return { window: req.window.label, [req.grouping.key]: toMap(groups), ...folded(rows) };
   }
   const [total, models] = await Promise.all([
     summarize(store, req, now, null, FAMILY_STATS[family]),
@@ -129,6 +140,7 @@ async function scalarResponse(
     return {
       ...head,
       [req.grouping.key]: toMap(rows.map((r) => [r.group ?? "", metric.value(figures(r, req.window.ms))])),
+      ...folded(rows),
     };
   }
   const f = figures(rows[0], req.window.ms);

@@ -1,6 +1,7 @@
 import type { Config } from "../config/types.js";
 import { DuckDbStore } from "./duckdb/driver.js";
 import { MemoryStore } from "./memory/memory-store.js";
+import type { Dimensions } from "./rollup/dimensions.js";
 import type { Store } from "./store.js";
 
 export { DuckDbStore } from "./duckdb/driver.js";
@@ -32,6 +33,11 @@ async function openPostgres(url: string | null): Promise<Store> {
   return mod.openPostgresStore(url);
 }
 
+/** The declared rollup dimensions of a configuration. */
+export function dimensionsOf(config: Config): Dimensions {
+  return { names: config.metrics.dimensions, maxValues: config.metrics.max_dimension_values };
+}
+
 /**
  * Opens the store `config.storage` names.
  *
@@ -41,9 +47,9 @@ export async function openStore(config: Config): Promise<Store> {
   const s = config.storage;
   switch (s.driver) {
     case "memory":
-      return new MemoryStore();
+      return new MemoryStore(dimensionsOf(config));
     case "duckdb":
-      return DuckDbStore.open(s.path);
+      return DuckDbStore.open(s.path, { dimensions: dimensionsOf(config) });
     case "postgres":
       return openPostgres(s.url);
   }

@@ -119,6 +119,12 @@ export interface Store {
   searchTraces(q: TraceQuery): Promise<TraceSearchResult>;
   summarize(q: SummaryQuery): Promise<SummaryRow[]>;
   exposition(q: ExpositionQuery): Promise<ExpositionRow[]>;
+  /**
+   * Spans whose declared dimension value was folded into "(other)" (its hour already had
+   * metrics.max_dimension_values values), per dimension, counted at ingest. Absent = the
+   * driver does not roll up dimensions.
+   */
+  foldedSpans?(): Promise<Record<string, number>>;
   /** Number of stored spans (all, LLM or not). */
   countSpans(): Promise<number>;
   /** Deletes spans that started before `before` (epoch ms); returns how many. */

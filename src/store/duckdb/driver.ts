@@ -164,6 +164,10 @@ export class DuckDbStore implements Store, SqlRunner {
     return exposeDuckdb(this, q);
   }
 
+  async foldedSpans(): Promise<Record<string, number>> {
+    return (await this.client.request({ op: "folded" })) as Record<string, number>;
+  }
+
   /**
    * Recomputes every rollup from the spans, one day per transaction; resumes an interrupted
    * rebuild. Reads use spans until it ends. `onProgress` gets each finished step.

@@ -1,5 +1,5 @@
 import type { Span } from "../../span/types.js";
-import { DimensionFolder, type Dimensions, NO_DIMENSIONS } from "../rollup/dimensions.js";
+import { DimensionFolder, type Dimensions, NO_DIMENSIONS, OTHER } from "../rollup/dimensions.js";
 import { bucketOf, HOUR_MS } from "../rollup/plan.js";
 import type {
   ExpositionQuery,
@@ -100,6 +100,14 @@ export class MemoryStore implements Store {
   async exposition(q: ExpositionQuery): Promise<ExpositionRow[]> {
     this.check();
     return exposeSpans([...this.retired, ...this.spans], q);
+  }
+
+  async foldedSpans(): Promise<Record<string, number>> {
+    const out: Record<string, number> = Object.fromEntries(this.folder.dims.names.map((d) => [d, 0]));
+    for (const s of [...this.retired, ...this.spans]) {
+      for (const [d, v] of Object.entries(this.dims.get(s) ?? {})) if (v === OTHER) out[d]++;
+    }
+    return out;
   }
 
   async countSpans(): Promise<number> {

@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { ConfigError } from "./errors.js";
+import { parseConfig } from "./load.js";
+
+function problems(text: string, env: NodeJS.ProcessEnv = {}): string[] {
+  try {
+    parseConfig(text, { env, flags: {}, file: "tokentrace.yml" });
+    return [];
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems.map((p) => `${p.where} ${p.path}: ${p.message}`);
+    throw e;
+  }
+}
+
+test("metrics.dimensions and max_dimension_values are read, with defaults", () => {
+  const c = parseConfig("metrics:\n  dimensions: [workflow, user_id]\n  max_dimension_values: 50\n", {
+    env: {},
+    flags: {},
+    file: "tokentrace.yml",
+  });
+  assert.deepEqual(c.metrics, { dimensions: ["workflow", "user_id"], max_dimension_values: 50 });
+  const d = parseConfig("service: x\n", { env: {}, flags: {}, file: "tokentrace.yml" });
+  assert.deepEqual(d.metrics, { dimensions: [], max_dimension_values: 1000 });
+  const e = parseConfig("", { env: { TOKENTRACE_METRICS_DIMENSIONS: "workflow, tier" }, flags: {}, file: "t.yml" });
+  assert.deepEqual(e.metrics.dimensions, ["workflow", "tier"]);
+});
+
+test("a dimension naming a built-in field or an invalid key is an error at its file:line:col", () => {
+  assert.deepEqual(problems("metrics:\n  dimensions: [workflow, model]\n"), [
+    'tokentrace.yml:2:15 metrics.dimensions: "model" is a built-in span field, not an attribute: group by it directly',
+  ]);
+  assert.deepEqual(problems('metrics:\n  dimensions:\n    - "user id"\n'), [
+    'tokentrace.yml:3:5 metrics.dimensions: "user id" is not an attribute key (1-128 characters, no spaces)',
+  ]);
+  assert.deepEqual(problems("metrics:\n  dimensions: [a, a]\n  max_dimension_values: 0\n"), [
+    'tokentrace.yml:2:15 metrics.dimensions: "a" is listed twice',
+    "tokentrace.yml:3:25 metrics.max_dimension_values: must be an integer >= 1",
+  ]);
+});
