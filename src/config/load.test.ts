@@ -57,6 +57,9 @@ alerts:
     - { name: cost, metric: total_cost, op: gt, threshold: 10, window: 1h }
 otlp:
   addr: ":4318"
+metrics:
+  dimensions: [workflow]
+  max_dimension_values: 200
 `;
 
 describe("parseConfig", () => {
@@ -86,6 +89,7 @@ describe("parseConfig", () => {
         rules: [COST_RULE],
       },
       otlp: { addr: ":4318" },
+      metrics: { dimensions: ["workflow"], max_dimension_values: 200 },
     });
   });
 
