@@ -8,8 +8,8 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { appendSpans } from "../../src/store/duckdb/append.js";
 import { DuckDbStore } from "../../src/store/duckdb/driver.js";
 import { readStatus } from "../../src/store/duckdb/rollup-maintain.js";
-import type { Dimensions } from "../../src/store/rollup/dimensions.js";
 import { SCHEMA_SQL } from "../../src/store/duckdb/schema.js";
+import type { Dimensions } from "../../src/store/rollup/dimensions.js";
 import { generateSpans } from "./generate.js";
 
 export const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", ".data");

@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import type { Span } from "../../span/types.js";
 import { type Dimensions, NO_DIMENSIONS } from "../rollup/dimensions.js";
 import { LATENCY_LE, QUALITY_LE } from "../rollup/fields.js";
+import { planWindow } from "../rollup/plan.js";
 import type {
   ExpositionQuery,
   ExpositionRow,
@@ -150,7 +151,10 @@ export class DuckDbStore implements Store, SqlRunner {
     const names = this.dimensions.names;
     const folds = q.groupBy !== undefined && "attr" in q.groupBy && names.includes(q.groupBy.attr);
     const attrs = Object.keys(q.filter.attrs ?? {});
-    if (this.rollupsReady && (rollupsAnswer(q, names) || folds || attrs.some((k) => names.includes(k)))) {
+    const dims = folds || attrs.some((k) => names.includes(k));
+    // A window without one whole hour has nothing to take from rollups: the plain scan is cheaper.
+    const whole = planWindow(q.from, q.to, q.stepMs).rollups.length > 0;
+    if (this.rollupsReady && (dims || (whole && rollupsAnswer(q, names)))) {
       return summarizeRollups(this, q, names);
     }
     return summarizeDuckdb(this, q);
