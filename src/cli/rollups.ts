@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { validateRule } from "../alerts/rule.js";
 import { ConfigError, loadConfig } from "../config/index.js";
 import { DuckDbStore, dimensionsOf } from "../store/index.js";
 import { ROLLUPS_USAGE } from "./usage.js";
@@ -41,7 +42,7 @@ export async function runRollups(argv: string[], env: NodeJS.ProcessEnv = proces
   }
   let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig({ file: parsed.values.config, env, flags: {} });
+    config = loadConfig({ file: parsed.values.config, env, flags: {}, validateRule });
   } catch (e) {
     if (e instanceof ConfigError) {
       for (const p of e.problems) console.error(`${p.where} ${p.path}: ${p.message}`);

@@ -5,7 +5,12 @@ import { parseConfig } from "./load.js";
 
 function problems(text: string, env: NodeJS.ProcessEnv = {}): string[] {
   try {
-    parseConfig(text, { env, flags: {}, file: "tokentrace.yml" });
+    parseConfig(text, {
+      env,
+      flags: {},
+      validateRule: (rule: unknown) => ({ ok: true as const, rule }),
+      file: "tokentrace.yml",
+    });
     return [];
   } catch (e) {
     if (e instanceof ConfigError) return e.problems.map((p) => `${p.where} ${p.path}: ${p.message}`);
@@ -17,12 +22,23 @@ test("metrics.dimensions and max_dimension_values are read, with defaults", () =
   const c = parseConfig("metrics:\n  dimensions: [workflow, user_id]\n  max_dimension_values: 50\n", {
     env: {},
     flags: {},
+    validateRule: (rule: unknown) => ({ ok: true as const, rule }),
     file: "tokentrace.yml",
   });
   assert.deepEqual(c.metrics, { dimensions: ["workflow", "user_id"], max_dimension_values: 50 });
-  const d = parseConfig("service: x\n", { env: {}, flags: {}, file: "tokentrace.yml" });
+  const d = parseConfig("service: x\n", {
+    env: {},
+    flags: {},
+    validateRule: (rule: unknown) => ({ ok: true as const, rule }),
+    file: "tokentrace.yml",
+  });
   assert.deepEqual(d.metrics, { dimensions: [], max_dimension_values: 1000 });
-  const e = parseConfig("", { env: { TOKENTRACE_METRICS_DIMENSIONS: "workflow, tier" }, flags: {}, file: "t.yml" });
+  const e = parseConfig("", {
+    env: { TOKENTRACE_METRICS_DIMENSIONS: "workflow, tier" },
+    flags: {},
+    validateRule: (rule: unknown) => ({ ok: true as const, rule }),
+    file: "t.yml",
+  });
   assert.deepEqual(e.metrics.dimensions, ["workflow", "tier"]);
 });
 

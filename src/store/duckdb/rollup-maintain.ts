@@ -1,6 +1,6 @@
 // Runs inside the store worker: everything that keeps rollups equal to a scan of the spans.
-import { fromPico } from "../../metrics/decimal.js";
-import { binSql, SKETCH_K } from "../../metrics/sketch.js";
+import { fromPico } from "../../stats/cost.js";
+import { binSql, SKETCH_K } from "../../stats/sketch.js";
 import type { RollupBuilder, RollupSums } from "../rollup/builder.js";
 import { emptySums, mergeSums } from "../rollup/builder.js";
 import { type Dimensions, OTHER } from "../rollup/dimensions.js";

@@ -1,7 +1,7 @@
-import { type Bins, binSql, DEFAULT_EXACT_LIMIT, quantilesFromBins, SKETCH_K } from "../../metrics/sketch.js";
+import { type Bins, binSql, DEFAULT_EXACT_LIMIT, quantilesFromBins, SKETCH_K } from "../../stats/sketch.js";
 import { mergeSql, ROLLUP_FIELDS, SKETCH_COLUMNS } from "../rollup/fields.js";
 import { planWindow, type WindowPlan } from "../rollup/plan.js";
-import { num, numOrNull } from "../rows.js";
+import { num, numOrNull } from "../sql-rows.js";
 import type { SummaryQuery, SummaryRow } from "../store.js";
 import { filterConditions, jsonPointer, Params } from "./filter.js";
 import { foldedValueSql } from "./rollup-dims.js";

@@ -1,6 +1,6 @@
-import { type Bins, binOf } from "../../metrics/sketch.js";
 import type { SpanStatus } from "../../span/types.js";
-import { scaledCost } from "../duckdb/rows.js";
+import { toPico } from "../../stats/cost.js";
+import { type Bins, binOf } from "../../stats/sketch.js";
 import { LATENCY_LE, QUALITY_LE, type RollupKey } from "./fields.js";
 import { bucketOf, RESOLUTIONS } from "./plan.js";
 
@@ -78,7 +78,7 @@ export function addSpan(a: RollupSums, s: RollupSpan): void {
   if (s.status === "timeout") a.timeout_count++;
   if (s.cost_usd === null) a.unpriced_count++;
   // The same scaling as the stored DECIMAL, so a rollup equals a sum over the spans.
-  else a.cost_pico += scaledCost(s.cost_usd);
+  else a.cost_pico += toPico(s.cost_usd);
   a.prompt_tokens += s.prompt_tokens;
   a.comp_tokens += s.comp_tokens;
   a.total_tokens += s.total_tokens;
