@@ -1,5 +1,6 @@
+import type { SummaryRow } from "../store/store.js";
 import type { Family } from "./catalogue.js";
-import type { Figures } from "./figures.js";
+import { type Figures, figures } from "./figures.js";
 
 /** JSON object whose keys may be any group name (even "__proto__"): built with defineProperty semantics. */
 export type JsonMap<T> = Record<string, T>;
@@ -7,18 +8,33 @@ export function toMap<T>(entries: [string, T][]): JsonMap<T> {
   return Object.fromEntries(entries);
 }
 
+/** cost.by_model (the seed page's shape: model → USD, null when unpriced) and its unpriced counts. */
+export interface CostByModel {
+  by_model: JsonMap<number | null>;
+  unpriced_by_model: JsonMap<number>;
+}
+
+export function costByModel(rows: readonly SummaryRow[], windowMs: number): CostByModel {
+  const figs = rows.map((r): [string, Figures] => [r.group ?? "", figures(r, windowMs)]);
+  return {
+    by_model: toMap(figs.map(([g, f]) => [g, f.total_usd])),
+    unpriced_by_model: toMap(figs.map(([g, f]) => [g, f.unpriced_span_count])),
+  };
+}
+
 /**
- * One family's block as GET /metrics shows it. `costByModel` fills cost.by_model (the seed
- * page's shape); it is left out inside groups, where it would repeat the group-by.
+ * One family's block as GET /metrics shows it. `byModel` fills cost.by_model; it is left
+ * out inside groups, where it would repeat the group-by.
  */
-export function familyBlock(family: Family, f: Figures, costByModel?: JsonMap<number>): Record<string, unknown> {
+export function familyBlock(family: Family, f: Figures, byModel?: CostByModel): Record<string, unknown> {
   switch (family) {
     case "cost":
       return {
         total_usd: f.total_usd,
         per_call_usd: f.per_call_usd,
-        ...(costByModel ? { by_model: costByModel } : {}),
+        ...(byModel ? { by_model: byModel.by_model } : {}),
         unpriced_span_count: f.unpriced_span_count,
+        ...(byModel ? { unpriced_by_model: byModel.unpriced_by_model } : {}),
       };
     case "tokens":
       return {
@@ -47,10 +63,10 @@ export function familyBlock(family: Family, f: Figures, costByModel?: JsonMap<nu
 }
 
 /** Every family block, keyed by family, after span_count: the body of GET /metrics (and of each group). */
-export function allBlocks(f: Figures, costByModel?: JsonMap<number>): Record<string, unknown> {
+export function allBlocks(f: Figures, byModel?: CostByModel): Record<string, unknown> {
   return {
     span_count: f.span_count,
-    cost: familyBlock("cost", f, costByModel),
+    cost: familyBlock("cost", f, byModel),
     tokens: familyBlock("tokens", f),
     latency: familyBlock("latency", f),
     errors: familyBlock("errors", f),

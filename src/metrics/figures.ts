@@ -9,7 +9,8 @@ import type { SummaryRow } from "../store/store.js";
  */
 export interface Figures {
   span_count: number;
-  total_usd: number;
+  /** null when there are calls and none of them is priced: unknown, never a silent $0. */
+  total_usd: number | null;
   per_call_usd: number | null;
   unpriced_span_count: number;
   prompt_total: number;
@@ -44,7 +45,7 @@ export function figures(r: SummaryRow, windowMs: number): Figures {
   const minutes = windowMs / 60_000;
   return {
     span_count: r.span_count,
-    total_usd: roundCost(r.cost_usd),
+    total_usd: r.span_count > 0 && priced === 0 ? null : roundCost(r.cost_usd),
     per_call_usd: priced === 0 ? null : roundCost(r.cost_usd / priced),
     unpriced_span_count: r.unpriced_count,
     prompt_total: r.prompt_tokens,

@@ -10,8 +10,8 @@ import {
   type ScalarMetric,
   type Stats,
 } from "./catalogue.js";
-import { allBlocks, familyBlock, type JsonMap, toMap } from "./compute.js";
-import { figures } from "./figures.js";
+import { allBlocks, costByModel, familyBlock, toMap } from "./compute.js";
+import { type Figures, figures } from "./figures.js";
 import type { Grouping } from "./params.js";
 import type { Window } from "./window.js";
 
@@ -80,10 +80,6 @@ function folded(rows: SummaryRow[]): Record<string, number> {
   return other ? { folded_span_count: other.span_count } : {};
 }
 
-function costByModel(rows: SummaryRow[], windowMs: number): JsonMap<number> {
-  return toMap(rows.map((r) => [r.group ?? "", figures(r, windowMs).total_usd]));
-}
-
 /** GET /metrics: every family for the window; with groupby, the same blocks per group under `by_<key>`. */
 export async function overview(store: Store, req: MetricsRequest, now: number): Promise<Record<string, unknown>> {
   const [total, models, groups] = await Promise.all([
@@ -136,15 +132,24 @@ async function scalarResponse(
 ): Promise<Record<string, unknown>> {
   const head = { window: req.window.label, metric: metric.name, unit: metric.unit };
   const rows = await summarize(store, req, now, req.grouping, metric.stats);
+  // a cost figure says how many calls it leaves out for want of a price
+  const costly = metric.unit === "usd";
   if (req.grouping) {
+    const figs = rows.map((r): [string, Figures] => [r.group ?? "", figures(r, req.window.ms)]);
     return {
       ...head,
-      [req.grouping.key]: toMap(rows.map((r) => [r.group ?? "", metric.value(figures(r, req.window.ms))])),
+      [req.grouping.key]: toMap(figs.map(([g, f]) => [g, metric.value(f)])),
+      ...(costly ? { [`unpriced_${req.grouping.key}`]: toMap(figs.map(([g, f]) => [g, f.unpriced_span_count])) } : {}),
       ...folded(rows),
     };
   }
   const f = figures(rows[0], req.window.ms);
-  return { ...head, value: metric.value(f), span_count: f.span_count };
+  return {
+    ...head,
+    value: metric.value(f),
+    span_count: f.span_count,
+    ...(costly ? { unpriced_span_count: f.unpriced_span_count } : {}),
+  };
 }
 
 /** GET /metrics/{name}: a family (or its alias) first, then a scalar metric; anything else is a 404. */

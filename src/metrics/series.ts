@@ -45,6 +45,7 @@ export async function series(
   });
 
   const byGroup = new Map<string | null, Map<number, number | null>>();
+  const unpriced = new Map<string | null, number>();
   for (const r of rows) {
     let points = byGroup.get(r.group);
     if (!points) {
@@ -52,7 +53,10 @@ export async function series(
       byGroup.set(r.group, points);
     }
     points.set(r.bucket ?? from, metric.value(figures(r, step)));
+    unpriced.set(r.group, (unpriced.get(r.group) ?? 0) + r.unpriced_count);
   }
+  // a cost series says how many calls it leaves out for want of a price (their buckets are null when none is priced)
+  const costly = metric.unit === "usd";
   if (!req.grouping && byGroup.size === 0) byGroup.set(null, new Map());
 
   const groups = [...byGroup.keys()].sort((a, b) => ((a ?? "") < (b ?? "") ? -1 : (a ?? "") > (b ?? "") ? 1 : 0));
@@ -68,7 +72,7 @@ export async function series(
       const points: [number, number | null][] = [];
       for (let t = from; t <= last; t += step)
         points.push([t, known.has(t) ? (known.get(t) ?? null) : metric.emptyValue]);
-      return { group, points };
+      return costly ? { group, points, unpriced_span_count: unpriced.get(group) ?? 0 } : { group, points };
     }),
   };
 }

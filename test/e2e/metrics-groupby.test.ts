@@ -79,6 +79,7 @@ for (const driver of DRIVERS) {
         metric: "total_cost",
         unit: "usd",
         by_status: { error: 0.02, ok: 0.016, timeout: 0.0003 },
+        unpriced_by_status: { error: 0, ok: 1, timeout: 0 },
       });
       assert.deepEqual(await ok("/metrics/quality_avg?groupby=team"), {
         window: "1h",
@@ -92,6 +93,47 @@ for (const driver of DRIVERS) {
         unit: "ms",
         by_model: { "claude-sonnet-4-5": 2000, "gpt-4o": 1180, "gpt-4o-mini": 300, "my-finetune": 500 },
       });
+    });
+
+    test("unpriced: a group with no priced call is null with its count, never $0; a partly priced one is its priced sum", async () => {
+      // E (my-finetune, svc-a, workflow unset) has no price; D (claude, workflow unset) has one
+      assert.deepEqual(await ok("/metrics/total_cost?groupby=model"), {
+        window: "1h",
+        metric: "total_cost",
+        unit: "usd",
+        by_model: { "claude-sonnet-4-5": 0.006, "gpt-4o": 0.03, "gpt-4o-mini": 0.0003, "my-finetune": null },
+        unpriced_by_model: { "claude-sonnet-4-5": 0, "gpt-4o": 0, "gpt-4o-mini": 0, "my-finetune": 1 },
+      });
+      const byModel = (await ok("/metrics/cost?groupby=model")).by_model as Record<string, unknown>;
+      assert.deepEqual(byModel["my-finetune"], {
+        total_usd: null,
+        per_call_usd: null,
+        unpriced_span_count: 1,
+        span_count: 1,
+      });
+      const groups = (await ok("/metrics?groupby=model")).by_model as Record<string, Record<string, unknown>>;
+      assert.deepEqual(groups["my-finetune"].cost, { total_usd: null, per_call_usd: null, unpriced_span_count: 1 });
+      // a window holding only unpriced calls has an unknown total, not 0
+      assert.deepEqual(await ok("/metrics/cost?model=my-finetune"), {
+        window: "1h",
+        total_usd: null,
+        per_call_usd: null,
+        by_model: { "my-finetune": null },
+        unpriced_span_count: 1,
+        unpriced_by_model: { "my-finetune": 1 },
+        span_count: 1,
+      });
+      assert.deepEqual(await ok("/metrics/total_cost?model=my-finetune"), {
+        window: "1h",
+        metric: "total_cost",
+        unit: "usd",
+        value: null,
+        span_count: 1,
+        unpriced_span_count: 1,
+      });
+      // partly priced: the priced sum, with the calls it leaves out counted beside it
+      const partly = (await ok("/metrics/cost?groupby=workflow")).by_workflow as Record<string, unknown>;
+      assert.deepEqual(partly["(none)"], { total_usd: 0.006, per_call_usd: 0.006, unpriced_span_count: 1, span_count: 2 });
     });
 
     test("GET /metrics with groupby: the full blocks per group under by_<key>", async () => {
@@ -133,6 +175,7 @@ for (const driver of DRIVERS) {
         metric: "total_cost",
         unit: "usd",
         by_workflow: { chat: 0.0003, summary: 0.03 },
+        unpriced_by_workflow: { chat: 0, summary: 0 },
       });
       const filtered = await ok("/metrics?model=gpt-4o&window=24h");
       assert.equal(filtered.span_count, 4);

@@ -50,6 +50,7 @@ for (const driver of DRIVERS) {
             [t(45), 0],
             [t(60), 0],
           ],
+          unpriced_span_count: 0,
         },
         {
           group: "gpt-4o",
@@ -60,6 +61,7 @@ for (const driver of DRIVERS) {
             [t(45), 0.01],
             [t(60), 0],
           ],
+          unpriced_span_count: 0,
         },
         {
           group: "gpt-4o-mini",
@@ -70,16 +72,19 @@ for (const driver of DRIVERS) {
             [t(45), 0],
             [t(60), 0],
           ],
+          unpriced_span_count: 0,
         },
         {
           group: "my-finetune",
+          // its one call has no price: that bucket is unknown (null), not $0
           points: [
             [t(0), 0],
             [t(15), 0],
             [t(30), 0],
-            [t(45), 0],
+            [t(45), null],
             [t(60), 0],
           ],
+          unpriced_span_count: 1,
         },
       ]);
       const filtered = await ok("/metrics/error_count/series?window=1h&step=30m&caller=svc-b");

@@ -15,8 +15,9 @@ for (const driver of DRIVERS) {
         cost: {
           total_usd: 0.0363,
           per_call_usd: 0.009075,
-          by_model: { "claude-sonnet-4-5": 0.006, "gpt-4o": 0.03, "gpt-4o-mini": 0.0003, "my-finetune": 0 },
+          by_model: { "claude-sonnet-4-5": 0.006, "gpt-4o": 0.03, "gpt-4o-mini": 0.0003, "my-finetune": null },
           unpriced_span_count: 1,
+          unpriced_by_model: { "claude-sonnet-4-5": 0, "gpt-4o": 0, "gpt-4o-mini": 0, "my-finetune": 1 },
         },
         tokens: { prompt_total: 4400, completion_total: 1010, total: 5410, cached_total: 100, reasoning_total: 50 },
         // latencies 300 500 800 1200 2000: p95 at 3.8 → 1200+800*.8, p99 at 3.96 → 1200+800*.96
@@ -42,8 +43,9 @@ for (const driver of DRIVERS) {
         window: "6h",
         total_usd: 7.0863,
         per_call_usd: 1.18105,
-        by_model: { "claude-sonnet-4-5": 0.006, "gpt-4o": 7.08, "gpt-4o-mini": 0.0003, "my-finetune": 0 },
+        by_model: { "claude-sonnet-4-5": 0.006, "gpt-4o": 7.08, "gpt-4o-mini": 0.0003, "my-finetune": null },
         unpriced_span_count: 1,
+        unpriced_by_model: { "claude-sonnet-4-5": 0, "gpt-4o": 0, "gpt-4o-mini": 0, "my-finetune": 1 },
         span_count: 7,
       });
       assert.equal((await spans("24h")).span_count, 7);
@@ -100,8 +102,9 @@ for (const driver of DRIVERS) {
         window: "1h",
         total_usd: 0.0363,
         per_call_usd: 0.009075,
-        by_model: { "claude-sonnet-4-5": 0.006, "gpt-4o": 0.03, "gpt-4o-mini": 0.0003, "my-finetune": 0 },
+        by_model: { "claude-sonnet-4-5": 0.006, "gpt-4o": 0.03, "gpt-4o-mini": 0.0003, "my-finetune": null },
         unpriced_span_count: 1,
+        unpriced_by_model: { "claude-sonnet-4-5": 0, "gpt-4o": 0, "gpt-4o-mini": 0, "my-finetune": 1 },
         span_count: 5,
       });
     });
@@ -125,7 +128,10 @@ for (const driver of DRIVERS) {
         quality_p10: ["score", 0.64],
       };
       for (const [metric, [unit, value]] of Object.entries(expected)) {
-        assert.deepEqual(await ok(`/metrics/${metric}`), { window: "1h", metric, unit, value, span_count: 5 }, metric);
+        // cost figures also say how many calls they leave out for want of a price
+        const unpriced = unit === "usd" ? { unpriced_span_count: 1 } : {};
+        const body = { window: "1h", metric, unit, value, span_count: 5, ...unpriced };
+        assert.deepEqual(await ok(`/metrics/${metric}`), body, metric);
       }
     });
 
@@ -133,7 +139,7 @@ for (const driver of DRIVERS) {
       assert.deepEqual(await ok("/metrics?model=nope"), {
         window: "1h",
         span_count: 0,
-        cost: { total_usd: 0, per_call_usd: null, by_model: {}, unpriced_span_count: 0 },
+        cost: { total_usd: 0, per_call_usd: null, by_model: {}, unpriced_span_count: 0, unpriced_by_model: {} },
         tokens: { prompt_total: 0, completion_total: 0, total: 0, cached_total: 0, reasoning_total: 0 },
         latency: {
           p50_ms: null,
