@@ -133,7 +133,12 @@ for (const driver of DRIVERS) {
       });
       // partly priced: the priced sum, with the calls it leaves out counted beside it
       const partly = (await ok("/metrics/cost?groupby=workflow")).by_workflow as Record<string, unknown>;
-      assert.deepEqual(partly["(none)"], { total_usd: 0.006, per_call_usd: 0.006, unpriced_span_count: 1, span_count: 2 });
+      assert.deepEqual(partly["(none)"], {
+        total_usd: 0.006,
+        per_call_usd: 0.006,
+        unpriced_span_count: 1,
+        span_count: 2,
+      });
     });
 
     test("GET /metrics with groupby: the full blocks per group under by_<key>", async () => {
