@@ -108,20 +108,40 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
   return waitForSignal(server);
 }
 
-/** First SIGTERM/SIGINT: close (drain and commit), resolve 0. A second one exits at once. */
+/** Exit code 1 at once, after stopping native store work that would abort the exit. */
+async function exitNow(): Promise<never> {
+  try {
+    const { haltWorkers } = await import("../store/index.js");
+    // an interrupted query returns in milliseconds; the bound only guards a stuck one
+    await haltWorkers(3000);
+  } finally {
+    process.exit(1);
+  }
+}
+
+/** First SIGTERM/SIGINT: close (drain and commit), resolve 0. A second one exits at once with 1. */
 function waitForSignal(server: Running): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
+    let exiting = false;
     const onSignal = (signal: NodeJS.Signals) => {
+      // more signals change nothing: exitNow() is already ending the process, within a bound
+      if (exiting) return;
       if (stopping) {
+        exiting = true;
+        // the stop may empty the event loop before exitNow() gets there
+        process.exitCode = 1;
         console.error(`tokentrace: ${signal} again, exiting without waiting`);
-        process.exit(1);
+        void exitNow();
+        return;
       }
       stopping = true;
       console.error(`tokentrace: ${signal} received, committing accepted spans and stopping`);
+      // once a second signal came, exitNow() ends the process with 1, whatever this stop does
       server.close().then(
-        () => resolve(0),
+        () => exiting || resolve(0),
         (err: unknown) => {
+          if (exiting) return;
           console.error(`tokentrace: error while stopping: ${(err as Error)?.message ?? String(err)}`);
           resolve(1);
         },

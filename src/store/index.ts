@@ -4,6 +4,7 @@ import { MemoryStore } from "./memory/memory-store.js";
 import type { Dimensions } from "./rollup/dimensions.js";
 import type { Store } from "./store.js";
 
+export { haltWorkers } from "./duckdb/client.js";
 export { DuckDbStore } from "./duckdb/driver.js";
 export { MemoryStore } from "./memory/memory-store.js";
 export type {

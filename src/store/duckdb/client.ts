@@ -29,11 +29,43 @@ function spawn(init: WorkerInit): Worker {
   return new Worker(boot, { eval: true, workerData: init });
 }
 
+/** Store workers started and not yet terminated, for haltWorkers(). */
+const live = new Set<WorkerClient>();
+/** Workers being terminated. */
+const ending = new Set<Promise<void>>();
+let halting = false;
+
+/**
+ * Before an exit that cannot wait for a clean close (a second SIGTERM/SIGINT): interrupts
+ * every store worker's queries and resolves once none runs and no worker thread is being
+ * terminated, at most `timeoutMs` later. process.exit() while a worker is inside a DuckDB
+ * call, or mid-termination, aborts the process (Napi::Error, exit 134); an idle one is safe.
+ */
+export async function haltWorkers(timeoutMs: number): Promise<void> {
+  // from now on the exit stops the (idle) workers; no new termination may start
+  halting = true;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+    timer.unref();
+  });
+  const settle = async () => {
+    await Promise.all([...live].map((c) => c.request({ op: "halt" }).catch(() => undefined)));
+    while (ending.size > 0) await Promise.all([...ending]);
+  };
+  await Promise.race([settle(), late]);
+  clearTimeout(timer);
+}
+
 /** Main-thread side of the DuckDB worker: request ids, replies, and the worker's lifetime. */
 export class WorkerClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private dead: Error | null = null;
+  private ended: Promise<void> | null = null;
+  private closed = false;
+  /** Id of the close request, once sent. */
+  private closing = -1;
 
   private constructor(private readonly worker: Worker) {}
 
@@ -43,7 +75,10 @@ export class WorkerClient {
     const client = new WorkerClient(worker);
     return new Promise((resolve, reject) => {
       client.pending.set(0, {
-        resolve: () => resolve(client),
+        resolve: () => {
+          live.add(client);
+          resolve(client);
+        },
         reject: (e) => {
           void worker.terminate();
           reject(e);
@@ -60,11 +95,13 @@ export class WorkerClient {
     if (p === undefined) return;
     this.pending.delete(m.id);
     if (this.pending.size === 0) this.worker.unref();
+    if (m.ok && this.closing === m.id) this.closed = true;
     if (m.ok) p.resolve(m.result);
     else p.reject(new WorkerError(m.error, m.code));
   }
 
   private fail(e: Error): void {
+    live.delete(this);
     if (this.dead === null) this.dead = e;
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
@@ -81,6 +118,7 @@ export class WorkerClient {
       message = { op: "insert", batch: encoded.batch, id };
       transfer = encoded.transfer;
     } else message = { ...msg, id };
+    if (msg.op === "close") this.closing = id;
     // Referenced only while work is pending: an idle store never keeps the process alive.
     this.worker.ref();
     return new Promise((resolve, reject) => {
@@ -94,8 +132,20 @@ export class WorkerClient {
     return this.dead?.message ?? null;
   }
 
-  async terminate(): Promise<void> {
+  /** Stops the worker thread; resolves once it has exited. Idempotent. */
+  terminate(): Promise<void> {
     this.dead ??= new Error("store is closed");
-    await this.worker.terminate();
+    live.delete(this);
+    // a worker whose database is closed is safely terminated; an open one is left to the exit
+    if (this.ended === null && (!halting || this.closed)) {
+      const ended = this.worker.terminate().then(
+        () => undefined,
+        () => undefined,
+      );
+      ending.add(ended);
+      void ended.then(() => ending.delete(ended));
+      this.ended = ended;
+    }
+    return this.ended ?? Promise.resolve();
   }
 }

@@ -136,7 +136,9 @@ export type WorkerRequest =
   | { id: number; op: "series" }
   /** Spans folded into "(other)" per declared dimension, counted at ingest. */
   | { id: number; op: "folded" }
-  | { id: number; op: "close" };
+  | { id: number; op: "close" }
+  /** Interrupt running queries, refuse new ones, reply once nothing runs: the process is about to exit. */
+  | { id: number; op: "halt" };
 
 /** Replies, matched to requests by id. id 0 is the worker's start-up report. */
 export type WorkerReply =

@@ -55,17 +55,25 @@ function bind(params: unknown[]): [DuckDBValue[], DuckDBType[]] {
 let instance: DuckDBInstance;
 let writer: DuckDBConnection;
 const idleReaders: DuckDBConnection[] = [];
+/** Every open connection, so halt() can interrupt what each one runs. */
+const connections = new Set<DuckDBConnection>();
+/** Requests in progress: each may be waiting on DuckDB's own threads. */
+const running = new Set<Promise<unknown>>();
+let halted = false;
 // Writes run one at a time on one connection; reads run concurrently on their own connections.
 let writeChain: Promise<unknown> = Promise.resolve();
 
 function serialWrite<T>(f: () => Promise<T>): Promise<T> {
-  const p = writeChain.then(f);
+  const p = writeChain.then(() => {
+    if (halted) throw new Error("store is stopping");
+    return f();
+  });
   writeChain = p.catch(() => {});
   return p;
 }
 
 async function readAll(sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
-  const conn = idleReaders.pop() ?? (await instance.connect());
+  const conn = idleReaders.pop() ?? (await connect());
   try {
     // Without parameters the statement is not prepared first: one round less.
     const reader = await (params.length === 0 ? conn.runAndReadAll(sql) : conn.runAndReadAll(sql, ...bind(params)));
@@ -83,7 +91,10 @@ async function runAll(statements: { sql: string; params: unknown[] }[]): Promise
   await writer.run("BEGIN TRANSACTION");
   try {
     const out: number[] = [];
-    for (const st of statements) out.push((await writer.run(st.sql, ...bind(st.params))).rowsChanged);
+    for (const st of statements) {
+      if (halted) throw new Error("store is stopping");
+      out.push((await writer.run(st.sql, ...bind(st.params))).rowsChanged);
+    }
     await writer.run("COMMIT");
     return out;
   } catch (e) {
@@ -137,13 +148,39 @@ async function insertBatch(b: SpanBatch): Promise<number> {
 
 async function close(): Promise<void> {
   await writeChain;
-  await writer.run("CHECKPOINT").catch(() => {});
-  for (const c of idleReaders) c.closeSync();
-  writer.closeSync();
+  // halted: exit now; the WAL is replayed at the next start
+  if (!halted) await writer.run("CHECKPOINT").catch(() => {});
+  for (const c of connections) c.closeSync();
+  connections.clear();
   instance.closeSync();
 }
 
+async function connect(): Promise<DuckDBConnection> {
+  const conn = await instance.connect();
+  connections.add(conn);
+  return conn;
+}
+
+/**
+ * Called when the process is about to exit without a clean close (a second signal). A DuckDB
+ * call still running while Node tears this thread down finishes into a dead JS environment
+ * and aborts the whole process (Napi::Error, exit 134); so running queries are interrupted,
+ * new ones refused, and the reply waits until none is left.
+ */
+async function halt(): Promise<void> {
+  halted = true;
+  for (const c of connections) {
+    try {
+      c.interrupt();
+    } catch {
+      // already closed
+    }
+  }
+  while (running.size > 0) await Promise.allSettled([...running]);
+}
+
 async function handle(m: WorkerRequest): Promise<unknown> {
+  if (halted) throw new Error("store is stopping");
   switch (m.op) {
     case "insert":
       return serialWrite(() => insertBatch(m.batch));
@@ -158,6 +195,8 @@ async function handle(m: WorkerRequest): Promise<unknown> {
       return Object.fromEntries(totals.folded);
     case "close":
       return close();
+    case "halt":
+      return halt();
   }
 }
 
@@ -166,7 +205,7 @@ async function start(): Promise<void> {
   // takes ~340 bytes a span), each one stalling commits. 256 MB (~750k spans, ~2 s to
   // replay after a crash) made the insert path ~1.4x cheaper in CPU.
   instance = await DuckDBInstance.create(init.path, { checkpoint_threshold: "256MB" });
-  writer = await instance.connect();
+  writer = await connect();
   await writer.run(SCHEMA_SQL);
   await writer.run(ROLLUP_SCHEMA_SQL);
   let { ready, rebuildNext } = await readStatus(readAll, init.dimensions);
@@ -185,7 +224,12 @@ start().then(
   () => {
     reply({ id: 0, ok: true, result: null });
     port.on("message", (m: WorkerRequest) => {
-      handle(m).then(
+      const work = m.op === "halt" ? halt() : handle(m);
+      if (m.op !== "halt") {
+        running.add(work);
+        void work.finally(() => running.delete(work)).catch(() => {});
+      }
+      work.then(
         (result) => reply({ id: m.id, ok: true, result }),
         (e: unknown) => reply(errorReply(m.id, e)),
       );

@@ -50,6 +50,8 @@ export interface ServeOptions {
   nodeArgs?: string[];
   /** How long to wait for the listen line before giving up (default 30 s: tsx compiles on start). */
   readyTimeoutMs?: number;
+  /** A compiled cli/main.js to run instead of the sources through tsx (see built.ts). */
+  cli?: string;
 }
 
 export interface ServeProcess {
@@ -71,7 +73,8 @@ export function storageFile(dataDir: string): string {
 
 /** Starts `node --import tsx src/cli/main.ts serve --addr ... [--storage-path DIR/spans.duckdb]`. */
 export async function startServe(opts: ServeOptions = {}): Promise<ServeProcess> {
-  const args = [...(opts.nodeArgs ?? []), "--import", TSX, CLI, "serve", "--addr", opts.addr ?? "127.0.0.1:0"];
+  const entry = opts.cli === undefined ? ["--import", TSX, CLI] : [opts.cli];
+  const args = [...(opts.nodeArgs ?? []), ...entry, "serve", "--addr", opts.addr ?? "127.0.0.1:0"];
   if (opts.dataDir !== undefined) args.push("--storage-path", storageFile(opts.dataDir));
   args.push(...(opts.args ?? []));
   const child = spawn(process.execPath, args, {
