@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { after, before, describe, test } from "node:test";
 import { testConfig } from "../config/testing/config.js";
@@ -30,6 +30,22 @@ describe("dashboard files", () => {
       assert.equal(res.statusCode, 200, link);
       const type = link.endsWith(".js") ? "text/javascript" : link.endsWith(".css") ? "text/css" : "image/svg+xml";
       assert.ok(String(res.headers["content-type"]).startsWith(type), `${link}: ${res.headers["content-type"]}`);
+    }
+  });
+
+  test("every path docs/dashboard.md lists is served (a * stands for each file of that folder)", async () => {
+    const doc = readFileSync(new URL("../../docs/dashboard.md", import.meta.url), "utf8");
+    const listed = [...doc.matchAll(/`(\/ui\/[^`]+)`/g)].map((m) => m[1]).filter((p) => !p.endsWith("..."));
+    assert.ok(listed.length >= 5, listed.join());
+    const staticDir = new URL("./static/", import.meta.url);
+    for (const path of listed) {
+      const paths = path.includes("*")
+        ? readdirSync(new URL(path.slice(4, path.lastIndexOf("/") + 1), staticDir))
+            .filter((f) => f.endsWith(path.slice(path.lastIndexOf("*") + 1)))
+            .map((f) => `${path.slice(0, path.lastIndexOf("/") + 1)}${f}`)
+        : [path];
+      assert.ok(paths.length > 0, `${path} matches no file`);
+      for (const p of paths) assert.equal((await t.app.inject({ url: p })).statusCode, 200, p);
     }
   });
 
