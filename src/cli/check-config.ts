@@ -3,6 +3,7 @@ import { validateRule } from "../alerts/rule.js";
 import { ConfigError, loadConfig, resolveConfigFile } from "../config/index.js";
 import type { Config } from "../config/types.js";
 import { formatDuration } from "../util/duration.js";
+import { parseOr } from "./args.js";
 import { redactUrl } from "./startup-error.js";
 import { CHECK_CONFIG_USAGE } from "./usage.js";
 
@@ -34,16 +35,9 @@ export function summarize(config: Config): string[] {
  * 1 with every problem listed, 2 on bad arguments.
  */
 export async function runCheckConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let values: { config?: string; help?: boolean };
-  try {
-    values = parseArgs({
-      args: argv,
-      options: { config: { type: "string" }, help: { type: "boolean", short: "h" } },
-    }).values;
-  } catch (e) {
-    console.error(`tokentrace check-config: ${(e as Error).message}\n\n${CHECK_CONFIG_USAGE}`);
-    return 2;
-  }
+  const options = { config: { type: "string" }, help: { type: "boolean", short: "h" } } as const;
+  const values = parseOr("check-config", Object.keys(options), () => parseArgs({ args: argv, options }).values);
+  if (values === null) return 2;
   if (values.help) {
     console.log(CHECK_CONFIG_USAGE);
     return 0;

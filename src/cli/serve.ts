@@ -3,6 +3,7 @@ import { validateRule } from "../alerts/rule.js";
 import { ConfigError, type ConfigFlags, loadConfig } from "../config/index.js";
 import type { Config } from "../config/types.js";
 import type { Store } from "../store/store.js";
+import { parseOr } from "./args.js";
 import { describeStartupError } from "./startup-error.js";
 import { SERVE_USAGE } from "./usage.js";
 
@@ -11,20 +12,15 @@ interface Running {
   close(): Promise<void>;
 }
 
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    options: {
-      config: { type: "string" },
-      addr: { type: "string" },
-      "storage-driver": { type: "string" },
-      "storage-path": { type: "string" },
-      "storage-url": { type: "string" },
-      demo: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-  }).values;
-}
+const OPTIONS = {
+  config: { type: "string" },
+  addr: { type: "string" },
+  "storage-driver": { type: "string" },
+  "storage-path": { type: "string" },
+  "storage-url": { type: "string" },
+  demo: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
 /** Opens the store and seeds demo traffic into it when it is empty. */
 async function demoStore(config: Config): Promise<Store> {
@@ -59,13 +55,8 @@ async function demoStore(config: Config): Promise<Store> {
  * Resolves 1 on a startup failure (bad config, port in use, store locked), 2 on bad arguments.
  */
 export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let args: ReturnType<typeof parse>;
-  try {
-    args = parse(argv);
-  } catch (e) {
-    console.error(`tokentrace serve: ${(e as Error).message}\n\n${SERVE_USAGE}`);
-    return 2;
-  }
+  const args = parseOr("serve", Object.keys(OPTIONS), () => parseArgs({ args: argv, options: OPTIONS }).values);
+  if (args === null) return 2;
   if (args.help) {
     console.log(SERVE_USAGE);
     return 0;

@@ -4,7 +4,16 @@ import pg from "pg";
 export interface PgTarget {
   connectionString: string;
   schema: string;
+  /**
+   * `allow` and `prefer` (libpq's default) try one way and fall back to the other, which pg
+   * cannot do by itself: pickSsl() probes and settles the connection string. null when the
+   * URL has no sslmode (pg's default: no TLS).
+   */
+  sslFallback?: "allow" | "prefer";
 }
+
+/** libpq's sslmode values, weakest first. */
+export const SSL_MODES = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] as const;
 
 const SCHEMA_RE = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
@@ -32,7 +41,57 @@ export function parseStorageUrl(url: string): PgTarget {
     );
   }
   parsed.searchParams.delete("schema");
+  const mode = parsed.searchParams.get("sslmode");
+  if (mode === null) return { connectionString: parsed.toString(), schema };
+  if (!(SSL_MODES as readonly string[]).includes(mode)) {
+    throw new Error(`storage.url sslmode "${mode}" must be one of ${SSL_MODES.join(", ")} (as in libpq)`);
+  }
+  if (mode === "verify-ca" && parsed.searchParams.get("sslrootcert") === null) {
+    throw new Error(
+      "storage.url sslmode=verify-ca needs sslrootcert=FILE, the CA certificate to check the server against",
+    );
+  }
+  // pg's own reading of sslmode treats require and verify-ca as verify-full and warns at
+  // length; uselibpqcompat gives libpq's meaning (require: encrypted, not verified) quietly.
+  parsed.searchParams.set("uselibpqcompat", "true");
+  if (mode === "allow" || mode === "prefer") {
+    parsed.searchParams.set("sslmode", mode === "allow" ? "disable" : "prefer");
+    return { connectionString: parsed.toString(), schema, sslFallback: mode };
+  }
   return { connectionString: parsed.toString(), schema };
+}
+
+/** The same target with the other half of an allow/prefer fallback: TLS off, or TLS unverified. */
+function otherWay(t: PgTarget): PgTarget {
+  const u = new URL(t.connectionString);
+  u.searchParams.set("sslmode", t.sslFallback === "allow" ? "prefer" : "disable");
+  return { connectionString: u.toString(), schema: t.schema };
+}
+
+/**
+ * Settles sslmode=allow or prefer as libpq does: prefer tries TLS first and connects without
+ * it when the server has none; allow tries without TLS first and uses it when the server
+ * demands it. Other targets are returned as they are.
+ */
+export async function pickSsl(t: PgTarget, connectTimeoutMs = 3000): Promise<PgTarget> {
+  if (t.sslFallback === undefined) return t;
+  const first = { connectionString: t.connectionString, schema: t.schema };
+  const c = createClient(first, { connectTimeoutMs });
+  try {
+    await c.connect();
+    return first;
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    const code = (err as { code?: unknown }).code;
+    const refusedTls = t.sslFallback === "prefer" && /does not support SSL/i.test(msg);
+    // pg_hba.conf has only hostssl lines for us: "no pg_hba.conf entry ... no encryption"
+    const needsTls = t.sslFallback === "allow" && code === "28000" && /no encryption/i.test(msg);
+    if (refusedTls || needsTls) return otherWay(t);
+    // any other failure is reported by the real connection, with its usual message
+    return first;
+  } finally {
+    await c.end().catch(() => undefined);
+  }
 }
 
 // bigint (int8) and numeric arrive as text by default; every value we store fits a double

@@ -11,7 +11,7 @@ import type {
   TraceQuery,
   TraceSearchResult,
 } from "../store.js";
-import { createClient, createPool, type PgTarget, parseStorageUrl } from "./connect.js";
+import { createClient, createPool, type PgTarget, parseStorageUrl, pickSsl } from "./connect.js";
 import { exposePg } from "./exposition.js";
 import { insertStatement } from "./insert.js";
 import { AlertLeader } from "./leader.js";
@@ -78,7 +78,7 @@ export class PostgresStore implements Store {
 
   /** Connects, applies migrations and starts watching the connection. */
   static async open(url: string, o: PostgresOptions = {}): Promise<PostgresStore> {
-    const target = parseStorageUrl(url);
+    const target = await pickSsl(parseStorageUrl(url), o.connectTimeoutMs);
     let store: PostgresStore | null = null;
     const pool = createPool(target, (err) => store?.fail(err), {
       max: o.maxConnections,
