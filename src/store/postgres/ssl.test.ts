@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { PostgresStore } from "./driver.js";
-import { SKIP_PG, scratchSchema } from "./testing.js";
+import { SKIP_PG, scratchSchema } from "./testing/scratch.js";
 
 describe("storage.url sslmode (PostgreSQL without TLS)", { skip: SKIP_PG }, () => {
   const scratch = scratchSchema();
