@@ -27,7 +27,14 @@ export function summarize(config: Config): string[] {
     `  pricing:      ${overrides.length} override${overrides.length === 1 ? "" : "s"}${overrides.length ? ` (${overrides.join(", ")})` : ""}`,
     `  alerts:       ${config.alerts.rules.length} rule${config.alerts.rules.length === 1 ? "" : "s"}, evaluated every ${formatDuration(config.alerts.eval_interval_ms)}`,
     ...(config.otlp.addr ? [`  otlp:         ${config.otlp.addr}`] : []),
+    `  content:      ${contentLine(config.content)}`,
   ];
+}
+
+function contentLine(c: Config["content"]): string {
+  if (!c.enabled) return "off (dropped at ingest)";
+  const rules = c.redact.map((r) => (typeof r === "string" ? r : "custom")).join(", ") || "none";
+  return `max_bytes ${c.max_bytes}, retention ${formatDuration(c.retention_ms)}, redact ${rules}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { parseDuration } from "../util/duration.js";
 import { parseAddr } from "./addr.js";
+import { checkRedactRules, type RedactRule, RedactRuleError } from "./redact-rules.js";
 
 /** Checks one config value (from YAML, an env var or a flag); returns the typed value or a message. */
 export type Parse<T> = (v: unknown) => { ok: true; value: T } | { ok: false; message: string };
@@ -111,4 +112,21 @@ export const hostList: Parse<string[] | null> = (v) => {
     return bad("must be a list of host names");
   }
   return ok(list.map((h: string) => h.trim().toLowerCase()));
+};
+
+/** true/false (also "true"/"false" from an env var). */
+export const boolean: Parse<boolean> = (v) => {
+  if (v === true || v === "true") return ok(true);
+  if (v === false || v === "false") return ok(false);
+  return bad("must be true or false");
+};
+
+/** Redaction rules: preset names and { pattern, replacement }, or a comma-separated list of presets. */
+export const redactRules: Parse<RedactRule[]> = (v) => {
+  try {
+    return ok(checkRedactRules(v));
+  } catch (e) {
+    if (e instanceof RedactRuleError) return bad(e.path === "" ? e.reason : `entry ${e.path}: ${e.reason}`);
+    throw e;
+  }
 };

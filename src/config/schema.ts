@@ -75,6 +75,14 @@ export const FIELDS: Record<string, FieldSpec> = {
   "metrics.max_dimension_values": field(f.positiveInt, (c, v) => (c.metrics.max_dimension_values = v), {
     env: ["TOKENTRACE_METRICS_MAX_DIMENSION_VALUES"],
   }),
+  "content.enabled": field(f.boolean, (c, v) => (c.content.enabled = v), { env: ["TOKENTRACE_CONTENT_ENABLED"] }),
+  "content.max_bytes": field(f.positiveInt, (c, v) => (c.content.max_bytes = v), {
+    env: ["TOKENTRACE_CONTENT_MAX_BYTES"],
+  }),
+  "content.retention": field(f.duration, (c, v) => (c.content.retention_ms = v), {
+    env: ["TOKENTRACE_CONTENT_RETENTION"],
+  }),
+  "content.redact": field(f.redactRules, (c, v) => (c.content.redact = v), { env: ["TOKENTRACE_CONTENT_REDACT"] }),
 };
 
 /** Mappings that only group other keys. */
@@ -86,6 +94,7 @@ export const SECTIONS: ReadonlySet<string> = new Set([
   "alerts",
   "otlp",
   "metrics",
+  "content",
 ]);
 
 /** Keys with their own readers (see load.ts). */

@@ -1,3 +1,5 @@
+import type { RedactRule } from "./redact-rules.js";
+
 /** The validated, frozen configuration (tokentrace.yml + environment + CLI flags + defaults). */
 export interface Config {
   service: string | null;
@@ -23,6 +25,17 @@ export interface Config {
   otlp: { addr: string | null };
   /** Attribute keys rolled up like model (metrics.dimensions), at most max_dimension_values per hour each. */
   metrics: { dimensions: string[]; max_dimension_values: number };
+  /** Prompts and completions (docs/content.md). */
+  content: {
+    /** false: content is dropped at ingest; spans and costs are still stored. */
+    enabled: boolean;
+    /** Most bytes of content per span (its JSON, UTF-8); longer content is cut with a marker. */
+    max_bytes: number;
+    /** How long content is kept, apart from span retention. */
+    retention_ms: number;
+    /** Redaction before storing: preset names and { pattern, replacement } rules, in run order. */
+    redact: RedactRule[];
+  };
 }
 
 export interface PriceOverride {
@@ -42,4 +55,5 @@ export const DEFAULT_CONFIG: Config = {
   alerts: { eval_interval_ms: 30_000, allowed_hosts: null, rules: [] },
   otlp: { addr: null },
   metrics: { dimensions: [], max_dimension_values: 1000 },
+  content: { enabled: true, max_bytes: 64 * 1024, retention_ms: 7 * 24 * 3600 * 1000, redact: ["secrets"] },
 };

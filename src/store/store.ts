@@ -1,3 +1,4 @@
+import type { ContentStore } from "../content/types.js";
 import type { Span, SpanStatus } from "../span/types.js";
 
 /** Filters shared by trace search, metrics and alert rules. All fields are exact matches. */
@@ -129,6 +130,8 @@ export interface Store {
   countSpans(): Promise<number>;
   /** Deletes spans that started before `before` (epoch ms); returns how many. */
   deleteBefore(before: number): Promise<number>;
+  /** Prompts and completions: a table of their own, with their own retention (docs/content.md). */
+  readonly content: ContentStore;
 
   listAlertRules(): Promise<JsonObject[]>;
   saveAlertRule(name: string, rule: JsonObject): Promise<void>;

@@ -16,6 +16,7 @@ import type {
   TraceSearchResult,
 } from "../store.js";
 import { WorkerClient, WorkerError } from "./client.js";
+import { DuckDbContent } from "./content.js";
 import { type RebuildProgress, readStatus, rebuildStep, retainSql } from "./rollup-maintain.js";
 import { rollupsAnswer, summarizeRollups } from "./rollup-read.js";
 import { getTraceSql, searchTracesSql } from "./search.js";
@@ -69,12 +70,15 @@ export class DuckDbStore implements Store, SqlRunner {
   /** Rollups are current: reads may use them. Until then (a rebuild is due) they read spans. */
   private rollupsReady = false;
   private rebuilding: Promise<void> | null = null;
+  readonly content: DuckDbContent;
 
   private constructor(
     readonly path: string,
     private readonly client: WorkerClient,
     readonly dimensions: Dimensions,
-  ) {}
+  ) {
+    this.content = new DuckDbContent(client, this, (f) => this.write(f));
+  }
 
   /** Opens (creating if needed) the file; `:memory:` gives a throwaway in-memory database. */
   static async open(path: string, options: DuckDbOptions = {}): Promise<DuckDbStore> {

@@ -1,6 +1,7 @@
 import type { Span } from "../../span/types.js";
 import type { Dimensions } from "../rollup/dimensions.js";
 import { attrIndex } from "./bloom.js";
+import type { ContentColumns } from "./content-schema.js";
 
 /** Span string fields carried in SpanBatch.text, in this order per span, then the attributes JSON. */
 export const TEXT_FIELDS = [
@@ -138,7 +139,9 @@ export type WorkerRequest =
   | { id: number; op: "folded" }
   | { id: number; op: "close" }
   /** Interrupt running queries, refuse new ones, reply once nothing runs: the process is about to exit. */
-  | { id: number; op: "halt" };
+  | { id: number; op: "halt" }
+  /** Content rows appended to span_content in one transaction (content.ts). */
+  | { id: number; op: "appendContent"; columns: ContentColumns };
 
 /** Replies, matched to requests by id. id 0 is the worker's start-up report. */
 export type WorkerReply =

@@ -16,6 +16,8 @@ import {
 import { DimensionFolder } from "../rollup/dimensions.js";
 import { bucketOf, HOUR_MS } from "../rollup/plan.js";
 import { appendBatch, toPlain } from "./append.js";
+import { appendContent } from "./content-append.js";
+import { CONTENT_SCHEMA_SQL } from "./content-schema.js";
 import { NUMBER_FIELDS, type SpanBatch, type WorkerInit, type WorkerReply, type WorkerRequest } from "./protocol.js";
 import { Compactor, compactSql, readStatus, readySql, SeriesTotals } from "./rollup-maintain.js";
 import { ROLLUP_SCHEMA_SQL } from "./rollup-schema.js";
@@ -197,6 +199,8 @@ async function handle(m: WorkerRequest): Promise<unknown> {
       return close();
     case "halt":
       return halt();
+    case "appendContent":
+      return serialWrite(() => appendContent(writer, m.columns));
   }
 }
 
@@ -208,6 +212,7 @@ async function start(): Promise<void> {
   writer = await connect();
   await writer.run(SCHEMA_SQL);
   await writer.run(ROLLUP_SCHEMA_SQL);
+  await writer.run(CONTENT_SCHEMA_SQL);
   let { ready, rebuildNext } = await readStatus(readAll, init.dimensions);
   if (!ready && rebuildNext === null) {
     // A new file has nothing to roll up: its rollups are current from the first insert on.

@@ -12,6 +12,7 @@ import type {
   TraceQuery,
   TraceSearchResult,
 } from "../store.js";
+import { MemoryContent } from "./content.js";
 import { byStart, newestFirst, spanMatches } from "./match.js";
 import { type DimensionView, exposeSpans, summarizeSpans } from "./summarize.js";
 
@@ -52,6 +53,8 @@ export class MemoryStore implements Store {
   private check(): void {
     if (this.closed) throw new Error("store is closed");
   }
+
+  readonly content = new MemoryContent(() => this.check());
 
   async insert(spans: Span[]): Promise<void> {
     this.check();

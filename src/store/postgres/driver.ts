@@ -12,6 +12,7 @@ import type {
   TraceSearchResult,
 } from "../store.js";
 import { createClient, createPool, type PgTarget, parseStorageUrl, pickSsl } from "./connect.js";
+import { ensureContentTable, PgContent } from "./content.js";
 import { exposePg } from "./exposition.js";
 import { insertStatement } from "./insert.js";
 import { AlertLeader } from "./leader.js";
@@ -64,6 +65,7 @@ export class PostgresStore implements Store {
   private readonly timer: NodeJS.Timeout;
   private readonly parts: Partitions;
   private readonly leader: AlertLeader;
+  readonly content: PgContent;
 
   private constructor(
     readonly target: PgTarget,
@@ -72,6 +74,7 @@ export class PostgresStore implements Store {
   ) {
     this.parts = new Partitions(pool, target.schema);
     this.leader = new AlertLeader(() => createClient(target, { connectTimeoutMs: o.connectTimeoutMs }), target.schema);
+    this.content = new PgContent(this.run);
     this.timer = setInterval(() => void this.probe(), o.probeIntervalMs ?? 2000);
     this.timer.unref();
   }
@@ -86,6 +89,7 @@ export class PostgresStore implements Store {
     });
     try {
       await migrate(pool, target.schema);
+      await ensureContentTable(pool, target.schema);
     } catch (err) {
       await pool.end().catch(() => undefined);
       // The CLI turns these codes into "cannot connect to PostgreSQL at <url>: ..." (password hidden).

@@ -3,6 +3,7 @@
 import type { Span } from "../../span/types.js";
 import { spanMatches } from "../memory/match.js";
 import type { ExpositionRow, JsonObject, Store, StoreHealth, SummaryRow, TraceSearchResult } from "../store.js";
+import { MemoryContent } from "../memory/content.js";
 
 export interface FakeStore extends Store {
   spans: Span[];
@@ -21,6 +22,7 @@ export function createFakeStore(): FakeStore {
   let waiting: (() => void)[] = [];
   const store: FakeStore = {
     driver: "memory",
+    content: new MemoryContent(() => {}),
     spans: [],
     insertCalls: [],
     hold: false,
