@@ -47,7 +47,7 @@ export class PgContent implements ContentStore {
     for (const r of unique) {
       const texts = contentTexts(r);
       const values = [r.trace_id, r.span_id, r.started_at, ...texts, r.redactions, r.truncated_bytes];
-      values.forEach((v, i) => cols[i].push(v));
+      for (let i = 0; i < values.length; i++) cols[i].push(values[i]);
     }
     await this.run(
       `INSERT INTO span_content (${COLUMNS})
