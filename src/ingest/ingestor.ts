@@ -1,10 +1,11 @@
+import type { SpanContent } from "../content/types.js";
 import { ApiError } from "../errors.js";
 import type { Span } from "../span/types.js";
 import type { Store } from "../store/store.js";
 
-/** Group commit in front of the store: submit resolves once the spans are committed. */
+/** Group commit in front of the store: submit resolves once the spans (and their content) are committed. */
 export interface Ingestor {
-  submit(spans: Span[]): Promise<void>;
+  submit(spans: Span[], content?: SpanContent[]): Promise<void>;
   /** Spans accepted by a request but not yet committed. */
   readonly queueDepth: number;
   /** Commits what is queued and stops accepting; idempotent. */
@@ -31,6 +32,7 @@ export interface IngestorOptions {
 
 interface Entry {
   spans: Span[];
+  content: SpanContent[] | undefined;
   resolve: () => void;
   reject: (err: Error) => void;
 }
@@ -83,7 +85,12 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
     queuedCount -= count;
     inFlightCount += count;
     const spans = entries.length === 1 ? entries[0].spans : joinSpans(entries);
-    const settled: Promise<void> = store.insert(spans).then(
+    const content = joinContent(entries);
+    // Content first: a span is never acknowledged without its content, and content left
+    // behind by a failed span insert is replaced when the client retries.
+    const write =
+      content.length === 0 ? store.insert(spans) : store.content.insertContent(content).then(() => store.insert(spans));
+    const settled: Promise<void> = write.then(
       () => {
         for (const e of entries) e.resolve();
       },
@@ -105,7 +112,7 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
   }
 
   return {
-    submit(spans: Span[]): Promise<void> {
+    submit(spans: Span[], content?: SpanContent[]): Promise<void> {
       if (closed) {
         return Promise.reject(
           new ApiError("store_unavailable", "the server is shutting down", { "Retry-After": unavailableRetry }),
@@ -120,7 +127,7 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
         );
       }
       const done = new Promise<void>((resolve, reject) => {
-        queue.push({ spans, resolve, reject });
+        queue.push({ spans, content, resolve, reject });
       });
       queuedCount += spans.length;
       commitNext();
@@ -152,5 +159,12 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
 function joinSpans(entries: Entry[]): Span[] {
   const out: Span[] = [];
   for (const e of entries) for (const s of e.spans) out.push(s);
+  return out;
+}
+
+function joinContent(entries: Entry[]): SpanContent[] {
+  if (entries.length === 1) return entries[0].content ?? [];
+  const out: SpanContent[] = [];
+  for (const e of entries) if (e.content !== undefined) for (const c of e.content) out.push(c);
   return out;
 }

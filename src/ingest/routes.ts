@@ -1,15 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config/types.js";
+import { contentPolicy } from "../content/prepare.js";
+import type { SpanContent } from "../content/types.js";
 import { ApiError } from "../errors.js";
 import { createPricer } from "../pricing/index.js";
 import { parseSpans } from "../span/normalize.js";
 import type { Span } from "../span/types.js";
+import { contentOfBody } from "./content.js";
 import { createIdempotencyCache, type IdempotencyCache, isValidIdempotencyKey } from "./idempotency.js";
 
 export interface SpanRouteOptions {
-  config: Pick<Config, "http_server" | "pricing" | "quality" | "service">;
-  /** Resolves once the spans are committed (the group-commit ingestor). */
-  ingest: { submit(spans: Span[]): Promise<void> };
+  config: Pick<Config, "http_server" | "pricing" | "quality" | "service" | "content">;
+  /** Resolves once the spans and their content are committed (the group-commit ingestor). */
+  ingest: { submit(spans: Span[], content?: SpanContent[]): Promise<void> };
   now: () => number;
   /** Shared with other ingest paths in tests; one per app otherwise. */
   idempotency?: IdempotencyCache;
@@ -28,6 +31,7 @@ export async function spanRoutes(app: FastifyInstance, ctx: SpanRouteOptions): P
   const price = createPricer(ctx.config.pricing.overrides);
   const idempotency = ctx.idempotency ?? createIdempotencyCache();
   const parseOpts = { qualityKey: ctx.config.quality.score_attribute, defaultCaller: ctx.config.service, price };
+  const content = contentPolicy(ctx.config.content);
 
   async function ingest(body: unknown): Promise<number> {
     // Count first: an oversized batch is refused before any span is validated.
@@ -38,7 +42,7 @@ export async function spanRoutes(app: FastifyInstance, ctx: SpanRouteOptions): P
       );
     }
     const spans = parseSpans(body, { ...parseOpts, now: ctx.now() });
-    await ctx.ingest.submit(spans);
+    await ctx.ingest.submit(spans, contentOfBody(body, spans, content));
     return spans.length;
   }
 

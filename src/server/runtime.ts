@@ -59,6 +59,13 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
         (err: unknown) => console.error("tokentrace: retention sweep failed:", err),
       ),
     );
+    // Content has its own, usually shorter, retention (content.retention, default 7d).
+    retention = retention.then(() =>
+      store.content.deleteContentBefore(now() - config.content.retention_ms).then(
+        () => undefined,
+        (err: unknown) => console.error("tokentrace: content retention sweep failed:", err),
+      ),
+    );
   };
   sweep();
   const timer = setInterval(sweep, RETENTION_INTERVAL_MS);

@@ -2,11 +2,14 @@ import type { FastifyInstance } from "fastify";
 import { ApiError } from "../errors.js";
 import { normalizeTraceId } from "../span/ids.js";
 import type { Store } from "../store/store.js";
+import { parseContentQuery, searchByContent, wantsContent, withContent } from "./content.js";
 import { parseTraceQuery } from "./query.js";
 import { renderTrace } from "./render.js";
 
 export interface TraceRouteOptions {
-  store: Pick<Store, "getTrace" | "searchTraces">;
+  store: Pick<Store, "getTrace" | "searchTraces" | "content">;
+  /** The clock: content search windows end now by default. */
+  now: () => number;
 }
 
 /** GET /traces/{id} and GET /traces. */
@@ -18,12 +21,15 @@ export async function traceRoutes(app: FastifyInstance, ctx: TraceRouteOptions):
     if (spans.length === 0) {
       throw new ApiError("trace_not_found", `trace ${JSON.stringify(request.params.id)} not found`);
     }
-    return renderTrace(spans);
+    const trace = renderTrace(spans);
+    return wantsContent(request.query as Record<string, unknown>) ? withContent(trace, ctx.store.content) : trace;
   });
 
   app.get("/traces", async (request) => {
-    const q = parseTraceQuery(request.query as Record<string, unknown>);
-    const result = await ctx.store.searchTraces(q);
+    const query = request.query as Record<string, unknown>;
+    const cq = parseContentQuery(query, ctx.now());
+    const q = cq?.rest ?? parseTraceQuery(query);
+    const result = cq === null ? await ctx.store.searchTraces(q) : await searchByContent(ctx.store, cq);
     return {
       traces: result.traces.filter((t) => t.length > 0).map(renderTrace),
       limit: q.limit,

@@ -1,9 +1,9 @@
 // A small in-memory Store for server/ingest unit tests: it records insert calls and can
 // hold or fail commits on demand, which the real drivers cannot do on cue.
 import type { Span } from "../../span/types.js";
+import { MemoryContent } from "../memory/content.js";
 import { spanMatches } from "../memory/match.js";
 import type { ExpositionRow, JsonObject, Store, StoreHealth, SummaryRow, TraceSearchResult } from "../store.js";
-import { MemoryContent } from "../memory/content.js";
 
 export interface FakeStore extends Store {
   spans: Span[];
