@@ -60,6 +60,11 @@ otlp:
 metrics:
   dimensions: [workflow]
   max_dimension_values: 200
+content:
+  enabled: true
+  max_bytes: 32768
+  retention: 3d
+  redact: [secrets, email, credit_card, { pattern: "ORD-[0-9]+", replacement: "[ORDER]" }]
 `;
 
 describe("parseConfig", () => {
@@ -90,7 +95,30 @@ describe("parseConfig", () => {
       },
       otlp: { addr: ":4318" },
       metrics: { dimensions: ["workflow"], max_dimension_values: 200 },
+      content: {
+        enabled: true,
+        max_bytes: 32768,
+        retention_ms: 3 * 86_400_000,
+        redact: ["secrets", "email", "credit_card", { pattern: "ORD-[0-9]+", replacement: "[ORDER]" }],
+      },
     });
+  });
+
+  test("content settings: env overrides, and bad redact rules are reported with their line", () => {
+    const c = parse("content: { enabled: true }\n", { TOKENTRACE_CONTENT_ENABLED: "false", TOKENTRACE_CONTENT_REDACT: "email, ip" });
+    assert.equal(c.content.enabled, false);
+    assert.deepEqual(c.content.redact, ["email", "ip"]);
+    const bad = 'content:\n  max_bytes: 0\n  redact: [secrets, emial, { pattern: "(" }, { pattern: "x*" }]\n';
+    assert.throws(
+      () => parse(bad),
+      (e: Error) =>
+        /content\.max_bytes/.test(e.message) &&
+        /entry \[1\]: unknown preset "emial"/.test(e.message) &&
+        /tokentrace\.yml:3:\d+/.test(e.message),
+    );
+    assert.throws(() => parse('content: { redact: [{ pattern: "(" }] }\n'), /\[0\]\.pattern: not a valid regular expression/);
+    assert.throws(() => parse('content: { redact: [{ pattern: "x*" }] }\n'), /matches the empty string/);
+    assert.throws(() => parse('content: { redact: [{ pattern: "x", with: "y" }] }\n'), /\[0\]\.with: unknown key/);
   });
 
   describe("precedence: flag > environment > file > default", () => {
