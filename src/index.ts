@@ -1,9 +1,13 @@
 // The package entry: `import { createTracer, wrapOpenAI, HttpTransport } from "tokentrace"`.
 // Only the SDK is loaded here; the server is loaded on demand (tracer httpServer, CLI).
+
+export type { ContentFields, Message, OutputMessage, Part } from "./content/types.js";
 export type {
   AttrInput,
   AttributesInput,
+  CaptureContentOption,
   ConsoleTransportOptions,
+  ContentSpan,
   ExportResult,
   FileTransportOptions,
   HttpServerConfig,
@@ -12,6 +16,7 @@ export type {
   MemoryTransportOptions,
   PricingConfig,
   RetryPolicy,
+  SdkRedactRule,
   SpanHandle,
   TraceHandle,
   Tracer,
@@ -31,6 +36,7 @@ export {
   retryable,
   SUCCESS,
   toWireSpan,
+  withContentCapture,
   wrapAnthropic,
   wrapOpenAI,
 } from "./sdk/index.js";

@@ -105,7 +105,10 @@ describe("parseConfig", () => {
   });
 
   test("content settings: env overrides, and bad redact rules are reported with their line", () => {
-    const c = parse("content: { enabled: true }\n", { TOKENTRACE_CONTENT_ENABLED: "false", TOKENTRACE_CONTENT_REDACT: "email, ip" });
+    const c = parse("content: { enabled: true }\n", {
+      TOKENTRACE_CONTENT_ENABLED: "false",
+      TOKENTRACE_CONTENT_REDACT: "email, ip",
+    });
     assert.equal(c.content.enabled, false);
     assert.deepEqual(c.content.redact, ["email", "ip"]);
     const bad = 'content:\n  max_bytes: 0\n  redact: [secrets, emial, { pattern: "(" }, { pattern: "x*" }]\n';
@@ -116,7 +119,10 @@ describe("parseConfig", () => {
         /entry \[1\]: unknown preset "emial"/.test(e.message) &&
         /tokentrace\.yml:3:\d+/.test(e.message),
     );
-    assert.throws(() => parse('content: { redact: [{ pattern: "(" }] }\n'), /\[0\]\.pattern: not a valid regular expression/);
+    assert.throws(
+      () => parse('content: { redact: [{ pattern: "(" }] }\n'),
+      /\[0\]\.pattern: not a valid regular expression/,
+    );
     assert.throws(() => parse('content: { redact: [{ pattern: "x*" }] }\n'), /matches the empty string/);
     assert.throws(() => parse('content: { redact: [{ pattern: "x", with: "y" }] }\n'), /\[0\]\.with: unknown key/);
   });

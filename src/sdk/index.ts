@@ -1,3 +1,5 @@
+export type { CaptureContentOption, ContentSpan, SdkRedactRule } from "./content.js";
+export { withContentCapture } from "./content.js";
 export { anthropicUsage, wrapAnthropic } from "./instrument/anthropic.js";
 export type { WrapOptions } from "./instrument/hooks.js";
 export { wrapOpenAI } from "./instrument/openai.js";

@@ -4,6 +4,7 @@ import { MAX_COST_USD, MAX_STRING_LENGTH } from "../span/normalize.js";
 import { inferProvider } from "../span/provider.js";
 import type { Attributes, Span, SpanStatus } from "../span/types.js";
 import { mergeAttributes } from "./attributes.js";
+import type { CaptureSettings } from "./content.js";
 import type { ActiveContext } from "./context.js";
 import type { LLMCall } from "./types.js";
 
@@ -14,6 +15,9 @@ export interface RecorderCore {
   readonly scoreAttribute: string;
   price(input: PriceInput): number | null;
   emit(span: Span): void;
+  /** Content capture: whether calls capture by default, and how (cut, redaction). */
+  readonly captureByDefault?: boolean;
+  readonly capture?: CaptureSettings;
 }
 
 /** When the work happened: wall-clock start plus a monotonic duration. */

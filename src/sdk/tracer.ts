@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createPricer } from "../pricing/index.js";
 import type { PriceInput, Pricer } from "../pricing/types.js";
 import type { Span } from "../span/types.js";
+import { type CaptureSettings, captureSettings } from "./content.js";
 import { currentContext } from "./context.js";
 import { type ExitFlushable, flushAtExit, forgetAtExit } from "./exit.js";
 import { InProcessServer } from "./inprocess.js";
@@ -28,6 +29,8 @@ class TracerImpl implements Tracer, RecorderCore, ExitFlushable {
   readonly service: string | null;
   readonly scoreAttribute: string;
   readonly transportName: string;
+  readonly captureByDefault: boolean;
+  readonly capture: CaptureSettings;
   private readonly pricer: Pricer;
   private readonly processor: BatchProcessor | null;
   private readonly server: InProcessServer | null;
@@ -38,6 +41,9 @@ class TracerImpl implements Tracer, RecorderCore, ExitFlushable {
     this.service = config.service ?? null;
     this.scoreAttribute = config.scoreAttribute ?? "eval.score";
     this.pricer = createPricer(config.pricing?.overrides ?? {});
+    const c = captureSettings(config.captureContent, config.redact);
+    this.capture = c.settings;
+    this.captureByDefault = c.on;
     const opts: ProcessorOptions = {
       maxQueueSize: config.maxQueueSize ?? 2048,
       maxBatchSize: config.maxBatchSize ?? 1000,

@@ -1,5 +1,6 @@
 import type { Config, PriceOverride } from "../config/types.js";
 import type { SpanStatus } from "../span/types.js";
+import type { CaptureContentOption, SdkRedactRule } from "./content.js";
 import type { Transport } from "./transports/types.js";
 
 /** Attribute values the SDK accepts; nested objects are flattened to dotted keys, arrays become JSON text. */
@@ -47,6 +48,17 @@ export interface HttpServerConfig {
 }
 
 export interface TracerConfig {
+  /**
+   * Capture prompts and completions of wrapped clients (off by default): true, or
+   * `{ maxChars }` to cut each text longer than that (default 16384). Override per client
+   * with wrapOpenAI(client, { captureContent }) and per call with withContentCapture().
+   */
+  captureContent?: CaptureContentOption;
+  /**
+   * Redaction before content leaves the process: preset names ("email", "phone",
+   * "credit_card", "secrets", "ip"), { pattern, replacement } rules and functions (text) => text.
+   */
+  redact?: SdkRedactRule[];
   /** Sent as `caller` on every span. */
   service?: string;
   /** Where spans go. Without one (and without httpServer) the tracer is a no-op. */

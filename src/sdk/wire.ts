@@ -1,4 +1,6 @@
+import type { Message, OutputMessage, Part } from "../content/types.js";
 import type { Span } from "../span/types.js";
+import type { ContentSpan } from "./content.js";
 
 /** One span as POST /spans accepts it (and as FileTransport writes it, one per line). */
 export interface WireSpan {
@@ -21,6 +23,11 @@ export interface WireSpan {
   started_at: string;
   ended_at: string;
   attributes: Record<string, string | number | boolean>;
+  /** Captured content (createTracer({ captureContent })), in the GenAI shapes. */
+  input?: Message[];
+  output?: OutputMessage[];
+  system?: Part[];
+  tools?: unknown[];
 }
 
 let cachedSecond = Number.NaN;
@@ -71,6 +78,13 @@ export function toWireSpan(s: Span): WireSpan {
   if (s.cost_usd !== null) w.cost_usd = s.cost_usd;
   if (s.ttft_ms !== null) w.ttft_ms = s.ttft_ms;
   if (s.caller !== null) w.caller = s.caller;
+  const c = (s as ContentSpan).content;
+  if (c !== undefined) {
+    if (c.input !== null) w.input = c.input;
+    if (c.output !== null) w.output = c.output;
+    if (c.system !== null) w.system = c.system;
+    if (c.tools !== null) w.tools = c.tools;
+  }
   return w;
 }
 

@@ -1,5 +1,6 @@
 import { statusOfError } from "../record.js";
 import { type CallSpan, field, num, type Usage } from "./call.js";
+import { messagesContent } from "./content-anthropic.js";
 import { errorAttrs, type MethodSpec, recordingHook, type WrapOptions } from "./hooks.js";
 import type { StreamObserver } from "./observe.js";
 import { instrument } from "./proxy.js";
@@ -72,6 +73,7 @@ function streamObserver(span: CallSpan): StreamObserver {
 
 const messages: MethodSpec = {
   defaultProvider: "anthropic",
+  content: messagesContent,
   plan(args) {
     const b = args[0];
     const body = typeof b === "object" && b !== null ? (b as Record<string, unknown>) : {};

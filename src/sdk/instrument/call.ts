@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { SpanStatus } from "../../span/types.js";
+import { type CaptureSettings, type ContentSpan, finishContent, type OutputMessage } from "../content.js";
 import { type ActiveContext, currentContext } from "../context.js";
 import { newSpanId } from "../ids.js";
 import { buildSpan, type RecorderCore } from "../record.js";
 import { sendIn } from "../span.js";
 import type { LLMCall } from "../types.js";
+import type { RequestContent } from "./content-spec.js";
 
 /** Token counts read from a provider response, in tokentrace's convention (prompt includes cached). */
 export type Usage = Pick<
@@ -23,6 +25,9 @@ export class CallSpan {
   private readonly startedAt = Date.now();
   private ttft: number | null = null;
   private done = false;
+  private request: RequestContent | null = null;
+  private output: OutputMessage[] | null = null;
+  private settings: CaptureSettings | null = null;
 
   constructor(
     private readonly core: RecorderCore,
@@ -30,6 +35,16 @@ export class CallSpan {
     private readonly provider: string,
     private readonly attributes: Record<string, string | number | boolean>,
   ) {}
+
+  /** Captures content for this call: the request now, the output before end(). */
+  captureContent(request: RequestContent, settings: CaptureSettings): void {
+    this.request = request;
+    this.settings = settings;
+  }
+
+  setOutput(output: OutputMessage[] | null): void {
+    this.output = output;
+  }
 
   /** Marks the first streamed token; later calls are ignored. */
   firstToken(): void {
@@ -59,7 +74,19 @@ export class CallSpan {
       };
       const timing = { startedAt: this.startedAt, latencyMs: performance.now() - this.t0 };
       const attrs = extra === undefined ? this.attributes : Object.assign(this.attributes, extra);
-      sendIn(this.core, ctx, buildSpan(this.core, ctx, call, ids, timing, status, attrs));
+      const span: ContentSpan = buildSpan(this.core, ctx, call, ids, timing, status, attrs);
+      if (this.request !== null && this.settings !== null) {
+        Object.assign(span.attributes, this.request.params);
+        try {
+          const { fields, redactions } = finishContent({ ...this.request.fields, output: this.output }, this.settings);
+          span.content = fields;
+          if (redactions > 0) span.attributes["content.redactions"] = redactions;
+        } catch {
+          // a redaction hook that throws: the span goes without content rather than unredacted
+          span.attributes["content.dropped"] = "redaction failed";
+        }
+      }
+      sendIn(this.core, ctx, span);
     } catch {
       // Recording must never reach the host app.
     }

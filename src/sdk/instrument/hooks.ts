@@ -1,15 +1,19 @@
 import { inferProvider } from "../../span/provider.js";
+import { capturing } from "../content.js";
 import type { RecorderCore } from "../record.js";
 import { statusOfError } from "../record.js";
 import { recorderFor } from "../registry.js";
 import type { Tracer } from "../types.js";
 import { CallSpan, type Usage } from "./call.js";
+import type { ContentSpec } from "./content-spec.js";
 import { observeResult, observeStream, type ResultObserver, type StreamObserver } from "./observe.js";
 import type { MethodHook } from "./proxy.js";
 
 export interface WrapOptions {
   /** The tracer to record to (default: the most recently created tracer). */
   tracer?: Tracer;
+  /** Capture prompts and completions of this client's calls (default: the tracer's captureContent). */
+  captureContent?: boolean;
 }
 
 /** What a hook knows about one call before it is made. */
@@ -31,6 +35,8 @@ export interface MethodSpec {
   usage(value: unknown): { usage: Usage; attrs?: Record<string, string | number | boolean> };
   /** Observer of a streamed result; `span` is ended by it. */
   streamObserver(span: CallSpan, plan: CallPlan): StreamObserver;
+  /** How the method's messages map onto the GenAI shapes, when content is captured. */
+  content?: ContentSpec;
 }
 
 /** Attributes describing a failed call (error class and HTTP status when the client exposes them). */
@@ -58,10 +64,38 @@ class Outcome implements ResultObserver {
     private readonly spec: MethodSpec,
     private readonly plan: CallPlan,
     private readonly span: CallSpan,
+    private readonly content: boolean,
   ) {}
 
+  // The method's own observer, fed to the content assembler too when content is captured.
+  private streamObserver(): StreamObserver {
+    const inner = this.spec.streamObserver(this.span, this.plan);
+    const acc = this.content ? this.spec.content?.stream() : undefined;
+    if (acc === undefined) return inner;
+    const flush = () => this.span.setOutput(safe(() => acc.output()));
+    return {
+      item(v) {
+        safe(() => acc.item(v));
+        return inner.item(v);
+      },
+      end() {
+        flush();
+        inner.end();
+      },
+      error(err) {
+        flush();
+        inner.error(err);
+      },
+      abandon() {
+        flush();
+        inner.abandon();
+      },
+    };
+  }
+
   value(v: unknown): void {
-    if (this.plan.stream && observeStream(v, this.spec.streamObserver(this.span, this.plan))) return;
+    if (this.plan.stream && observeStream(v, this.streamObserver())) return;
+    if (this.content) this.span.setOutput(safe(() => this.spec.content?.response(v) ?? null));
     const { usage, attrs } = this.spec.usage(v);
     this.span.end("ok", usage, attrs);
   }
@@ -82,9 +116,22 @@ export function recordingHook(spec: MethodSpec, opts: WrapOptions): MethodHook {
     if (core === null || !core.enabled) return orig.apply(self, args);
     let plan: CallPlan;
     let span: CallSpan;
+    let content = false;
     try {
       plan = spec.plan(args);
       span = startSpan(core, spec, plan);
+      // per call (withContentCapture) > per client (wrap option) > tracer (captureContent)
+      if (
+        spec.content !== undefined &&
+        core.capture !== undefined &&
+        capturing(opts.captureContent ?? core.captureByDefault === true)
+      ) {
+        const body = args[0];
+        if (typeof body === "object" && body !== null) {
+          span.captureContent(spec.content.request(body as Record<string, unknown>), core.capture);
+          content = true;
+        }
+      }
     } catch {
       return orig.apply(self, args);
     }
@@ -95,6 +142,14 @@ export function recordingHook(spec: MethodSpec, opts: WrapOptions): MethodHook {
       span.end(statusOfError(err), {}, errorAttrs(err));
       throw err;
     }
-    return observeResult(result, new Outcome(spec, plan, span));
+    return observeResult(result, new Outcome(spec, plan, span, content));
   };
+}
+
+function safe<T>(f: () => T | null): T | null {
+  try {
+    return f();
+  } catch {
+    return null; // content is best effort: a shape we cannot read never fails the span
+  }
 }

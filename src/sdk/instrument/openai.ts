@@ -1,5 +1,6 @@
 import { statusOfError } from "../record.js";
 import { type CallSpan, field, type Usage } from "./call.js";
+import { chatContent, responsesContent } from "./content-openai.js";
 import { errorAttrs, type MethodSpec, recordingHook, type WrapOptions } from "./hooks.js";
 import type { StreamObserver } from "./observe.js";
 import { chatUsage, chunkHasContent, embeddingsUsage, responsesUsage } from "./openai-usage.js";
@@ -25,6 +26,7 @@ function responseModel(value: unknown): Record<string, string> | undefined {
 // is set: the wrapper asks for it when the caller did not, then hides what it added.
 const chat: MethodSpec = {
   defaultProvider: "openai",
+  content: chatContent,
   plan(args) {
     const body = bodyOf(args);
     const stream = body.stream === true;
@@ -70,6 +72,7 @@ const chat: MethodSpec = {
 
 const responses: MethodSpec = {
   defaultProvider: "openai",
+  content: responsesContent,
   plan(args) {
     const body = bodyOf(args);
     return { operation: "responses.create", model: modelOf(body), stream: body.stream === true, args };
