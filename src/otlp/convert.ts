@@ -1,7 +1,9 @@
+import type { ContentFields } from "../content/types.js";
 import { ApiError } from "../errors.js";
 import type { PriceInput } from "../pricing/types.js";
 import { parseSpan } from "../span/index.js";
 import type { Span } from "../span/types.js";
+import { contentOfOtlpSpan } from "./content.js";
 import { mapSpan, SpanRejection } from "./map.js";
 import type { OtlpSpan } from "./read.js";
 
@@ -10,10 +12,14 @@ export interface ConvertOptions {
   qualityKey: string;
   defaultCaller: string | null;
   price: (u: PriceInput) => number | null;
+  /** Read prompt and completion content (off when content.enabled is false). */
+  withContent?: boolean;
 }
 
 export interface Converted {
   spans: Span[];
+  /** Content of each accepted span (same order as spans), null where it has none. */
+  content: (ContentFields | null)[];
   /** One line per rejected span: its position in the request, its id when readable, the reason. */
   rejected: string[];
 }
@@ -31,10 +37,11 @@ function toSpan(s: OtlpSpan, index: number, o: ConvertOptions): Span {
  * the batch: OTLP reports it in partialSuccess and stores the rest.
  */
 export function convertSpans(spans: OtlpSpan[], o: ConvertOptions): Converted {
-  const out: Converted = { spans: [], rejected: [] };
+  const out: Converted = { spans: [], content: [], rejected: [] };
   spans.forEach((s, i) => {
     try {
       out.spans.push(toSpan(s, i, o));
+      out.content.push(o.withContent ? contentOfOtlpSpan(s) : null);
     } catch (err) {
       if (!(err instanceof SpanRejection || (err instanceof ApiError && err.code === "invalid_span"))) throw err;
       // parseSpan already says "spans[i].field: ..."; the mapping's own messages get the same prefix

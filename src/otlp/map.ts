@@ -1,4 +1,5 @@
 import { clipAttributes } from "./attrs.js";
+import { isContentKey } from "./content.js";
 import {
   CACHE_READ_KEYS,
   CACHE_WRITE_KEYS,
@@ -136,12 +137,14 @@ export function mapSpan(s: OtlpSpan): MappedSpan {
   if (s.statusMessage !== "") extra["otel.status_description"] = s.statusMessage;
 
   const model = pickString(a, MODEL_KEYS);
+  // Prompts and completions are content, stored apart (content.ts), never span attributes.
+  const contentKeys = new Set(Object.keys(a).filter(isContentKey));
   if (model === null || !isLlmCall(a)) {
-    input.attributes = clipAttributes([extra, a]);
+    input.attributes = clipAttributes([extra, a], contentKeys);
     return { input, llm: false, cacheWrite: null };
   }
 
-  const used = new Set<string>([model[0]]);
+  const used = new Set<string>([model[0], ...contentKeys]);
   const take = <T>(hit: [string, T] | null): T | null => {
     if (hit === null) return null;
     used.add(hit[0]);

@@ -6,8 +6,8 @@ import protobuf from "protobufjs";
  * collector/trace/v1/trace_service.proto, plus google.rpc.Status for error bodies.
  * Field names are the lowerCamelCase JSON names so that a decoded protobuf message and an
  * OTLP/JSON body walk through the same reader (see read.ts).
- * Span events (field 11) and links (13) are left out on purpose: tokentrace stores neither,
- * and protobufjs skips undeclared fields without materialising them.
+ * Span events (field 11) are read for their GenAI message content (content.ts); links (13)
+ * are left out on purpose, and protobufjs skips undeclared fields without materialising them.
  */
 const KEY_VALUES = { rule: "repeated", type: "KeyValue" } as const;
 
@@ -62,9 +62,18 @@ const DESCRIPTOR = {
             endTimeUnixNano: { type: "fixed64", id: 8 },
             attributes: { ...KEY_VALUES, id: 9 },
             droppedAttributesCount: { type: "uint32", id: 10 },
+            events: { rule: "repeated", type: "SpanEvent", id: 11 },
             droppedEventsCount: { type: "uint32", id: 12 },
             droppedLinksCount: { type: "uint32", id: 14 },
             status: { type: "Status", id: 15 },
+          },
+        },
+        SpanEvent: {
+          fields: {
+            timeUnixNano: { type: "fixed64", id: 1 },
+            name: { type: "string", id: 2 },
+            attributes: { ...KEY_VALUES, id: 3 },
+            droppedAttributesCount: { type: "uint32", id: 4 },
           },
         },
         ScopeSpans: {

@@ -11,6 +11,12 @@
 /** An attribute value before flattening: AnyValue with kvlists as objects and arrays as arrays. */
 export type OtlpValue = string | number | boolean | OtlpValue[] | { [key: string]: OtlpValue };
 
+/** A span event: only its name and attributes are used (GenAI message events carry content). */
+export interface OtlpEvent {
+  name: string;
+  attributes: Record<string, OtlpValue>;
+}
+
 export interface OtlpSpan {
   traceId: string; // lowercase hex, "" when absent
   spanId: string;
@@ -24,6 +30,8 @@ export interface OtlpSpan {
   statusMessage: string;
   resource: Record<string, OtlpValue>;
   scopeName: string;
+  /** Present only when the span has events. */
+  events?: OtlpEvent[];
 }
 
 export class OtlpDecodeError extends Error {}
@@ -206,7 +214,9 @@ const SPAN_KINDS = {
 function readSpan(v: unknown, path: string, resource: Record<string, OtlpValue>, scopeName: string): OtlpSpan {
   const s = obj(v, path) ?? {};
   const status = obj(field(s, "status"), `${path}.status`) ?? {};
+  const events = readEvents(field(s, "events"), `${path}.events`);
   return {
+    ...(events.length > 0 && { events }),
     traceId: hex(field(s, "traceId"), `${path}.traceId`),
     spanId: hex(field(s, "spanId"), `${path}.spanId`),
     parentSpanId: hex(field(s, "parentSpanId"), `${path}.parentSpanId`),
@@ -220,6 +230,19 @@ function readSpan(v: unknown, path: string, resource: Record<string, OtlpValue>,
     resource,
     scopeName,
   };
+}
+
+function readEvents(v: unknown, path: string): OtlpEvent[] {
+  const out: OtlpEvent[] = [];
+  list(v, path).forEach((ev, i) => {
+    const e = obj(ev, `${path}[${i}]`);
+    if (!e) return;
+    out.push({
+      name: str(field(e, "name"), `${path}[${i}].name`),
+      attributes: keyValues(field(e, "attributes"), `${path}[${i}].attributes`),
+    });
+  });
+  return out;
 }
 
 /** Flattens a request into its spans, in request order. Throws OtlpDecodeError on a wrong type. */

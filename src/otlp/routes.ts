@@ -1,6 +1,8 @@
 import type { Readable } from "node:stream";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config/types.js";
+import { type ContentPolicy, contentPolicy, prepareContent } from "../content/prepare.js";
+import type { ContentFields, SpanContent } from "../content/types.js";
 import { ApiError, type ErrorCode } from "../errors.js";
 import { createPricer } from "../pricing/index.js";
 import { toApiSpan } from "../span/index.js";
@@ -61,9 +63,9 @@ function toApiErrorFromBody(err: BodyError): ApiError {
 }
 
 export interface OtlpRouteOptions {
-  config: Pick<Config, "http_server" | "pricing" | "quality" | "service">;
-  /** Resolves once the spans are committed (the group-commit ingestor). */
-  ingest: { submit(spans: Span[]): Promise<void> };
+  config: Pick<Config, "http_server" | "pricing" | "quality" | "service" | "content">;
+  /** Resolves once the spans and their content are committed (the group-commit ingestor). */
+  ingest: { submit(spans: Span[], content?: SpanContent[]): Promise<void> };
   now: () => number;
 }
 
@@ -75,6 +77,7 @@ export interface OtlpRouteOptions {
 export async function otlpRoutes(app: FastifyInstance, ctx: OtlpRouteOptions): Promise<void> {
   const limit = ctx.config.http_server.max_body_bytes;
   const price = createPricer(ctx.config.pricing.overrides);
+  const policy = contentPolicy(ctx.config.content);
 
   app.removeAllContentTypeParsers();
   const raw = async (request: FastifyRequest, payload: NodeJS.ReadableStream) => {
@@ -115,11 +118,12 @@ export async function otlpRoutes(app: FastifyInstance, ctx: OtlpRouteOptions): P
       const kind = format === "json" ? "JSON" : "protobuf";
       throw new ApiError("invalid_otlp", `undecodable OTLP ${kind} body: ${(err as Error).message}`);
     }
-    const { spans, rejected } = convertSpans(otlpSpans, {
+    const { spans, content, rejected } = convertSpans(otlpSpans, {
       now: ctx.now(),
       qualityKey: ctx.config.quality.score_attribute,
       defaultCaller: ctx.config.service,
       price,
+      withContent: policy.enabled,
     });
     const partial = partialSuccess(rejected, otlpSpans.length);
     // proto3 JSON writes int64 as a decimal string
@@ -131,8 +135,17 @@ export async function otlpRoutes(app: FastifyInstance, ctx: OtlpRouteOptions): P
         .type(JSON_TYPE)
         .send({ ...(partialJson && { partialSuccess: partialJson }), spans: spans.map(toApiSpan) });
     }
-    if (spans.length > 0) await ctx.ingest.submit(spans);
+    if (spans.length > 0) await ctx.ingest.submit(spans, prepareAll(spans, content, policy));
     if (format === "protobuf") return reply.type(PROTOBUF).send(Buffer.from(encodeExportResponse(partial)));
     return reply.type(JSON_TYPE).send(partialJson ? { partialSuccess: partialJson } : {});
   });
+}
+
+function prepareAll(spans: Span[], content: (ContentFields | null)[], policy: ContentPolicy): SpanContent[] {
+  const out: SpanContent[] = [];
+  content.forEach((c, i) => {
+    const row = c === null ? null : prepareContent(spans[i], c, policy);
+    if (row !== null) out.push(row);
+  });
+  return out;
 }
