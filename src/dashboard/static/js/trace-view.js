@@ -1,5 +1,6 @@
 // One trace: the span tree as a waterfall, and every field and attribute of the chosen span.
 import { api } from "./api.js";
+import { conversation } from "./conversation.js";
 import { fill, h, notice } from "./dom.js";
 import { compact, dateTime, ms, toMs, usd } from "./format.js";
 import { traceStatus } from "./traces.js";
@@ -79,7 +80,7 @@ function kvTable(entries, id) {
 function details(span) {
   const keys = [
     ...FIELD_ORDER.filter((k) => k in span),
-    ...Object.keys(span).filter((k) => !FIELD_ORDER.includes(k) && k !== "attributes"),
+    ...Object.keys(span).filter((k) => !FIELD_ORDER.includes(k) && k !== "attributes" && k !== "content"),
   ];
   const attrs = Object.entries(span.attributes ?? {}).sort(([a], [b]) => a.localeCompare(b));
   return [
@@ -108,6 +109,7 @@ function details(span) {
         attrs.length ? kvTable(attrs, "span-attributes") : notice("No attributes."),
       ),
     ),
+    span.model ? h("div", {}, h("h4", {}, "Conversation"), conversation(span.content)) : null,
   ];
 }
 
@@ -116,7 +118,7 @@ export async function renderTrace(root, ctx) {
   fill(root, h("a", { class: "back", href: back }, "← Traces"), notice("Loading trace…", "loading"));
   let t;
   try {
-    t = await api(`traces/${encodeURIComponent(ctx.id)}`);
+    t = await api(`traces/${encodeURIComponent(ctx.id)}?content=1`);
   } catch (e) {
     if (!ctx.signal.aborted)
       fill(
