@@ -2,7 +2,9 @@
 // a temp dir): several concurrent clients post 1000-span batches of realistic spans back
 // to back; prints committed spans/s, verified against the store's span count at the end.
 // Also prints what store.insert alone sustains on the same spans (skip with --no-raw).
-// Run: npx tsx bench/ingest.ts [--seconds 10] [--clients 8] [--batch 1000] [--no-raw] [--profile]
+// With --content-bytes N every span also carries ~N bytes of prompt and completion (content
+// is then redacted with the default [secrets] rules, capped and stored in its own table).
+// Run: npx tsx bench/ingest.ts [--seconds 10] [--clients 8] [--batch 1000] [--content-bytes 4096] [--no-raw] [--profile]
 import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
@@ -23,17 +25,37 @@ const { values } = parseArgs({
     bodies: { type: "string", default: "60" },
     profile: { type: "boolean", default: false },
     raw: { type: "boolean", default: true },
+    "content-bytes": { type: "string", default: "0" },
   },
 });
 const SECONDS = Number(values.seconds);
 const CLIENTS = Number(values.clients);
 const BATCH = Number(values.batch);
 const BODIES = Number(values.bodies);
+const CONTENT_BYTES = Number(values["content-bytes"]);
+const WORDS = "the order shipped late because the warehouse was closed please refund the customer for delivery".split(
+  " ",
+);
+
+/** ~n bytes of chat: a system line, a user question and an answer, from a seeded word list. */
+function content(n: number, seed: number): Record<string, unknown> {
+  const words = (len: number, k: number) => {
+    let out = "";
+    for (let i = 0; out.length < len; i++) out += `${WORDS[(seed * 7 + i * k) % WORDS.length]} `;
+    return out.trim();
+  };
+  return {
+    system: "You are a support assistant.",
+    input: [{ role: "user", parts: [{ type: "text", content: `order ${seed}: ${words(n * 0.6, 3)}` }] }],
+    output: [{ role: "assistant", parts: [{ type: "text", content: words(n * 0.4 - 100, 5) }], finish_reason: "stop" }],
+  };
+}
 
 /** A stored Span back into the request JSON a client would send. */
 function toRequest(s: Span): Record<string, unknown> {
   const { eval_score: _score, started_at, ended_at, ...rest } = s;
-  return { ...rest, started_at: new Date(started_at).toISOString(), ended_at: new Date(ended_at).toISOString() };
+  const req = { ...rest, started_at: new Date(started_at).toISOString(), ended_at: new Date(ended_at).toISOString() };
+  return CONTENT_BYTES > 0 ? { ...req, ...content(CONTENT_BYTES, started_at % 1000) } : req;
 }
 
 const now = Date.now();
