@@ -108,6 +108,8 @@ const dir = await makeTempDir("tokentrace-bench-");
 const server = await startServe({
   dataDir: dir,
   nodeArgs: values.profile ? ["--cpu-prof", `--cpu-prof-dir=${dir}/prof`] : [],
+  // a busy shared machine can take longer than the default to compile and open the store
+  readyTimeoutMs: 180_000,
 });
 try {
   const before = ((await (await fetch(`${server.url}/health`)).json()) as { span_count: number }).span_count;

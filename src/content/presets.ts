@@ -4,6 +4,13 @@ import type { PresetName } from "./types.js";
 export interface PresetPattern {
   re: RegExp;
   accept?: (match: string) => boolean;
+  /**
+   * A cheap literal test the text must pass first: a plain substring search is many times
+   * faster than a pattern that starts with a lookbehind, and most text holds no secret.
+   */
+  hint?: RegExp;
+  /** Group 1 of the match is context (a key name) kept in front of the marker. */
+  keepPrefix?: true;
 }
 
 /** Luhn checksum over the digits of a candidate card number. */
@@ -43,28 +50,35 @@ const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
 export const PRESETS: Record<PresetName, PresetPattern[]> = {
   secrets: [
     // PEM private keys, whole blocks (RSA, EC, OPENSSH, ENCRYPTED, plain PKCS#8).
-    { re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----/g },
-    // Anthropic before OpenAI: both start with "sk-".
-    { re: /(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9]{2,10}\d{0,2}-[A-Za-z0-9_-]{20,}/g },
-    { re: /(?<![A-Za-z0-9_-])sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,}/g },
-    // AWS access key ids, and secret keys named as such (40 base64 characters alone are too common).
-    { re: /(?<![A-Z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}(?![A-Z0-9])/g },
     {
-      re: /(?<=aws_?secret_?(?:access_?)?key["']?\s*[:=]\s*["']?)[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/gi,
+      re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----/g,
+      hint: /-----BEGIN/,
+    },
+    // Anthropic before OpenAI: both start with "sk-".
+    { re: /(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9]{2,10}\d{0,2}-[A-Za-z0-9_-]{20,}/g, hint: /sk-ant-/ },
+    { re: /(?<![A-Za-z0-9_-])sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,}/g, hint: /sk-/ },
+    // AWS access key ids, and secret keys named as such (40 base64 characters alone are too common).
+    { re: /(?<![A-Z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}(?![A-Z0-9])/g, hint: /A[KSGIRN][IP]A/ },
+    {
+      re: /(aws_?secret_?(?:access_?)?key["']?\s*[:=]\s*["']?)[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/gi,
+      hint: /aws_?secret/i,
+      keepPrefix: true,
     },
     // GitHub tokens (classic and fine-grained).
-    { re: /(?<![A-Za-z0-9_])(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,255}(?![A-Za-z0-9_])/g },
-    { re: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{60,255}/g },
+    { re: /(?<![A-Za-z0-9_])(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,255}(?![A-Za-z0-9_])/g, hint: /gh[pousr]_/ },
+    { re: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{60,255}/g, hint: /github_pat_/ },
     // Slack tokens and incoming webhook URLs.
-    { re: /(?<![A-Za-z0-9-])xox[abposr]-[A-Za-z0-9-]{10,}/g },
-    { re: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+/g },
+    { re: /(?<![A-Za-z0-9-])xox[abposr]-[A-Za-z0-9-]{10,}/g, hint: /xox/ },
+    { re: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+/g, hint: /hooks\.slack/ },
     // JWTs: header and payload are base64url JSON objects, so both start with "eyJ".
-    { re: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g },
+    { re: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g, hint: /eyJ/ },
   ],
   // 13-19 digits, optionally grouped by single spaces or dashes; kept only when Luhn-valid.
   credit_card: [{ re: /(?<![\d.-])\d(?:[ -]?\d){12,18}(?![\d-]|\.\d)/g, accept: luhn }],
   // A dotted domain with a letters-only TLD: `pkg@1.2.3`, `@decorator`, `user@localhost` stay.
-  email: [{ re: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,24}(?![A-Za-z0-9-])/g }],
+  email: [
+    { re: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,24}(?![A-Za-z0-9-])/g, hint: /@/ },
+  ],
   // +country code or (area) forms, and 3-3-4 groups; dates (2026-03-15) and versions do not fit.
   phone: [
     { re: /(?<![\w+])\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]?\d{2,4}){1,4}(?![\w-])/g },

@@ -9,6 +9,8 @@ interface Compiled {
   re: RegExp;
   replacement: string;
   accept?: (m: string) => boolean;
+  hint?: RegExp;
+  keepPrefix?: true;
 }
 
 /** Applies a fixed list of rules to text and to JSON content; counts what it replaced. */
@@ -28,8 +30,7 @@ function compile(rules: readonly RedactRule[]): Compiled[] {
   // not half-eaten as a phone number. Custom rules follow, as listed.
   for (const name of REDACT_PRESETS) {
     if (!presets.has(name)) continue;
-    for (const p of PRESETS[name])
-      out.push({ re: p.re, accept: p.accept, replacement: `[REDACTED:${PRESET_LABELS[name]}]` });
+    for (const p of PRESETS[name]) out.push({ ...p, replacement: `[REDACTED:${PRESET_LABELS[name]}]` });
   }
   rules.forEach((r, i) => {
     if (typeof r !== "string")
@@ -52,13 +53,14 @@ export function createRedactor(rules: readonly RedactRule[], hook?: RedactHook):
     let count = 0;
     let out = s;
     for (const c of compiled) {
+      if (c.hint !== undefined && !c.hint.test(out)) continue;
       c.re.lastIndex = 0;
       if (!c.re.test(out)) continue;
       c.re.lastIndex = 0;
-      out = out.replace(c.re, (m) => {
+      out = out.replace(c.re, (m: string, p1: unknown) => {
         if (c.accept !== undefined && !c.accept(m)) return m;
         count++;
-        return c.replacement;
+        return c.keepPrefix && typeof p1 === "string" ? p1 + c.replacement : c.replacement;
       });
     }
     if (hook !== undefined) {
