@@ -20,6 +20,8 @@ export const FLOORS = {
   demo: 7,
   metrics: 6,
   store: 5,
+  // prompt and completion content: shapes, redaction, capping; stores keep it, it reads spans
+  content: 4.5,
   span: 4,
   pricing: 3,
   stats: 2,
