@@ -1,4 +1,4 @@
-import { rollupConformance } from "../conformance-rollup.js";
+import { rollupConformance } from "../testing/conformance-rollup.js";
 import { DuckDbStore } from "./driver.js";
 
 rollupConformance("duckdb", async (dimensions) => {

@@ -3,13 +3,13 @@
 // start and end inside buckets.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Span, SpanStatus } from "../span/types.js";
-import { prng, type Rand } from "../util/random.js";
-import { MemoryStore } from "./memory/memory-store.js";
-import type { Dimensions } from "./rollup/dimensions.js";
-import { LATENCY_LE, QUALITY_LE } from "./rollup/fields.js";
-import { DAY_MS, HOUR_MS } from "./rollup/plan.js";
-import type { GroupBy, SpanFilter, Store, SummaryQuery, SummaryRow } from "./store.js";
+import type { Span, SpanStatus } from "../../span/types.js";
+import { prng, type Rand } from "../../util/random.js";
+import { MemoryStore } from "../memory/memory-store.js";
+import type { Dimensions } from "../rollup/dimensions.js";
+import { LATENCY_LE, QUALITY_LE } from "../rollup/fields.js";
+import { DAY_MS, HOUR_MS } from "../rollup/plan.js";
+import type { GroupBy, SpanFilter, Store, SummaryQuery, SummaryRow } from "../store.js";
 
 /** Opens an empty store of the driver with these declared dimensions. */
 export type OpenRollupStore = (dimensions: Dimensions) => Promise<{ store: Store; cleanup(): Promise<void> }>;
