@@ -18,6 +18,7 @@ export const FLOORS = {
   dashboard: 7,
   sdk: 7,
   demo: 7,
+  export: 7,
   metrics: 6,
   store: 5,
   // prompt and completion content: shapes, redaction, capping; stores keep it, it reads spans

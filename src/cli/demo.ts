@@ -1,10 +1,11 @@
 import { parseArgs } from "node:util";
 import { validateRule } from "../alerts/rule.js";
-import { ConfigError, type ConfigFlags, loadConfig } from "../config/index.js";
+import { ConfigError, loadConfig } from "../config/index.js";
 import type { Config } from "../config/types.js";
 import { seedDemo } from "../demo/index.js";
 import { createPricer } from "../pricing/index.js";
 import type { Store } from "../store/store.js";
+import { storageFlags } from "./storage-flags.js";
 
 export const DEMO_USAGE = `Usage: tokentrace demo [options]
 
@@ -60,10 +61,7 @@ export async function runDemo(argv: string[], now: () => number = Date.now): Pro
       perDay: positive("per-day", args["per-day"], 2000, 200_000),
       seed: positive("seed", args.seed, 42, 2 ** 31),
     };
-    const flags: Partial<ConfigFlags> = {};
-    if (args["storage-driver"]) flags.storage_driver = args["storage-driver"];
-    if (args["storage-path"]) flags.storage_path = args["storage-path"];
-    if (args["storage-url"]) flags.storage_url = args["storage-url"];
+    const flags = storageFlags(args);
     config = loadConfig({
       file: args.config,
       env: process.env,

@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   import: async () => (await import("./import.js")).runImport,
   demo: async () => (await import("./demo.js")).runDemo,
   rollups: async () => (await import("./rollups.js")).runRollups,
+  export: async () => (await import("./export.js")).runExport,
 };
 
 /** Runs the tokentrace CLI and returns its exit code. */

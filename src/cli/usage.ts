@@ -8,6 +8,7 @@ Commands:
   import FILE    send a FileTransport .jsonl file to a server
   demo           fill the store with realistic synthetic traffic
   rollups rebuild  recompute the DuckDB store's rollups from its spans (resumable)
+  export         write the spans of a time range to Parquet, CSV or JSON Lines
 
 Options:
   -h, --help     show help (also: tokentrace <command> --help)

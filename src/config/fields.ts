@@ -35,6 +35,13 @@ export const duration: Parse<number> = (v) => {
   return ms === null ? bad('must be a duration such as "30s", "90m", "1h30m" or "30d"') : ok(ms);
 };
 
+/** The scheduled export's period: a duration of at least one second (one file per period). */
+export const exportEvery: Parse<number> = (v) => {
+  const r = duration(v);
+  if (!r.ok) return r;
+  return r.value >= 1000 ? r : bad('must be at least 1s, e.g. "1h" or "1d"');
+};
+
 export function oneOf<T extends string>(values: readonly T[]): Parse<T> {
   return (v) =>
     typeof v === "string" && (values as readonly string[]).includes(v)

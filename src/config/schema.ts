@@ -31,6 +31,7 @@ function field<T>(parse: f.Parse<T>, set: (c: Config, v: T) => void, more: Parti
 }
 
 export const STORAGE_DRIVERS = ["duckdb", "postgres", "memory"] as const;
+export const EXPORT_FORMATS = ["parquet", "csv", "jsonl"] as const;
 
 /** Every scalar setting, by its dotted YAML path. */
 export const FIELDS: Record<string, FieldSpec> = {
@@ -68,6 +69,11 @@ export const FIELDS: Record<string, FieldSpec> = {
   "alerts.allowed_hosts": field(f.hostList, (c, v) => (c.alerts.allowed_hosts = v), {
     env: ["TOKENTRACE_ALERTS_ALLOWED_HOSTS"],
   }),
+  "export.dir": field(f.optString, (c, v) => (c.export.dir = v), { env: ["TOKENTRACE_EXPORT_DIR"] }),
+  "export.every": field(f.exportEvery, (c, v) => (c.export.every_ms = v), { env: ["TOKENTRACE_EXPORT_EVERY"] }),
+  "export.format": field(f.oneOf(EXPORT_FORMATS), (c, v) => (c.export.format = v), {
+    env: ["TOKENTRACE_EXPORT_FORMAT"],
+  }),
   "otlp.addr": field(f.optAddr, (c, v) => (c.otlp.addr = v), { env: ["TOKENTRACE_OTLP_ADDR"] }),
   "metrics.dimensions": field(f.dimensionList, (c, v) => (c.metrics.dimensions = v), {
     env: ["TOKENTRACE_METRICS_DIMENSIONS"],
@@ -95,6 +101,7 @@ export const SECTIONS: ReadonlySet<string> = new Set([
   "otlp",
   "metrics",
   "content",
+  "export",
 ]);
 
 /** Keys with their own readers (see load.ts). */

@@ -36,6 +36,8 @@ export interface Config {
     /** Redaction before storing: preset names and { pattern, replacement } rules, in run order. */
     redact: RedactRule[];
   };
+  /** Scheduled incremental export (src/export/schedule.ts); off while dir is null. */
+  export: { dir: string | null; every_ms: number; format: "parquet" | "csv" | "jsonl" };
 }
 
 export interface PriceOverride {
@@ -56,4 +58,5 @@ export const DEFAULT_CONFIG: Config = {
   otlp: { addr: null },
   metrics: { dimensions: [], max_dimension_values: 1000 },
   content: { enabled: true, max_bytes: 64 * 1024, retention_ms: 7 * 24 * 3600 * 1000, redact: ["secrets"] },
+  export: { dir: null, every_ms: 3_600_000, format: "parquet" },
 };

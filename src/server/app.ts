@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { alertRoutes } from "../alerts/routes.js";
 import { dashboardRoutes } from "../dashboard/routes.js";
+import { exportRoutes } from "../export/routes.js";
 import { spanRoutes } from "../ingest/routes.js";
 import { metricRoutes } from "../metrics/routes.js";
 import { otlpRoutes } from "../otlp/routes.js";
@@ -21,6 +22,7 @@ const ROUTES: RoutePlugin[] = [
   (app, ctx) => metricRoutes(app, ctx),
   (app, ctx) => alertRoutes(app, ctx),
   (app, ctx) => otlpRoutes(app, ctx),
+  (app, ctx) => exportRoutes(app, ctx),
   (app) => dashboardRoutes(app),
 ];
 

@@ -1,5 +1,6 @@
 import { createAlertService } from "../alerts/index.js";
 import type { Config } from "../config/types.js";
+import { ScheduledExport } from "../export/schedule.js";
 import { createIngestor } from "../ingest/ingestor.js";
 import type { Store } from "../store/store.js";
 import type { AppContext } from "./context.js";
@@ -33,7 +34,7 @@ export const RETENTION_INTERVAL_MS = 10 * 60_000;
 
 /**
  * Opens the store and starts what runs beside the HTTP API: the group-commit ingestor,
- * the alert scheduler and retention.
+ * the alert scheduler, the scheduled export and retention.
  *
  * @example const rt = await createRuntime(config); const app = await buildApp(rt); ... await rt.close();
  */
@@ -49,6 +50,13 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     throw err;
   }
   alerts?.start();
+
+  let scheduled: ScheduledExport | null = null;
+  if (config.export.dir !== null) {
+    const { dir, every_ms, format } = config.export;
+    scheduled = new ScheduledExport({ store, dir, everyMs: every_ms, format });
+    scheduled.start();
+  }
 
   let retention: Promise<void> = Promise.resolve();
   const sweep = () => {
@@ -85,6 +93,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
       closing ??= (async () => {
         clearInterval(timer);
         await alerts?.stop();
+        await scheduled?.stop();
         await ingest.drain();
         await retention;
         await store.close();

@@ -34,3 +34,27 @@ export interface Span {
   eval_score: number | null; // promoted from attributes[quality.score_attribute]
   attributes: Attributes;
 }
+
+/** Every Span field, in the order stores and exports lay them out as columns. */
+export const SPAN_FIELDS = [
+  "trace_id",
+  "span_id",
+  "parent_span_id",
+  "name",
+  "model",
+  "provider",
+  "prompt_tokens",
+  "comp_tokens",
+  "total_tokens",
+  "cached_tokens",
+  "reasoning_tokens",
+  "cost_usd",
+  "latency_ms",
+  "ttft_ms",
+  "status",
+  "caller",
+  "started_at",
+  "ended_at",
+  "eval_score",
+  "attributes",
+] as const satisfies readonly (keyof Span)[];

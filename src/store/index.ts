@@ -8,6 +8,8 @@ export { haltWorkers } from "./duckdb/client.js";
 export { DuckDbStore } from "./duckdb/driver.js";
 export { MemoryStore } from "./memory/memory-store.js";
 export type {
+  ExportCursor,
+  ExportQuery,
   GroupBy,
   JsonObject,
   SpanFilter,

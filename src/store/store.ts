@@ -99,6 +99,29 @@ export interface ExpositionRow {
   quality_buckets: number[]; // cumulative
 }
 
+/** Position after the last span of an export page: pages are ordered by (started_at, trace_id, span_id). */
+export interface ExportCursor {
+  started_at: number;
+  trace_id: string;
+  span_id: string;
+}
+
+/**
+ * One page of spans (LLM or not) for export, in (started_at, trace_id, span_id) order.
+ * `since`/`until` bound started_at as [since, until); `ingestedFrom`/`ingestedTo` bound the
+ * time the store committed the span as [from, to) (the scheduled export follows arrival, so
+ * a span that arrives late still lands in a later file). `after` continues a previous page.
+ */
+export interface ExportQuery {
+  since?: number;
+  until?: number;
+  ingestedFrom?: number;
+  ingestedTo?: number;
+  filter: SpanFilter;
+  after?: ExportCursor;
+  limit: number;
+}
+
 export interface StoreHealth {
   ok: boolean;
   reason?: string;
@@ -128,6 +151,19 @@ export interface Store {
   foldedSpans?(): Promise<Record<string, number>>;
   /** Number of stored spans (all, LLM or not). */
   countSpans(): Promise<number>;
+  /** One page of spans for export (see ExportQuery); fewer than `limit` means the last page. */
+  exportPage(q: ExportQuery): Promise<Span[]>;
+  /**
+   * The earliest time (epoch ms) at which the store committed a span, among spans committed at
+   * or after `from`; null when there is none. Spans stored before this column existed count
+   * as committed at their ended_at.
+   */
+  firstIngestedAt(from: number): Promise<number | null>;
+  /**
+   * The clock that stamps commit times, when it is not this process's (a shared database's
+   * own clock). Absent = Date.now.
+   */
+  clock?(): Promise<number>;
   /** Deletes spans that started before `before` (epoch ms); returns how many. */
   deleteBefore(before: number): Promise<number>;
   /** Prompts and completions: a table of their own, with their own retention (docs/content.md). */

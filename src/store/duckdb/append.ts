@@ -34,11 +34,12 @@ function costValue(cost: number): DuckDBDecimalValue {
 type Column =
   | { kind: "text"; index: number }
   | { kind: "int" | "double" | "cost"; index: number }
-  | { kind: "bloom"; index: 0 };
+  | { kind: "bloom"; index: 0 }
+  | { kind: "ingested"; index: 0 };
 
 const DOUBLES = new Set<string>(["latency_ms", "ttft_ms", "eval_score"]);
 
-// Where each table column (SPAN_COLUMNS, then attr_bloom) comes from in a SpanBatch.
+// Where each table column (SPAN_COLUMNS, attr_bloom, ingested_at) comes from in a SpanBatch.
 const COLUMNS: Column[] = [
   ...SPAN_COLUMNS.map((name): Column => {
     if (name === "attributes") return { kind: "text", index: TEXT_FIELDS.length };
@@ -50,6 +51,7 @@ const COLUMNS: Column[] = [
     return { kind: DOUBLES.has(name) ? "double" : "int", index };
   }),
   { kind: "bloom", index: 0 },
+  { kind: "ingested", index: 0 },
 ];
 
 const TYPES: DuckDBType[] = COLUMNS.map((c) =>
@@ -74,9 +76,19 @@ export function textStarts(b: SpanBatch): Int32Array {
 }
 
 /** Fills one column of a chunk holding spans [from, from + rows): one loop per kind. */
-function fillColumn(v: DuckDBVector, c: Column, b: SpanBatch, starts: Int32Array, from: number, rows: number): void {
+function fillColumn(
+  v: DuckDBVector,
+  c: Column,
+  b: SpanBatch,
+  starts: Int32Array,
+  from: number,
+  rows: number,
+  now: bigint,
+): void {
   const { lengths, text, numbers, nulls } = b;
-  if (c.kind === "text") {
+  if (c.kind === "ingested") {
+    for (let r = 0; r < rows; r++) v.setItem(r, now);
+  } else if (c.kind === "text") {
     for (let r = 0, k = from * TEXTS_PER_SPAN + c.index; r < rows; r++, k += TEXTS_PER_SPAN) {
       const len = lengths[k];
       v.setItem(r, len < 0 ? null : text.substring(starts[k], starts[k] + len));
@@ -98,10 +110,12 @@ function fillColumn(v: DuckDBVector, c: Column, b: SpanBatch, starts: Int32Array
 
 function appendSpanRows(a: Appender, b: SpanBatch): void {
   const starts = textStarts(b);
+  const now = BigInt(Date.now());
   for (let from = 0; from < b.count; from += CHUNK_ROWS) {
     const rows = Math.min(CHUNK_ROWS, b.count - from);
     const chunk = DuckDBDataChunk.create(TYPES, rows);
-    for (let c = 0; c < COLUMNS.length; c++) fillColumn(chunk.getColumnVector(c), COLUMNS[c], b, starts, from, rows);
+    for (let c = 0; c < COLUMNS.length; c++)
+      fillColumn(chunk.getColumnVector(c), COLUMNS[c], b, starts, from, rows, now);
     a.appendDataChunk(chunk);
   }
 }

@@ -4,7 +4,9 @@ import type { Span } from "../../span/types.js";
 import { type Dimensions, NO_DIMENSIONS } from "../rollup/dimensions.js";
 import { LATENCY_LE, QUALITY_LE } from "../rollup/fields.js";
 import { planWindow } from "../rollup/plan.js";
+import { exportPageSql, firstIngestedAtSql } from "../export-sql.js";
 import type {
+  ExportQuery,
   ExpositionQuery,
   ExpositionRow,
   JsonObject,
@@ -19,6 +21,7 @@ import { WorkerClient, WorkerError } from "./client.js";
 import { DuckDbContent } from "./content.js";
 import { type RebuildProgress, readStatus, rebuildStep, retainSql } from "./rollup-maintain.js";
 import { rollupsAnswer, summarizeRollups } from "./rollup-read.js";
+import { filterConditions, Params } from "./filter.js";
 import { getTraceSql, searchTracesSql } from "./search.js";
 import { exposeDuckdb, type SqlRunner, summarizeDuckdb } from "./summarize.js";
 
@@ -49,9 +52,13 @@ function canonical(path: string): string {
 
 function openError(path: string, e: unknown): Error {
   if (e instanceof WorkerError && e.code === "locked") {
-    return new Error(
-      `storage file ${path} is in use by another process (${e.message}). ` +
-        "A DuckDB file can be opened by one tokentrace process at a time; use storage.driver postgres to share storage.",
+    // code STORE_LOCKED: `tokentrace export` then goes through the running server instead.
+    return Object.assign(
+      new Error(
+        `storage file ${path} is in use by another process (${e.message}). ` +
+          "A DuckDB file can be opened by one tokentrace process at a time; use storage.driver postgres to share storage.",
+      ),
+      { code: "STORE_LOCKED" },
     );
   }
   return new Error(`cannot open storage file ${path}: ${e instanceof Error ? e.message : String(e)}`);
@@ -199,6 +206,15 @@ export class DuckDbStore implements Store, SqlRunner {
     // One rebuild at a time: a second call runs (a whole rebuild again) after the first.
     this.rebuilding = previous.then(run);
     return this.rebuilding;
+  }
+
+  exportPage(q: ExportQuery): Promise<Span[]> {
+    const run = (sql: string, params: unknown[]) => this.all(sql, params);
+    return exportPageSql({ run, params: () => new Params(), filter: filterConditions, attributes: "attributes" }, q);
+  }
+
+  firstIngestedAt(from: number): Promise<number | null> {
+    return firstIngestedAtSql((sql, params) => this.all(sql, params), from);
   }
 
   async countSpans(): Promise<number> {

@@ -1,33 +1,15 @@
+import { SPAN_FIELDS } from "../../span/types.js";
+
 /**
  * DuckDB schema. Typed columns for every span field; eval_score promoted from the quality
  * attribute; attributes kept as JSON text (DuckDB MAP columns leak native memory on append).
  * cost_usd is DECIMAL so sums are exact decimals, not drifting floats.
  * Timestamps are BIGINT epoch milliseconds.
  * SPAN_COLUMNS are the Span fields in table order; the table ends with attr_bloom, which
- * the driver derives from attributes (an INSERT may leave it to its default).
+ * the driver derives from attributes (an INSERT may leave it to its default), and
+ * ingested_at, the commit time the appender stamps on each batch.
  */
-export const SPAN_COLUMNS = [
-  "trace_id",
-  "span_id",
-  "parent_span_id",
-  "name",
-  "model",
-  "provider",
-  "prompt_tokens",
-  "comp_tokens",
-  "total_tokens",
-  "cached_tokens",
-  "reasoning_tokens",
-  "cost_usd",
-  "latency_ms",
-  "ttft_ms",
-  "status",
-  "caller",
-  "started_at",
-  "ended_at",
-  "eval_score",
-  "attributes",
-] as const;
+export const SPAN_COLUMNS = SPAN_FIELDS;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS spans (
@@ -55,6 +37,11 @@ CREATE TABLE IF NOT EXISTS spans (
   -- does not compute it, which keeps attribute filters exact, just without the speed-up.
   attr_bloom BIGINT NOT NULL DEFAULT -1
 );
+-- When the store committed the span (epoch ms), for the scheduled export: it follows arrival,
+-- so late spans are never skipped. Added after attr_bloom so files from before it still open;
+-- their rows count as committed at ended_at.
+ALTER TABLE spans ADD COLUMN IF NOT EXISTS ingested_at BIGINT;
+UPDATE spans SET ingested_at = ended_at WHERE ingested_at IS NULL;
 CREATE INDEX IF NOT EXISTS spans_trace_id ON spans (trace_id);
 -- One row per span attribute: hash of (key, value as string) and the span's started_at.
 -- "h = ?" is pushed into the scan, so finding a rare value (a request_id) scans 4-byte

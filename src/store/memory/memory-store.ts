@@ -2,6 +2,7 @@ import type { Span } from "../../span/types.js";
 import { DimensionFolder, type Dimensions, NO_DIMENSIONS, OTHER } from "../rollup/dimensions.js";
 import { bucketOf, HOUR_MS } from "../rollup/plan.js";
 import type {
+  ExportQuery,
   ExpositionQuery,
   ExpositionRow,
   JsonObject,
@@ -13,6 +14,7 @@ import type {
   TraceSearchResult,
 } from "../store.js";
 import { MemoryContent } from "./content.js";
+import { exportFrom, firstIngested } from "./export.js";
 import { byStart, newestFirst, spanMatches } from "./match.js";
 import { type DimensionView, exposeSpans, summarizeSpans } from "./summarize.js";
 
@@ -37,6 +39,7 @@ export class MemoryStore implements Store {
   /** Spans retention removed, still counted by exposition: counters never go down. */
   private retired: Span[] = [];
   private byTrace = new Map<string, Span[]>();
+  private readonly ingested = new WeakMap<Span, number>();
   private rules = new Map<string, JsonObject>();
   private states = new Map<string, JsonObject>();
   private closed = false;
@@ -44,10 +47,13 @@ export class MemoryStore implements Store {
   /** Each LLM span's declared dimensions, folded on arrival as the rollup stores do. */
   private readonly dims = new WeakMap<Span, Record<string, string>>();
   private readonly view: DimensionView;
+  // Commit times for exportPage/firstIngestedAt; tests pass a fake clock.
+  private readonly now: () => number;
 
-  constructor(dimensions: Dimensions = NO_DIMENSIONS) {
+  constructor(dimensions: Dimensions = NO_DIMENSIONS, opts: { now?: () => number } = {}) {
     this.folder = new DimensionFolder(dimensions);
     this.view = { names: dimensions.names, dimsOf: (s) => this.dims.get(s) ?? {} };
+    this.now = opts.now ?? Date.now;
   }
 
   private check(): void {
@@ -58,6 +64,7 @@ export class MemoryStore implements Store {
 
   async insert(spans: Span[]): Promise<void> {
     this.check();
+    const now = this.now();
     for (const s of spans) {
       const c = copy(s);
       if (c.model !== null && this.folder.dims.names.length > 0) {
@@ -65,6 +72,7 @@ export class MemoryStore implements Store {
         this.folder.takeFresh();
       }
       this.spans.push(c);
+      this.ingested.set(c, now);
       const t = this.byTrace.get(c.trace_id);
       if (t === undefined) this.byTrace.set(c.trace_id, [c]);
       else t.push(c);
@@ -112,6 +120,18 @@ export class MemoryStore implements Store {
     }
     return out;
   }
+
+  async exportPage(q: ExportQuery): Promise<Span[]> {
+    this.check();
+    return exportFrom(this.spans, this.ingestedAt, q).map(copy);
+  }
+
+  async firstIngestedAt(from: number): Promise<number | null> {
+    this.check();
+    return firstIngested(this.spans, this.ingestedAt, from);
+  }
+
+  private readonly ingestedAt = (s: Span) => this.ingested.get(s) ?? s.ended_at;
 
   async countSpans(): Promise<number> {
     this.check();

@@ -1,6 +1,8 @@
 import type pg from "pg";
 import type { Span } from "../../span/types.js";
+import { exportPageSql, firstIngestedAtSql } from "../export-sql.js";
 import type {
+  ExportQuery,
   ExpositionQuery,
   ExpositionRow,
   JsonObject,
@@ -14,6 +16,7 @@ import type {
 import { createClient, createPool, type PgTarget, parseStorageUrl, pickSsl } from "./connect.js";
 import { ensureContentTable, PgContent } from "./content.js";
 import { exposePg } from "./exposition.js";
+import { filterConditions, Params } from "./filter.js";
 import { insertStatement } from "./insert.js";
 import { AlertLeader } from "./leader.js";
 import { Partitions } from "./partitions.js";
@@ -172,6 +175,25 @@ export class PostgresStore implements Store {
 
   exposition(q: ExpositionQuery): Promise<ExpositionRow[]> {
     return exposePg(this.run, q);
+  }
+
+  exportPage(q: ExportQuery): Promise<Span[]> {
+    const d = {
+      run: this.run,
+      params: () => new Params(),
+      filter: filterConditions,
+      attributes: "attributes::text AS attributes",
+    };
+    return exportPageSql(d, q);
+  }
+
+  firstIngestedAt(from: number): Promise<number | null> {
+    return firstIngestedAtSql(this.run, from);
+  }
+
+  async clock(): Promise<number> {
+    const rows = await this.run("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS t", []);
+    return Number(rows[0].t);
   }
 
   async countSpans(): Promise<number> {

@@ -62,6 +62,12 @@ export function createFakeStore(): FakeStore {
     async exposition(): Promise<ExpositionRow[]> {
       return [];
     },
+    async exportPage() {
+      return [];
+    },
+    async firstIngestedAt() {
+      return null;
+    },
     async countSpans() {
       return store.spans.length;
     },
