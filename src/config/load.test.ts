@@ -65,6 +65,7 @@ content:
   max_bytes: 32768
   retention: 3d
   redact: [secrets, email, credit_card, { pattern: "ORD-[0-9]+", replacement: "[ORDER]" }]
+export: { dir: ./exports, every: 1d, format: csv }
 `;
 
 describe("parseConfig", () => {
@@ -101,6 +102,7 @@ describe("parseConfig", () => {
         retention_ms: 3 * 86_400_000,
         redact: ["secrets", "email", "credit_card", { pattern: "ORD-[0-9]+", replacement: "[ORDER]" }],
       },
+      export: { dir: "./exports", every_ms: 86_400_000, format: "csv" },
     });
   });
 
@@ -125,6 +127,13 @@ describe("parseConfig", () => {
     );
     assert.throws(() => parse('content: { redact: [{ pattern: "x*" }] }\n'), /matches the empty string/);
     assert.throws(() => parse('content: { redact: [{ pattern: "x", with: "y" }] }\n'), /\[0\]\.with: unknown key/);
+  });
+
+  test("export: every below 1s and an unknown format are problems naming the key", () => {
+    assert.deepEqual(problems("export: { dir: ./x, every: 500ms, format: xml }"), [
+      'tokentrace.yml:1:28 export.every: must be at least 1s, e.g. "1h" or "1d"',
+      "tokentrace.yml:1:43 export.format: must be one of parquet, csv, jsonl",
+    ]);
   });
 
   describe("precedence: flag > environment > file > default", () => {
