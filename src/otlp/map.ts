@@ -152,7 +152,9 @@ export function mapSpan(s: OtlpSpan): MappedSpan {
   };
   input.model = model[1];
   const prov = pickString(a, PROVIDER_KEYS);
-  if (prov !== null) input.provider = provider(prov[0], take(prov) as string);
+  // The Vercel AI SDK repeats ai.model.provider ("openai.chat") in gen_ai.system: read it the same way.
+  const viaAiSdk = prov !== null && a["ai.model.provider"] === prov[1];
+  if (prov !== null) input.provider = provider(viaAiSdk ? "ai.model.provider" : prov[0], take(prov) as string);
 
   let prompt = take(pickCount(a, PROMPT_KEYS));
   let comp = take(pickCount(a, COMPLETION_KEYS));
