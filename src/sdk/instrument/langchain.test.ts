@@ -53,11 +53,14 @@ describe("TokentraceCallbackHandler with @langchain/core and @langchain/openai",
     sdk.fake.next((_r, res) => json(res, 200, chatCompletion("gpt-4o-mini", { prompt: 300, completion: 30 })));
     const handler = new TokentraceCallbackHandler({ tracer: sdk.tracer });
     const model = chat();
-    const lookup = tool(async ({ q }: { q: string }, config) => (await model.invoke(`look up ${q}`, config)).content as string, {
-      name: "lookup",
-      description: "looks things up",
-      schema: { type: "object", properties: { q: { type: "string" } }, required: ["q"] } as never,
-    });
+    const lookup = tool(
+      async ({ q }: { q: string }, config) => (await model.invoke(`look up ${q}`, config)).content as string,
+      {
+        name: "lookup",
+        description: "looks things up",
+        schema: { type: "object", properties: { q: { type: "string" } }, required: ["q"] } as never,
+      },
+    );
     const chain = ChatPromptTemplate.fromTemplate("Answer: {question}")
       .pipe(model)
       .pipe(new StringOutputParser())

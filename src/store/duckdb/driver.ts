@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, realpathSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Span } from "../../span/types.js";
+import { exportPageSql, firstIngestedAtSql } from "../export-sql.js";
 import { type Dimensions, NO_DIMENSIONS } from "../rollup/dimensions.js";
 import { LATENCY_LE, QUALITY_LE } from "../rollup/fields.js";
 import { planWindow } from "../rollup/plan.js";
-import { exportPageSql, firstIngestedAtSql } from "../export-sql.js";
 import type {
   ExportQuery,
   ExpositionQuery,
@@ -19,9 +19,9 @@ import type {
 } from "../store.js";
 import { WorkerClient, WorkerError } from "./client.js";
 import { DuckDbContent } from "./content.js";
+import { filterConditions, Params } from "./filter.js";
 import { type RebuildProgress, readStatus, rebuildStep, retainSql } from "./rollup-maintain.js";
 import { rollupsAnswer, summarizeRollups } from "./rollup-read.js";
-import { filterConditions, Params } from "./filter.js";
 import { getTraceSql, searchTracesSql } from "./search.js";
 import { exposeDuckdb, type SqlRunner, summarizeDuckdb } from "./summarize.js";
 
