@@ -95,6 +95,9 @@ export function finishContent(
 /** Text part. */
 export const text = (content: string): Part => ({ type: "text", content });
 
+/** A JSON object (or array) read from a provider payload. */
+export const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
+
 /** Parses a JSON arguments string (as OpenAI sends them); keeps the text when it is not JSON. */
 export function jsonArgs(v: unknown): unknown {
   if (typeof v !== "string") return v ?? null;

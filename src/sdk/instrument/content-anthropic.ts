@@ -1,6 +1,7 @@
 import {
   type ContentFields,
   finishReason,
+  isObj,
   type Message,
   type OutputMessage,
   outputMessage,
@@ -10,9 +11,6 @@ import {
 import { field } from "./call.js";
 import { requestParams } from "./content-openai.js";
 import type { ContentSpec, RequestContent } from "./content-spec.js";
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null;
 
 // Content blocks: text, tool_use, tool_result, image/document (kept by type, without their data), thinking.
 function blocks(content: unknown): Part[] {

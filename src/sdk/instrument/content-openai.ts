@@ -1,6 +1,7 @@
 import {
   type ContentFields,
   finishReason,
+  isObj,
   jsonArgs,
   type Message,
   type OutputMessage,
@@ -12,7 +13,6 @@ import { field } from "./call.js";
 import type { ContentSpec, RequestContent } from "./content-spec.js";
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null;
 
 // Chat content: a string or a list of parts (text, image_url, input_audio, file, refusal).
 function chatParts(content: unknown): Part[] {

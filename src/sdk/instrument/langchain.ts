@@ -277,12 +277,21 @@ export class TokentraceCallbackHandler extends BaseCallbackHandler {
     _metadata?: Record<string, unknown>,
     runName?: string,
   ): void {
-    this.guard(() => {
-      const name = nameOf(tool, runName, "tool");
-      this.open(runId, parentRunId, name, "tool").span.setAttributes({
-        "langchain.tool": name,
-        "langchain.run_type": "tool",
-      });
+    this.guard(() => this.openNamed(tool, runName, "tool", runId, parentRunId));
+  }
+
+  /** A tool or retriever run: a group named after it, tagged with its kind. */
+  private openNamed(
+    what: Serialized,
+    runName: string | undefined,
+    kind: "tool" | "retriever",
+    runId: string,
+    parentRunId: string | undefined,
+  ): void {
+    const name = nameOf(what, runName, kind);
+    this.open(runId, parentRunId, name, kind).span.setAttributes({
+      [`langchain.${kind}`]: name,
+      "langchain.run_type": kind,
     });
   }
 
@@ -311,13 +320,7 @@ export class TokentraceCallbackHandler extends BaseCallbackHandler {
     _metadata?: Record<string, unknown>,
     name?: string,
   ): void {
-    this.guard(() => {
-      const n = nameOf(retriever, name, "retriever");
-      this.open(runId, parentRunId, n, "retriever").span.setAttributes({
-        "langchain.retriever": n,
-        "langchain.run_type": "retriever",
-      });
-    });
+    this.guard(() => this.openNamed(retriever, name, "retriever", runId, parentRunId));
   }
 
   override handleRetrieverEnd(_documents: unknown, runId: string): void {
