@@ -43,10 +43,10 @@ export const exportEvery: Parse<number> = (v) => {
 };
 
 export function oneOf<T extends string>(values: readonly T[]): Parse<T> {
-  return (v) =>
-    typeof v === "string" && (values as readonly string[]).includes(v)
-      ? ok(v as T)
-      : bad(`must be one of ${values.join(", ")}`);
+  return (v) => {
+    const found = values.find((x) => x === v);
+    return found !== undefined ? ok(found) : bad(`must be one of ${values.join(", ")}`);
+  };
 }
 
 export const addr: Parse<string> = (v) => {
@@ -93,16 +93,16 @@ export const dimensionList: Parse<string[]> = (v) => {
   if (v === null || v === undefined || v === "") return ok([]);
   const list = typeof v === "string" ? v.split(",").map((s) => s.trim()) : v;
   if (!Array.isArray(list)) return bad("must be a list of attribute keys, e.g. [workflow, user_id]");
-  const seen = new Set<string>();
+  const keys: string[] = [];
   for (const k of list) {
     if (typeof k !== "string" || !/^[^\s\p{Cc}]{1,128}$/u.test(k)) {
       return bad(`${JSON.stringify(k)} is not an attribute key (1-128 characters, no spaces)`);
     }
     if (BUILT_IN.has(k)) return bad(`"${k}" is a built-in span field, not an attribute: group by it directly`);
-    if (seen.has(k)) return bad(`"${k}" is listed twice`);
-    seen.add(k);
+    if (keys.includes(k)) return bad(`"${k}" is listed twice`);
+    keys.push(k);
   }
-  return ok(list as string[]);
+  return ok(keys);
 };
 
 /** A list of host names, or a comma-separated string of them (from an env var). */

@@ -279,7 +279,7 @@ unknown_section: {}
   });
 
   test("rules are validated through validateRule, errors mapped to their YAML lines", () => {
-    const validateRule: RuleValidator = (input) => {
+    const validateRule: RuleValidator<object> = (input) => {
       const r = input as { window?: unknown; delivery?: { url?: unknown } };
       const errors = [];
       if (r.window === "bogus") errors.push({ path: "window", message: "must be a duration" });

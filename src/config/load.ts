@@ -7,11 +7,11 @@ import { type FileSource, readSource } from "./source.js";
 import { type Config, DEFAULT_CONFIG, type PriceOverride } from "./types.js";
 
 /** The alerts module's rule check; loadConfig maps each error path to its YAML line. */
-export type RuleValidator = (
+export type RuleValidator<Rule> = (
   input: unknown,
-) => { ok: true; rule: unknown } | { ok: false; errors: { path: string; message: string }[] };
+) => { ok: true; rule: Rule } | { ok: false; errors: { path: string; message: string }[] };
 
-export interface LoadOptions {
+export interface LoadOptions<Rule> {
   /** Config file; else $TOKENTRACE_CONFIG; else ./tokentrace.yml when present; else defaults only. */
   file?: string;
   env: NodeJS.ProcessEnv;
@@ -21,14 +21,14 @@ export interface LoadOptions {
   /** Receives non-fatal notes, e.g. a ${VAR} that is not set. */
   onWarning?: (message: string) => void;
   /** Validates each alerts.rules entry: the alerts module's validateRule (config stands below alerts). */
-  validateRule: RuleValidator;
+  validateRule: RuleValidator<Rule>;
 }
 
 export const DEFAULT_CONFIG_FILE = "tokentrace.yml";
 
 /** Which file loadConfig reads, or null for none. An explicit file that is missing is an error. */
 export function resolveConfigFile(
-  opts: Pick<LoadOptions, "file" | "env" | "cwd">,
+  opts: Pick<LoadOptions<unknown>, "file" | "env" | "cwd">,
 ): { path: string; explicit: boolean } | null {
   const cwd = opts.cwd ?? process.cwd();
   if (opts.file) return { path: resolve(cwd, opts.file), explicit: true };
@@ -53,7 +53,7 @@ function deepFreeze<T>(o: T): T {
  *
  * @example const config = loadConfig({ env: process.env, flags: { addr: "127.0.0.1:0" }, validateRule });
  */
-export function loadConfig(opts: LoadOptions): Config {
+export function loadConfig<Rule>(opts: LoadOptions<Rule>): Config<Rule> {
   const found = resolveConfigFile(opts);
   let text = "";
   let label = DEFAULT_CONFIG_FILE;
@@ -70,11 +70,12 @@ export function loadConfig(opts: LoadOptions): Config {
 }
 
 /** loadConfig without the file system: `file` only labels locations. */
-export function parseConfig(text: string, opts: LoadOptions & { file: string }): Config {
+export function parseConfig<Rule>(text: string, opts: LoadOptions<Rule> & { file: string }): Config<Rule> {
   const src = readSource(text, opts.file, opts.env);
   for (const w of src.warnings) opts.onWarning?.(w);
   const problems: ConfigProblem[] = [...src.problems];
-  const config = structuredClone(DEFAULT_CONFIG);
+  const base = structuredClone(DEFAULT_CONFIG);
+  const config: Config<Rule> = { ...base, alerts: { ...base.alerts, rules: [] } };
   const where = new Map<string, string>();
 
   for (const [path, spec] of Object.entries(FIELDS)) {
@@ -87,12 +88,9 @@ export function parseConfig(text: string, opts: LoadOptions & { file: string }):
     if (spec.flag && flag !== undefined) layers.push({ value: flag, where: `flag ${FLAG_NAMES[spec.flag]}` });
     // Every layer is checked (a bad file value is reported even when env overrides it); the last good one wins.
     for (const layer of layers) {
-      const r = spec.parse(layer.value);
-      if (!r.ok) problems.push({ where: layer.where, path, message: r.message });
-      else {
-        spec.set(config, r.value as never);
-        where.set(path, layer.where);
-      }
+      const message = spec.apply(config, layer.value);
+      if (message !== null) problems.push({ where: layer.where, path, message });
+      else where.set(path, layer.where);
     }
   }
 
@@ -125,19 +123,23 @@ function sortByLine(problems: ConfigProblem[]): ConfigProblem[] {
 function readOverrides(src: FileSource, problems: ConfigProblem[]): Record<string, PriceOverride> {
   const out: Record<string, PriceOverride> = {};
   for (const [model, fields] of src.overrides) {
-    const o: Record<string, number> = {};
+    const o: Partial<PriceOverride> = {};
     for (const [k, v] of fields) {
       const r = nonNegative(v.value);
       if (r.ok) o[k] = r.value;
       else problems.push({ where: v.where, path: `pricing.overrides.${model}.${k}`, message: r.message });
     }
-    out[model] = o as unknown as PriceOverride;
+    // A missing input or output price was reported by readSource.
+    const { input_per_mtok, output_per_mtok } = o;
+    if (input_per_mtok !== undefined && output_per_mtok !== undefined) {
+      out[model] = { ...o, input_per_mtok, output_per_mtok };
+    }
   }
   return out;
 }
 
-function readRules(src: FileSource, problems: ConfigProblem[], validate: RuleValidator): unknown[] {
-  const out: unknown[] = [];
+function readRules<Rule>(src: FileSource, problems: ConfigProblem[], validate: RuleValidator<Rule>): Rule[] {
+  const out: Rule[] = [];
   const names = new Map<string, number>();
   src.rules.forEach((r, i) => {
     const v = validate(r.value);
@@ -149,7 +151,7 @@ function readRules(src: FileSource, problems: ConfigProblem[], validate: RuleVal
       }
       return;
     }
-    const name = typeof r.value === "object" && r.value !== null ? (r.value as { name?: unknown }).name : undefined;
+    const name = typeof r.value === "object" && r.value !== null && "name" in r.value ? r.value.name : undefined;
     if (typeof name === "string") {
       const first = names.get(name);
       if (first !== undefined) {

@@ -73,10 +73,15 @@ export function checkRedactRules(rules: unknown): RedactRule[] {
       const extra = Object.keys(r).filter((k) => k !== "pattern" && k !== "replacement");
       if (extra.length > 0)
         throw new RedactRuleError(`[${i}].${extra[0]}`, "unknown key; a rule has pattern and replacement");
-      const rule = r as CustomRule;
+      const pattern = "pattern" in r ? r.pattern : undefined;
+      const replacement = "replacement" in r ? r.replacement : undefined;
+      if (typeof pattern !== "string" && !(pattern instanceof RegExp))
+        throw new RedactRuleError(`[${i}].pattern`, "must be a non-empty regular expression");
+      const rule: CustomRule = { pattern };
       rulePattern(rule, `[${i}]`);
-      if (rule.replacement !== undefined && typeof rule.replacement !== "string")
+      if (replacement !== undefined && typeof replacement !== "string")
         throw new RedactRuleError(`[${i}].replacement`, "must be a string");
+      if (replacement !== undefined) rule.replacement = replacement;
       return rule;
     }
     throw new RedactRuleError(`[${i}]`, "must be a preset name or { pattern, replacement }");

@@ -1,10 +1,10 @@
 import * as f from "./fields.js";
-import type { Config } from "./types.js";
+import type { Config, PriceOverride } from "./types.js";
 
 /** How one scalar setting is read, where it lands in Config, and which env var / flag can set it. */
 export interface FieldSpec {
-  parse: f.Parse<unknown>;
-  set: (c: Config, v: never) => void;
+  /** Checks one value and, when it is good, stores it in the config; returns the problem, or null. */
+  apply: (c: Config, v: unknown) => string | null;
   env?: readonly string[]; // first one set wins
   flag?: keyof ConfigFlags;
 }
@@ -27,7 +27,13 @@ export const FLAG_NAMES: Record<keyof ConfigFlags, string> = {
 };
 
 function field<T>(parse: f.Parse<T>, set: (c: Config, v: T) => void, more: Partial<FieldSpec> = {}): FieldSpec {
-  return { parse, set: set as (c: Config, v: never) => void, ...more };
+  const apply = (c: Config, v: unknown) => {
+    const r = parse(v);
+    if (!r.ok) return r.message;
+    set(c, r.value);
+    return null;
+  };
+  return { apply, ...more };
 }
 
 export const STORAGE_DRIVERS = ["duckdb", "postgres", "memory"] as const;
@@ -112,7 +118,12 @@ export const OVERRIDE_FIELDS = [
   "output_per_mtok",
   "cached_input_per_mtok",
   "cache_write_per_mtok",
-] as const;
+] as const satisfies readonly (keyof PriceOverride)[];
+export type OverrideField = (typeof OVERRIDE_FIELDS)[number];
+
+export function isOverrideField(k: string): k is OverrideField {
+  return (OVERRIDE_FIELDS as readonly string[]).includes(k);
+}
 
 /** The keys allowed directly under a section path ("" = top level), for typo suggestions. */
 export function keysUnder(prefix: string): string[] {

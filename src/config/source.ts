@@ -1,6 +1,14 @@
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import type { ConfigProblem } from "./errors.js";
-import { FIELDS, keysUnder, OVERRIDE_FIELDS, SECTIONS, suggest } from "./schema.js";
+import {
+  FIELDS,
+  isOverrideField,
+  keysUnder,
+  OVERRIDE_FIELDS,
+  type OverrideField,
+  SECTIONS,
+  suggest,
+} from "./schema.js";
 import { substituteDocument } from "./substitute.js";
 
 /** A value read from the file, with where it was written. */
@@ -12,7 +20,7 @@ export interface Located {
 /** What tokentrace.yml says, before layering env and flags on top. */
 export interface FileSource {
   values: Map<string, Located>;
-  overrides: Map<string, Map<string, Located>>;
+  overrides: Map<string, Map<OverrideField, Located>>;
   rules: { value: unknown; where: string; locate: (path: string) => string }[];
   problems: ConfigProblem[];
   warnings: string[];
@@ -120,10 +128,10 @@ class Walker {
         this.problem(this.nodeAt(entry, keyOffset), path, "must be a mapping with input_per_mtok and output_per_mtok");
         continue;
       }
-      const fields = new Map<string, Located>();
+      const fields = new Map<OverrideField, Located>();
       for (const p of entry.items) {
         const k = isScalar(p.key) ? String(p.key.value) : "";
-        if (!(OVERRIDE_FIELDS as readonly string[]).includes(k)) {
+        if (!isOverrideField(k)) {
           const hint = suggest(k, [...OVERRIDE_FIELDS]);
           this.problem(
             this.nodeAt(p.key, keyOffset),

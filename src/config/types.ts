@@ -1,7 +1,12 @@
 import type { RedactRule } from "./redact-rules.js";
 
-/** The validated, frozen configuration (tokentrace.yml + environment + CLI flags + defaults). */
-export interface Config {
+/**
+ * The validated, frozen configuration (tokentrace.yml + environment + CLI flags + defaults).
+ * `Rule` is what the alerts module's validateRule returns (config stands below alerts and
+ * cannot name it): loadConfig gives Config<AlertRule>. A config built in code (tests, the
+ * in-process tracer) holds unchecked rules, which the alerts service validates at start.
+ */
+export interface Config<Rule = unknown> {
   service: string | null;
   http_server: {
     addr: string; // ":9090", "127.0.0.1:0", ...
@@ -20,7 +25,8 @@ export interface Config {
   alerts: {
     eval_interval_ms: number;
     allowed_hosts: string[] | null;
-    rules: unknown[]; // validated by the alerts module, errors reported with their config line
+    /** Checked by LoadOptions.validateRule; each error is reported with its config line. */
+    rules: Rule[];
   };
   otlp: { addr: string | null };
   /** Attribute keys rolled up like model (metrics.dimensions), at most max_dimension_values per hour each. */
@@ -40,6 +46,7 @@ export interface Config {
   export: { dir: string | null; every_ms: number; format: "parquet" | "csv" | "jsonl" };
 }
 
+/** One model's prices in USD per million tokens (pricing.overrides). */
 export interface PriceOverride {
   input_per_mtok: number;
   output_per_mtok: number;
