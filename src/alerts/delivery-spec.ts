@@ -1,8 +1,8 @@
 import { parseDuration } from "../util/duration.js";
 
-export const DELIVERY_TYPES = ["http", "slack", "pagerduty", "log"] as const;
-export const PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";
-export const PAGERDUTY_SEVERITIES = ["critical", "error", "warning", "info"] as const;
+const DELIVERY_TYPES = ["http", "slack", "pagerduty", "log"] as const;
+const PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";
+const PAGERDUTY_SEVERITIES = ["critical", "error", "warning", "info"] as const;
 
 /** Per-attempt timeout when a delivery does not set one. */
 export const DEFAULT_DELIVERY_TIMEOUT = "10s";

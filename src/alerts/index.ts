@@ -3,7 +3,7 @@ export { deliver } from "./delivery/deliver.js";
 export { pagerDutyPayload, slackPayload, webhookPayload } from "./delivery/payloads.js";
 export { DEFAULT_RETRY } from "./delivery/retry.js";
 export type { Delivery, HttpDelivery, LogDelivery, PagerDutyDelivery, SlackDelivery } from "./delivery-spec.js";
-export { DELIVERY_TYPES, hostAllowed } from "./delivery-spec.js";
+export { hostAllowed } from "./delivery-spec.js";
 export type { Evaluation, MetricReading, Notification } from "./evaluate.js";
 export { compare, evaluate } from "./evaluate.js";
 export { fingerprint, ruleLabels } from "./labels.js";

@@ -19,7 +19,7 @@ export function newRuleId(): string {
 }
 
 /** A stable id for rules that were not created through the API (or stored without one). */
-export function derivedRuleId(source: RuleSource, name: string): string {
+function derivedRuleId(source: RuleSource, name: string): string {
   return `alert_${createHash("sha256").update(`${source}\0${name}`).digest("hex").slice(0, 8)}`;
 }
 

@@ -58,7 +58,7 @@ export function nearestFlag(typed: string, known: readonly string[]): string | n
 }
 
 /** A parseArgs error in one line: what was wrong, the flag meant, where the full usage is. */
-export function argsErrorLine(command: string, err: unknown, known: readonly string[]): string {
+function argsErrorLine(command: string, err: unknown, known: readonly string[]): string {
   const e = err as { code?: unknown; message?: unknown };
   const message = typeof e?.message === "string" ? e.message : String(err);
   const help = `run tokentrace ${command} --help for every option`;

@@ -7,7 +7,7 @@ import { createPricer } from "../pricing/index.js";
 import type { Store } from "../store/store.js";
 import { storageFlags } from "./storage-flags.js";
 
-export const DEMO_USAGE = `Usage: tokentrace demo [options]
+const DEMO_USAGE = `Usage: tokentrace demo [options]
 
 Fills an empty store with realistic LLM traffic over the last days (several models,
 callers and workflows, eval scores, errors, a daily pattern, multi-span traces) and a

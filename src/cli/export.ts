@@ -20,7 +20,7 @@ import type { Store } from "../store/store.js";
 import { exportProgress } from "./progress.js";
 import { storageFlags } from "./storage-flags.js";
 
-export const EXPORT_USAGE = `Usage: tokentrace export --format FORMAT --since WHEN [--until WHEN] [--model M] --out FILE
+const EXPORT_USAGE = `Usage: tokentrace export --format FORMAT --since WHEN [--until WHEN] [--model M] --out FILE
 
 Writes the spans that started in [since, until) to FILE as Parquet, CSV or JSON Lines.
 Reads the configuration like \`serve\`. Works on a stopped store, and while the server runs:

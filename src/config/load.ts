@@ -24,7 +24,7 @@ export interface LoadOptions<Rule> {
   validateRule: RuleValidator<Rule>;
 }
 
-export const DEFAULT_CONFIG_FILE = "tokentrace.yml";
+const DEFAULT_CONFIG_FILE = "tokentrace.yml";
 
 /** Which file loadConfig reads, or null for none. An explicit file that is missing is an error. */
 export function resolveConfigFile(

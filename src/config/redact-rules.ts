@@ -10,7 +10,7 @@ export interface CustomRule {
 
 export type RedactRule = PresetName | CustomRule;
 
-export function isPresetName(v: unknown): v is PresetName {
+function isPresetName(v: unknown): v is PresetName {
   return typeof v === "string" && (REDACT_PRESETS as readonly string[]).includes(v);
 }
 

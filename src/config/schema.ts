@@ -36,7 +36,7 @@ function field<T>(parse: f.Parse<T>, set: (c: Config, v: T) => void, more: Parti
   return { apply, ...more };
 }
 
-export const STORAGE_DRIVERS = ["duckdb", "postgres", "memory"] as const;
+const STORAGE_DRIVERS = ["duckdb", "postgres", "memory"] as const;
 export const EXPORT_FORMATS = ["parquet", "csv", "jsonl"] as const;
 
 /** Every scalar setting, by its dotted YAML path. */
@@ -111,7 +111,7 @@ export const SECTIONS: ReadonlySet<string> = new Set([
 ]);
 
 /** Keys with their own readers (see load.ts). */
-export const SPECIAL: ReadonlySet<string> = new Set(["pricing.overrides", "alerts.rules"]);
+const SPECIAL: ReadonlySet<string> = new Set(["pricing.overrides", "alerts.rules"]);
 
 export const OVERRIDE_FIELDS = [
   "input_per_mtok",

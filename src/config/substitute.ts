@@ -14,7 +14,7 @@ export type Substituted = { ok: true; value: string; changed: boolean } | { ok: 
  *
  * @example substituteValue("${HOST:-localhost}:9090", {}, []) // { ok: true, value: "localhost:9090", changed: true }
  */
-export function substituteValue(text: string, env: NodeJS.ProcessEnv, missing: string[]): Substituted {
+function substituteValue(text: string, env: NodeJS.ProcessEnv, missing: string[]): Substituted {
   if (!text.includes("$")) return { ok: true, value: text, changed: false };
   let bad: string | null = null;
   const value = text.replace(TOKEN_RE, (whole: string, name: string | undefined, def: string | undefined) => {

@@ -11,7 +11,7 @@ export function jsonBytes(v: unknown): number {
 }
 
 /** What a cut string ends with; `N` is the number of bytes cut from it. */
-export function truncationMarker(cut: number): string {
+function truncationMarker(cut: number): string {
   return `…[truncated ${cut} bytes]`;
 }
 

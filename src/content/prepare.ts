@@ -4,8 +4,8 @@ import { createRedactor, type Redactor } from "./redact.js";
 import type { ContentConfig, ContentFields, SpanContent } from "./types.js";
 
 /** Span attributes that tell what happened to a span's content. */
-export const REDACTIONS_ATTR = "content.redactions";
-export const TRUNCATED_ATTR = "content.truncated_bytes";
+const REDACTIONS_ATTR = "content.redactions";
+const TRUNCATED_ATTR = "content.truncated_bytes";
 
 /** The server's content settings, compiled once. */
 export interface ContentPolicy {

@@ -14,7 +14,7 @@ export interface PresetPattern {
 }
 
 /** Luhn checksum over the digits of a candidate card number. */
-export function luhn(text: string): boolean {
+function luhn(text: string): boolean {
   let sum = 0;
   let double = false;
   let digits = 0;

@@ -3,7 +3,7 @@ import { ApiError } from "../errors.js";
 import { type Asset, loadAssets } from "./assets.js";
 
 /** URL prefix of the page's scripts and styles; chosen so it never collides with an API path. */
-export const ASSET_PREFIX = "/ui/";
+const ASSET_PREFIX = "/ui/";
 
 // The page calls the API with fetch from the same origin; nothing is loaded from elsewhere.
 const CSP =

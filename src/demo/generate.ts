@@ -37,7 +37,7 @@ export function trafficAt(t: number): number {
  * a new summariser prompt (v4) two days ago that lowered quality, and gpt-4o slowing
  * down over the last 100 minutes (so a latency alert is firing when you look).
  */
-export function conditionsAt(t: number, now: number): Conditions {
+function conditionsAt(t: number, now: number): Conditions {
   const outage = t >= now - 3 * DAY - 5 * HOUR && t < now - 3 * DAY - 4 * HOUR;
   const slow = t >= now - 100 * 60_000;
   const v4 = t >= now - 2 * DAY;

@@ -4,7 +4,7 @@ import type { JsonObject, Store } from "../store/store.js";
 import { demoTraces } from "./generate.js";
 
 /** Alert rules the demo creates, as POST /alerts bodies: two fire on the demo's story, two stay quiet. */
-export const DEMO_RULES: JsonObject[] = [
+const DEMO_RULES: JsonObject[] = [
   {
     name: "hourly-cost-spike",
     metric: "total_cost",

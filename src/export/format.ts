@@ -31,12 +31,12 @@ function csvValue(s: Span, c: (typeof EXPORT_COLUMNS)[number]): string {
 export const CSV_HEADER = `${EXPORT_COLUMNS.join(",")}\r\n`;
 
 /** One CSV record (CRLF-terminated); empty field = null; times RFC 3339 UTC with milliseconds. */
-export function csvLine(s: Span): string {
+function csvLine(s: Span): string {
   return `${EXPORT_COLUMNS.map((c) => csvValue(s, c)).join(",")}\r\n`;
 }
 
 /** One JSON Lines record in the API's span shape. */
-export function jsonLine(s: Span): string {
+function jsonLine(s: Span): string {
   return `${JSON.stringify(toApiSpan(s))}\n`;
 }
 

@@ -24,7 +24,7 @@ export interface Manifest {
   files: ManifestFile[];
 }
 
-export const MANIFEST = "manifest.json";
+const MANIFEST = "manifest.json";
 
 /** The directory's manifest, or an empty one when there is none yet. */
 export async function readManifest(dir: string): Promise<Manifest> {

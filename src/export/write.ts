@@ -32,7 +32,7 @@ async function close(out: WriteStream): Promise<void> {
 }
 
 /** SHA-256 of a file, read as a stream. */
-export async function sha256File(path: string): Promise<string> {
+async function sha256File(path: string): Promise<string> {
   const h = createHash("sha256");
   for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
   return h.digest("hex");

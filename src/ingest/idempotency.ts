@@ -19,8 +19,8 @@ interface Entry {
   at: number;
 }
 
-export const DEFAULT_IDEMPOTENCY_KEYS = 100_000;
-export const DEFAULT_IDEMPOTENCY_TTL_MS = 3_600_000;
+const DEFAULT_IDEMPOTENCY_KEYS = 100_000;
+const DEFAULT_IDEMPOTENCY_TTL_MS = 3_600_000;
 
 /** @example const cache = createIdempotencyCache(); cache.set("k1", 3, Date.now()); */
 export function createIdempotencyCache(

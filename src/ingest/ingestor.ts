@@ -37,10 +37,10 @@ interface Entry {
   reject: (err: Error) => void;
 }
 
-export const DEFAULT_MAX_QUEUED_SPANS = 100_000;
+const DEFAULT_MAX_QUEUED_SPANS = 100_000;
 /** Bounds one commit's size (memory copied to the store worker, time other requests wait). */
-export const DEFAULT_MAX_COMMIT_SPANS = 20_000;
-export const DEFAULT_MAX_IN_FLIGHT = 1;
+const DEFAULT_MAX_COMMIT_SPANS = 20_000;
+const DEFAULT_MAX_IN_FLIGHT = 1;
 
 /**
  * Group commit in front of the store. One `store.insert` is in flight (maxInFlight);

@@ -1,11 +1,11 @@
 import type { Figures } from "./figures.js";
 
 /** The metric families: each a block of GET /metrics and a response of GET /metrics/{name}. */
-export const FAMILIES = ["cost", "tokens", "latency", "errors", "quality", "throughput"] as const;
+const FAMILIES = ["cost", "tokens", "latency", "errors", "quality", "throughput"] as const;
 export type Family = (typeof FAMILIES)[number];
 
 /** Family names that are aliases; `error_rate` is the seed page's name for the errors family. */
-export const FAMILY_ALIASES: Readonly<Record<string, Family>> = { error_rate: "errors" };
+const FAMILY_ALIASES: Readonly<Record<string, Family>> = { error_rate: "errors" };
 
 export type Unit = "count" | "usd" | "tokens" | "ms" | "ratio" | "score";
 

@@ -1,5 +1,5 @@
 export type { Family, ScalarMetric, Unit } from "./catalogue.js";
-export { FAMILIES, findFamily, findScalar, knownMetricNames, SCALARS } from "./catalogue.js";
+export { findFamily, findScalar, knownMetricNames, SCALARS } from "./catalogue.js";
 export type { Figures } from "./figures.js";
 export { figures } from "./figures.js";
 export type { Grouping } from "./params.js";

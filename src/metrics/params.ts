@@ -3,7 +3,7 @@ import { SPAN_STATUSES, type SpanStatus } from "../span/types.js";
 import type { GroupBy, SpanFilter } from "../store/store.js";
 
 /** Built-in group-by dimensions; any other `groupby` value is an attribute key. */
-export const GROUP_COLUMNS = ["model", "caller", "provider", "status"] as const;
+const GROUP_COLUMNS = ["model", "caller", "provider", "status"] as const;
 
 export interface Grouping {
   groupBy: GroupBy;

@@ -19,7 +19,7 @@ function escapeHelp(text: string): string {
 }
 
 /** A sample value as the text format writes it (Go-style +Inf/-Inf/NaN). */
-export function formatValue(v: number): string {
+function formatValue(v: number): string {
   if (Number.isNaN(v)) return "NaN";
   if (v === Number.POSITIVE_INFINITY) return "+Inf";
   if (v === Number.NEGATIVE_INFINITY) return "-Inf";

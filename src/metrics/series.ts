@@ -10,7 +10,7 @@ export interface SeriesRequest extends MetricsRequest {
 }
 
 /** A series plots one scalar; a family name plots its headline figure (latency → latency_p95, ...). */
-export function seriesMetric(name: string): ScalarMetric {
+function seriesMetric(name: string): ScalarMetric {
   const scalar = findScalar(name);
   if (scalar) return scalar;
   const family = findFamily(name);

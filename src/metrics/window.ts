@@ -7,7 +7,7 @@ export interface Window {
   ms: number;
 }
 
-export const DEFAULT_WINDOW = "1h";
+const DEFAULT_WINDOW = "1h";
 const HINT = "use 1h, 6h, 24h, 7d, 30d or a Go/Prometheus duration such as 90m, 1h30m, 2d";
 
 /**

@@ -45,7 +45,7 @@ export function resolve(model: string, provider: string | null): Resolution {
 }
 
 /** The usage object calcPrice wants: input_tokens INCLUDES cache reads and writes, like prompt_tokens. */
-export function toUsage(u: PriceInput): Usage {
+function toUsage(u: PriceInput): Usage {
   const usage: Usage = { input_tokens: u.prompt_tokens, output_tokens: u.comp_tokens };
   if (u.cached_tokens) usage.cache_read_tokens = u.cached_tokens;
   if (u.cache_write_tokens) usage.cache_write_tokens = u.cache_write_tokens;

@@ -10,7 +10,7 @@ function send(reply: FastifyReply, err: ApiError): FastifyReply {
 }
 
 /** Fastify's own errors (body parsing, limits, schemas) mapped onto the catalogue. */
-export function toApiError(err: FastifyError, request: FastifyRequest, bodyLimit: number): ApiError {
+function toApiError(err: FastifyError, request: FastifyRequest, bodyLimit: number): ApiError {
   if (err instanceof ApiError) return err;
   switch (err.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":

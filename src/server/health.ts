@@ -15,7 +15,7 @@ export interface HealthBody {
  * The health body: 200 "ok" while the store can write, 503 "unavailable" with the reason
  * (disk full, database unreachable) until it recovers.
  */
-export async function checkHealth(ctx: AppContext): Promise<{ code: 200 | 503; body: HealthBody }> {
+async function checkHealth(ctx: AppContext): Promise<{ code: 200 | 503; body: HealthBody }> {
   const storeHealth = ctx.store.health();
   let reason = storeHealth.ok ? undefined : (storeHealth.reason ?? "the store cannot write");
   let spanCount: number | null = null;

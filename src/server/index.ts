@@ -1,12 +1,12 @@
 export { buildApp } from "./app.js";
 export { bearerAuth } from "./auth.js";
 export type { AppContext } from "./context.js";
-export { installErrorHandling, toApiError } from "./error-handler.js";
+export { installErrorHandling } from "./error-handler.js";
 export type { HealthBody } from "./health.js";
-export { checkHealth, healthRoutes } from "./health.js";
+export { healthRoutes } from "./health.js";
 export type { RunningServer } from "./listen.js";
 export { startServer } from "./listen.js";
-export { buildOtlpApp, type OtlpListener, startOtlpListener } from "./otlp-listener.js";
+export { type OtlpListener, startOtlpListener } from "./otlp-listener.js";
 export type { Runtime, RuntimeOptions } from "./runtime.js";
-export { createRuntime, RETENTION_INTERVAL_MS } from "./runtime.js";
+export { createRuntime } from "./runtime.js";
 export { VERSION } from "./version.js";

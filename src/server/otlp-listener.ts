@@ -10,7 +10,7 @@ import { installErrorHandling } from "./error-handler.js";
  * conventional 4318 that OTel exporters default to). Same context, same auth, same errors
  * as the main API.
  */
-export async function buildOtlpApp(ctx: AppContext): Promise<FastifyInstance> {
+async function buildOtlpApp(ctx: AppContext): Promise<FastifyInstance> {
   const { auth_token, max_body_bytes } = ctx.config.http_server;
   const app = Fastify({ logger: false, bodyLimit: max_body_bytes });
   installErrorHandling(app, max_body_bytes);

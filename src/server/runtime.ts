@@ -30,7 +30,7 @@ async function openConfiguredStore(config: Config): Promise<Store> {
 }
 
 /** Spans older than retention are deleted this often (and once at start). */
-export const RETENTION_INTERVAL_MS = 10 * 60_000;
+const RETENTION_INTERVAL_MS = 10 * 60_000;
 
 /**
  * Opens the store and starts what runs beside the HTTP API: the group-commit ingestor,

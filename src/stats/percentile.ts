@@ -23,8 +23,3 @@ export function sortedCopy(values: readonly number[]): Float64Array {
   out.sort();
   return out;
 }
-
-/** Percentile of unsorted values; null when there are none. */
-export function quantile(values: readonly number[], q: number): number | null {
-  return quantileSorted(sortedCopy(values), q);
-}

@@ -5,7 +5,7 @@
  * percentile interpolated between two representatives is within 0.5% of the exact one.
  * Counting bins is a hash aggregation, much cheaper than sorting millions of values.
  */
-export const SKETCH_ALPHA = 0.005;
+const SKETCH_ALPHA = 0.005;
 const GAMMA = (1 + SKETCH_ALPHA) / (1 - SKETCH_ALPHA);
 /** 1 / ln(γ): the drivers compute bins as ceil(ln(v) * SKETCH_K), the same constant everywhere. */
 export const SKETCH_K = 1 / Math.log(GAMMA);
@@ -28,7 +28,7 @@ export function binSql(col: string, k: string): string {
 }
 
 /** The representative value of a bin. */
-export function binValue(bin: number): number {
+function binValue(bin: number): number {
   if (bin === 0) return 0;
   const i = Math.abs(bin) - BIN_OFFSET;
   const v = (2 * GAMMA ** i) / (GAMMA + 1);
@@ -44,7 +44,7 @@ export interface Bin {
 /** A histogram: bin index → bin. */
 export type Bins = Map<number, Bin>;
 
-export function binsOf(values: Iterable<number>): Bins {
+function binsOf(values: Iterable<number>): Bins {
   const bins: Bins = new Map();
   for (const v of values) {
     const key = binOf(v);

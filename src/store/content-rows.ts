@@ -54,9 +54,9 @@ export function likePattern(text: string): string {
 }
 
 /** Rows per page the SQL drivers fetch while searching; pages are read until `limit` traces are found. */
-export const SEARCH_PAGE = 500;
+const SEARCH_PAGE = 500;
 /** Most candidate rows one search reads: bounds the time of a search for a very common word. */
-export const SEARCH_MAX_ROWS = 20_000;
+const SEARCH_MAX_ROWS = 20_000;
 
 /**
  * Trace ids for a content search, from newest-first pages of candidate rows (rows whose JSON

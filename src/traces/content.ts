@@ -13,9 +13,9 @@ export interface ApiContent extends ContentFields {
 }
 
 /** How far back GET /traces?q= searches when `since` is not given. */
-export const DEFAULT_SEARCH_WINDOW_MS = 24 * 3600 * 1000;
+const DEFAULT_SEARCH_WINDOW_MS = 24 * 3600 * 1000;
 /** The longest window one content search may cover: bounds its cost (docs/content.md). */
-export const MAX_SEARCH_WINDOW_MS = 7 * 24 * 3600 * 1000;
+const MAX_SEARCH_WINDOW_MS = 7 * 24 * 3600 * 1000;
 const MAX_Q_LENGTH = 256;
 
 function bad(message: string): never {

@@ -1,4 +1,4 @@
-export { DEFAULT_TRACE_LIMIT, MAX_TRACE_LIMIT, parseTraceQuery } from "./query.js";
+export { parseTraceQuery } from "./query.js";
 export type { ApiTrace } from "./render.js";
 export { renderTrace, sumUsd } from "./render.js";
 export { traceRoutes } from "./routes.js";

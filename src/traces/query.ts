@@ -3,8 +3,8 @@ import { parseRfc3339 } from "../span/time.js";
 import { SPAN_STATUSES, type SpanStatus } from "../span/types.js";
 import type { TraceQuery } from "../store/store.js";
 
-export const DEFAULT_TRACE_LIMIT = 20;
-export const MAX_TRACE_LIMIT = 200;
+const DEFAULT_TRACE_LIMIT = 20;
+const MAX_TRACE_LIMIT = 200;
 const MAX_ATTR_FILTERS = 32;
 
 const PLAIN_FILTERS = ["model", "caller", "provider"] as const;

@@ -36,7 +36,7 @@ export async function post(url: string, init: PostInit): Promise<PostAnswer> {
 }
 
 /** Which HTTP statuses are worth another attempt. */
-export function isRetryableStatus(status: number): boolean {
+function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 

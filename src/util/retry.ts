@@ -34,7 +34,7 @@ export function backoffMs(attempt: number, policy: RetryPolicy, random: number):
 }
 
 /** The wait before the next attempt: the receiver's Retry-After when sent (capped), else the backoff. */
-export function retryDelayMs(afterMs: number | null, attempt: number, policy: RetryPolicy, random: number): number {
+function retryDelayMs(afterMs: number | null, attempt: number, policy: RetryPolicy, random: number): number {
   if (afterMs !== null) return Math.min(Math.max(0, afterMs), policy.maxRetryAfterMs ?? policy.maxBackoffMs);
   return backoffMs(attempt, policy, random);
 }

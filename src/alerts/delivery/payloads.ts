@@ -26,7 +26,7 @@ export function summaryLine(n: Notification): string {
 }
 
 /** The `tokentrace` block every payload carries. */
-export function tokentraceBlock(n: Notification): Record<string, unknown> {
+function tokentraceBlock(n: Notification): Record<string, unknown> {
   return {
     rule: n.rule.name,
     status: n.status,

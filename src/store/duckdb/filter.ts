@@ -27,13 +27,13 @@ export class Params {
  * Key and value are bound parameters, never spliced into the SQL. Pair it with
  * attrBloomSql for speed: this part parses JSON.
  */
-export function attrEqualsSql(key: string, value: string, p: Params, alias = ""): string {
+function attrEqualsSql(key: string, value: string, p: Params, alias = ""): string {
   const col = `${alias === "" ? "" : `${alias}.`}attributes`;
   return `json_extract_string(${col}, ${p.add(jsonPointer(key))}) = ${p.add(value)}`;
 }
 
 /** Cheap necessary condition for a set of attr filters: the row's Bloom bits include theirs. */
-export function attrBloomSql(attrs: Record<string, string>, p: Params, alias = ""): string {
+function attrBloomSql(attrs: Record<string, string>, p: Params, alias = ""): string {
   const col = `${alias === "" ? "" : `${alias}.`}attr_bloom`;
   const mask = p.add(attrMask(attrs));
   return `(${col} & ${mask}) = ${mask}`;

@@ -20,7 +20,7 @@ type Run = (statements: Sql[]) => Promise<number[]>;
  * aggregation of the spans there (both bounds on bucket boundaries, or `from` inside the
  * first bucket when older spans are gone): used by retention, rebuild and repair.
  */
-export function recomputeSql(res: number, from: number, to: number, dims: Dimensions): Sql[] {
+function recomputeSql(res: number, from: number, to: number, dims: Dimensions): Sql[] {
   const range = "started_at >= $2 AND started_at < $3 AND model IS NOT NULL";
   const bucket = "(started_at // $1::BIGINT) * $1::BIGINT";
   const first = bucketOf(from, res);

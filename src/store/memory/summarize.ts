@@ -29,7 +29,7 @@ function matchesDims(s: Span, f: SpanFilter, view: DimensionView | undefined): b
 }
 
 /** True when the span passes every filter; attribute values compare as strings. */
-export function matchesFilter(s: Span, f: SpanFilter): boolean {
+function matchesFilter(s: Span, f: SpanFilter): boolean {
   if (f.model !== undefined && s.model !== f.model) return false;
   if (f.caller !== undefined && s.caller !== f.caller) return false;
   if (f.provider !== undefined && s.provider !== f.provider) return false;

@@ -13,7 +13,7 @@ export interface PgTarget {
 }
 
 /** libpq's sslmode values, weakest first. */
-export const SSL_MODES = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] as const;
+const SSL_MODES = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] as const;
 
 const SCHEMA_RE = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
@@ -106,7 +106,7 @@ const types = {
 };
 
 /** Shown in pg_stat_activity, so an operator (or a test) can tell which instance holds what. */
-export const APPLICATION_NAME = `tokentrace pid ${process.pid}`;
+const APPLICATION_NAME = `tokentrace pid ${process.pid}`;
 
 export interface PoolOptions {
   max?: number;

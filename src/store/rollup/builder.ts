@@ -72,7 +72,7 @@ export function emptySums(): RollupSums {
 }
 
 /** Adds one span's contribution: the JS twin of ROLLUP_FIELDS' span expressions. */
-export function addSpan(a: RollupSums, s: RollupSpan): void {
+function addSpan(a: RollupSums, s: RollupSpan): void {
   a.span_count++;
   if (s.status !== "ok") a.error_count++;
   if (s.status === "timeout") a.timeout_count++;

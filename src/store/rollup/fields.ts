@@ -71,9 +71,6 @@ export const ROLLUP_FIELDS: readonly RollupField[] = [
   ),
 ];
 
-/** Key columns of a rollup row, in table order. */
-export const KEY_COLUMNS = ["res", "bucket", "model", "provider", "caller", "status", "dims"] as const;
-
 /** Sketch columns (rollup_bins.col): which span value a bin counts. */
 export const SKETCH_COLUMNS = ["latency_ms", "ttft_ms", "eval_score"] as const;
 

@@ -1,5 +1,4 @@
 export {
-  addSpan,
   emptySums,
   mergeSums,
   RollupBuilder,
@@ -9,7 +8,6 @@ export {
 } from "./builder.js";
 export { DimensionFolder, type Dimensions, NO_DIMENSIONS, OTHER } from "./dimensions.js";
 export {
-  KEY_COLUMNS,
   LATENCY_LE,
   mergeSql,
   QUALITY_LE,
