@@ -1,24 +1,30 @@
 // What people type for our flags, from other tools' habits: --port, --db, --database-url, ...
-const SYNONYMS: Readonly<Record<string, string>> = {
-  port: "addr",
-  listen: "addr",
-  host: "addr",
-  bind: "addr",
-  address: "addr",
-  db: "storage-url",
-  database: "storage-url",
-  "database-url": "storage-url",
-  url: "storage-url",
-  path: "storage-path",
-  file: "storage-path",
-  "data-dir": "storage-path",
-  driver: "storage-driver",
-  store: "storage-driver",
-  storage: "storage-driver",
-  "config-file": "config",
-  auth: "token",
-  "api-token": "token",
-  key: "token",
+// Each maps to the flags meant, in order; the first one the command has wins.
+const SYNONYMS: Readonly<Record<string, readonly string[]>> = {
+  port: ["addr"],
+  listen: ["addr"],
+  host: ["addr", "url"],
+  bind: ["addr"],
+  address: ["addr", "url"],
+  server: ["url"],
+  endpoint: ["url"],
+  db: ["storage-url"],
+  database: ["storage-url"],
+  "database-url": ["storage-url"],
+  url: ["storage-url"],
+  path: ["storage-path"],
+  file: ["storage-path"],
+  "data-dir": ["storage-path"],
+  driver: ["storage-driver"],
+  store: ["storage-driver"],
+  storage: ["storage-driver"],
+  "config-file": ["config"],
+  auth: ["token"],
+  "api-token": ["token"],
+  key: ["token"],
+  batch: ["batch-size"],
+  retries: ["max-attempts"],
+  attempts: ["max-attempts"],
 };
 
 function distance(a: string, b: string): number {
@@ -43,8 +49,8 @@ function distance(a: string, b: string): number {
  */
 export function nearestFlag(typed: string, known: readonly string[]): string | null {
   const name = typed.replace(/^-+/, "").split("=")[0].toLowerCase();
-  const synonym = SYNONYMS[name];
-  if (synonym !== undefined && known.includes(synonym)) return synonym;
+  const synonym = SYNONYMS[name]?.find((s) => known.includes(s));
+  if (synonym !== undefined) return synonym;
   let best: string | null = null;
   let bestD = Math.max(2, Math.floor(name.length / 3)) + 1;
   for (const k of known) {
@@ -58,7 +64,7 @@ export function nearestFlag(typed: string, known: readonly string[]): string | n
 }
 
 /** A parseArgs error in one line: what was wrong, the flag meant, where the full usage is. */
-function argsErrorLine(command: string, err: unknown, known: readonly string[]): string {
+export function argsErrorLine(command: string, err: unknown, known: readonly string[]): string {
   const e = err as { code?: unknown; message?: unknown };
   const message = typeof e?.message === "string" ? e.message : String(err);
   const help = `run tokentrace ${command} --help for every option`;

@@ -5,6 +5,7 @@ import type { Config } from "../config/types.js";
 import { seedDemo } from "../demo/index.js";
 import { createPricer } from "../pricing/index.js";
 import type { Store } from "../store/store.js";
+import { argsErrorLine } from "./args.js";
 import { storageFlags } from "./storage-flags.js";
 
 const DEMO_USAGE = `Usage: tokentrace demo [options]
@@ -70,13 +71,16 @@ export async function runDemo(argv: string[], now: () => number = Date.now): Pro
       validateRule,
     });
   } catch (e) {
-    if (
-      e instanceof UsageError ||
-      e instanceof ConfigError ||
-      (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")
-    ) {
-      console.error(`tokentrace demo: ${(e as Error).message}`);
-      if (!(e instanceof ConfigError)) console.error("Run `tokentrace demo --help` for the options.");
+    if ((e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      console.error(argsErrorLine("demo", e, Object.keys(OPTIONS)));
+      return 2;
+    }
+    if (e instanceof UsageError) {
+      console.error(`tokentrace demo: ${e.message} (run tokentrace demo --help for every option)`);
+      return 2;
+    }
+    if (e instanceof ConfigError) {
+      console.error(`tokentrace demo: ${e.message}`);
       return 2;
     }
     throw e;
@@ -124,21 +128,18 @@ export async function runDemo(argv: string[], now: () => number = Date.now): Pro
   }
 }
 
+const OPTIONS = {
+  config: { type: "string" },
+  "storage-driver": { type: "string" },
+  "storage-path": { type: "string" },
+  "storage-url": { type: "string" },
+  days: { type: "string" },
+  "per-day": { type: "string" },
+  seed: { type: "string" },
+  force: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
 function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      config: { type: "string" },
-      "storage-driver": { type: "string" },
-      "storage-path": { type: "string" },
-      "storage-url": { type: "string" },
-      days: { type: "string" },
-      "per-day": { type: "string" },
-      seed: { type: "string" },
-      force: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  }).values;
+  return parseArgs({ args: argv, strict: true, allowPositionals: false, options: OPTIONS }).values;
 }

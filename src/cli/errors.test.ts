@@ -54,6 +54,28 @@ describe("unknown flags: one line and the flag meant", () => {
     assert.match(r.stderr, /unknown option --confg; did you mean --config\?/);
   });
 
+  test("import and demo: one line and the flag meant, exit 2", async () => {
+    const cases: Array<[string[], string]> = [
+      [["import", "spans.jsonl", "--tokn", "x"], "tokentrace import: unknown option --tokn; did you mean --token?"],
+      [
+        ["import", "spans.jsonl", "--server", "http://x"],
+        "tokentrace import: unknown option --server; did you mean --url?",
+      ],
+      [
+        ["import", "spans.jsonl", "--batch", "5"],
+        "tokentrace import: unknown option --batch; did you mean --batch-size?",
+      ],
+      [["demo", "--dys", "3"], "tokentrace demo: unknown option --dys; did you mean --days?"],
+      [["demo", "--db", "postgres://x"], "tokentrace demo: unknown option --db; did you mean --storage-url?"],
+    ];
+    for (const [args, start] of cases) {
+      const r = await run(args);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(lines(r.stderr).length, 1, r.stderr);
+      assert.ok(r.stderr.startsWith(`${start} (run tokentrace ${args[0]} --help for every option)`), r.stderr);
+    }
+  });
+
   test("nearest flag: synonyms, typos, nothing when nothing is close", () => {
     const serve = ["config", "addr", "storage-driver", "storage-path", "storage-url", "demo", "help"];
     assert.equal(nearestFlag("--port", serve), "addr");
@@ -61,6 +83,9 @@ describe("unknown flags: one line and the flag meant", () => {
     assert.equal(nearestFlag("--storage-pth", serve), "storage-path");
     assert.equal(nearestFlag("--adr", serve), "addr");
     assert.equal(nearestFlag("--zzzzzzzz", serve), null);
+    // a synonym with several meanings takes the one the command has
+    assert.equal(nearestFlag("--host", serve), "addr");
+    assert.equal(nearestFlag("--host", ["url", "token"]), "url");
   });
 });
 

@@ -4,8 +4,10 @@ import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, beforeEach, test } from "node:test";
-import { batchKey, runImport } from "./import.js";
+import { after, before, beforeEach, describe, test } from "node:test";
+import { runImport } from "./import.js";
+import { batchKey } from "./import-file.js";
+import { importProgress } from "./progress.js";
 
 // A collector with POST /spans semantics that matter here: Idempotency-Key dedup, 202.
 /** Runs a scripted reply and reports it as handled. */
@@ -82,7 +84,11 @@ test("a failure stops the import; running again resumes without duplicates", asy
   } finally {
     console.error = orig;
   }
-  assert.match(errors.join("\n"), /line 14\.model: required/);
+  assert.match(
+    errors.join("\n"),
+    /spans\.jsonl:14: model: required \(refused by the server, HTTP 400\): fix or delete that line/,
+  );
+  assert.match(errors.join("\n"), /it resumes after the 10 spans already imported/);
   assert.equal(stored.length, 10);
   assert.equal(await run(), 0);
   assert.deepEqual(
@@ -137,4 +143,51 @@ test("bad arguments are exit code 2", async () => {
   } finally {
     console.error = orig;
   }
+});
+
+describe("progress", () => {
+  const lines = (tty: boolean, total: number, start: number, steps: number[]) => {
+    const out: string[] = [];
+    const p = importProgress({ enabled: true, total, start, tty, write: (t) => out.push(t), now: () => 0 });
+    for (const done of steps) p(done, done);
+    p(steps.at(-1) ?? start, steps.at(-1) ?? 0, true);
+    return out;
+  };
+  const pcts = (out: string[]) => out.map((l) => Number(/^import: (\d+)%/.exec(l)?.[1]));
+
+  test("not a terminal: one line per tenth, 100% once (also when the last batch reaches the end)", () => {
+    const steps = Array.from({ length: 34 }, (_, i) => Math.min(100, 3 * (i + 1)));
+    const out = lines(false, 100, 0, steps);
+    assert.deepEqual(pcts(out), [12, 21, 30, 42, 51, 60, 72, 81, 90, 100]);
+    assert.ok(out.every((l) => l.endsWith("\n") && !l.includes("\r")));
+  });
+
+  test("not a terminal: big batches print only the tenths they reach; a resumed import skips the tenths done", () => {
+    assert.deepEqual(pcts(lines(false, 1000, 0, [400, 800, 1000])), [40, 80, 100]);
+    assert.deepEqual(pcts(lines(false, 100, 45, [55, 65, 100])), [55, 65, 100]);
+    assert.deepEqual(pcts(lines(false, 0, 0, [])), [100]);
+  });
+
+  test("a terminal: the bar redrawn after every batch, a newline at the end", () => {
+    const out = lines(true, 100, 0, [50, 100]);
+    assert.equal(out.length, 3);
+    assert.ok(out.every((l) => l.startsWith("\r[")));
+    assert.match(out[0], /^\r\[#{15}-{15}\] 50% /);
+    assert.match(out[2], /^\r\[#{30}\] 100% .*\n$/);
+  });
+
+  test("--no-progress: nothing", () => {
+    const out: string[] = [];
+    const p = importProgress({
+      enabled: false,
+      total: 10,
+      start: 0,
+      tty: false,
+      write: (t) => out.push(t),
+      now: () => 0,
+    });
+    p(5, 5);
+    p(10, 10, true);
+    assert.deepEqual(out, []);
+  });
 });

@@ -1,9 +1,22 @@
-import { createHash } from "node:crypto";
-import { open, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { DEFAULT_RETRY } from "../sdk/retry.js";
-import { postSpans, spansEndpoint } from "../sdk/transports/post.js";
-import { type RetryHooks, withRetry } from "../util/retry.js";
+import { spansEndpoint } from "../sdk/transports/post.js";
+import { post, statusResult } from "../util/post.js";
+import { type RetryHooks, type RetryResult, withRetry } from "../util/retry.js";
+import { argsErrorLine } from "./args.js";
+import {
+  BadLineError,
+  type Batch,
+  batchKey,
+  type Checkpoint,
+  countLines,
+  fileIdentity,
+  loadCheckpoint,
+  readBatch,
+  saveCheckpoint,
+} from "./import-file.js";
+import { importProgress } from "./progress.js";
 
 export const IMPORT_USAGE = `Usage: tokentrace import FILE.jsonl [options]
 
@@ -20,248 +33,247 @@ Options:
   --no-progress      no progress bar
   -h, --help         show this help`;
 
-/** Progress kept beside the file: `offset` bytes are committed; `pending` was sent but not yet confirmed. */
-interface Checkpoint {
-  identity: string;
-  offset: number;
-  spans: number;
-  pending: { start: number; end: number; lines: number } | null;
+const OPTIONS = {
+  url: { type: "string" },
+  token: { type: "string" },
+  "batch-size": { type: "string" },
+  "max-attempts": { type: "string" },
+  restart: { type: "boolean" },
+  "no-progress": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+interface ImportOptions {
+  file: string;
+  url: string;
+  token: string | null;
+  batchSize: number;
+  maxAttempts: number;
+  restart: boolean;
+  progress: boolean;
 }
 
-const MAX_BATCH_BYTES = 4 * 1024 * 1024; // well under the server's 10 MiB max_body_bytes
-
-class ImportError extends Error {}
-
-/**
- * Identifies the file across runs: its inode and its first line, which appending never
- * changes (a rotated or replaced file differs, so its checkpoint is not reused).
- */
-async function fileIdentity(path: string): Promise<string> {
-  const fh = await open(path, "r");
-  try {
-    const buf = Buffer.alloc(4096);
-    const { bytesRead } = await fh.read(buf, 0, 4096, 0);
-    const nl = buf.subarray(0, bytesRead).indexOf(10);
-    const first = nl === -1 ? Buffer.alloc(0) : buf.subarray(0, nl);
-    const st = await fh.stat();
-    return createHash("sha256").update(`${st.ino}:`).update(first).digest("hex").slice(0, 32);
-  } finally {
-    await fh.close();
+/** A failure of the import: `message` says what happened and what to do, in one line. */
+class ImportError extends Error {
+  constructor(
+    message: string,
+    /** True when the server may have stored the batch (no answer, 5xx): it stays pending, to be resent. */
+    readonly inDoubt = false,
+    /** True when the message already says how to go on (no "run the import again"). */
+    readonly final = false,
+  ) {
+    super(message);
   }
 }
 
-/** The same batch of the same file always gets the same key, so a resent batch is not stored twice. */
-export function batchKey(identity: string, start: number, end: number): string {
-  return `import-${createHash("sha256").update(`${identity}:${start}:${end}`).digest("hex").slice(0, 40)}`;
-}
+const usageError = (message: string) => {
+  console.error(`tokentrace import: ${message} (run tokentrace import --help for every option)`);
+  return 2;
+};
 
-async function loadCheckpoint(path: string, identity: string): Promise<Checkpoint> {
-  const fresh: Checkpoint = { identity, offset: 0, spans: 0, pending: null };
+/** The options, or the exit code after one line naming the bad argument. */
+function readOptions(argv: string[]): ImportOptions | number {
+  let args: ReturnType<typeof parse>;
   try {
-    const cp = JSON.parse(await readFile(path, "utf8")) as Checkpoint;
-    return cp.identity === identity && Number.isSafeInteger(cp.offset) ? cp : fresh;
+    args = parse(argv);
+  } catch (err) {
+    console.error(argsErrorLine("import", err, Object.keys(OPTIONS)));
+    return 2;
+  }
+  const v = args.values;
+  if (v.help) {
+    console.log(IMPORT_USAGE);
+    return 0;
+  }
+  const [file, ...extra] = args.positionals;
+  if (file === undefined)
+    return usageError("no FILE given: name the .jsonl file to send, e.g. tokentrace import spans.jsonl");
+  if (extra.length > 0)
+    return usageError(`one FILE at a time, got ${args.positionals.length}: ${args.positionals.join(" ")}`);
+  const batchSize = Number(v["batch-size"] ?? 1000);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000)
+    return usageError(`--batch-size must be an integer from 1 to 100000, got ${JSON.stringify(v["batch-size"])}`);
+  const maxAttempts = Number(v["max-attempts"] ?? 8);
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
+    return usageError(`--max-attempts must be an integer >= 1, got ${JSON.stringify(v["max-attempts"])}`);
+  const base = v.url ?? process.env.TOKENTRACE_URL ?? "http://localhost:9090";
+  let url: string;
+  try {
+    url = spansEndpoint(base);
   } catch {
-    return fresh;
+    return usageError(`--url ${JSON.stringify(base)} is not a URL (e.g. http://localhost:9090)`);
   }
+  const token = v.token ?? process.env.TOKENTRACE_API_TOKEN ?? null;
+  return { file, url, token, batchSize, maxAttempts, restart: v.restart === true, progress: !v["no-progress"] };
 }
 
-async function saveCheckpoint(path: string, cp: Checkpoint): Promise<void> {
-  // Write then rename: a crash leaves the old or the new checkpoint, never half of one.
-  await writeFile(`${path}.tmp`, JSON.stringify(cp));
-  await rename(`${path}.tmp`, path);
-}
-
-interface Batch {
-  start: number;
-  end: number;
-  lines: number;
-  firstLine: number;
-  body: string;
-}
-
-/** Complete lines from `start`, up to `maxLines` spans / MAX_BATCH_BYTES; a last line without "\n" is left for later. */
-async function readBatch(file: string, start: number, maxLines: number, firstLine: number): Promise<Batch | null> {
-  const fh = await open(file, "r");
+/** Why FILE cannot be imported ("no such file", ...), or null when it is a readable file. */
+async function unreadable(file: string): Promise<string | null> {
   try {
-    const parts: string[] = [];
-    let pos = start;
-    let consumed = start;
-    let lines = 0;
-    let carry = Buffer.alloc(0);
-    const buf = Buffer.alloc(256 * 1024);
-    while (lines < maxLines && consumed - start < MAX_BATCH_BYTES) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
-      if (bytesRead === 0) break;
-      pos += bytesRead;
-      let data = Buffer.concat([carry, buf.subarray(0, bytesRead)]);
-      let nl = data.indexOf(10);
-      while (nl !== -1 && lines < maxLines && consumed - start < MAX_BATCH_BYTES) {
-        const line = data.subarray(0, nl).toString("utf8").trim();
-        consumed += nl + 1;
-        data = data.subarray(nl + 1);
-        if (line !== "") {
-          parts.push(line);
-          lines++;
-        }
-        nl = data.indexOf(10);
-      }
-      carry = Buffer.from(data);
-      if (nl !== -1) break; // batch full
-    }
-    if (consumed === start) return null;
-    return { start, end: consumed, lines, firstLine, body: `[${parts.join(",")}]` };
-  } finally {
-    await fh.close();
+    if (!(await stat(file)).isFile()) return "not a regular file";
+    return null;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return "no such file (check the path)";
+    if (code === "EACCES" || code === "EPERM") return "permission denied";
+    if (code === "ENOTDIR") return "a part of the path is not a directory";
+    return (err as Error).message;
   }
-}
-
-/** Posts one batch until it is accepted; a server error naming spans[i] is mapped to the file's line. */
-async function send(url: string, token: string | null, key: string, batch: Batch, maxAttempts: number): Promise<void> {
-  const policy = { ...DEFAULT_RETRY, maxBackoffMs: 10_000, maxAttempts };
-  const { result: r, attempts } = await withRetry(
-    () => postSpans({ url, body: batch.body, idempotencyKey: key, token, timeoutMs: 30_000 }),
-    policy,
-    CLI_HOOKS,
-    new AbortController().signal,
-  );
-  if (r.kind === "success") return;
-  if (r.kind === "too_large") throw new ImportError(`${r.error}: use a smaller --batch-size`);
-  const msg = r.error.replace(/spans\[(\d+)\]/, (_m, i: string) => `line ${batch.firstLine + Number(i)}`);
-  if (r.kind === "failure") throw new ImportError(msg);
-  throw new ImportError(`${msg} (gave up after ${attempts} attempts)`);
 }
 
 // A plain timer: the import is the whole process, so its waits must keep it alive.
 const CLI_HOOKS: RetryHooks = { sleep: (ms) => new Promise((res) => setTimeout(res, ms)), random: Math.random };
 
-function progressBar(enabled: boolean, total: number): (done: number, spans: number, final?: boolean) => void {
-  const tty = process.stderr.isTTY === true;
-  const t0 = Date.now();
-  let lastPct = -1;
-  return (done, spans, final = false) => {
-    if (!enabled) return;
-    const pct = total === 0 ? 100 : Math.floor((done / total) * 100);
-    const rate = Math.round(spans / Math.max(0.001, (Date.now() - t0) / 1000));
-    const text = `${pct}% ${spans.toLocaleString("en-US")} spans ${(done / 1e6).toFixed(1)}/${(total / 1e6).toFixed(1)} MB ${rate.toLocaleString("en-US")} spans/s`;
-    if (tty) {
-      const width = 30;
-      const filled = Math.round((pct / 100) * width);
-      process.stderr.write(`\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${text}\x1b[K${final ? "\n" : ""}`);
-    } else if (final || pct >= lastPct + 10) {
-      // Not a terminal (CI logs): a line per 10% instead of redrawing.
-      lastPct = pct - (pct % 10);
-      process.stderr.write(`import: ${text}\n`);
-    }
-  };
+type Attempt = RetryResult & { cause?: string };
+
+async function attempt(o: ImportOptions, key: string, body: string): Promise<Attempt> {
+  const headers: Record<string, string> = { "content-type": "application/json", "idempotency-key": key };
+  if (o.token) headers.authorization = `Bearer ${o.token}`;
+  const answer = await post(o.url, { headers, body, timeoutMs: 30_000 });
+  if (answer.kind === "error") {
+    const err = answer.error as Error & { cause?: { code?: string; message?: string } };
+    const cause =
+      err.name === "TimeoutError" ? "no answer within 30 s" : (err.cause?.code ?? err.cause?.message ?? err.message);
+    return { kind: "retryable", error: cause, afterMs: null, cause };
+  }
+  return statusResult(answer.status, errorText(answer.text), answer.headers, Date.now());
+}
+
+function errorText(body: string): string {
+  try {
+    const j = JSON.parse(body) as { error?: unknown };
+    if (typeof j.error === "string") return j.error;
+  } catch {
+    // not JSON: the text itself
+  }
+  return body.slice(0, 200).replace(/\s+/g, " ").trim();
+}
+
+/** Posts one batch until it is accepted; a refusal becomes an ImportError saying what to do. */
+async function send(o: ImportOptions, key: string, batch: Batch): Promise<void> {
+  const policy = { ...DEFAULT_RETRY, maxBackoffMs: 10_000, maxAttempts: o.maxAttempts };
+  const { result: r, attempts } = await withRetry(
+    () => attempt(o, key, batch.body),
+    policy,
+    CLI_HOOKS,
+    new AbortController().signal,
+  );
+  if (r.kind === "success") return;
+  const status = r.httpStatus;
+  if (r.kind === "retryable") {
+    const tries = `after ${attempts} attempt${attempts === 1 ? "" : "s"}`;
+    if (status === undefined)
+      throw new ImportError(`cannot reach ${o.url} (${r.error}) ${tries}: start the server or fix --url`, true);
+    throw new ImportError(`the server answered HTTP ${status} (${r.error}) ${tries}: wait until it is healthy`, true);
+  }
+  if (status === 401) {
+    const fix = "pass --token TOKEN or set TOKENTRACE_API_TOKEN (the server's http_server.auth_token)";
+    const what = o.token === null ? "the server needs a token" : "the server refused the token";
+    throw new ImportError(`${what} (HTTP 401: ${r.error}): ${fix}`);
+  }
+  if (status === 413)
+    throw new ImportError(`the server refused a batch as too large (HTTP 413: ${r.error}): use a smaller --batch-size`);
+  // "spans[3].model: required" is about the 4th span of the batch: name its line in the file
+  const span = /^spans\[(\d+)\]\.?\s*(.*)$/.exec(r.error);
+  const line = span === null ? undefined : batch.lineNumbers[Number(span[1])];
+  if (span !== null && line !== undefined)
+    throw new ImportError(
+      `${o.file}:${line}: ${span[2]} (refused by the server, HTTP ${status}): fix or delete that line`,
+    );
+  throw new ImportError(
+    `the server refused a batch (HTTP ${status}: ${r.error}): check that --url is a tokentrace server`,
+  );
 }
 
 /**
  * `tokentrace import FILE.jsonl --url URL`: resumable, exactly-once import of FileTransport
- * output. Returns the exit code (0 done, 1 failed — run again to resume, 2 bad arguments).
+ * output. Returns the exit code (0 done, 1 failed, 2 bad arguments). Every failure is one
+ * line on stderr saying what happened and what to do; it mentions resuming only when a
+ * checkpoint holds imported spans.
  *
  * @example process.exitCode = await runImport(["spans.jsonl", "--url", "http://localhost:9090"]);
  */
 export async function runImport(argv: string[]): Promise<number> {
-  let args: ReturnType<typeof parse>;
+  const o = readOptions(argv);
+  if (typeof o === "number") return o;
+  const problem = await unreadable(o.file);
+  if (problem !== null) {
+    console.error(`tokentrace import: cannot read ${o.file}: ${problem}`);
+    return 1;
+  }
+  const cpPath = `${o.file}.tokentrace-import`;
+  let cp: Checkpoint | null = null;
+  const tty = process.stderr.isTTY === true;
   try {
-    args = parse(argv);
-  } catch (err) {
-    console.error(`tokentrace import: ${(err as Error).message}\n\n${IMPORT_USAGE}`);
-    return 2;
-  }
-  if (args.values.help) {
-    console.log(IMPORT_USAGE);
-    return 0;
-  }
-  const [file, ...extra] = args.positionals;
-  const batchSize = Number(args.values["batch-size"] ?? 1000);
-  const maxAttempts = Number(args.values["max-attempts"] ?? 8);
-  const base = args.values.url ?? process.env.TOKENTRACE_URL ?? "http://localhost:9090";
-  let url: string;
-  try {
-    url = spansEndpoint(base);
-  } catch {
-    console.error(`tokentrace import: --url ${JSON.stringify(base)} is not a URL`);
-    return 2;
-  }
-  const badNumber = !Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000 || !(maxAttempts >= 1);
-  if (file === undefined || extra.length > 0 || badNumber) {
-    console.error(
-      `tokentrace import: expected one FILE, --batch-size from 1 to 100000, --max-attempts >= 1\n\n${IMPORT_USAGE}`,
-    );
-    return 2;
-  }
-  const token = args.values.token ?? process.env.TOKENTRACE_API_TOKEN ?? null;
-  const cpPath = `${file}.tokentrace-import`;
-  try {
-    const total = (await stat(file)).size;
-    const identity = await fileIdentity(file);
-    const cp = args.values.restart
-      ? { identity, offset: 0, spans: 0, pending: null }
-      : await loadCheckpoint(cpPath, identity);
+    const total = (await stat(o.file)).size;
+    const identity = await fileIdentity(o.file);
+    cp = o.restart ? { identity, offset: 0, spans: 0, pending: null } : await loadCheckpoint(cpPath, identity);
     const resumedAt = cp.offset;
-    const progress = progressBar(!args.values["no-progress"], total);
-    let line = 1 + (resumedAt === 0 ? 0 : await countLines(file, resumedAt));
+    const progress = importProgress({
+      enabled: o.progress,
+      total,
+      start: resumedAt,
+      tty,
+      write: (text) => process.stderr.write(text),
+      now: Date.now,
+    });
+    let line = 1 + (resumedAt === 0 ? 0 : await countLines(o.file, resumedAt));
     let imported = 0;
     for (;;) {
       // A batch sent before a crash is resent exactly as it was (same bytes, same key).
-      const maxLines = cp.pending ? cp.pending.lines : batchSize;
-      const batch = await readBatch(file, cp.offset, maxLines, line);
+      const maxLines = cp.pending ? cp.pending.lines : o.batchSize;
+      const batch = await readBatch(o.file, cp.offset, maxLines, line);
       if (batch === null) break;
       if (cp.pending && batch.end !== cp.pending.end)
-        throw new ImportError("the file changed under a pending batch; use --restart");
+        throw new ImportError(
+          "the file changed under a batch that may have been sent: run the import again with --restart to send the whole file",
+          false,
+          true,
+        );
       cp.pending = { start: batch.start, end: batch.end, lines: batch.lines };
       await saveCheckpoint(cpPath, cp);
-      await send(url, token, batchKey(identity, batch.start, batch.end), batch, maxAttempts);
+      try {
+        await send(o, batchKey(identity, batch.start, batch.end), batch);
+      } catch (err) {
+        // refused for certain: nothing of this batch is stored, so nothing is left to resend
+        if (err instanceof ImportError && !err.inDoubt) {
+          cp.pending = null;
+          await saveCheckpoint(cpPath, cp);
+        }
+        throw err;
+      }
       cp.offset = batch.end;
       cp.spans += batch.lines;
       cp.pending = null;
       await saveCheckpoint(cpPath, cp);
       imported += batch.lines;
-      line += batch.lines;
+      line += batch.newlines;
       progress(cp.offset, imported);
     }
     progress(cp.offset, imported, true);
     const from = resumedAt > 0 ? ` (resumed at byte ${resumedAt})` : "";
-    console.log(`imported ${imported} spans from ${file} to ${url}${from}; ${cp.spans} in total`);
+    console.log(`imported ${imported} spans from ${o.file} to ${o.url}${from}; ${cp.spans} in total`);
     return 0;
   } catch (err) {
-    if (process.stderr.isTTY) process.stderr.write("\n");
-    const msg = err instanceof ImportError ? err.message : String((err as Error).message ?? err);
-    console.error(`tokentrace import: ${msg}\nProgress is saved in ${cpPath}: run the same command to resume.`);
+    if (tty && o.progress) process.stderr.write("\n");
+    console.error(`tokentrace import: ${failureLine(err, o.file, cpPath, cp)}`);
     return 1;
   }
 }
 
-async function countLines(file: string, upTo: number): Promise<number> {
-  const fh = await open(file, "r");
-  try {
-    const buf = Buffer.alloc(Math.min(upTo, 1024 * 1024));
-    let n = 0;
-    for (let pos = 0; pos < upTo; ) {
-      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, upTo - pos), pos);
-      if (bytesRead === 0) break;
-      for (let i = 0; i < bytesRead; i++) if (buf[i] === 10) n++;
-      pos += bytesRead;
-    }
-    return n;
-  } finally {
-    await fh.close();
-  }
+/** What happened, what to do, and where the import resumes when spans are already in. */
+function failureLine(err: unknown, file: string, cpPath: string, cp: Checkpoint | null): string {
+  let what: string;
+  if (err instanceof BadLineError) what = `${file}:${err.line}: ${err.reason}: fix or delete that line`;
+  else if (err instanceof ImportError) {
+    if (err.final) return err.message;
+    what = err.message;
+  } else what = `${file}: ${(err as Error).message ?? String(err)}`;
+  if (cp === null || cp.offset === 0) return `${what}, then run the import again`;
+  const n = cp.spans.toLocaleString("en-US");
+  return `${what}, then run the import again: it resumes after the ${n} spans already imported (progress is saved in ${cpPath})`;
 }
 
 function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      url: { type: "string" },
-      token: { type: "string" },
-      "batch-size": { type: "string" },
-      "max-attempts": { type: "string" },
-      restart: { type: "boolean" },
-      "no-progress": { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
+  return parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
 }

@@ -52,10 +52,13 @@ test("tokentrace import: exactly once, incremental, resumable", async (t) => {
   const file = join(dir, "spans.jsonl");
   const traceId = await writeSpans(file, 2500, 0);
 
-  // Server down: the import fails, keeps its checkpoint, exits 1.
+  // Server down: the import fails with nothing imported (so no talk of resuming), exits 1.
   const down = await cli(["import", file, "--url", "http://127.0.0.1:9", "--max-attempts", "1"]);
   assert.equal(down.code, 1, down.stderr);
-  assert.match(down.stderr, /run the same command to resume/);
+  assert.match(
+    down.stderr,
+    /cannot reach http:\/\/127\.0\.0\.1:9\/spans \(.+\) after 1 attempt: start the server or fix --url, then run the import again\n$/,
+  );
 
   server = await startServe({ dataDir: dir });
   const first = await cli(["import", file, "--url", server.url, "--batch-size", "1000"]);
