@@ -1,5 +1,5 @@
 import { metricValue } from "../metrics/query.js";
-import type { JsonObject, Store } from "../store/store.js";
+import type { AlertStatePart, JsonObject, Store } from "../store/store.js";
 import type { RetryHooks, RetryPolicy } from "../util/retry.js";
 import { deliver } from "./delivery/deliver.js";
 import { evaluate, type Notification } from "./evaluate.js";
@@ -27,14 +27,23 @@ export class AlertEngine {
   private readonly states = new Map<string, AlertState>();
   private readonly queues = new Map<string, Promise<void>>();
   private readonly saves = new Map<string, Promise<void>>();
+  /** State writes per rule so far: load() keeps a state written while it read the store. */
+  private readonly writes = new Map<string, number>();
   private readonly pending = new Set<Promise<void>>();
   private readonly lastError = new Map<string, string>();
   private readonly abort = new AbortController();
 
   constructor(private readonly o: EngineOptions) {}
 
-  /** Loads API rules and every rule's state from the store; code/config rules win name clashes. */
+  /**
+   * Loads API rules and every rule's state from the store; code/config rules win name
+   * clashes. Called again on a shared store to pick up what other instances wrote: writes
+   * of this process still under way are awaited first, and a state this process writes
+   * while the store is read is kept (it is newer than what was read).
+   */
   async load(staticEntries: readonly RuleEntry[]): Promise<void> {
+    await Promise.all([...this.saves.values()]);
+    const seen = new Map(this.writes);
     const [stored, states] = await Promise.all([this.o.store.listAlertRules(), this.o.store.loadAlertStates()]);
     const before = new Map(this.entries);
     this.entries.clear();
@@ -52,30 +61,45 @@ export class AlertEngine {
         );
       } else keep(e);
     }
-    this.states.clear();
+    const loaded = new Map<string, AlertState>();
     for (const name of this.entries.keys()) {
-      if (Object.hasOwn(states, name)) this.states.set(name, readState(states[name]));
+      const mine = this.states.get(name);
+      if (this.writes.get(name) !== seen.get(name)) {
+        if (mine !== undefined) loaded.set(name, mine);
+      } else if (Object.hasOwn(states, name)) loaded.set(name, readState(states[name]));
     }
+    this.states.clear();
+    for (const [name, st] of loaded) this.states.set(name, st);
   }
 
   state(name: string): AlertState {
     return this.states.get(name) ?? initialState();
   }
 
-  /** Replaces a rule's state and writes it to the store (resolves once written). */
-  setState(name: string, state: AlertState): Promise<void> {
+  /**
+   * Replaces a rule's state and writes it to the store (resolves once written). `part` says
+   * which keys this write owns on a shared store (see Store.saveAlertStatePart); "all"
+   * replaces the stored state.
+   */
+  setState(name: string, state: AlertState, part: AlertStatePart | "all" = "all"): Promise<void> {
     this.states.set(name, state);
-    return this.persist(name, state);
+    return this.persist(name, state, part);
   }
 
   forget(name: string): Promise<void> {
     this.states.delete(name);
-    return this.persist(name, initialState());
+    return this.persist(name, initialState(), "all");
   }
 
-  private persist(name: string, state: AlertState): Promise<void> {
+  private persist(name: string, state: AlertState, part: AlertStatePart | "all"): Promise<void> {
+    this.writes.set(name, (this.writes.get(name) ?? 0) + 1);
     const json = JSON.parse(JSON.stringify(state)) as JsonObject;
-    const write = (this.saves.get(name) ?? Promise.resolve()).then(() => this.o.store.saveAlertState(name, json));
+    const store = this.o.store;
+    const save = () =>
+      part !== "all" && store.saveAlertStatePart
+        ? store.saveAlertStatePart(name, json, part)
+        : store.saveAlertState(name, json);
+    const write = (this.saves.get(name) ?? Promise.resolve()).then(save);
     const settled = write.catch((err: unknown) =>
       this.o.warn(`tokentrace: saving alert state of "${name}" failed: ${String(err)}`),
     );
@@ -117,7 +141,8 @@ export class AlertEngine {
     if (this.entries.get(name) !== entry) return;
     // read the state after the await: a silence may have arrived meanwhile
     const out = evaluate(entry.rule, this.state(name), now, reading);
-    void this.setState(name, out.state).catch(() => undefined);
+    // the silence is not the leader's to write: one set meanwhile on another instance stays
+    void this.setState(name, out.state, "evaluation").catch(() => undefined);
     for (const n of out.notifications) this.enqueue(entry, n);
   }
 
@@ -125,7 +150,7 @@ export class AlertEngine {
     const { name } = entry.rule;
     const record = (outcome: DeliveryOutcome) => {
       if (this.entries.get(name) !== entry) return;
-      void this.setState(name, { ...this.state(name), last_delivery: outcome }).catch(() => undefined);
+      void this.setState(name, { ...this.state(name), last_delivery: outcome }, "evaluation").catch(() => undefined);
     };
     const run = async () => {
       const outcome = await deliver(n, {

@@ -19,14 +19,23 @@ function service(ctx: AlertRouteOptions): AlertService {
  * Bodies stay `unknown` here: the service validates them and names the bad field.
  */
 export async function alertRoutes(app: FastifyInstance, ctx: AlertRouteOptions): Promise<void> {
-  app.get("/alerts", async () => (ctx.alerts === null ? [] : ctx.alerts.list()));
+  // on a shared store sync() reads what every instance wrote, so the answer includes it
+  app.get("/alerts", async () => {
+    if (ctx.alerts === null) return [];
+    await ctx.alerts.sync();
+    return ctx.alerts.list();
+  });
 
   app.post("/alerts", async (req, reply) => {
     const created = await service(ctx).create(req.body);
     return reply.code(201).send(created);
   });
 
-  app.get<NameParams>("/alerts/:name", async (req) => service(ctx).get(req.params.name));
+  app.get<NameParams>("/alerts/:name", async (req) => {
+    const alerts = service(ctx);
+    await alerts.sync();
+    return alerts.get(req.params.name);
+  });
 
   app.delete<NameParams>("/alerts/:name", async (req, reply) => {
     await service(ctx).remove(req.params.name);

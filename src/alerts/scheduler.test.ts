@@ -74,7 +74,8 @@ test("on a shared store every instance picks up rules other instances saved; onl
     min_spans: 0,
   });
   await alerts.evaluateNow();
-  // not leading: the rule is picked up (GET /alerts agrees on every instance) but not evaluated
+  // not leading: not evaluated, but GET /alerts (sync, then list) shows the rule on every instance
+  await alerts.sync();
   const [seen] = alerts.list();
   assert.equal(seen.name, "other");
   assert.equal(seen.last_evaluated, null);

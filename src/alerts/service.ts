@@ -7,7 +7,7 @@ import { DEFAULT_RETRY } from "./delivery/retry.js";
 import { deliveryUrl, hostAllowed } from "./delivery-spec.js";
 import { AlertEngine } from "./engine.js";
 import { newRuleId, type RuleEntry, staticRules, toStored } from "./registry.js";
-import { describeErrors, isObject, validateRule } from "./rule.js";
+import { type AlertRule, describeErrors, isObject, validateRule } from "./rule.js";
 import { Scheduler } from "./scheduler.js";
 import { ruleView } from "./view.js";
 
@@ -35,6 +35,11 @@ export interface AlertService {
   start(): void;
   /** Stops evaluating, cuts delivery retries short and waits for writes. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * On a shared store, reads the rules and states every instance wrote (call before list()
+   * and get() to answer with them); on a store of one process, resolves at once.
+   */
+  sync(): Promise<void>;
   /** Every rule with its state, as GET /alerts shows it. */
   list(): Record<string, unknown>[];
   /** One rule as GET /alerts shows it; alert_not_found when unknown. */
@@ -59,6 +64,33 @@ function notFound(name: string): ApiError {
   return new ApiError("alert_not_found", `no alert rule named "${name}"`);
 }
 
+/** Runs `fn` on fresh rules and states (see sharedAccess), or at once on a store of one process. */
+type Access = <T>(fn: () => T | Promise<T>) => Promise<T>;
+
+/**
+ * On a shared store (several servers on one database) every read and change of rules and
+ * silences first reloads them from the store, one at a time, so an instance answers with what
+ * any instance wrote before the request came: a rule created, deleted or silenced on one is
+ * seen on the others at once, not after their next evaluation round.
+ */
+function sharedAccess(engine: AlertEngine, statics: RuleEntry[]): Access {
+  let queue: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => T | Promise<T>): Promise<T> => {
+    const run = queue.then(async () => {
+      try {
+        await engine.load(statics);
+      } catch (err) {
+        throw new ApiError("store_unavailable", `the alert rules could not be read from the store: ${String(err)}`);
+      }
+      return fn();
+    });
+    queue = run.catch(() => undefined);
+    return run;
+  };
+}
+
+const direct: Access = async (fn) => fn();
+
 class Alerts implements AlertService {
   private stopping: Promise<void> | null = null;
 
@@ -66,7 +98,12 @@ class Alerts implements AlertService {
     private readonly engine: AlertEngine,
     private readonly scheduler: Scheduler,
     private readonly o: AlertServiceOptions,
+    private readonly access: Access,
   ) {}
+
+  sync(): Promise<void> {
+    return this.access(() => undefined);
+  }
 
   start(): void {
     if (this.stopping === null) this.scheduler.start();
@@ -101,6 +138,10 @@ class Alerts implements AlertService {
       const host = new URL(deliveryUrl(rule.delivery) as string).hostname;
       throw new ApiError("invalid_alert", `delivery.url: host "${host}" is not in alerts.allowed_hosts`);
     }
+    return this.access(() => this.add(rule));
+  }
+
+  private async add(rule: AlertRule): Promise<{ rule_id: string; name: string }> {
     const existing = this.engine.entries.get(rule.name);
     if (existing) {
       const where = existing.source === "api" ? "" : ` (defined in ${existing.source})`;
@@ -120,7 +161,11 @@ class Alerts implements AlertService {
     return { rule_id: entry.rule_id, name: rule.name };
   }
 
-  async remove(name: string): Promise<void> {
+  remove(name: string): Promise<void> {
+    return this.access(() => this.removeNow(name));
+  }
+
+  private async removeNow(name: string): Promise<void> {
     const e = this.entry(name);
     if (e.source !== "api") {
       const where = e.source === "config" ? "tokentrace.yml" : "the tracer config";
@@ -139,7 +184,11 @@ class Alerts implements AlertService {
     }
   }
 
-  async silence(name: string, input: unknown): Promise<{ silenced_until: string }> {
+  silence(name: string, input: unknown): Promise<{ silenced_until: string }> {
+    return this.access(() => this.silenceNow(name, input));
+  }
+
+  private async silenceNow(name: string, input: unknown): Promise<{ silenced_until: string }> {
     this.entry(name);
     if (!isObject(input)) throw new ApiError("invalid_alert", 'the body must be an object such as {"duration": "2h"}');
     const ms = typeof input.duration === "string" ? parseDuration(input.duration) : null;
@@ -150,15 +199,17 @@ class Alerts implements AlertService {
     return { silenced_until: new Date(until).toISOString() };
   }
 
-  async unsilence(name: string): Promise<{ silenced_until: null }> {
-    this.entry(name);
-    await this.save(name, { ...this.engine.state(name), silenced_until: null });
-    return { silenced_until: null };
+  unsilence(name: string): Promise<{ silenced_until: null }> {
+    return this.access(async () => {
+      this.entry(name);
+      await this.save(name, { ...this.engine.state(name), silenced_until: null });
+      return { silenced_until: null };
+    });
   }
 
   private async save(name: string, state: ReturnType<AlertEngine["state"]>): Promise<void> {
     try {
-      await this.engine.setState(name, state);
+      await this.engine.setState(name, state, "silence");
     } catch (err) {
       throw new ApiError("store_unavailable", `the silence could not be saved: ${String(err)}`);
     }
@@ -171,18 +222,6 @@ class Alerts implements AlertService {
   idle(): Promise<void> {
     return this.engine.idle();
   }
-}
-
-async function leadAndSync(
-  tryLead: () => Promise<boolean>,
-  engine: AlertEngine,
-  statics: RuleEntry[],
-): Promise<boolean> {
-  const lead = await tryLead();
-  // Every instance picks up the rules and silences the others wrote, so GET /alerts agrees
-  // everywhere; only the leader evaluates (and so delivers).
-  await engine.load(statics);
-  return lead;
 }
 
 /**
@@ -204,13 +243,14 @@ export async function createAlertService(opts: AlertServiceOptions): Promise<Ale
   });
   await engine.load(statics);
   const tryLead = opts.store.tryLeadAlerts?.bind(opts.store);
+  const access = tryLead ? sharedAccess(engine, statics) : direct;
   const scheduler = new Scheduler({
     intervalMs: opts.config.alerts.eval_interval_ms,
     now: opts.now,
     tick: (now) => engine.tick(now),
-    // on a shared store the leader first picks up rules and silences other instances wrote
-    lead: tryLead && (() => leadAndSync(tryLead, engine, statics)),
+    // on a shared store only the leader evaluates (and so delivers), on fresh rules and silences
+    lead: tryLead && (async () => (await tryLead()) && (await access(() => true))),
     onError: (err) => warn(`tokentrace: alert evaluation failed: ${String(err)}`),
   });
-  return new Alerts(engine, scheduler, opts);
+  return new Alerts(engine, scheduler, opts, access);
 }

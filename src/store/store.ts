@@ -130,6 +130,9 @@ export interface StoreHealth {
 /** Any JSON value persisted for alerts (rules created through the API, per-rule state). */
 export type JsonObject = { [k: string]: unknown };
 
+/** Which keys of a rule's state a write owns (see Store.saveAlertStatePart). */
+export type AlertStatePart = "silence" | "evaluation";
+
 /**
  * The storage interface every driver (memory, duckdb, postgres) implements and the
  * conformance suite (src/store/testing/conformance.ts) checks.
@@ -174,6 +177,14 @@ export interface Store {
   deleteAlertRule(name: string): Promise<boolean>;
   loadAlertStates(): Promise<Record<string, JsonObject>>;
   saveAlertState(name: string, state: JsonObject): Promise<void>;
+  /**
+   * Shared stores only: writes one part of a rule's state in one statement, so instances
+   * writing at once do not undo each other. "silence" sets silenced_until alone (a silence
+   * from any instance); "evaluation" sets every other key and keeps the stored
+   * silenced_until (the leader's rounds). The whole `state` is written when the rule has
+   * none yet. Absent = one process owns the state and saveAlertState is enough.
+   */
+  saveAlertStatePart?(name: string, state: JsonObject, part: AlertStatePart): Promise<void>;
   /**
    * Shared stores only (several servers on one database): resolves true when this instance
    * should evaluate alert rules this round (e.g. it holds an advisory lock), false when

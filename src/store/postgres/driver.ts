@@ -2,6 +2,7 @@ import type pg from "pg";
 import type { Span } from "../../span/types.js";
 import { exportPageSql, firstIngestedAtSql } from "../export-sql.js";
 import type {
+  AlertStatePart,
   ExportQuery,
   ExpositionQuery,
   ExpositionRow,
@@ -231,6 +232,18 @@ export class PostgresStore implements Store {
   async saveAlertState(name: string, state: JsonObject): Promise<void> {
     await this.query(
       "INSERT INTO alert_state (name, state) VALUES ($1, $2::jsonb) ON CONFLICT (name) DO UPDATE SET state = excluded.state",
+      [name, JSON.stringify(state)],
+    );
+  }
+
+  async saveAlertStatePart(name: string, state: JsonObject, part: AlertStatePart): Promise<void> {
+    // `||` keeps the right-hand keys: the silence from one side, the rest from the other
+    const merged =
+      part === "silence"
+        ? "alert_state.state || jsonb_build_object('silenced_until', excluded.state->'silenced_until')"
+        : "excluded.state || jsonb_build_object('silenced_until', alert_state.state->'silenced_until')";
+    await this.query(
+      `INSERT INTO alert_state (name, state) VALUES ($1, $2::jsonb) ON CONFLICT (name) DO UPDATE SET state = ${merged}`,
       [name, JSON.stringify(state)],
     );
   }

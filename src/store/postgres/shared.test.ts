@@ -36,6 +36,30 @@ describe("postgres: several instances on one database", { skip: SKIP_PG }, () =>
     }
   });
 
+  test("a silence and an evaluation written by two instances keep each other's fields", async () => {
+    const s = scratchSchema();
+    const [leader, other] = await Promise.all([PostgresStore.open(s.url), PostgresStore.open(s.url)]);
+    try {
+      // no state yet: the whole state is written, whichever part
+      await leader.saveAlertStatePart("r", { state: "ok", firing: false, silenced_until: null }, "evaluation");
+      // a silence on the other instance, from its older copy of the state
+      await other.saveAlertStatePart("r", { state: "insufficient_data", silenced_until: 99 }, "silence");
+      assert.deepEqual((await leader.loadAlertStates()).r, { state: "ok", firing: false, silenced_until: 99 });
+      // the leader's next round, from its copy without the silence
+      await leader.saveAlertStatePart("r", { state: "firing", firing: true, silenced_until: null }, "evaluation");
+      assert.deepEqual((await other.loadAlertStates()).r, { state: "firing", firing: true, silenced_until: 99 });
+      await other.saveAlertStatePart("r", { state: "ok", silenced_until: null }, "silence");
+      assert.deepEqual((await leader.loadAlertStates()).r, { state: "firing", firing: true, silenced_until: null });
+      // a whole write (a rule created again under this name) replaces everything
+      await other.saveAlertState("r", { state: "insufficient_data" });
+      assert.deepEqual((await leader.loadAlertStates()).r, { state: "insufficient_data" });
+    } finally {
+      await leader.close();
+      await other.close();
+      await s.drop();
+    }
+  });
+
   test("one instance leads alert evaluation; when it goes, another takes over", async () => {
     const s = scratchSchema();
     const [a, b] = await Promise.all([PostgresStore.open(s.url), PostgresStore.open(s.url)]);
