@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import { type Receiver, startReceiver } from "../../src/alerts/testing/receiver.js";
 import { SKIP_PG, scratchSchema } from "../../src/store/postgres/testing/scratch.js";
-import { makeTempDir, removeDir, type ServeProcess, startServe, writeConfig } from "./helpers/server.js";
+import { callJson, makeTempDir, removeDir, type ServeProcess, startServe, writeConfig } from "./helpers/server.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: assertions walk parsed JSON bodies
 type Json = any;
@@ -42,20 +42,7 @@ after(async () => {
   await removeDir(dir);
 });
 
-async function call(
-  s: ServeProcess,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: Json }> {
-  const res = await fetch(`${s.url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text === "" ? null : JSON.parse(text) };
-}
+const call = callJson;
 
 const names = async (s: ServeProcess) => ((await call(s, "GET", "/alerts")).body as Json[]).map((r) => r.name);
 

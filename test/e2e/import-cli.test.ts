@@ -3,15 +3,11 @@
 // and what to do, resuming is mentioned only when spans are already imported, and progress
 // on a pipe is one line per tenth with a single 100%.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { pathToFileURL } from "node:url";
-import { makeTempDir, REPO_ROOT, removeDir, type ServeProcess, startServe } from "./helpers/server.js";
+import { makeTempDir, removeDir, runCli, type ServeProcess, startServe } from "./helpers/server.js";
 
-const TSX = pathToFileURL(join(REPO_ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
-const CLI = join(REPO_ROOT, "src", "cli", "main.ts");
 const TOKEN = "import-test-token";
 
 let dir = "";
@@ -27,22 +23,7 @@ after(async () => {
 });
 
 /** Runs `tokentrace import ...` in dir, without the developer's TOKENTRACE_* settings. */
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("TOKENTRACE_")) env[k] = v;
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", TSX, CLI, "import", ...args], { cwd: dir, env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d;
-    });
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCli(["import", ...args], { cwd: dir });
 
 let nextId = 0;
 function spanLines(n: number): string[] {

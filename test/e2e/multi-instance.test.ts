@@ -9,7 +9,7 @@ import pg from "pg";
 import { type Receiver, startReceiver } from "../../src/alerts/testing/receiver.js";
 import { parseStorageUrl } from "../../src/store/postgres/index.js";
 import { SKIP_PG, scratchSchema } from "../../src/store/postgres/testing/scratch.js";
-import { makeTempDir, removeDir, type ServeProcess, startServe, writeConfig } from "./helpers/server.js";
+import { callJson, makeTempDir, removeDir, type ServeProcess, startServe, writeConfig } from "./helpers/server.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: assertions walk parsed JSON bodies
 type Json = any;
@@ -44,20 +44,7 @@ after(async () => {
   await removeDir(dir);
 });
 
-async function call(
-  s: ServeProcess,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: Json }> {
-  const res = await fetch(`${s.url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text === "" ? null : JSON.parse(text) };
-}
+const call = callJson;
 
 /** Polls until `f` holds (evaluation runs on real timers in the child processes). */
 async function eventually<T>(f: () => Promise<T | undefined | false>, what: string, s?: ServeProcess): Promise<T> {

@@ -2,30 +2,12 @@
 // once, a rerun sends only what was appended, and an import that failed with the server
 // down resumes without duplicates once it is back.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { test } from "node:test";
-import { pathToFileURL } from "node:url";
 import { createTracer, FileTransport } from "../../src/index.js";
-import { makeTempDir, REPO_ROOT, removeDir, type ServeProcess, startServe } from "./helpers/server.js";
+import { makeTempDir, removeDir, runCli, type ServeProcess, startServe } from "./helpers/server.js";
 
-const TSX = pathToFileURL(join(REPO_ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
-const CLI = join(REPO_ROOT, "src", "cli", "main.ts");
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", TSX, CLI, ...args], { cwd: REPO_ROOT });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d;
-    });
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCli(args);
 
 async function writeSpans(path: string, n: number, from: number): Promise<string> {
   const tracer = createTracer({ service: "batch-job", transport: new FileTransport({ path }) });
