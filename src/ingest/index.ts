@@ -1,8 +1,3 @@
-export type { IdempotencyCache } from "./idempotency.js";
-export {
-  createIdempotencyCache,
-  isValidIdempotencyKey,
-} from "./idempotency.js";
 export type { Ingestor, IngestorOptions } from "./ingestor.js";
 export { createIngestor } from "./ingestor.js";
 export type { SpanRouteOptions } from "./routes.js";

@@ -6,8 +6,14 @@ import { ApiError } from "../errors.js";
 import { createPricer } from "../pricing/index.js";
 import { parseSpans } from "../span/normalize.js";
 import type { Span } from "../span/types.js";
+import {
+  BAD_IDEMPOTENCY_KEY,
+  createIdempotencyCache,
+  type IdempotencyCache,
+  idempotencyKeyOf,
+  runOnce,
+} from "../util/idempotency.js";
 import { contentOfBody } from "./content.js";
-import { createIdempotencyCache, type IdempotencyCache, isValidIdempotencyKey } from "./idempotency.js";
 
 export interface SpanRouteOptions {
   config: Pick<Config, "http_server" | "pricing" | "quality" | "service" | "content">;
@@ -47,31 +53,11 @@ export async function spanRoutes(app: FastifyInstance, ctx: SpanRouteOptions): P
   }
 
   async function handler(request: FastifyRequest, reply: FastifyReply) {
-    const key = request.headers["idempotency-key"];
-    if (key === undefined) {
-      const accepted = await ingest(request.body);
-      return reply.code(202).send({ accepted });
-    }
-    if (typeof key !== "string" || !isValidIdempotencyKey(key)) {
-      throw new ApiError("bad_request", "Idempotency-Key must be one value of 1-255 printable ASCII characters");
-    }
-    // No await between the checks and track(), so two requests with one key cannot both insert.
-    for (;;) {
-      const known = idempotency.get(key, ctx.now());
-      if (known !== undefined) {
-        return reply.code(202).header("Idempotent-Replayed", "true").send({ accepted: known });
-      }
-      const pending = idempotency.pending(key);
-      if (pending === undefined) break;
-      // Same key still committing: wait, then either replay its result or (if it failed) go ahead.
-      await pending.catch(() => undefined);
-    }
-    const work = ingest(request.body).then((accepted) => {
-      idempotency.set(key, accepted, ctx.now());
-      return accepted;
-    });
-    idempotency.track(key, work);
-    return reply.code(202).send({ accepted: await work });
+    const key = idempotencyKeyOf(request.headers["idempotency-key"]);
+    if (key === null) throw new ApiError("bad_request", BAD_IDEMPOTENCY_KEY);
+    const { accepted, replayed } = await runOnce(idempotency, key, ctx.now, () => ingest(request.body));
+    if (replayed) reply.header("Idempotent-Replayed", "true");
+    return reply.code(202).send({ accepted });
   }
 
   // Own scope: only JSON is accepted here, whatever parsers other routes add.

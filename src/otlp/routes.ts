@@ -7,6 +7,13 @@ import { ApiError, type ErrorCode } from "../errors.js";
 import { createPricer } from "../pricing/index.js";
 import { toApiSpan } from "../span/index.js";
 import type { Span } from "../span/types.js";
+import {
+  BAD_IDEMPOTENCY_KEY,
+  createIdempotencyCache,
+  type IdempotencyCache,
+  idempotencyKeyOf,
+  runOnce,
+} from "../util/idempotency.js";
 import { BodyError, readBody } from "./body.js";
 import { convertSpans } from "./convert.js";
 import { decodeExportRequest, encodeExportResponse, encodeRpcStatus } from "./proto.js";
@@ -67,17 +74,22 @@ export interface OtlpRouteOptions {
   /** Resolves once the spans and their content are committed (the group-commit ingestor). */
   ingest: { submit(spans: Span[], content?: SpanContent[]): Promise<void> };
   now: () => number;
+  /** Shared with other ingest paths in tests; one per app otherwise. */
+  idempotency?: IdempotencyCache;
 }
 
 /**
  * POST /v1/traces: OTLP/HTTP trace export in protobuf or JSON, optionally gzipped.
  * Registered in its own scope: its parsers (raw bodies, inflated with a limit) and its error
  * rendering (google.rpc.Status in the request's encoding) do not reach other routes.
+ * An Idempotency-Key header (not part of OTLP; tokentrace's SDK sends it) makes a retried
+ * request a no-op: it answers as a full success without storing the spans again.
  */
 export async function otlpRoutes(app: FastifyInstance, ctx: OtlpRouteOptions): Promise<void> {
   const limit = ctx.config.http_server.max_body_bytes;
   const price = createPricer(ctx.config.pricing.overrides);
   const policy = contentPolicy(ctx.config.content);
+  const idempotency = ctx.idempotency ?? createIdempotencyCache();
 
   app.removeAllContentTypeParsers();
   const raw = async (request: FastifyRequest, payload: NodeJS.ReadableStream) => {
@@ -110,6 +122,8 @@ export async function otlpRoutes(app: FastifyInstance, ctx: OtlpRouteOptions): P
     }
     const format = formatOf(request);
     const dry = dryRun(request);
+    const key = idempotencyKeyOf(request.headers["idempotency-key"]);
+    if (key === null) throw new ApiError("bad_request", BAD_IDEMPOTENCY_KEY);
     let otlpSpans: OtlpSpan[];
     try {
       otlpSpans = readExportRequest(decode(format, body));
@@ -135,9 +149,16 @@ export async function otlpRoutes(app: FastifyInstance, ctx: OtlpRouteOptions): P
         .type(JSON_TYPE)
         .send({ ...(partialJson && { partialSuccess: partialJson }), spans: spans.map(toApiSpan) });
     }
-    if (spans.length > 0) await ctx.ingest.submit(spans, prepareAll(spans, content, policy));
-    if (format === "protobuf") return reply.type(PROTOBUF).send(Buffer.from(encodeExportResponse(partial)));
-    return reply.type(JSON_TYPE).send(partialJson ? { partialSuccess: partialJson } : {});
+    const { replayed } = await runOnce(idempotency, key, ctx.now, async () => {
+      if (spans.length > 0) await ctx.ingest.submit(spans, prepareAll(spans, content, policy));
+      return spans.length;
+    });
+    // A replay stored nothing now: what the first attempt rejected was answered then.
+    if (replayed) reply.header("Idempotent-Replayed", "true");
+    if (format === "protobuf") {
+      return reply.type(PROTOBUF).send(Buffer.from(encodeExportResponse(replayed ? null : partial)));
+    }
+    return reply.type(JSON_TYPE).send(partialJson && !replayed ? { partialSuccess: partialJson } : {});
   });
 }
 

@@ -1,5 +1,4 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { Span } from "../span/types.js";
 
 /**
  * What nested code inherits: the trace, the parent span and the attributes set on the
@@ -7,12 +6,8 @@ import type { Span } from "../span/types.js";
  */
 export interface ActiveContext {
   readonly traceId: string;
-  /**
-   * Sends a finished span recorded here, with the nearest enclosing span that is sent as its
-   * parent (null when none is). While that is not known yet (the enclosing span is still
-   * open without LLM data of its own) the span waits in it; `send` does the sending.
-   */
-  place(span: Span, send: (span: Span) => void): void;
+  /** The enclosing span: the parent of every span recorded here. */
+  readonly spanId: string;
   /** Name given to LLM calls recorded here without a name of their own. */
   readonly name: string;
   /** Attributes inherited by every span recorded here (nearest definition wins). */

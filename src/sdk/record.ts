@@ -122,6 +122,42 @@ export function buildSpan(
   };
 }
 
+/**
+ * A span without LLM data (a trace or span that groups calls): no model, no tokens, no cost.
+ * The server keeps it in its trace and never counts it in the metrics.
+ */
+export function buildGroupSpan(
+  core: RecorderCore,
+  attributes: Attributes,
+  ids: { traceId: string; spanId: string; parentSpanId: string | null; name: string },
+  timing: Timing,
+  status: SpanStatus,
+): Span {
+  const latency = ms(timing.latencyMs);
+  return {
+    trace_id: ids.traceId,
+    span_id: ids.spanId,
+    parent_span_id: ids.parentSpanId,
+    name: clip(ids.name),
+    model: null,
+    provider: null,
+    prompt_tokens: 0,
+    comp_tokens: 0,
+    total_tokens: 0,
+    cached_tokens: null,
+    reasoning_tokens: null,
+    cost_usd: null,
+    latency_ms: latency,
+    ttft_ms: null,
+    status,
+    caller: core.service,
+    started_at: timing.startedAt,
+    ended_at: timing.startedAt + Math.round(latency),
+    eval_score: null,
+    attributes: { ...attributes },
+  };
+}
+
 // The SDK's own keys still count against the server's attribute limit.
 function addOwn(out: Attributes, own: Attributes): void {
   let n = -1;

@@ -4,30 +4,20 @@ import type { Attributes, Span, SpanStatus } from "../span/types.js";
 import { mergeAttributes } from "./attributes.js";
 import { type ActiveContext, runInContext } from "./context.js";
 import { newSpanId } from "./ids.js";
-import { buildSpan, type RecorderCore, statusOfError } from "./record.js";
+import { buildGroupSpan, buildSpan, type RecorderCore, statusOfError } from "./record.js";
 import type { AttributesInput, LLMCall, SpanHandle, TraceHandle } from "./types.js";
 
-interface Waiting {
-  span: Span;
-  send(span: Span): void;
-}
-
-// Spans held by one open span (see place); past this they go on with the parent known so far.
-const MAX_WAITING = 1000;
-
 /**
- * A trace (root) or a span inside one. It is sent only once it carries LLM data
- * (POST /spans requires a model); until then it groups: its attributes are inherited,
- * and spans recorded inside it take as parent the nearest enclosing span that is sent.
- * Whether a span is sent is known when it gets LLM data or ends, so spans finished inside
- * an open span without LLM data wait in it until then.
+ * A trace (root) or a span inside one. Every span is sent when it ends: with LLM data it is
+ * an LLM span (POST /spans); without, a grouping span with no model (sent over OTLP, since
+ * POST /spans requires a model), which the server keeps in its trace but never counts in the
+ * metrics. Spans recorded inside it take it as their parent and inherit its attributes.
  */
 export class SpanImpl implements TraceHandle {
   readonly spanId = newSpanId();
   private readonly attrs: Attributes = {};
   private llm: LLMCall | null = null;
   private ended = false;
-  private waiting: Waiting[] = [];
   private readonly t0 = performance.now();
   private readonly startedAt = Date.now();
   readonly ctx: ActiveContext;
@@ -41,7 +31,7 @@ export class SpanImpl implements TraceHandle {
     this.ctx = {
       traceId,
       name,
-      place: (span, send) => this.place(span, send),
+      spanId: this.spanId,
       attributes: () => this.inherited(),
       owner: this,
       root: parent === null ? this : parent.ctx.root,
@@ -67,7 +57,6 @@ export class SpanImpl implements TraceHandle {
       recordCompleted(this.core, this.ended ? this.parent?.ctx : this.ctx, call);
     } else if (call !== null && typeof call === "object") {
       this.llm = call;
-      this.release(this.spanId);
     }
     return this;
   }
@@ -87,52 +76,23 @@ export class SpanImpl implements TraceHandle {
   end(status?: SpanStatus): void {
     if (this.ended) return;
     this.ended = true;
-    const call = this.llm;
-    if (call === null) {
-      this.release(null);
-      return;
-    }
     if (!this.core.enabled) return;
     const timing = { startedAt: this.startedAt, latencyMs: performance.now() - this.t0 };
-    const ids = { traceId: this.traceId, spanId: this.spanId, parentSpanId: null, name: this.name };
+    const ids = {
+      traceId: this.traceId,
+      spanId: this.spanId,
+      parentSpanId: this.parent?.spanId ?? null,
+      name: this.name,
+    };
     try {
-      const span = buildSpan(this.core, this.ctx, call, ids, timing, status ?? call.status ?? "ok");
-      this.placeUp(span, (s) => this.core.emit(s));
+      const call = this.llm;
+      const span =
+        call === null
+          ? buildGroupSpan(this.core, this.inherited(), ids, timing, status ?? "ok")
+          : buildSpan(this.core, this.ctx, call, ids, timing, status ?? call.status ?? "ok");
+      this.core.emit(span);
     } catch {
       // Recording must never reach the host app.
-    }
-  }
-
-  /** See ActiveContext.place. */
-  private place(span: Span, send: (span: Span) => void): void {
-    if (this.llm !== null) {
-      span.parent_span_id = this.spanId;
-      send(span);
-    } else if (!this.ended && this.waiting.length < MAX_WAITING) {
-      this.waiting.push({ span, send });
-    } else {
-      this.placeUp(span, send);
-    }
-  }
-
-  private placeUp(span: Span, send: (span: Span) => void): void {
-    if (this.parent !== null) this.parent.place(span, send);
-    else {
-      span.parent_span_id = null;
-      send(span);
-    }
-  }
-
-  /** Sends the waiting spans: as children of this span when it is sent, else one level up. */
-  private release(parentSpanId: string | null): void {
-    const waiting = this.waiting;
-    this.waiting = [];
-    for (const w of waiting) {
-      if (parentSpanId === null) this.placeUp(w.span, w.send);
-      else {
-        w.span.parent_span_id = parentSpanId;
-        w.send(w.span);
-      }
     }
   }
 
@@ -176,9 +136,8 @@ export function recordCompleted(core: RecorderCore, ctx: ActiveContext | undefin
   }
 }
 
-/** Sends a span recorded under ctx (its parent found there), or on its own outside any trace. */
+/** Sends a span recorded under ctx (the enclosing span its parent), or on its own outside any trace. */
 export function sendIn(core: RecorderCore, ctx: ActiveContext | undefined, span: Span): void {
-  const send = (s: Span) => core.emit(s);
-  if (ctx === undefined) send(span);
-  else ctx.place(span, send);
+  span.parent_span_id = ctx?.spanId ?? null;
+  core.emit(span);
 }

@@ -97,7 +97,9 @@ describe("tracer", () => {
       tracer.recordLLMCall({ model: "claude-sonnet-4-6", total_tokens: 30, reasoning_tokens: 7 });
     });
     await tracer.flush();
-    const wire = JSON.parse(JSON.stringify(mem.spans().map(toWireSpan)));
+    const [group, ...calls] = [...mem.spans()].sort((a, b) => (a.model === null ? -1 : b.model === null ? 1 : 0));
+    assert.equal(group.model, null, "the trace without LLM data of its own is a grouping span");
+    const wire = JSON.parse(JSON.stringify(calls.map(toWireSpan)));
     const parsed = parseSpans(wire, { now: Date.now(), qualityKey: "eval.score", price: createPricer({}) });
     assert.equal(parsed.length, 2);
     assert.equal(parsed[0].prompt_tokens, 996); // a negative count is ignored: total - comp

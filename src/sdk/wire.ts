@@ -8,7 +8,8 @@ export interface WireSpan {
   span_id: string;
   parent_span_id: string | null;
   name: string;
-  model: string;
+  /** Absent on a grouping span (no LLM call): POST /spans refuses those, OTLP takes them. */
+  model?: string;
   provider?: string;
   prompt_tokens: number;
   comp_tokens: number;
@@ -62,7 +63,7 @@ export function toWireSpan(s: Span): WireSpan {
     span_id: s.span_id,
     parent_span_id: s.parent_span_id,
     name: s.name,
-    model: s.model ?? s.name,
+    ...(s.model !== null && { model: s.model }),
     prompt_tokens: s.prompt_tokens,
     comp_tokens: s.comp_tokens,
     total_tokens: s.total_tokens,
@@ -91,4 +92,9 @@ export function toWireSpan(s: Span): WireSpan {
 /** A batch as the JSON body of POST /spans. */
 export function toWireBody(spans: readonly Span[]): string {
   return JSON.stringify(spans.map(toWireSpan));
+}
+
+/** A grouping span: no LLM call, so no model (POST /spans refuses it; OTLP takes it). */
+export function isGroupSpan(s: { model?: string | null }): boolean {
+  return s.model === null || s.model === undefined;
 }

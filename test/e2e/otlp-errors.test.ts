@@ -162,6 +162,42 @@ describe("200", () => {
   });
 });
 
+describe("Idempotency-Key", () => {
+  test("a retried request with the same key is answered 200 and not stored again, in either encoding", async () => {
+    const before = store.spans.length;
+    const jsonHeaders = { "content-type": JSON_TYPE, "idempotency-key": "otlp-retry-1" };
+    const body = jsonBody([jsonSpan("00000000000000a1"), jsonSpan("00000000000000a2", { traceId: "" })]);
+    const first = await post(body, jsonHeaders);
+    assert.equal(first.status, 200);
+    assert.equal(
+      (json(first.bytes) as { partialSuccess: { rejectedSpans: string } }).partialSuccess.rejectedSpans,
+      "1",
+    );
+    const again = await post(body, jsonHeaders);
+    assert.equal(again.status, 200);
+    assert.equal(again.headers.get("idempotent-replayed"), "true");
+    assert.deepEqual(json(again.bytes), {});
+    assert.equal(store.spans.length, before + 1);
+
+    const pbHeaders = { "content-type": PB, "idempotency-key": "otlp-retry-2" };
+    const pb = pbBody([pbSpan("00000000000000a3")]);
+    assert.equal((await post(pb, pbHeaders)).status, 200);
+    const replay = await post(pb, pbHeaders);
+    assert.equal(replay.status, 200);
+    assert.deepEqual(ExportResponse.toObject(ExportResponse.decode(replay.bytes)), {});
+    assert.equal(store.spans.length, before + 2);
+  });
+
+  test("a malformed key is a 400 naming the header", async () => {
+    const r = await post(jsonBody([jsonSpan("00000000000000a4")]), {
+      "content-type": JSON_TYPE,
+      "idempotency-key": "has space",
+    });
+    assert.equal(r.status, 400);
+    assert.match(String(json(r.bytes).error), /Idempotency-Key/);
+  });
+});
+
 describe("400 for an undecodable body, in the request's encoding", () => {
   test("malformed JSON", async () => {
     const r = await post('{"resourceSpans": [', { "content-type": JSON_TYPE });

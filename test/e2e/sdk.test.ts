@@ -26,7 +26,7 @@ interface TraceBody {
   total_cost_usd: number;
   spans: Array<{
     span_id: string;
-    model: string;
+    model: string | null;
     prompt_tokens: number;
     cost_usd: number | null;
     status: string;
@@ -79,8 +79,10 @@ test("HttpTransport against tokentrace serve: outage, bounded queue, exactly-onc
   });
   await tracer.flush();
   const up = await getTrace(server.url, upTrace);
-  assert.equal(up.span_count, 5);
-  assert.ok(up.spans.every((s) => s.prompt_tokens === 2006 && s.cost_usd === 0.005615 && s.caller === "e2e-app"));
+  assert.equal(up.span_count, 6, "five calls and the trace around them");
+  const upCalls = up.spans.filter((s) => s.model !== null);
+  assert.equal(upCalls.length, 5);
+  assert.ok(upCalls.every((s) => s.prompt_tokens === 2006 && s.cost_usd === 0.005615 && s.caller === "e2e-app"));
 
   // 2. Server down: every app call still succeeds; the queue holds at most 40 (+ one batch in flight).
   await server.stop();
@@ -90,7 +92,7 @@ test("HttpTransport against tokentrace serve: outage, bounded queue, exactly-onc
     return trace.ID();
   });
   const during = tracer.stats();
-  assert.equal(during.recorded, 155);
+  assert.equal(during.recorded, 157, "155 calls and 2 traces");
   assert.ok(during.queued <= 40, `queued ${during.queued}`);
   assert.ok(during.dropped >= 150 - 40 - 25, `dropped ${during.dropped}`);
   assert.match(
@@ -103,11 +105,11 @@ test("HttpTransport against tokentrace serve: outage, bounded queue, exactly-onc
   await tracer.flush();
   const after = tracer.stats();
   assert.equal(after.queued, 0);
-  assert.equal(after.exported + after.dropped + after.failed, 155);
+  assert.equal(after.exported + after.dropped + after.failed, 157);
   const down = await getTrace(server.url, downTrace);
   const ids = down.spans.map((s) => s.span_id);
   assert.equal(new Set(ids).size, ids.length, "no span stored twice");
-  assert.equal(ids.length, after.exported - 5);
+  assert.equal(ids.length, after.exported - 6);
   assert.ok(ids.length >= 40);
   const health = (await (await fetch(`${server.url}/health`)).json()) as { span_count: number };
   assert.equal(health.span_count, after.exported);
@@ -137,7 +139,7 @@ test("parents come from the context: trace('rag') > span('retrieve') > call, lis
   await tracer.flush();
   const body = (await (await fetch(`${server.url}/traces/${id}`)).json()) as {
     name: string;
-    spans: Array<{ span_id: string; parent_span_id: string | null; name: string; model: string }>;
+    spans: Array<{ span_id: string; parent_span_id: string | null; name: string; model: string | null }>;
   };
   assert.equal(body.name, "rag");
   const byModel = new Map(body.spans.map((s) => [s.model, s]));
@@ -156,4 +158,66 @@ test("parents come from the context: trace('rag') > span('retrieve') > call, lis
     list.traces.map((x) => [x.trace_id, x.name]),
     [[id, "rag"]],
   );
+});
+
+test("trace('rag') with no LLM data of its own is stored (through /v1/traces) as the root; metrics count only calls", async (t) => {
+  const dir = await makeTempDir();
+  const server = await startServe({ dataDir: dir, readyTimeoutMs: 120_000 });
+  const tracer = createTracer({ service: "rag-app", transport: new HttpTransport({ url: server.url }) });
+  t.after(async () => {
+    await tracer.shutdown();
+    await server.kill("SIGKILL");
+    await removeDir(dir);
+  });
+  const id = await tracer.trace("rag", async (trace) => {
+    trace.setAttributes({ workflow: "qa" });
+    await tracer.span("retrieve", async (span) => {
+      span.recordLLMCall({ model: "text-embedding-3-small", prompt_tokens: 12 });
+    });
+    await tracer.span("generate", async () => {
+      tracer.recordLLMCall({ name: "answer", model: "gpt-4o", prompt_tokens: 500, comp_tokens: 80 });
+    });
+    return trace.ID();
+  });
+  await tracer.flush();
+  const body = (await (await fetch(`${server.url}/traces/${id}`)).json()) as {
+    name: string;
+    span_count: number;
+    total_cost_usd: number;
+    spans: Array<{
+      span_id: string;
+      parent_span_id: string | null;
+      name: string;
+      model: string | null;
+      attributes: Record<string, unknown>;
+    }>;
+  };
+  assert.equal(body.name, "rag");
+  assert.equal(body.span_count, 4);
+  const byName = new Map(body.spans.map((s) => [s.name, s]));
+  const rag = byName.get("rag");
+  const generate = byName.get("generate");
+  assert.ok(rag && generate, JSON.stringify(body.spans));
+  assert.equal(rag.parent_span_id, null);
+  assert.equal(rag.model, null);
+  assert.equal(rag.attributes.workflow, "qa");
+  assert.equal(byName.get("retrieve")?.parent_span_id, rag.span_id);
+  assert.equal(generate.parent_span_id, rag.span_id);
+  assert.equal(byName.get("answer")?.parent_span_id, generate.span_id);
+  // 500 * 2.5 + 80 * 10 = 2050 µ$, plus 12 * 0.02 = 0.24 µ$ of embedding
+  assert.equal(body.total_cost_usd, 0.00205024);
+  const list = (await (await fetch(`${server.url}/traces?caller=rag-app`)).json()) as {
+    traces: Array<{ trace_id: string; name: string }>;
+  };
+  assert.deepEqual(
+    list.traces.map((x) => [x.trace_id, x.name]),
+    [[id, "rag"]],
+  );
+  const metrics = (await (await fetch(`${server.url}/metrics?window=1h`)).json()) as {
+    span_count: number;
+    cost: { total_usd: number };
+  };
+  assert.equal(metrics.span_count, 2, "grouping spans are not LLM calls");
+  assert.equal(metrics.cost.total_usd, 0.00205024);
+  assert.equal(tracer.stats().failed, 0);
 });

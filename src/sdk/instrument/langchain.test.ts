@@ -48,7 +48,7 @@ describe("TokentraceCallbackHandler with @langchain/core and @langchain/openai",
     assert.ok(s.latency_ms > 0);
   });
 
-  test("a chain and a tool group their calls: one trace, names and attributes inherited", async () => {
+  test("chains and tools are parent spans of their calls: one trace, names and attributes inherited", async () => {
     sdk.fake.next((_r, res) => json(res, 200, chatCompletion("gpt-4o-mini", { prompt: 100, completion: 10 })));
     sdk.fake.next((_r, res) => json(res, 200, chatCompletion("gpt-4o-mini", { prompt: 300, completion: 30 })));
     const handler = new TokentraceCallbackHandler({ tracer: sdk.tracer });
@@ -68,9 +68,18 @@ describe("TokentraceCallbackHandler with @langchain/core and @langchain/openai",
       .withConfig({ runName: "answer-question" });
     await chain.invoke({ question: "why?" }, { callbacks: [handler] });
     const spans = await sdk.spans();
-    assert.equal(spans.length, 2, "two model calls, chains and tools are not stored as spans");
     assert.equal(new Set(spans.map((s) => s.trace_id)).size, 1, "one trace");
-    const [first, second] = spans.sort((a, b) => a.prompt_tokens - b.prompt_tokens);
+    const byName = new Map(spans.filter((s) => s.model === null).map((s) => [s.name, s]));
+    const root = byName.get("answer-question");
+    const lookupSpan = byName.get("lookup");
+    assert.ok(root && lookupSpan, "the chain and the tool are stored as spans");
+    assert.equal(root.parent_span_id, null);
+    assert.equal(root.cost_usd, null, "a grouping span has no cost of its own");
+    assert.equal(lookupSpan.attributes["langchain.run_type"], "tool");
+    assert.equal(lookupSpan.parent_span_id, byName.get("RunnableLambda")?.span_id);
+    const [first, second] = spans.filter((s) => s.model !== null).sort((a, b) => a.prompt_tokens - b.prompt_tokens);
+    assert.equal(first.parent_span_id, root.span_id);
+    assert.equal(second.parent_span_id, lookupSpan.span_id);
     assert.equal(first.attributes["langchain.chain"], "answer-question");
     assert.equal(second.attributes["langchain.tool"], "lookup");
     assert.equal(first.cost_usd, 0.000021);

@@ -178,7 +178,7 @@ describe("wrapOpenAI plumbing", () => {
     assert.equal((await sdk.spans()).length, 0);
   });
 
-  test("nested spans: a call inside a span with LLM data takes it as parent", async () => {
+  test("nested spans: a call inside a span with LLM data takes it as parent, the trace is the root", async () => {
     sdk.fake.next((_r, res) => json(res, 200, chatCompletion("gpt-4o", { prompt: 10, completion: 5 })));
     let stepId = "";
     await sdk.tracer.trace("agent", async (trace) => {
@@ -193,9 +193,11 @@ describe("wrapOpenAI plumbing", () => {
     const all = await sdk.spans();
     const inner = all.find((s) => s.model === "gpt-4o");
     const step = all.find((s) => s.model === "gpt-4o-mini");
-    assert.ok(inner && step);
+    const agent = all.find((s) => s.name === "agent");
+    assert.ok(inner && step && agent);
     assert.equal(step.span_id, stepId);
-    assert.equal(step.parent_span_id, null);
+    assert.equal(agent.parent_span_id, null);
+    assert.equal(step.parent_span_id, agent.span_id);
     assert.equal(inner.parent_span_id, stepId);
     assert.equal(inner.trace_id, step.trace_id);
     assert.equal(inner.name, "plan");

@@ -24,9 +24,11 @@ describe("wrapOpenAI chat.completions.create", () => {
     });
     assert.equal(out.choices[0].message.content, "Hello! How can I assist you today?");
     assert.equal(out.usage?.total_tokens, 2306);
-    const [s] = await sdk.spans();
+    const [root, s] = (await sdk.spans()).sort((a, b) => (a.model === null ? -1 : b.model === null ? 1 : 0));
+    assert.equal(root.model, null, "the trace is a grouping span, the root of its trace");
+    assert.equal(root.parent_span_id, null);
     assert.equal(s.trace_id, traceId);
-    assert.equal(s.parent_span_id, null);
+    assert.equal(s.parent_span_id, root.span_id);
     assert.equal(s.name, "summarize-document");
     assert.equal(s.model, "gpt-4o");
     assert.equal(s.provider, "openai");

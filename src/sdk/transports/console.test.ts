@@ -22,6 +22,14 @@ test("ConsoleTransport prints one readable line per span, or JSON lines", async 
   assert.equal(JSON.parse(json[0]).caller, "dev");
 });
 
+test("ConsoleTransport prints a grouping span (no LLM call) without model, tokens or cost", async () => {
+  const lines: string[] = [];
+  const tracer = createTracer({ transport: new ConsoleTransport({ stream: { write: (s: string) => lines.push(s) } }) });
+  await tracer.trace("rag", async () => {});
+  await tracer.shutdown();
+  assert.match(lines.join(""), /^\[tokentrace\] rag \d+(\.\d+)?ms ok trace=[0-9a-f-]{36}$/m);
+});
+
 test("MemoryTransport keeps at most maxSpans, oldest out first", async () => {
   const mem = new MemoryTransport({ maxSpans: 3 });
   const tracer = createTracer({ transport: mem });

@@ -10,6 +10,7 @@ export interface ConsoleTransportOptions {
 }
 
 function summary(s: Span): string {
+  if (s.model === null) return `[tokentrace] ${s.name} ${s.latency_ms}ms ${s.status} trace=${s.trace_id}\n`;
   const cost = s.cost_usd === null ? "unpriced" : `$${s.cost_usd.toFixed(6)}`;
   const ttft = s.ttft_ms === null ? "" : ` ttft=${s.ttft_ms}ms`;
   return (

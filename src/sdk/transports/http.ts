@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Span } from "../../span/types.js";
-import { toWireBody } from "../wire.js";
-import { postSpans, spansEndpoint } from "./post.js";
+import { toOtlpBody } from "../otlp.js";
+import { isGroupSpan, toWireBody, toWireSpan } from "../wire.js";
+import { otlpEndpoint, postSpans, spansEndpoint } from "./post.js";
 import { type ExportResult, failure, SUCCESS, type Transport } from "./types.js";
 
 export interface HttpTransportOptions {
@@ -16,8 +17,9 @@ export interface HttpTransportOptions {
 }
 
 /**
- * Sends spans to a tokentrace server's POST /spans. Each batch carries an Idempotency-Key
- * that its retries reuse, so a retry after a lost response is not stored twice. A 413 splits
+ * Sends spans to a tokentrace server's POST /spans, and grouping spans (no LLM call, no
+ * model) to its POST /v1/traces as OTLP/JSON. Each request carries an Idempotency-Key that
+ * its retries reuse, so a retry after a lost response is not stored twice. A 413 splits
  * the batch in halves (and lowers maxBatchSize for later batches); halves already accepted
  * are not sent again when the rest is retried.
  *
@@ -26,6 +28,7 @@ export interface HttpTransportOptions {
 export class HttpTransport implements Transport {
   readonly name = "http";
   readonly url: string;
+  private readonly otlpUrl: string;
   maxBatchSize: number;
   get target(): string {
     return this.url;
@@ -38,6 +41,7 @@ export class HttpTransport implements Transport {
 
   constructor(opts: HttpTransportOptions) {
     this.url = spansEndpoint(opts.url);
+    this.otlpUrl = otlpEndpoint(opts.url);
     this.token = opts.token ?? null;
     this.maxBatchSize = Math.max(1, opts.maxBatchSize ?? 1000);
     this.timeoutMs = opts.timeoutMs ?? 10_000;
@@ -47,14 +51,22 @@ export class HttpTransport implements Transport {
     if (this.done.has(spans) || spans.length === 0) return SUCCESS;
     const split = this.halves.get(spans);
     if (split !== undefined) return this.exportHalves(split);
+    const groups = spans.filter(isGroupSpan);
+    if (groups.length > 0 && groups.length < spans.length) {
+      // Two endpoints: the grouping spans and the calls become the two halves.
+      const pair: [Span[], Span[]] = [groups, spans.filter((s) => !isGroupSpan(s))];
+      this.halves.set(spans, pair);
+      return this.exportHalves(pair);
+    }
+    const otlp = groups.length > 0;
     let key = this.keys.get(spans);
     if (key === undefined) {
       key = randomUUID();
       this.keys.set(spans, key);
     }
     const r = await postSpans({
-      url: this.url,
-      body: toWireBody(spans),
+      url: otlp ? this.otlpUrl : this.url,
+      body: otlp ? toOtlpBody(spans.map(toWireSpan)) : toWireBody(spans),
       idempotencyKey: key,
       token: this.token,
       timeoutMs: this.timeoutMs,

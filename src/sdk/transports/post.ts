@@ -1,7 +1,7 @@
 import { post, statusResult } from "../../util/post.js";
 import { type ExportResult, failure, retryable, SUCCESS } from "./types.js";
 
-/** One POST /spans attempt; `too_large` (413) lets the caller split the batch. */
+/** One POST /spans (or /v1/traces) attempt; `too_large` (413) lets the caller split the batch. */
 export type PostResult = ExportResult | { kind: "too_large"; error: string };
 
 export interface PostOptions {
@@ -19,6 +19,13 @@ export interface PostOptions {
 export function spansEndpoint(url: string): string {
   const u = new URL(url);
   if (!u.pathname.endsWith("/spans")) u.pathname = `${u.pathname.replace(/\/+$/, "")}/spans`;
+  return u.toString();
+}
+
+/** The POST /v1/traces URL (OTLP/HTTP) of the same server, from a base URL or its /spans URL. */
+export function otlpEndpoint(url: string): string {
+  const u = new URL(url);
+  u.pathname = `${u.pathname.replace(/\/+$/, "").replace(/\/spans$/, "")}/v1/traces`;
   return u.toString();
 }
 

@@ -1,6 +1,7 @@
 /**
  * Remembers which Idempotency-Key values were already committed, so a client that retries
- * after a lost response (SDK HttpTransport, `tokentrace import`) does not insert twice.
+ * after a lost response (SDK HttpTransport, `tokentrace import`, POST /spans and /v1/traces)
+ * does not insert twice.
  * Bounded: least recently used keys are evicted past `maxKeys`, and entries expire after
  * `ttlMs`. In memory only: a restart forgets the keys.
  */
@@ -64,7 +65,41 @@ export function createIdempotencyCache(
   };
 }
 
-/** Printable ASCII, 1–255 characters: what Stripe-style idempotency keys and UUIDs look like. */
-export function isValidIdempotencyKey(key: string): boolean {
-  return key.length > 0 && key.length <= 255 && /^[\x21-\x7e]+$/.test(key);
+/**
+ * The Idempotency-Key header, or undefined when there is none; null when it is not one value
+ * of printable ASCII, 1–255 characters (what Stripe-style keys and UUIDs look like).
+ */
+export function idempotencyKeyOf(header: string | string[] | undefined): string | undefined | null {
+  if (header === undefined) return undefined;
+  return typeof header === "string" && header.length <= 255 && /^[\x21-\x7e]+$/.test(header) ? header : null;
+}
+
+export const BAD_IDEMPOTENCY_KEY = "Idempotency-Key must be one value of 1-255 printable ASCII characters";
+
+/**
+ * Runs `work` (which commits and returns the accepted count) once per Idempotency-Key:
+ * without a key it just runs; a key already committed replays its count; a key still
+ * committing is waited for, then replayed (or, if that attempt failed, run again).
+ */
+export async function runOnce(
+  cache: IdempotencyCache,
+  key: string | undefined,
+  now: () => number,
+  work: () => Promise<number>,
+): Promise<{ accepted: number; replayed: boolean }> {
+  if (key === undefined) return { accepted: await work(), replayed: false };
+  // No await between the checks and track(), so two requests with one key cannot both insert.
+  for (;;) {
+    const known = cache.get(key, now());
+    if (known !== undefined) return { accepted: known, replayed: true };
+    const pending = cache.pending(key);
+    if (pending === undefined) break;
+    await pending.catch(() => undefined);
+  }
+  const result = work().then((accepted) => {
+    cache.set(key, accepted, now());
+    return accepted;
+  });
+  cache.track(key, result);
+  return { accepted: await result, replayed: false };
 }
