@@ -87,9 +87,9 @@ test("a script that ends on its own sends what is queued (HTTP), without shutdow
   `);
   assert.equal(r.code, 0, r.out);
   const id = /trace (\S+)/.exec(r.out)?.[1];
-  assert.equal(await health(server.url), 3);
+  assert.equal(await health(server.url), 4, "three calls and the trace around them");
   const trace = (await (await fetch(`${server.url}/traces/${id}`)).json()) as { span_count: number; name: string };
-  assert.equal(trace.span_count, 3);
+  assert.equal(trace.span_count, 4);
   assert.equal(trace.name, "job");
 });
 
