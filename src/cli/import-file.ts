@@ -2,6 +2,7 @@
 // beside it, and batches of complete lines read from a byte offset.
 import { createHash } from "node:crypto";
 import { open, readFile, rename, writeFile } from "node:fs/promises";
+import type { WireSpan } from "../sdk/wire.js";
 
 /** Progress kept beside the file: `offset` bytes are committed; `pending` was sent but not yet confirmed. */
 export interface Checkpoint {
@@ -69,9 +70,36 @@ export interface Batch {
   lines: number;
   /** Line breaks consumed, blank lines included: the next batch's first line is firstLine + newlines. */
   newlines: number;
-  /** The file's line number of each span, for errors the server reports as spans[i]. */
+  /** The file's line number of each span of `body`, for errors the server reports as spans[i]. */
   lineNumbers: number[];
+  /** The LLM spans, as the JSON array POST /spans takes. */
   body: string;
+  /** Grouping spans (a trace or span without an LLM call: no model), for POST /v1/traces. */
+  groups: WireSpan[];
+  /** The file's line number of each grouping span. */
+  groupLines: number[];
+}
+
+/**
+ * A grouping span as FileTransport writes it: no model, with what OTLP needs (ids, start
+ * time, duration). A line without a model that lacks these goes to POST /spans like any
+ * other, where the server says what is missing.
+ */
+function isGroupLine(v: unknown): v is WireSpan {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  const s = v as Record<string, unknown>;
+  return (
+    (s.model === undefined || s.model === null) &&
+    typeof s.trace_id === "string" &&
+    typeof s.span_id === "string" &&
+    typeof s.name === "string" &&
+    typeof s.started_at === "string" &&
+    !Number.isNaN(Date.parse(s.started_at)) &&
+    typeof s.latency_ms === "number" &&
+    s.latency_ms >= 0 &&
+    typeof s.attributes === "object" &&
+    s.attributes !== null
+  );
 }
 
 /**
@@ -89,12 +117,14 @@ export async function readBatch(
   try {
     const parts: string[] = [];
     const lineNumbers: number[] = [];
+    const groups: WireSpan[] = [];
+    const groupLines: number[] = [];
     let pos = start;
     let consumed = start;
     let newlines = 0;
     let carry = Buffer.alloc(0);
     const buf = Buffer.alloc(256 * 1024);
-    const full = () => parts.length >= maxLines || consumed - start >= MAX_BATCH_BYTES;
+    const full = () => parts.length + groups.length >= maxLines || consumed - start >= MAX_BATCH_BYTES;
     while (!full()) {
       const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
       if (bytesRead === 0) break;
@@ -107,25 +137,33 @@ export async function readBatch(
         consumed += nl + 1;
         newlines++;
         data = data.subarray(nl + 1);
-        if (line !== "") {
-          checkJson(line, number);
-          parts.push(line);
-          lineNumbers.push(number);
+        if (line === "") {
+          // a blank line: skipped
+        } else {
+          const value = parseLine(line, number);
+          if (isGroupLine(value)) {
+            groups.push(value);
+            groupLines.push(number);
+          } else {
+            parts.push(line);
+            lineNumbers.push(number);
+          }
         }
         nl = data.indexOf(10);
       }
       carry = Buffer.from(data);
     }
     if (consumed === start) return null;
-    return { start, end: consumed, lines: parts.length, newlines, lineNumbers, body: `[${parts.join(",")}]` };
+    const lines = parts.length + groups.length;
+    return { start, end: consumed, lines, newlines, lineNumbers, body: `[${parts.join(",")}]`, groups, groupLines };
   } finally {
     await fh.close();
   }
 }
 
-function checkJson(line: string, number: number): void {
+function parseLine(line: string, number: number): unknown {
   try {
-    JSON.parse(line);
+    return JSON.parse(line);
   } catch (err) {
     throw new BadLineError(number, `not valid JSON (${(err as Error).message})`);
   }

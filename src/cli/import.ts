@@ -1,7 +1,8 @@
 import { stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { toOtlpBody } from "../sdk/otlp.js";
 import { DEFAULT_RETRY } from "../sdk/retry.js";
-import { spansEndpoint } from "../sdk/transports/post.js";
+import { otlpEndpoint, spansEndpoint } from "../sdk/transports/post.js";
 import { post, statusResult } from "../util/post.js";
 import { type RetryHooks, type RetryResult, withRetry } from "../util/retry.js";
 import { argsErrorLine } from "./args.js";
@@ -126,17 +127,50 @@ const CLI_HOOKS: RetryHooks = { sleep: (ms) => new Promise((res) => setTimeout(r
 
 type Attempt = RetryResult & { cause?: string };
 
-async function attempt(o: ImportOptions, key: string, body: string): Promise<Attempt> {
-  const headers: Record<string, string> = { "content-type": "application/json", "idempotency-key": key };
+async function attempt(o: ImportOptions, req: Request): Promise<Attempt> {
+  const headers: Record<string, string> = { "content-type": "application/json", "idempotency-key": req.key };
   if (o.token) headers.authorization = `Bearer ${o.token}`;
-  const answer = await post(o.url, { headers, body, timeoutMs: 30_000 });
+  const answer = await post(req.url, { headers, body: req.body, timeoutMs: 30_000 });
   if (answer.kind === "error") {
     const err = answer.error as Error & { cause?: { code?: string; message?: string } };
     const cause =
       err.name === "TimeoutError" ? "no answer within 30 s" : (err.cause?.code ?? err.cause?.message ?? err.message);
     return { kind: "retryable", error: cause, afterMs: null, cause };
   }
+  const rejected = answer.status === 200 ? rejectedText(answer.text) : null;
+  // OTLP answers 200 and names the spans it refused in partialSuccess: a refusal all the same
+  if (rejected !== null) return { kind: "failure", error: rejected, httpStatus: 200 };
   return statusResult(answer.status, errorText(answer.text), answer.headers, Date.now());
+}
+
+/** "spans[0]: traceId must be ..." from an OTLP partialSuccess, or null when every span was stored. */
+function rejectedText(body: string): string | null {
+  try {
+    const msg = (JSON.parse(body) as { partialSuccess?: { errorMessage?: unknown } }).partialSuccess?.errorMessage;
+    return typeof msg === "string" ? msg.replace(/^\d+ of \d+ spans rejected: /, "") : null;
+  } catch {
+    return null;
+  }
+}
+
+/** One POST of a batch: its LLM spans to /spans, or its grouping spans to /v1/traces. */
+interface Request {
+  url: string;
+  key: string;
+  body: string;
+  /** The file's line of each span in the body, for errors the server reports as spans[i]. */
+  lineNumbers: number[];
+}
+
+/** The requests that send a batch: grouping spans first (the parents), then the calls. */
+function requestsOf(o: ImportOptions, key: string, batch: Batch): Request[] {
+  const out: Request[] = [];
+  if (batch.groups.length > 0) {
+    const body = toOtlpBody(batch.groups);
+    out.push({ url: otlpEndpoint(o.url), key: `${key}-groups`, body, lineNumbers: batch.groupLines });
+  }
+  if (batch.lineNumbers.length > 0) out.push({ url: o.url, key, body: batch.body, lineNumbers: batch.lineNumbers });
+  return out;
 }
 
 function errorText(body: string): string {
@@ -151,9 +185,13 @@ function errorText(body: string): string {
 
 /** Posts one batch until it is accepted; a refusal becomes an ImportError saying what to do. */
 async function send(o: ImportOptions, key: string, batch: Batch): Promise<void> {
+  for (const req of requestsOf(o, key, batch)) await sendOne(o, req);
+}
+
+async function sendOne(o: ImportOptions, req: Request): Promise<void> {
   const policy = { ...DEFAULT_RETRY, maxBackoffMs: 10_000, maxAttempts: o.maxAttempts };
   const { result: r, attempts } = await withRetry(
-    () => attempt(o, key, batch.body),
+    () => attempt(o, req),
     policy,
     CLI_HOOKS,
     new AbortController().signal,
@@ -174,11 +212,11 @@ async function send(o: ImportOptions, key: string, batch: Batch): Promise<void> 
   if (status === 413)
     throw new ImportError(`the server refused a batch as too large (HTTP 413: ${r.error}): use a smaller --batch-size`);
   // "spans[3].model: required" is about the 4th span of the batch: name its line in the file
-  const span = /^spans\[(\d+)\]\.?\s*(.*)$/.exec(r.error);
-  const line = span === null ? undefined : batch.lineNumbers[Number(span[1])];
+  const span = /^spans\[(\d+)\][.:]?\s*(.*)$/.exec(r.error);
+  const line = span === null ? undefined : req.lineNumbers[Number(span[1])];
   if (span !== null && line !== undefined)
     throw new ImportError(
-      `${o.file}:${line}: ${span[2]} (refused by the server, HTTP ${status}): fix or delete that line`,
+      `${o.file}:${line}: ${span[2]} (refused by the server${status === 200 ? "" : `, HTTP ${status}`}): fix or delete that line`,
     );
   throw new ImportError(
     `the server refused a batch (HTTP ${status}: ${r.error}): check that --url is a tokentrace server`,

@@ -160,6 +160,43 @@ test("a span the server refuses is named file:line", async () => {
   );
 });
 
+test("a grouping span (no model) goes to /v1/traces; one the server refuses is named file:line too", async () => {
+  const group = (spanId: string) =>
+    JSON.stringify({
+      trace_id: "7f3a1c2b-e4d5-4f6a-8b9c-0d1e2f3a4b5c",
+      span_id: spanId,
+      parent_span_id: null,
+      name: "nightly",
+      prompt_tokens: 0,
+      comp_tokens: 0,
+      total_tokens: 0,
+      latency_ms: 12.5,
+      status: "ok",
+      started_at: new Date().toISOString(),
+      ended_at: new Date().toISOString(),
+      attributes: { workflow: "batch" },
+    });
+  const before = await spanCount();
+  const good = writeSpans("groups.jsonl", [...spanLines(2), group("00f067aa0ba902b7")]);
+  const ok = await cli(withToken(good));
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(await spanCount(), before + 3);
+  const res = await fetch(`${server.url}/traces/7f3a1c2b-e4d5-4f6a-8b9c-0d1e2f3a4b5c`, {
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
+  const trace = (await res.json()) as { name: string; spans: Array<{ model: string | null; attributes: object }> };
+  assert.equal(trace.name, "nightly");
+  assert.deepEqual(trace.spans[0].attributes, { workflow: "batch" });
+
+  const bad = writeSpans("bad-group.jsonl", [...spanLines(1), group("not-hex")]);
+  const r = await cli(withToken(bad));
+  assert.equal(r.code, 1);
+  assert.match(
+    oneLine(r.stderr),
+    /^tokentrace import: bad-group\.jsonl:2: spanId must be 8 bytes .+ \(refused by the server\): fix or delete that line/,
+  );
+});
+
 test("progress on a pipe: one line per tenth and a single 100% line", async () => {
   const file = writeSpans("progress.jsonl", spanLines(100));
   const r = await cli([file, "--url", server.url, "--token", TOKEN, "--batch-size", "3"]);

@@ -45,20 +45,27 @@ test("tokentrace import: exactly once, incremental, resumable", async (t) => {
   server = await startServe({ dataDir: dir });
   const first = await cli(["import", file, "--url", server.url, "--batch-size", "1000"]);
   assert.equal(first.code, 0, first.stderr);
-  assert.match(first.stdout, /imported 2500 spans/);
-  assert.match(first.stderr, /100% 2,500 spans/); // progress lines (stderr is not a terminal here)
-  assert.equal(await spanCount(server.url), 2500);
+  // 2500 calls and the trace around them, a grouping span (no model) sent to /v1/traces
+  assert.match(first.stdout, /imported 2501 spans/);
+  assert.match(first.stderr, /100% 2,501 spans/); // progress lines (stderr is not a terminal here)
+  assert.equal(await spanCount(server.url), 2501);
   const trace = (await (await fetch(`${server.url}/traces/${traceId}`)).json()) as {
+    name: string;
     span_count: number;
-    total_cost_usd: number;
+    spans: Array<{ span_id: string; parent_span_id: string | null; model: string | null }>;
   };
-  assert.equal(trace.span_count, 2500);
+  assert.equal(trace.span_count, 2501);
+  assert.equal(trace.name, "nightly");
+  const roots = trace.spans.filter((s) => s.parent_span_id === null);
+  assert.equal(roots.length, 1);
+  assert.equal(roots[0].model, null);
+  assert.ok(trace.spans.every((s) => s.parent_span_id === null || s.parent_span_id === roots[0].span_id));
 
   const again = await cli(["import", file, "--url", server.url]);
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /imported 0 spans/);
   await writeSpans(file, 10, 2500);
   const more = await cli(["import", file, "--url", server.url]);
-  assert.match(more.stdout, /imported 10 spans/);
-  assert.equal(await spanCount(server.url), 2510);
+  assert.match(more.stdout, /imported 11 spans/);
+  assert.equal(await spanCount(server.url), 2512);
 });
