@@ -150,13 +150,21 @@ class Alerts implements AlertService {
     const entry: RuleEntry = { rule, source: "api", rule_id: newRuleId(), created_at: this.o.now() };
     // claimed before the first await, so two concurrent POSTs of one name cannot both win
     this.engine.entries.set(rule.name, entry);
+    const store = this.o.store;
+    let added = true;
     try {
-      await this.o.store.saveAlertRule(rule.name, toStored(entry));
+      // on a shared store another instance may take the name between our read and this write
+      if (store.addAlertRule) added = await store.addAlertRule(rule.name, toStored(entry));
+      else await store.saveAlertRule(rule.name, toStored(entry));
       // a rule deleted earlier under this name leaves no state behind
-      await this.engine.forget(rule.name);
+      if (added) await this.engine.forget(rule.name);
     } catch (err) {
       if (this.engine.entries.get(rule.name) === entry) this.engine.entries.delete(rule.name);
       throw new ApiError("store_unavailable", `the rule could not be saved: ${String(err)}`);
+    }
+    if (!added) {
+      if (this.engine.entries.get(rule.name) === entry) this.engine.entries.delete(rule.name);
+      throw new ApiError("alert_exists", `an alert rule named "${rule.name}" already exists`);
     }
     return { rule_id: entry.rule_id, name: rule.name };
   }

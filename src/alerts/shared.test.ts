@@ -35,6 +35,21 @@ test("a rule created, silenced or deleted on one instance is seen by the other's
   await assert.rejects(a.silence("cost-spike", { duration: "1h" }), (e: ApiError) => e.code === "alert_not_found");
 });
 
+test("a name another instance took after this one read the rules is alert_exists, not overwritten", async () => {
+  const store = instance(new MemoryStore(), true);
+  const h = await harness({}, store);
+  Object.assign(store, {
+    // what PostgreSQL answers when the INSERT ... ON CONFLICT DO NOTHING finds the name taken
+    addAlertRule: async () => false,
+  });
+  await assert.rejects(
+    h.alerts.create(costRule("https://hooks.example.com/x")),
+    (e: ApiError) => e.code === "alert_exists",
+  );
+  assert.deepEqual(h.alerts.list(), []);
+  assert.deepEqual(await store.listAlertRules(), []);
+});
+
 test("a store that cannot be read is store_unavailable, not a stale answer", async () => {
   const store = instance(new MemoryStore(), true);
   const h = await harness({}, store);

@@ -175,6 +175,12 @@ export interface Store {
   listAlertRules(): Promise<JsonObject[]>;
   saveAlertRule(name: string, rule: JsonObject): Promise<void>;
   deleteAlertRule(name: string): Promise<boolean>;
+  /**
+   * Shared stores only: saves a new rule unless one of that name is stored, in one
+   * statement, so two instances creating one name at once cannot both succeed. Resolves
+   * false when the name is taken. Absent = saveAlertRule after the caller's own check.
+   */
+  addAlertRule?(name: string, rule: JsonObject): Promise<boolean>;
   loadAlertStates(): Promise<Record<string, JsonObject>>;
   saveAlertState(name: string, state: JsonObject): Promise<void>;
   /**

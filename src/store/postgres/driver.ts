@@ -219,6 +219,14 @@ export class PostgresStore implements Store {
     );
   }
 
+  async addAlertRule(name: string, rule: JsonObject): Promise<boolean> {
+    const r = await this.pool.query(
+      "INSERT INTO alert_rules (name, rule) VALUES ($1, $2::jsonb) ON CONFLICT (name) DO NOTHING",
+      [name, JSON.stringify(rule)],
+    );
+    return (r.rowCount ?? 0) > 0;
+  }
+
   async deleteAlertRule(name: string): Promise<boolean> {
     const r = await this.pool.query("DELETE FROM alert_rules WHERE name = $1", [name]);
     return (r.rowCount ?? 0) > 0;

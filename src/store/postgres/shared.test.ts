@@ -36,6 +36,20 @@ describe("postgres: several instances on one database", { skip: SKIP_PG }, () =>
     }
   });
 
+  test("two instances adding one rule name at once: exactly one succeeds", async () => {
+    const s = scratchSchema();
+    const stores = await Promise.all([1, 2, 3].map(() => PostgresStore.open(s.url)));
+    try {
+      const added = await Promise.all(stores.map((st, i) => st.addAlertRule("r", { name: "r", by: i })));
+      assert.equal(added.filter(Boolean).length, 1);
+      const winner = added.indexOf(true);
+      assert.deepEqual(await stores[0].listAlertRules(), [{ name: "r", by: winner }]);
+    } finally {
+      for (const st of stores) await st.close();
+      await s.drop();
+    }
+  });
+
   test("a silence and an evaluation written by two instances keep each other's fields", async () => {
     const s = scratchSchema();
     const [leader, other] = await Promise.all([PostgresStore.open(s.url), PostgresStore.open(s.url)]);
