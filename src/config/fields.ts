@@ -1,3 +1,4 @@
+import { SPAN_SCHEMA } from "../schema/span.js";
 import { parseDuration } from "../util/duration.js";
 import { parseAddr } from "./addr.js";
 import { checkRedactRules, type RedactRule, RedactRuleError } from "./redact-rules.js";
@@ -62,28 +63,7 @@ export const addr: Parse<string> = (v) => {
 export const optAddr: Parse<string | null> = (v) => (v === null || v === undefined || v === "" ? ok(null) : addr(v));
 
 // Span fields a dimension may not shadow: they are rolled up (or filtered) as columns already.
-const BUILT_IN = new Set([
-  "trace_id",
-  "span_id",
-  "parent_span_id",
-  "name",
-  "model",
-  "provider",
-  "prompt_tokens",
-  "comp_tokens",
-  "total_tokens",
-  "cached_tokens",
-  "reasoning_tokens",
-  "cost_usd",
-  "latency_ms",
-  "ttft_ms",
-  "status",
-  "caller",
-  "started_at",
-  "ended_at",
-  "eval_score",
-  "attributes",
-]);
+const BUILT_IN: ReadonlySet<string> = new Set(SPAN_SCHEMA.map((f) => f.name));
 
 /**
  * metrics.dimensions: attribute keys (a list, or comma-separated from an env var). A key is

@@ -1,3 +1,4 @@
+import { namesOfKind } from "../schema/span.js";
 import { toApiSpan } from "../span/api.js";
 import { SPAN_FIELDS, type Span } from "../span/types.js";
 
@@ -21,10 +22,12 @@ function csvField(v: string): string {
   return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
 }
 
+const TIMES: ReadonlySet<string> = new Set(namesOfKind("time"));
+
 function csvValue(s: Span, c: (typeof EXPORT_COLUMNS)[number]): string {
-  if (c === "started_at" || c === "ended_at") return new Date(s[c]).toISOString();
-  if (c === "attributes") return csvField(JSON.stringify(s.attributes));
   const v = s[c];
+  if (typeof v === "number" && TIMES.has(c)) return new Date(v).toISOString();
+  if (typeof v === "object" && v !== null) return csvField(JSON.stringify(v));
   return v === null ? "" : csvField(String(v));
 }
 

@@ -1,41 +1,20 @@
 import { DuckDBInstance } from "@duckdb/node-api";
+import { SPAN_SCHEMA } from "../schema/span.js";
 import type { Span } from "../span/types.js";
-import { EXPORT_COLUMNS } from "./format.js";
+import { DUCKDB_TYPES } from "../store/duckdb/schema.js";
 
 // Parquet needs its footer written last, so spans are staged a page at a time in a
 // newline-delimited JSON file, then DuckDB's COPY turns it into Parquet. Both steps stream:
 // memory stays at one page plus DuckDB's row groups, whatever the number of rows.
 
-const TYPES: Record<(typeof EXPORT_COLUMNS)[number], string> = {
-  trace_id: "VARCHAR",
-  span_id: "VARCHAR",
-  parent_span_id: "VARCHAR",
-  name: "VARCHAR",
-  model: "VARCHAR",
-  provider: "VARCHAR",
-  prompt_tokens: "BIGINT",
-  comp_tokens: "BIGINT",
-  total_tokens: "BIGINT",
-  cached_tokens: "BIGINT",
-  reasoning_tokens: "BIGINT",
-  cost_usd: "DECIMAL(18, 12)",
-  latency_ms: "DOUBLE",
-  ttft_ms: "DOUBLE",
-  status: "VARCHAR",
-  caller: "VARCHAR",
-  started_at: "BIGINT",
-  ended_at: "BIGINT",
-  eval_score: "DOUBLE",
-  attributes: "VARCHAR",
-};
-
 /** One staging line: cost as decimal text (read exactly into DECIMAL), attributes as JSON text. */
 export function stagingLine(s: Span): string {
   const row: Record<string, unknown> = {};
-  for (const c of EXPORT_COLUMNS) {
-    if (c === "attributes") row[c] = JSON.stringify(s.attributes);
-    else if (c === "cost_usd") row[c] = s.cost_usd === null ? null : String(s.cost_usd);
-    else row[c] = s[c];
+  for (const { name, kind } of SPAN_SCHEMA) {
+    const v = s[name];
+    if (kind === "attributes") row[name] = JSON.stringify(v);
+    else if (kind === "decimal") row[name] = v === null ? null : String(v);
+    else row[name] = v;
   }
   return `${JSON.stringify(row)}\n`;
 }
@@ -47,11 +26,14 @@ const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
  * (UTC, microseconds), cost DECIMAL(18, 12): warehouses read both as such.
  */
 export async function stagingToParquet(staging: string, out: string): Promise<void> {
-  const columns = EXPORT_COLUMNS.map((c) => `${c}: ${sqlString(c === "cost_usd" ? "VARCHAR" : TYPES[c])}`).join(", ");
-  const select = EXPORT_COLUMNS.map((c) => {
-    if (c === "started_at" || c === "ended_at") return `make_timestamptz(${c} * 1000) AS ${c}`;
-    if (c === "cost_usd") return `CAST(cost_usd AS ${TYPES.cost_usd}) AS cost_usd`;
-    return c;
+  // Staged as the DuckDB store's column types (cost as text), then converted.
+  const columns = SPAN_SCHEMA.map(
+    (f) => `${f.name}: ${sqlString(f.kind === "decimal" ? "VARCHAR" : DUCKDB_TYPES[f.kind])}`,
+  ).join(", ");
+  const select = SPAN_SCHEMA.map(({ name, kind }) => {
+    if (kind === "time") return `make_timestamptz(${name} * 1000) AS ${name}`;
+    if (kind === "decimal") return `CAST(${name} AS ${DUCKDB_TYPES.decimal}) AS ${name}`;
+    return name;
   }).join(", ");
   const db = await DuckDBInstance.create(":memory:", { threads: "1" });
   const conn = await db.connect();

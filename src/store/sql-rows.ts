@@ -1,5 +1,5 @@
-import type { Attributes, Span, SpanStatus } from "../span/types.js";
-import { SPAN_COLUMNS } from "./duckdb/schema.js";
+import { SPAN_SCHEMA } from "../schema/span.js";
+import { SPAN_FIELDS, type Span } from "../span/types.js";
 import type { ExpositionQuery, ExpositionRow, SummaryRow } from "./store.js";
 
 // Row mapping shared by the SQL drivers (duckdb and postgres store the same columns).
@@ -13,33 +13,17 @@ type Row = Record<string, unknown>;
  * @example spanSelect("attributes::text AS attributes")
  */
 export function spanSelect(attributes = "attributes"): string {
-  return SPAN_COLUMNS.map((c) => (c === "attributes" ? attributes : c)).join(", ");
+  return SPAN_FIELDS.map((c) => (c === "attributes" ? attributes : c)).join(", ");
 }
 
 /** A stored row (plain JS values, attributes as JSON text) back into a Span. */
 export function rowToSpan(r: Row): Span {
-  return {
-    trace_id: r.trace_id as string,
-    span_id: r.span_id as string,
-    parent_span_id: (r.parent_span_id as string | null) ?? null,
-    name: r.name as string,
-    model: (r.model as string | null) ?? null,
-    provider: (r.provider as string | null) ?? null,
-    prompt_tokens: r.prompt_tokens as number,
-    comp_tokens: r.comp_tokens as number,
-    total_tokens: r.total_tokens as number,
-    cached_tokens: (r.cached_tokens as number | null) ?? null,
-    reasoning_tokens: (r.reasoning_tokens as number | null) ?? null,
-    cost_usd: (r.cost_usd as number | null) ?? null,
-    latency_ms: r.latency_ms as number,
-    ttft_ms: (r.ttft_ms as number | null) ?? null,
-    status: r.status as SpanStatus,
-    caller: (r.caller as string | null) ?? null,
-    started_at: r.started_at as number,
-    ended_at: r.ended_at as number,
-    eval_score: (r.eval_score as number | null) ?? null,
-    attributes: JSON.parse(r.attributes as string) as Attributes,
-  };
+  const s: Row = {};
+  for (const { name, kind } of SPAN_SCHEMA) {
+    const v = r[name];
+    s[name] = kind === "attributes" ? JSON.parse(v as string) : (v ?? null);
+  }
+  return s as Span;
 }
 
 /** Span rows (ordered by started_at) grouped into traces, keyed by trace id. */

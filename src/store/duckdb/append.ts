@@ -13,10 +13,10 @@ import {
   INTEGER,
   VARCHAR,
 } from "@duckdb/node-api";
+import { SPAN_SCHEMA } from "../../schema/span.js";
 import type { Span } from "../../span/types.js";
 import { COST_SCALE, COST_WIDTH, toPico } from "../../stats/cost.js";
 import { encodeSpans, NUMBER_FIELDS, type SpanBatch, TEXT_FIELDS, TEXTS_PER_SPAN } from "./protocol.js";
-import { SPAN_COLUMNS } from "./schema.js";
 
 type Appender = Awaited<ReturnType<DuckDBConnection["createAppender"]>>;
 
@@ -37,18 +37,16 @@ type Column =
   | { kind: "bloom"; index: 0 }
   | { kind: "ingested"; index: 0 };
 
-const DOUBLES = new Set<string>(["latency_ms", "ttft_ms", "eval_score"]);
-
-// Where each table column (SPAN_COLUMNS, attr_bloom, ingested_at) comes from in a SpanBatch.
+// Where each table column (SPAN_SCHEMA, attr_bloom, ingested_at) comes from in a SpanBatch.
 const COLUMNS: Column[] = [
-  ...SPAN_COLUMNS.map((name): Column => {
-    if (name === "attributes") return { kind: "text", index: TEXT_FIELDS.length };
+  ...SPAN_SCHEMA.map(({ name, kind }): Column => {
+    if (kind === "attributes") return { kind: "text", index: TEXT_FIELDS.length };
     const t = (TEXT_FIELDS as readonly string[]).indexOf(name);
     if (t >= 0) return { kind: "text", index: t };
     const index = (NUMBER_FIELDS as readonly string[]).indexOf(name);
     if (index < 0) throw new Error(`no batch field for column ${name}`);
-    if (name === "cost_usd") return { kind: "cost", index };
-    return { kind: DOUBLES.has(name) ? "double" : "int", index };
+    if (kind === "decimal") return { kind: "cost", index };
+    return { kind: kind === "double" ? "double" : "int", index };
   }),
   { kind: "bloom", index: 0 },
   { kind: "ingested", index: 0 },

@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { SPAN_FIELDS } from "../../span/types.js";
 import { span } from "../testing/conformance-fixtures.js";
 import { DuckDbStore } from "./driver.js";
 
@@ -136,6 +138,47 @@ describe("duckdb driver", () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+
+  test("a file from before ingested_at opens: same columns, its spans read back, new ones append", async () => {
+    const path = join(dir, "old.duckdb");
+    // The spans table as tokentrace 0.3 wrote it (frozen: what files on disk hold), with one span.
+    const old = span({ cost_usd: 0.00448, ttft_ms: 120, eval_score: 0.9, attributes: { k: "v" } });
+    const db = await DuckDBInstance.create(path);
+    const conn = await db.connect();
+    await conn.run(`CREATE TABLE spans (trace_id VARCHAR NOT NULL, span_id VARCHAR NOT NULL,
+      parent_span_id VARCHAR, name VARCHAR NOT NULL, model VARCHAR, provider VARCHAR,
+      prompt_tokens BIGINT NOT NULL, comp_tokens BIGINT NOT NULL, total_tokens BIGINT NOT NULL,
+      cached_tokens BIGINT, reasoning_tokens BIGINT, cost_usd DECIMAL(18, 12), latency_ms DOUBLE NOT NULL,
+      ttft_ms DOUBLE, status VARCHAR NOT NULL, caller VARCHAR, started_at BIGINT NOT NULL,
+      ended_at BIGINT NOT NULL, eval_score DOUBLE, attributes VARCHAR NOT NULL,
+      attr_bloom BIGINT NOT NULL DEFAULT -1)`);
+    const values = SPAN_FIELDS.map((f) => (f === "attributes" ? JSON.stringify(old.attributes) : old[f]));
+    await conn.run(
+      `INSERT INTO spans (${SPAN_FIELDS.join(", ")}) VALUES (${values.map((_, i) => `$${i + 1}`).join(", ")})`,
+      values,
+    );
+    conn.closeSync();
+    db.closeSync();
+
+    const s = await DuckDbStore.open(path);
+    try {
+      const columns = await s.all(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'spans' ORDER BY ordinal_position",
+        [],
+      );
+      assert.deepEqual(
+        columns.map((c) => c.column_name),
+        [...SPAN_FIELDS, "attr_bloom", "ingested_at"],
+      );
+      assert.deepEqual(await s.getTrace(old.trace_id), [old]);
+      const fresh = span({ cached_tokens: 7, attributes: { k: "w" } });
+      await s.insert([fresh]);
+      assert.deepEqual(await s.getTrace(fresh.trace_id), [fresh]);
+      assert.equal((await s.searchTraces({ attrs: { k: "w" }, limit: 20, offset: 0 })).traces.length, 1);
+    } finally {
+      await s.close();
     }
   });
 });

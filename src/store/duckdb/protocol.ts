@@ -1,35 +1,15 @@
+import { namesOfKind } from "../../schema/span.js";
 import type { Span } from "../../span/types.js";
 import type { Dimensions } from "../rollup/dimensions.js";
 import { attrIndex } from "./bloom.js";
 import type { ContentColumns } from "./content-schema.js";
 
-/** Span string fields carried in SpanBatch.text, in this order per span, then the attributes JSON. */
-export const TEXT_FIELDS = [
-  "trace_id",
-  "span_id",
-  "parent_span_id",
-  "name",
-  "model",
-  "provider",
-  "status",
-  "caller",
-] as const;
+/** Span string fields carried in SpanBatch.text, in schema order per span, then the attributes JSON. */
+export const TEXT_FIELDS = namesOfKind("string", "status");
 /** Strings per span in SpanBatch.text: TEXT_FIELDS and the attributes JSON last. */
 export const TEXTS_PER_SPAN = TEXT_FIELDS.length + 1;
-/** Span number fields carried in SpanBatch.numbers, column by column in this order. */
-export const NUMBER_FIELDS = [
-  "prompt_tokens",
-  "comp_tokens",
-  "total_tokens",
-  "cached_tokens",
-  "reasoning_tokens",
-  "cost_usd",
-  "latency_ms",
-  "ttft_ms",
-  "started_at",
-  "ended_at",
-  "eval_score",
-] as const;
+/** Span number fields carried in SpanBatch.numbers, column by column in schema order. */
+export const NUMBER_FIELDS = namesOfKind("integer", "decimal", "double", "time");
 
 /**
  * Spans as columns for the trip to the worker. Structured-cloning span objects cost
@@ -52,8 +32,20 @@ export interface SpanBatch {
   hashCounts: Int32Array;
 }
 
-// One writer per batch; the fields are spelled out (not looped over by name) because
-// keyed loads with changing keys are several times slower than plain property loads.
+// Keyed loads with changing keys (s[f] in a loop) make the encoding half as slow again
+// (0.51 µs a span against 0.36 µs, 8000-span batches), so the writer is compiled from the
+// field lists into plain property loads: this.str(s.trace_id); ... this.num(0, i, s.prompt_tokens); ...
+const writeSpan = new Function(
+  "s",
+  "i",
+  [
+    ...TEXT_FIELDS.map((f) => `this.str(s.${f});`),
+    "this.str(JSON.stringify(s.attributes));",
+    ...NUMBER_FIELDS.map((f, k) => `this.num(${k}, i, s.${f});`),
+  ].join("\n"),
+) as (this: Encoder, s: Span, i: number) => void;
+
+// One writer per batch.
 class Encoder {
   text = "";
   private at = 0;
@@ -81,28 +73,8 @@ class Encoder {
     else this.numbers[k] = v;
   }
 
-  span(s: Span, i: number): void {
-    this.str(s.trace_id);
-    this.str(s.span_id);
-    this.str(s.parent_span_id);
-    this.str(s.name);
-    this.str(s.model);
-    this.str(s.provider);
-    this.str(s.status);
-    this.str(s.caller);
-    this.str(JSON.stringify(s.attributes));
-    this.num(0, i, s.prompt_tokens);
-    this.num(1, i, s.comp_tokens);
-    this.num(2, i, s.total_tokens);
-    this.num(3, i, s.cached_tokens);
-    this.num(4, i, s.reasoning_tokens);
-    this.num(5, i, s.cost_usd);
-    this.num(6, i, s.latency_ms);
-    this.num(7, i, s.ttft_ms);
-    this.num(8, i, s.started_at);
-    this.num(9, i, s.ended_at);
-    this.num(10, i, s.eval_score);
-  }
+  /** Writes span i of the batch (writeSpan above). */
+  readonly span: (s: Span, i: number) => void = writeSpan;
 }
 
 /** Builds the columns of a batch of spans; `transfer` lists the buffers postMessage may move. */

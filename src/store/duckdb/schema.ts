@@ -1,38 +1,30 @@
-import { SPAN_FIELDS } from "../../span/types.js";
+import { type FieldKind, SPAN_SCHEMA } from "../../schema/span.js";
+import { COST_SCALE, COST_WIDTH } from "../../stats/cost.js";
+
+/** The DuckDB column type of each kind of span field (schema/span.ts). */
+export const DUCKDB_TYPES: Record<FieldKind, string> = {
+  string: "VARCHAR",
+  status: "VARCHAR",
+  integer: "BIGINT",
+  double: "DOUBLE",
+  // exact decimals, so sums do not drift
+  decimal: `DECIMAL(${COST_WIDTH}, ${COST_SCALE})`,
+  // epoch milliseconds
+  time: "BIGINT",
+  // JSON text: DuckDB MAP columns leak native memory on append
+  attributes: "VARCHAR",
+};
+
+const spanColumns = SPAN_SCHEMA.map((f) => `  ${f.name} ${DUCKDB_TYPES[f.kind]}${f.nullable ? "" : " NOT NULL"},`);
 
 /**
- * DuckDB schema. Typed columns for every span field; eval_score promoted from the quality
- * attribute; attributes kept as JSON text (DuckDB MAP columns leak native memory on append).
- * cost_usd is DECIMAL so sums are exact decimals, not drifting floats.
- * Timestamps are BIGINT epoch milliseconds.
- * SPAN_COLUMNS are the Span fields in table order; the table ends with attr_bloom, which
- * the driver derives from attributes (an INSERT may leave it to its default), and
- * ingested_at, the commit time the appender stamps on each batch.
+ * DuckDB schema. A typed column for every span field, in SPAN_SCHEMA order; the table ends
+ * with attr_bloom, which the driver derives from attributes (an INSERT may leave it to its
+ * default), and ingested_at, the commit time the appender stamps on each batch.
  */
-export const SPAN_COLUMNS = SPAN_FIELDS;
-
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS spans (
-  trace_id VARCHAR NOT NULL,
-  span_id VARCHAR NOT NULL,
-  parent_span_id VARCHAR,
-  name VARCHAR NOT NULL,
-  model VARCHAR,
-  provider VARCHAR,
-  prompt_tokens BIGINT NOT NULL,
-  comp_tokens BIGINT NOT NULL,
-  total_tokens BIGINT NOT NULL,
-  cached_tokens BIGINT,
-  reasoning_tokens BIGINT,
-  cost_usd DECIMAL(18, 12),
-  latency_ms DOUBLE NOT NULL,
-  ttft_ms DOUBLE,
-  status VARCHAR NOT NULL,
-  caller VARCHAR,
-  started_at BIGINT NOT NULL,
-  ended_at BIGINT NOT NULL,
-  eval_score DOUBLE,
-  attributes VARCHAR NOT NULL,
+${spanColumns.join("\n")}
   -- Bloom filter of the attribute pairs (see bloom.ts); -1 (all bits) when a writer
   -- does not compute it, which keeps attribute filters exact, just without the speed-up.
   attr_bloom BIGINT NOT NULL DEFAULT -1

@@ -1,30 +1,7 @@
-import type { Span } from "../../span/types.js";
+import { SPAN_SCHEMA } from "../../schema/span.js";
+import { SPAN_FIELDS, type Span } from "../../span/types.js";
 import { BIN_OFFSET, SKETCH_K } from "../../stats/sketch.js";
-import { DAY_MS, GRAINS, ROLLUP_LATENCY_LE, ROLLUP_QUALITY_LE } from "./schema.js";
-
-/** Span columns in table order with the array type unnest reads them as. */
-const COLUMNS: readonly [keyof Span, string][] = [
-  ["trace_id", "text"],
-  ["span_id", "text"],
-  ["parent_span_id", "text"],
-  ["name", "text"],
-  ["model", "text"],
-  ["provider", "text"],
-  ["prompt_tokens", "bigint"],
-  ["comp_tokens", "bigint"],
-  ["total_tokens", "bigint"],
-  ["cached_tokens", "bigint"],
-  ["reasoning_tokens", "bigint"],
-  ["cost_usd", "numeric"],
-  ["latency_ms", "float8"],
-  ["ttft_ms", "float8"],
-  ["status", "text"],
-  ["caller", "text"],
-  ["started_at", "bigint"],
-  ["ended_at", "bigint"],
-  ["eval_score", "float8"],
-  ["attributes", "jsonb"],
-];
+import { DAY_MS, GRAINS, PG_TYPES, ROLLUP_LATENCY_LE, ROLLUP_QUALITY_LE } from "./schema.js";
 
 /** SQL computing the sketch bin of a float8 expression (binOf in src/stats/sketch.ts). */
 export function pgBin(col: string): string {
@@ -95,17 +72,18 @@ export function rollupInserts(source: string, grains: readonly number[] = GRAINS
  * size is one round trip) and adding them to the rollups: all of it commits or none does.
  */
 export function insertStatement(spans: readonly Span[]): { text: string; values: unknown[] } {
-  const values = COLUMNS.map(([key]) =>
+  const values = SPAN_SCHEMA.map(({ name, kind }) =>
     spans.map((s) => {
-      const v = s[key];
-      if (key === "attributes") return JSON.stringify(v);
+      const v = s[name];
+      if (kind === "attributes") return JSON.stringify(v);
       // The shortest decimal text of the double: 0.00448 is stored as exactly 0.00448.
-      if (key === "cost_usd") return v === null ? null : String(v);
+      if (kind === "decimal") return v === null ? null : String(v);
       return v;
     }),
   );
-  const cols = COLUMNS.map(([k]) => k).join(", ");
-  const unnest = COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(", ");
+  const cols = SPAN_FIELDS.join(", ");
+  // One array parameter per column, in table order, each cast to its column's type.
+  const unnest = SPAN_SCHEMA.map((f, i) => `$${i + 1}::${PG_TYPES[f.kind]}[]`).join(", ");
   const { rollup, hist } = rollupInserts("ins");
   const text = `WITH ins AS (
       INSERT INTO spans (${cols}) SELECT * FROM unnest(${unnest}) RETURNING *

@@ -1,5 +1,18 @@
 import type pg from "pg";
+import { type FieldKind, SPAN_SCHEMA } from "../../schema/span.js";
+import { COST_SCALE, COST_WIDTH } from "../../stats/cost.js";
 import { ident, transaction } from "./connect.js";
+
+/** The PostgreSQL column type of each kind of span field (schema/span.ts). */
+export const PG_TYPES: Record<FieldKind, string> = {
+  string: "TEXT",
+  status: "TEXT",
+  integer: "BIGINT",
+  double: "DOUBLE PRECISION",
+  decimal: `NUMERIC(${COST_WIDTH}, ${COST_SCALE})`,
+  time: "BIGINT",
+  attributes: "JSONB",
+};
 
 /** Rollup grains, coarsest first: a query uses whole days, then whole hours, then raw spans. */
 export const DAY_MS = 86_400_000;
@@ -18,7 +31,8 @@ const leColumns = (prefix: string, n: number) =>
 
 /**
  * Versioned migrations, applied in order at start and recorded in tokentrace_migrations.
- * Never edit a released one: append a new version.
+ * Never edit a released one: append a new version. The spans columns of the first one come
+ * from SPAN_SCHEMA, which never reorders or drops a field (a new field gets its own migration).
  *
  * - spans: one typed column per span field (cost_usd NUMERIC so sums are exact decimals),
  *   attributes as JSONB, partitioned by day on started_at so retention drops whole tables.
@@ -35,26 +49,7 @@ const leColumns = (prefix: string, n: number) =>
  */
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE spans (
-    trace_id TEXT NOT NULL,
-    span_id TEXT NOT NULL,
-    parent_span_id TEXT,
-    name TEXT NOT NULL,
-    model TEXT,
-    provider TEXT,
-    prompt_tokens BIGINT NOT NULL,
-    comp_tokens BIGINT NOT NULL,
-    total_tokens BIGINT NOT NULL,
-    cached_tokens BIGINT,
-    reasoning_tokens BIGINT,
-    cost_usd NUMERIC(18, 12),
-    latency_ms DOUBLE PRECISION NOT NULL,
-    ttft_ms DOUBLE PRECISION,
-    status TEXT NOT NULL,
-    caller TEXT,
-    started_at BIGINT NOT NULL,
-    ended_at BIGINT NOT NULL,
-    eval_score DOUBLE PRECISION,
-    attributes JSONB NOT NULL
+    ${SPAN_SCHEMA.map((f) => `${f.name} ${PG_TYPES[f.kind]}${f.nullable ? "" : " NOT NULL"}`).join(",\n    ")}
   ) PARTITION BY RANGE (started_at);
   CREATE INDEX spans_trace_id ON spans (trace_id);
   CREATE INDEX spans_started_at ON spans (started_at);

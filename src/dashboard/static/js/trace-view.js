@@ -5,26 +5,12 @@ import { fill, h, notice } from "./dom.js";
 import { compact, dateTime, ms, toMs, usd } from "./format.js";
 import { traceStatus } from "./traces.js";
 
-const FIELD_ORDER = [
-  "span_id",
-  "parent_span_id",
-  "trace_id",
-  "name",
-  "model",
-  "provider",
-  "caller",
-  "status",
-  "prompt_tokens",
-  "comp_tokens",
-  "total_tokens",
-  "cached_tokens",
-  "reasoning_tokens",
-  "cost_usd",
-  "latency_ms",
-  "ttft_ms",
-  "started_at",
-  "ended_at",
-];
+// The span fields in the order the Fields table lists them (the rest follow). The server
+// writes them into the page from the span schema (src/schema/span.ts), so none is listed here.
+function fieldOrder() {
+  const el = document.getElementById("span-field-order");
+  return el?.textContent ? JSON.parse(el.textContent) : [];
+}
 
 /**
  * Orders spans depth-first (children by start time) and gives each its depth. A span whose
@@ -78,9 +64,10 @@ function kvTable(entries, id) {
 }
 
 function details(span) {
+  const order = fieldOrder();
   const keys = [
-    ...FIELD_ORDER.filter((k) => k in span),
-    ...Object.keys(span).filter((k) => !FIELD_ORDER.includes(k) && k !== "attributes" && k !== "content"),
+    ...order.filter((k) => k in span),
+    ...Object.keys(span).filter((k) => !order.includes(k) && k !== "attributes" && k !== "content"),
   ];
   const attrs = Object.entries(span.attributes ?? {}).sort(([a], [b]) => a.localeCompare(b));
   return [
