@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigError, type ConfigProblem } from "./errors.js";
-import { nonNegative } from "./fields.js";
+import { nonNegative } from "./parse.js";
 import { type ConfigFlags, FIELDS, FLAG_NAMES } from "./schema.js";
 import { type FileSource, readSource } from "./source.js";
 import { type Config, DEFAULT_CONFIG, type PriceOverride } from "./types.js";

@@ -1,4 +1,4 @@
-import * as f from "./fields.js";
+import * as f from "./parse.js";
 import type { Config, PriceOverride } from "./types.js";
 
 /** How one scalar setting is read, where it lands in Config, and which env var / flag can set it. */

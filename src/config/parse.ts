@@ -1,3 +1,4 @@
+// Checks of single config values (from YAML, an env var or a flag): each returns the typed value or a message.
 import { SPAN_SCHEMA } from "../schema/span.js";
 import { parseDuration } from "../util/duration.js";
 import { parseAddr } from "./addr.js";
