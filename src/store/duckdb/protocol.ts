@@ -32,19 +32,6 @@ export interface SpanBatch {
   hashCounts: Int32Array;
 }
 
-// Keyed loads with changing keys (s[f] in a loop) make the encoding half as slow again
-// (0.51 µs a span against 0.36 µs, 8000-span batches), so the writer is compiled from the
-// field lists into plain property loads: this.str(s.trace_id); ... this.num(0, i, s.prompt_tokens); ...
-const writeSpan = new Function(
-  "s",
-  "i",
-  [
-    ...TEXT_FIELDS.map((f) => `this.str(s.${f});`),
-    "this.str(JSON.stringify(s.attributes));",
-    ...NUMBER_FIELDS.map((f, k) => `this.num(${k}, i, s.${f});`),
-  ].join("\n"),
-) as (this: Encoder, s: Span, i: number) => void;
-
 // One writer per batch.
 class Encoder {
   text = "";
@@ -73,8 +60,13 @@ class Encoder {
     else this.numbers[k] = v;
   }
 
-  /** Writes span i of the batch (writeSpan above). */
-  readonly span: (s: Span, i: number) => void = writeSpan;
+  // The fields by name from the schema's lists: 0.17 µs a span more than spelling each one
+  // out (0.51 against 0.34 µs, 8000-span batches), next to ~40 µs of server CPU a span.
+  span(s: Span, i: number): void {
+    for (const f of TEXT_FIELDS) this.str(s[f]);
+    this.str(JSON.stringify(s.attributes));
+    for (let f = 0; f < NUMBER_FIELDS.length; f++) this.num(f, i, s[NUMBER_FIELDS[f]]);
+  }
 }
 
 /** Builds the columns of a batch of spans; `transfer` lists the buffers postMessage may move. */
