@@ -2,8 +2,9 @@
 // a temp dir): several concurrent clients post 1000-span batches of realistic spans back
 // to back; prints committed spans/s, verified against the store's span count at the end.
 // Also prints what store.insert alone sustains on the same spans (skip with --no-raw).
-// With --content-bytes N every span also carries ~N bytes of prompt and completion (content
-// is then redacted with the default [secrets] rules, capped and stored in its own table).
+// With --content-bytes N every span also carries ~N bytes of chat (bench/lib/content-data.ts:
+// messages, a tool call, some keys, emails and card numbers), redacted with the default
+// [secrets] rules, capped and stored in its own table.
 // Run: npx tsx bench/ingest.ts [--seconds 10] [--clients 8] [--batch 1000] [--content-bytes 4096] [--no-raw] [--profile]
 import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -13,6 +14,7 @@ import { DEFAULT_CONFIG } from "../src/config/types.js";
 import type { Span } from "../src/span/types.js";
 import { openStore } from "../src/store/index.js";
 import { makeTempDir, removeDir, startServe } from "../test/e2e/helpers/server.js";
+import { chatContent } from "./lib/content-data.js";
 import { generateSpans } from "./lib/generate.js";
 import { postLoad } from "./lib/post-load.js";
 
@@ -33,29 +35,11 @@ const CLIENTS = Number(values.clients);
 const BATCH = Number(values.batch);
 const BODIES = Number(values.bodies);
 const CONTENT_BYTES = Number(values["content-bytes"]);
-const WORDS = "the order shipped late because the warehouse was closed please refund the customer for delivery".split(
-  " ",
-);
-
-/** ~n bytes of chat: a system line, a user question and an answer, from a seeded word list. */
-function content(n: number, seed: number): Record<string, unknown> {
-  const words = (len: number, k: number) => {
-    let out = "";
-    for (let i = 0; out.length < len; i++) out += `${WORDS[(seed * 7 + i * k) % WORDS.length]} `;
-    return out.trim();
-  };
-  return {
-    system: "You are a support assistant.",
-    input: [{ role: "user", parts: [{ type: "text", content: `order ${seed}: ${words(n * 0.6, 3)}` }] }],
-    output: [{ role: "assistant", parts: [{ type: "text", content: words(n * 0.4 - 100, 5) }], finish_reason: "stop" }],
-  };
-}
-
 /** A stored Span back into the request JSON a client would send. */
 function toRequest(s: Span): Record<string, unknown> {
   const { eval_score: _score, started_at, ended_at, ...rest } = s;
   const req = { ...rest, started_at: new Date(started_at).toISOString(), ended_at: new Date(ended_at).toISOString() };
-  return CONTENT_BYTES > 0 ? { ...req, ...content(CONTENT_BYTES, started_at % 1000) } : req;
+  return CONTENT_BYTES > 0 ? { ...req, ...chatContent(CONTENT_BYTES, started_at % 100_000) } : req;
 }
 
 const now = Date.now();

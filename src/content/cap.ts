@@ -2,9 +2,9 @@ import type { ContentFields } from "./types.js";
 
 const enc = new TextEncoder();
 
-/** Bytes of a value as stored: its JSON text in UTF-8. */
-export function jsonBytes(v: unknown): number {
-  const s = JSON.stringify(v);
+/** Bytes of a value as stored: its JSON text in UTF-8 (`isJson`: v is that text already). */
+export function jsonBytes(v: unknown, isJson = false): number {
+  const s = isJson ? (v as string) : JSON.stringify(v);
   // Plain ASCII is the common case; only then is the length the byte count.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII range check
   return /^[\x00-\x7f]*$/.test(s) ? s.length : enc.encode(s).length;
@@ -68,10 +68,14 @@ function cutTo(s: string, bytes: number, target: number): string {
  * are cut to one common length, each ending with `…[truncated N bytes]`, so short messages,
  * roles and tool names stay whole and every message keeps its beginning. Content whose shape
  * alone is over the cap (thousands of tiny messages) is replaced by one marker message.
- * Returns the capped copy and the bytes cut (0 when it fitted).
+ * Returns the capped copy and the bytes cut (0 when it fitted). `size` is jsonBytes(fields),
+ * when the caller knows it.
  */
-export function capContent(fields: ContentFields, maxBytes: number): { fields: ContentFields; truncated: number } {
-  const size = jsonBytes(fields);
+export function capContent(
+  fields: ContentFields,
+  maxBytes: number,
+  size = jsonBytes(fields),
+): { fields: ContentFields; truncated: number } {
   if (size <= maxBytes) return { fields, truncated: 0 };
   const copy = structuredClone(fields);
   let budget = maxBytes;

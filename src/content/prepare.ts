@@ -1,5 +1,6 @@
 import type { Span } from "../span/types.js";
 import { capContent } from "./cap.js";
+import { contentJson, contentJsonBytes, contentJsonFits, keepContentJson } from "./json.js";
 import { createRedactor, type Redactor } from "./redact.js";
 import type { ContentConfig, ContentFields, SpanContent } from "./types.js";
 
@@ -27,13 +28,16 @@ export function contentPolicy(c: ContentConfig): ContentPolicy {
 export function prepareContent(span: Span, fields: ContentFields, policy: ContentPolicy): SpanContent | null {
   if (!policy.enabled) return null;
   const redacted = policy.redactor.empty ? { value: fields, count: 0 } : policy.redactor.value(fields);
-  const { fields: capped, truncated } = capContent(redacted.value, policy.maxBytes);
+  const texts = contentJson(redacted.value);
+  const { fields: capped, truncated } = contentJsonFits(texts, policy.maxBytes)
+    ? { fields: redacted.value, truncated: 0 }
+    : capContent(redacted.value, policy.maxBytes, contentJsonBytes(texts));
   const before = span.attributes[REDACTIONS_ATTR];
   const sdkCount = typeof before === "number" && Number.isSafeInteger(before) && before > 0 ? before : 0;
   const redactions = sdkCount + redacted.count;
   if (redactions > 0) span.attributes[REDACTIONS_ATTR] = redactions;
   if (truncated > 0) span.attributes[TRUNCATED_ATTR] = truncated;
-  return {
+  const row: SpanContent = {
     trace_id: span.trace_id,
     span_id: span.span_id,
     started_at: span.started_at,
@@ -41,4 +45,7 @@ export function prepareContent(span: Span, fields: ContentFields, policy: Conten
     redactions,
     truncated_bytes: truncated,
   };
+  // The store writes these texts as they are: content is stringified once per span.
+  if (truncated === 0) keepContentJson(row, texts);
+  return row;
 }

@@ -9,7 +9,7 @@ interface Compiled {
   re: RegExp;
   replacement: string;
   accept?: (m: string) => boolean;
-  hint?: RegExp;
+  hint?: (text: string) => boolean;
   keepPrefix?: true;
 }
 
@@ -17,7 +17,10 @@ interface Compiled {
 export interface Redactor {
   /** The text with every match replaced, and how many matches were replaced. */
   text(s: string): { text: string; count: number };
-  /** A copy of a JSON value with every string redacted except `type` and `role` values. */
+  /**
+   * The JSON value with every string redacted except `type` and `role` values: arrays and
+   * objects holding a change are copied, the rest are returned as they are (not copied).
+   */
   value<T>(v: T): { value: T; count: number };
   /** True when no rule is set: callers can skip the copy. */
   readonly empty: boolean;
@@ -53,7 +56,7 @@ export function createRedactor(rules: readonly RedactRule[], hook?: RedactHook):
     let count = 0;
     let out = s;
     for (const c of compiled) {
-      if (c.hint !== undefined && !c.hint.test(out)) continue;
+      if (c.hint !== undefined && !c.hint(out)) continue;
       c.re.lastIndex = 0;
       if (!c.re.test(out)) continue;
       c.re.lastIndex = 0;
@@ -74,22 +77,36 @@ export function createRedactor(rules: readonly RedactRule[], hook?: RedactHook):
   };
   const value = <T>(v: T): { value: T; count: number } => {
     let count = 0;
+    // Copy on write: an array or object comes back as itself when nothing in it changed,
+    // which most content is (no allocation, nothing for the collector).
     const walk = (x: unknown): unknown => {
       if (typeof x === "string") {
         const r = text(x);
         count += r.count;
         return r.text;
       }
-      if (Array.isArray(x)) return x.map(walk);
+      if (Array.isArray(x)) {
+        let copy: unknown[] | null = null;
+        for (let i = 0; i < x.length; i++) {
+          const v2 = walk(x[i]);
+          if (v2 !== x[i]) {
+            copy ??= x.slice();
+            copy[i] = v2;
+          }
+        }
+        return copy ?? x;
+      }
       if (typeof x === "object" && x !== null) {
-        const o: Record<string, unknown> = {};
+        let copy: Record<string, unknown> | null = null;
         for (const [k, val] of Object.entries(x)) {
           const v2 = SHAPE_KEYS.has(k) && typeof val === "string" ? val : walk(val);
+          if (v2 === val) continue;
+          copy ??= { ...x };
           // a "__proto__" key must stay data, never become the prototype
-          if (k === "__proto__") Object.defineProperty(o, k, { value: v2, enumerable: true, writable: true });
-          else o[k] = v2;
+          if (k === "__proto__") Object.defineProperty(copy, k, { value: v2, enumerable: true, writable: true });
+          else copy[k] = v2;
         }
-        return o;
+        return copy ?? x;
       }
       return x;
     };

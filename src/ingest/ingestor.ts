@@ -86,10 +86,8 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
     inFlightCount += count;
     const spans = entries.length === 1 ? entries[0].spans : joinSpans(entries);
     const content = joinContent(entries);
-    // Content first: a span is never acknowledged without its content, and content left
-    // behind by a failed span insert is replaced when the client retries.
-    const write =
-      content.length === 0 ? store.insert(spans) : store.content.insertContent(content).then(() => store.insert(spans));
+    // The store commits content with the spans: a span is never acknowledged without it.
+    const write = content.length === 0 ? store.insert(spans) : store.insert(spans, content);
     const settled: Promise<void> = write.then(
       () => {
         for (const e of entries) e.resolve();

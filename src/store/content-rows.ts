@@ -4,13 +4,7 @@ import { searchText } from "./memory/content.js";
 /** A content row as the SQL drivers read it: JSON columns as text (DuckDB) or parsed (JSONB). */
 export type ContentRow = Record<string, unknown>;
 
-const json = (v: unknown): string | null => (v === null ? null : JSON.stringify(v));
 const parse = (v: unknown): never => (typeof v === "string" ? JSON.parse(v) : (v ?? null)) as never;
-
-/** The JSON text of a row's four content columns: input, output, system, tools. */
-export function contentTexts(c: SpanContent): [string | null, string | null, string | null, string | null] {
-  return [json(c.input), json(c.output), json(c.system), json(c.tools)];
-}
 
 export function rowToContent(r: ContentRow): SpanContent {
   return {
@@ -53,31 +47,46 @@ export function likePattern(text: string): string {
   return `%${escaped.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** Rows per page the SQL drivers fetch while searching; pages are read until `limit` traces are found. */
+/** Most rows per page the SQL drivers fetch while searching; pages are read until `limit` traces are found. */
 const SEARCH_PAGE = 500;
 /** Most candidate rows one search reads: bounds the time of a search for a very common word. */
 const SEARCH_MAX_ROWS = 20_000;
+/** The newest slice of the window searched first; each older slice is twice as long. */
+export const FIRST_SLICE_MS = 3_600_000;
+
+/** A page of candidate rows started in (after, before), newest first. */
+export type SearchPage = (after: number, before: number, offset: number, limit: number) => Promise<ContentRow[]>;
 
 /**
- * Trace ids for a content search, from newest-first pages of candidate rows (rows whose JSON
- * text matched the LIKE pattern). Each candidate is checked against its message text, so a
- * word that only occurs as a JSON key ("role", "content") does not match.
+ * Trace ids for a content search. The window is read newest first in slices (the last
+ * hour, then 2 hours before it, 4, ...), each a page of candidate rows at a time (rows whose
+ * JSON text matched in SQL), so a common word is answered from the last hour without
+ * scanning the day. Each candidate is checked against its message text, so a word that
+ * only occurs as a JSON key ("role", "content") does not match.
  */
-export async function searchPaged(
-  q: ContentSearch,
-  page: (offset: number, limit: number) => Promise<ContentRow[]>,
-): Promise<string[]> {
+export async function searchPaged(q: ContentSearch, page: SearchPage): Promise<string[]> {
   const needle = q.text.toLowerCase();
   const out: string[] = [];
-  for (let offset = 0; offset < SEARCH_MAX_ROWS; offset += SEARCH_PAGE) {
-    const rows = await page(offset, SEARCH_PAGE);
-    for (const r of rows) {
-      const id = String(r.trace_id);
-      if (out.includes(id)) continue;
-      if (searchText(rowToContent(r)).includes(needle)) out.push(id);
-      if (out.length >= q.limit) return out;
+  let read = 0;
+  let slice = FIRST_SLICE_MS;
+  // Bounds are exclusive and times whole milliseconds: the next slice ends where this one starts, + 1.
+  for (let before = q.until; before - 1 > q.since; slice *= 2) {
+    const after = Math.max(q.since, before - 1 - slice);
+    // Pages start near the number of traces wanted (each row read back costs its JSON) and grow.
+    let size = Math.min(SEARCH_PAGE, Math.max(2 * q.limit, 40));
+    for (let offset = 0; read < SEARCH_MAX_ROWS; offset += size, size = Math.min(SEARCH_PAGE, 2 * size)) {
+      const rows = await page(after, before, offset, size);
+      read += rows.length;
+      for (const r of rows) {
+        const id = String(r.trace_id);
+        if (out.includes(id)) continue;
+        if (searchText(rowToContent(r)).includes(needle)) out.push(id);
+        if (out.length >= q.limit) return out;
+      }
+      if (rows.length < size) break;
     }
-    if (rows.length < SEARCH_PAGE) break;
+    if (read >= SEARCH_MAX_ROWS) break;
+    before = after + 1;
   }
   return out;
 }

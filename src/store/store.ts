@@ -1,4 +1,4 @@
-import type { ContentStore } from "../content/types.js";
+import type { ContentStore, SpanContent } from "../content/types.js";
 import type { Span, SpanStatus } from "../span/types.js";
 
 /** Filters shared by trace search, metrics and alert rules. All fields are exact matches. */
@@ -139,8 +139,12 @@ export type AlertStatePart = "silence" | "evaluation";
  */
 export interface Store {
   readonly driver: "memory" | "duckdb" | "postgres";
-  /** Durably commits the spans; resolves only once they are committed (all or nothing). */
-  insert(spans: Span[]): Promise<void>;
+  /**
+   * Durably commits the spans and their content rows; resolves only once both are committed
+   * (all or nothing: DuckDB in one transaction; elsewhere content first, so a span is never
+   * committed without its content, and a retry replaces content left by a failed insert).
+   */
+  insert(spans: Span[], content?: SpanContent[]): Promise<void>;
   /** All spans of one trace ordered by started_at; [] when unknown. */
   getTrace(traceId: string): Promise<Span[]>;
   searchTraces(q: TraceQuery): Promise<TraceSearchResult>;

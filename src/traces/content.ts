@@ -105,12 +105,15 @@ export async function searchByContent(
     limit: filtered ? Math.max(want, FILTERED_CANDIDATES) : want,
   });
   const traces: Span[][] = [];
-  for (const id of ids) {
-    const spans = await store.getTrace(id);
-    if (spans.length === 0) continue; // content outlived its spans
-    if (filtered && !spans.some((s) => spanMatches(s, { ...rest, since: undefined, until: undefined }))) continue;
-    traces.push(spans);
-    if (traces.length >= want) break;
+  // The traces still wanted are read together: the store answers lookups side by side.
+  for (let at = 0; at < ids.length && traces.length < want; ) {
+    const next = ids.slice(at, at + want - traces.length);
+    at += next.length;
+    for (const spans of await Promise.all(next.map((id) => store.getTrace(id)))) {
+      if (spans.length === 0) continue; // content outlived its spans
+      if (filtered && !spans.some((s) => spanMatches(s, { ...rest, since: undefined, until: undefined }))) continue;
+      traces.push(spans);
+    }
   }
   return {
     traces: traces.slice(rest.offset, rest.offset + rest.limit),

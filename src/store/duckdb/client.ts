@@ -1,11 +1,16 @@
 import { Worker } from "node:worker_threads";
+import type { SpanContent } from "../../content/types.js";
 import type { Span } from "../../span/types.js";
+import { encodeContent } from "./content.js";
 import { encodeSpans, type WorkerInit, type WorkerReply, type WorkerRequest } from "./protocol.js";
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 type Message = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
-/** What the store asks for: spans to insert travel to the worker as a SpanBatch. */
-type Request = Exclude<Message, { op: "insert" }> | { op: "insert"; spans: readonly Span[] };
+/** What the store asks for: spans and content travel to the worker as columns (SpanBatch, ContentColumns). */
+type Request =
+  | Exclude<Message, { op: "insert" } | { op: "appendContent" }>
+  | { op: "insert"; spans: readonly Span[]; content?: readonly SpanContent[] }
+  | { op: "appendContent"; rows: readonly SpanContent[] };
 
 /** An error from the worker, with the worker's code ("locked" when another process holds the file). */
 export class WorkerError extends Error {
@@ -117,6 +122,15 @@ export class WorkerClient {
       const encoded = encodeSpans(msg.spans);
       message = { op: "insert", batch: encoded.batch, id };
       transfer = encoded.transfer;
+      if (msg.content !== undefined && msg.content.length > 0) {
+        const c = encodeContent(msg.content);
+        message.content = c.columns;
+        transfer.push(...c.transfer);
+      }
+    } else if (msg.op === "appendContent") {
+      const c = encodeContent(msg.rows);
+      message = { op: "appendContent", columns: c.columns, id };
+      transfer = c.transfer;
     } else message = { ...msg, id };
     if (msg.op === "close") this.closing = id;
     // Referenced only while work is pending: an idle store never keeps the process alive.

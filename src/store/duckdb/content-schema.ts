@@ -19,11 +19,17 @@ CREATE TABLE IF NOT EXISTS span_content (
 CREATE INDEX IF NOT EXISTS span_content_trace_id ON span_content (trace_id);
 `;
 
-/** Content rows as columns for the trip to the worker (strings clone cheaply; objects do not). */
+/**
+ * Content rows as columns for the trip to the worker. The texts travel as UTF-8 in one
+ * buffer that is moved, not copied, and go into DuckDB's vectors as bytes: structured-cloning
+ * ~4 KB of strings a span and converting them again in the worker cost ~20 µs a span.
+ */
 export interface ContentColumns {
   count: number;
-  /** trace_id, span_id, input, output, system, tools per row, row after row (null = none). */
-  text: (string | null)[];
+  /** trace_id, span_id, input, output, system, tools of each row, row after row, in UTF-8. */
+  bytes: Uint8Array;
+  /** Byte length of each of those texts; -1 for null. */
+  lengths: Int32Array;
   started_at: Float64Array;
   redactions: Int32Array;
   truncated_bytes: Float64Array;

@@ -1,29 +1,54 @@
+import { contentJson } from "../../content/json.js";
 import type { ContentSearch, ContentStore, SpanContent } from "../../content/types.js";
-import { contentTexts, lastPerSpan, likePattern, rowToContent, searchPaged, sortContent } from "../content-rows.js";
+import { lastPerSpan, rowToContent, searchPaged, sortContent } from "../content-rows.js";
 import type { WorkerClient } from "./client.js";
 import { CONTENT_TEXTS, type ContentColumns } from "./content-schema.js";
 import type { SqlRunner } from "./summarize.js";
 
+/** The text as an RE2 pattern matching itself. */
+function regexLiteral(text: string): string {
+  return text.replace(/[\\^$.|?*+()[\]{}]/g, (c) => `\\${c}`);
+}
+
 const COLUMNS = "trace_id, span_id, started_at, input, output, system, tools, redactions, truncated_bytes";
 
-function toColumns(rows: SpanContent[]): ContentColumns {
+const utf8 = new TextEncoder();
+
+/** Builds the columns of content rows; `transfer` lists the buffers postMessage may move. */
+export function encodeContent(rows: readonly SpanContent[]): { columns: ContentColumns; transfer: ArrayBuffer[] } {
   const n = rows.length;
-  const text: (string | null)[] = new Array(n * CONTENT_TEXTS);
-  const c: ContentColumns = {
-    count: n,
-    text,
-    started_at: new Float64Array(n),
-    redactions: new Int32Array(n),
-    truncated_bytes: new Float64Array(n),
-  };
-  rows.forEach((r, i) => {
-    const [input, output, system, tools] = contentTexts(r);
-    text.splice(i * CONTENT_TEXTS, CONTENT_TEXTS, r.trace_id, r.span_id, input, output, system, tools);
-    c.started_at[i] = r.started_at;
-    c.redactions[i] = r.redactions;
-    c.truncated_bytes[i] = r.truncated_bytes;
-  });
-  return c;
+  const texts: (string | null)[] = new Array(n * CONTENT_TEXTS);
+  const lengths = new Int32Array(n * CONTENT_TEXTS);
+  const started_at = new Float64Array(n);
+  const redactions = new Int32Array(n);
+  const truncated_bytes = new Float64Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    const [input, output, system, tools] = contentJson(r);
+    const at = i * CONTENT_TEXTS;
+    texts[at] = r.trace_id;
+    texts[at + 1] = r.span_id;
+    texts[at + 2] = input;
+    texts[at + 3] = output;
+    texts[at + 4] = system;
+    texts[at + 5] = tools;
+    for (let k = at; k < at + CONTENT_TEXTS; k++) {
+      const t = texts[k];
+      const len = t === null ? -1 : Buffer.byteLength(t, "utf8");
+      lengths[k] = len;
+      if (len > 0) total += len;
+    }
+    started_at[i] = r.started_at;
+    redactions[i] = r.redactions;
+    truncated_bytes[i] = r.truncated_bytes;
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const t of texts) if (t !== null) at += utf8.encodeInto(t, bytes.subarray(at)).written;
+  const columns = { count: n, bytes, lengths, started_at, redactions, truncated_bytes };
+  const transfer = [bytes, lengths, started_at, redactions, truncated_bytes].map((a) => a.buffer as ArrayBuffer);
+  return { columns, transfer };
 }
 
 /** The DuckDB store's content table (span_content), on the store's worker. */
@@ -36,8 +61,7 @@ export class DuckDbContent implements ContentStore {
 
   async insertContent(rows: SpanContent[]): Promise<void> {
     if (rows.length === 0) return;
-    const columns = toColumns(rows);
-    await this.write(() => this.client.request({ op: "appendContent", columns }));
+    await this.write(() => this.client.request({ op: "appendContent", rows }));
   }
 
   async getContent(traceId: string): Promise<SpanContent[]> {
@@ -53,14 +77,16 @@ export class DuckDbContent implements ContentStore {
   }
 
   searchContent(q: ContentSearch): Promise<string[]> {
-    const pattern = likePattern(q.text);
-    return searchPaged(q, (offset, limit) =>
+    // RE2's case-insensitive match reads the JSON text in place; ILIKE measured 2-3x slower.
+    const pattern = regexLiteral(JSON.stringify(q.text).slice(1, -1));
+    const match = (col: string) => `regexp_matches(${col}, $3, 'i')`;
+    return searchPaged(q, (after, before, offset, limit) =>
       this.db.all(
         `SELECT trace_id, span_id, started_at, input, output, system, tools FROM span_content
          WHERE started_at > $1 AND started_at < $2
-           AND (input ILIKE $3 ESCAPE '\\' OR output ILIKE $3 ESCAPE '\\' OR system ILIKE $3 ESCAPE '\\' OR tools ILIKE $3 ESCAPE '\\')
+           AND (${match("input")} OR ${match("output")} OR ${match("system")} OR ${match("tools")})
          ORDER BY started_at DESC, trace_id LIMIT ${limit} OFFSET ${offset}`,
-        [q.since, q.until, pattern],
+        [after, before, pattern],
       ),
     );
   }

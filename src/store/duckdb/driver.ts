@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, realpathSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import type { SpanContent } from "../../content/types.js";
 import type { Span } from "../../span/types.js";
 import { exportPageSql, firstIngestedAtSql } from "../export-sql.js";
 import { type Dimensions, NO_DIMENSIONS } from "../rollup/dimensions.js";
@@ -144,9 +145,12 @@ export class DuckDbStore implements Store, SqlRunner {
     return this.write(() => this.client.request({ op: "run", statements }));
   }
 
-  async insert(spans: Span[]): Promise<void> {
-    if (spans.length === 0) return;
-    await this.write(() => this.client.request({ op: "insert", spans }));
+  async insert(spans: Span[], content?: SpanContent[]): Promise<void> {
+    if (spans.length === 0) {
+      if (content !== undefined) await this.content.insertContent(content);
+      return;
+    }
+    await this.write(() => this.client.request({ op: "insert", spans, content }));
   }
 
   getTrace(traceId: string): Promise<Span[]> {

@@ -93,7 +93,8 @@ export function encodeSpans(spans: readonly Span[]): { batch: SpanBatch; transfe
 
 /** Messages from the store (main thread) to its DuckDB worker. */
 export type WorkerRequest =
-  | { id: number; op: "insert"; batch: SpanBatch }
+  /** Spans, and content rows appended in the same transaction. */
+  | { id: number; op: "insert"; batch: SpanBatch; content?: ContentColumns }
   | { id: number; op: "all"; sql: string; params: unknown[] }
   /** Write statements run in one transaction; the result is each one's changed-row count. */
   | { id: number; op: "run"; statements: { sql: string; params: unknown[] }[] }

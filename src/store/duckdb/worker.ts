@@ -16,7 +16,8 @@ import {
 import { DimensionFolder } from "../rollup/dimensions.js";
 import { bucketOf, HOUR_MS } from "../rollup/plan.js";
 import { appendBatch, toPlain } from "./append.js";
-import { appendContent } from "./content-append.js";
+import { appendContent, appendContentRows } from "./content-append.js";
+import type { ContentColumns } from "./content-schema.js";
 import { CONTENT_SCHEMA_SQL } from "./content-schema.js";
 import { NUMBER_FIELDS, type SpanBatch, type WorkerInit, type WorkerReply, type WorkerRequest } from "./protocol.js";
 import { Compactor, compactSql, readStatus, readySql, SeriesTotals } from "./rollup-maintain.js";
@@ -124,8 +125,8 @@ async function loadNamedValues(b: SpanBatch): Promise<void> {
   }
 }
 
-// The spans and their rollup rows commit together; the counters move only after the commit.
-async function insertBatch(b: SpanBatch): Promise<number> {
+// The spans, their rollup rows and their content commit together; the counters move only after the commit.
+async function insertBatch(b: SpanBatch, content: ContentColumns | undefined): Promise<number> {
   const declared = init.dimensions.names.length > 0;
   if (declared) await loadNamedValues(b);
   const rollups = rollupBatch(b, declared ? (json, t) => folder.fold(t, JSON.parse(json)) : null);
@@ -133,6 +134,7 @@ async function insertBatch(b: SpanBatch): Promise<number> {
   let n: number;
   try {
     n = await appendBatch(writer, b, async (c) => {
+      if (content !== undefined) await appendContentRows(c, content);
       binRows = await appendRollups(c, rollups, folder.takeFresh());
     });
   } catch (e) {
@@ -185,7 +187,7 @@ async function handle(m: WorkerRequest): Promise<unknown> {
   if (halted) throw new Error("store is stopping");
   switch (m.op) {
     case "insert":
-      return serialWrite(() => insertBatch(m.batch));
+      return serialWrite(() => insertBatch(m.batch, m.content));
     case "run":
       // Retention and rebuild steps rewrite rollups: named values are read back afresh.
       return serialWrite(() => runAll(m.statements).finally(() => folder.forget()));

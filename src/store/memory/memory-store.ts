@@ -1,3 +1,4 @@
+import type { SpanContent } from "../../content/types.js";
 import type { Span } from "../../span/types.js";
 import { DimensionFolder, type Dimensions, NO_DIMENSIONS, OTHER } from "../rollup/dimensions.js";
 import { bucketOf, HOUR_MS } from "../rollup/plan.js";
@@ -62,8 +63,9 @@ export class MemoryStore implements Store {
 
   readonly content = new MemoryContent(() => this.check());
 
-  async insert(spans: Span[]): Promise<void> {
+  async insert(spans: Span[], content?: SpanContent[]): Promise<void> {
     this.check();
+    if (content !== undefined) await this.content.insertContent(content);
     const now = this.now();
     for (const s of spans) {
       const c = copy(s);

@@ -1,6 +1,7 @@
 import type pg from "pg";
+import { contentJson } from "../../content/json.js";
 import type { ContentSearch, ContentStore, SpanContent } from "../../content/types.js";
-import { contentTexts, lastPerSpan, likePattern, rowToContent, searchPaged, sortContent } from "../content-rows.js";
+import { lastPerSpan, likePattern, rowToContent, searchPaged, sortContent } from "../content-rows.js";
 import { transaction } from "./connect.js";
 import { lockKey } from "./schema.js";
 
@@ -45,7 +46,7 @@ export class PgContent implements ContentStore {
     if (unique.length === 0) return;
     const cols: unknown[][] = Array.from({ length: 9 }, () => []);
     for (const r of unique) {
-      const texts = contentTexts(r);
+      const texts = contentJson(r);
       const values = [r.trace_id, r.span_id, r.started_at, ...texts, r.redactions, r.truncated_bytes];
       for (let i = 0; i < values.length; i++) cols[i].push(values[i]);
     }
@@ -66,13 +67,13 @@ export class PgContent implements ContentStore {
 
   searchContent(q: ContentSearch): Promise<string[]> {
     const pattern = likePattern(q.text);
-    return searchPaged(q, (offset, limit) =>
+    return searchPaged(q, (after, before, offset, limit) =>
       this.run(
         `SELECT trace_id, span_id, started_at, input, output, system, tools FROM span_content
          WHERE started_at > $1 AND started_at < $2
            AND concat_ws(' ', input, output, system, tools) ILIKE $3 ESCAPE '\\'
          ORDER BY started_at DESC, trace_id LIMIT ${limit} OFFSET ${offset}`,
-        [q.since, q.until, pattern],
+        [after, before, pattern],
       ),
     );
   }

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import type { SpanContent } from "../../content/types.js";
 import type { Span } from "../../span/types.js";
 import { exportPageSql, firstIngestedAtSql } from "../export-sql.js";
 import type {
@@ -141,7 +142,8 @@ export class PostgresStore implements Store {
     return this.probing;
   }
 
-  async insert(spans: Span[]): Promise<void> {
+  async insert(spans: Span[], content?: SpanContent[]): Promise<void> {
+    if (content !== undefined) await this.content.insertContent(content);
     if (spans.length === 0) return;
     const { text, values } = insertStatement(spans);
     for (let attempt = 0; ; attempt++) {

@@ -1,6 +1,7 @@
 // Conformance, content part: the separate content table every driver keeps (docs/content.md).
 import assert from "node:assert/strict";
 import type { SpanContent } from "../../content/types.js";
+import { FIRST_SLICE_MS } from "../content-rows.js";
 import { DAY, id, MIN, span, T0 } from "./conformance-fixtures.js";
 import type { WithStore } from "./conformance-lifecycle.js";
 
@@ -87,6 +88,33 @@ export function contentTests(withStore: WithStore): void {
     // words of the JSON shape are not content
     assert.deepEqual(await find("role"), []);
     assert.deepEqual(await find("parts"), []);
+  });
+
+  withStore("content: search reads the window newest first in slices, every row once", async (s) => {
+    const until = T0 + DAY;
+    const since = until - 3 * DAY;
+    const slice = FIRST_SLICE_MS;
+    // Rows on and next to the slice bounds (until-1-slice, until-1-3×slice, ...) and the window's own bounds.
+    const times = [until, until - 1, until - 1 - slice, until - slice, until - 2 - slice, until - 1 - 3 * slice];
+    times.push(until - 2 - 3 * slice, until - DAY, since + 1, since);
+    const rows = times.map((t, i) =>
+      contentRow({ started_at: t, input: [{ role: "user", parts: [{ type: "text", content: `parcel ${i}` }] }] }),
+    );
+    await s.content.insertContent(rows);
+    const want = rows
+      .filter((r) => r.started_at > since && r.started_at < until)
+      .sort((a, b) => b.started_at - a.started_at)
+      .map((r) => r.trace_id);
+    assert.deepEqual(await s.content.searchContent({ text: "parcel", since, until, limit: 50 }), want);
+    assert.deepEqual(await s.content.searchContent({ text: "parcel", since, until, limit: 3 }), want.slice(0, 3));
+  });
+
+  withStore("content: insert commits spans and their content together", async (s) => {
+    const sp = span({ started_at: T0 });
+    const row = contentRow({ trace_id: sp.trace_id, span_id: sp.span_id });
+    await s.insert([sp], [row]);
+    assert.deepEqual(await s.getTrace(sp.trace_id), [sp]);
+    assert.deepEqual(await s.content.getContent(sp.trace_id), [row]);
   });
 
   withStore("content: search finds tool arguments and results, one id per trace", async (s) => {

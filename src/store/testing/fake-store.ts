@@ -35,10 +35,11 @@ export function createFakeStore(): FakeStore {
       waiting = [];
       for (const f of w) f();
     },
-    async insert(spans) {
+    async insert(spans, content) {
       store.insertCalls.push(spans.length);
       if (store.hold) await new Promise<void>((r) => waiting.push(r));
       if (store.failWith !== null) throw new Error(store.failWith);
+      if (content !== undefined) await store.content.insertContent(content);
       store.spans.push(...spans.map((s) => structuredClone(s)));
     },
     async getTrace(id) {

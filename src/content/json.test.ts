@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { jsonBytes } from "./cap.js";
+import { contentJson, contentJsonBytes, contentJsonFits, keepContentJson } from "./json.js";
+import type { ContentFields } from "./types.js";
+
+const CASES: ContentFields[] = [
+  { input: null, output: null, system: null, tools: null },
+  {
+    input: [{ role: "user", parts: [{ type: "text", content: 'résumé 要約 🚀 "quoted" \\ \n\t\u0001' }] }],
+    output: [{ role: "assistant", parts: [{ type: "text", content: "ok" }], finish_reason: "stop" }],
+    system: [{ type: "text", content: "be brief" }],
+    tools: [{ type: "function", name: "f", parameters: { type: "object" } }],
+  },
+  { input: null, output: [{ role: "assistant", parts: [] }], system: null, tools: [] },
+];
+
+test("the bytes counted from the column texts are the bytes of the content's JSON", () => {
+  for (const c of CASES) {
+    const texts = contentJson(c);
+    assert.deepEqual(
+      texts,
+      [c.input, c.output, c.system, c.tools].map((v) => (v === null ? null : JSON.stringify(v))),
+    );
+    assert.equal(contentJsonBytes(texts), jsonBytes(c));
+    // "fits" is never claimed for content over the cap
+    for (const max of [0, jsonBytes(c) - 1, jsonBytes(c), 3 * jsonBytes(c)]) {
+      if (contentJsonFits(texts, max)) assert.ok(jsonBytes(c) <= max);
+    }
+    assert.ok(contentJsonFits(texts, 3 * JSON.stringify(c).length));
+  }
+});
+
+test("texts kept for a row are the ones the store gets", () => {
+  const row = CASES[1];
+  const kept: ReturnType<typeof contentJson> = ["[]", null, null, null];
+  keepContentJson(row, kept);
+  assert.equal(contentJson(row), kept);
+  assert.notEqual(contentJson({ ...row }), kept);
+});
