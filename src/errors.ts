@@ -22,10 +22,16 @@ export const ERRORS = {
   unknown_metric: { status: 404, title: "Unknown metric name; the message lists the known names." },
   alert_not_found: { status: 404, title: "No alert rule with that name." },
   method_not_allowed: { status: 405, title: "Method not allowed on this path." },
+  request_timeout: {
+    status: 408,
+    title:
+      "The request (headers and body) did not arrive within http_server.request_timeout; the connection is closed.",
+  },
   alert_exists: { status: 409, title: "An alert rule with that name already exists." },
   alert_readonly: { status: 409, title: "The rule comes from code or config and cannot be deleted through the API." },
   batch_too_large: { status: 413, title: "More spans in one request than http_server.max_batch_size." },
   body_too_large: { status: 413, title: "Request body larger than http_server.max_body_bytes." },
+  headers_too_large: { status: 431, title: "The request headers are larger than the server accepts (16 KiB)." },
   unsupported_media_type: { status: 415, title: "Unsupported Content-Type." },
   overloaded: { status: 429, title: "Too many requests waiting to commit; retry after the Retry-After delay." },
   internal: { status: 500, title: "Unexpected server error." },

@@ -42,6 +42,9 @@ http_server:
   auth_token: "\${TOKENTRACE_API_TOKEN}"
   max_batch_size: 500
   max_body_bytes: 2048
+  request_timeout: 20s
+  headers_timeout: 5s
+  keep_alive_timeout: 1m
 storage:
   driver: postgres
   path: ./data/spans.duckdb
@@ -84,7 +87,15 @@ describe("parseConfig", () => {
     const c = parse(FULL, { TOKENTRACE_API_TOKEN: "s3cret", DATABASE_URL: "postgres://localhost/test" });
     assert.deepEqual(c, {
       service: "summarizer-service",
-      http_server: { addr: ":9191", auth_token: "s3cret", max_batch_size: 500, max_body_bytes: 2048 },
+      http_server: {
+        addr: ":9191",
+        auth_token: "s3cret",
+        max_batch_size: 500,
+        max_body_bytes: 2048,
+        request_timeout_ms: 20_000,
+        headers_timeout_ms: 5000,
+        keep_alive_timeout_ms: 60_000,
+      },
       storage: { driver: "postgres", path: "./data/spans.duckdb", url: "postgres://localhost/test" },
       retention_ms: 7 * 86_400_000,
       quality: { score_attribute: "judge.score" },
@@ -127,6 +138,18 @@ describe("parseConfig", () => {
     );
     assert.throws(() => parse('content: { redact: [{ pattern: "x*" }] }\n'), /matches the empty string/);
     assert.throws(() => parse('content: { redact: [{ pattern: "x", with: "y" }] }\n'), /\[0\]\.with: unknown key/);
+  });
+
+  test("http timeouts: from 1s to 1h, headers_timeout at most request_timeout, named with file:line:col", () => {
+    const c = parse("", { TOKENTRACE_REQUEST_TIMEOUT: "45s" });
+    assert.equal(c.http_server.request_timeout_ms, 45_000);
+    assert.deepEqual(problems("http_server:\n  request_timeout: 0s\n  keep_alive_timeout: 2h\n"), [
+      'tokentrace.yml:2:20 http_server.request_timeout: must be a duration such as "30s", "90m", "1h30m" or "30d"',
+      'tokentrace.yml:3:23 http_server.keep_alive_timeout: must be from 1s to 1h, e.g. "30s"',
+    ]);
+    assert.deepEqual(problems("http_server:\n  request_timeout: 5s\n  headers_timeout: 10s\n"), [
+      "tokentrace.yml:3:20 http_server.headers_timeout: must be at most http_server.request_timeout (5s)",
+    ]);
   });
 
   test("export: every below 1s and an unknown format are problems naming the key", () => {

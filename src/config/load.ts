@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { formatDuration } from "../util/duration.js";
 import { ConfigError, type ConfigProblem } from "./errors.js";
 import { nonNegative } from "./parse.js";
 import { type ConfigFlags, FIELDS, FLAG_NAMES } from "./schema.js";
@@ -102,6 +103,14 @@ export function parseConfig<Rule>(text: string, opts: LoadOptions<Rule> & { file
       where: where.get("storage.driver") ?? opts.file,
       path: "storage.url",
       message: "is required when storage.driver is postgres (set storage.url, TOKENTRACE_STORAGE_URL or DATABASE_URL)",
+    });
+  }
+  const http = config.http_server;
+  if (http.headers_timeout_ms > http.request_timeout_ms) {
+    problems.push({
+      where: where.get("http_server.headers_timeout") ?? where.get("http_server.request_timeout") ?? opts.file,
+      path: "http_server.headers_timeout",
+      message: `must be at most http_server.request_timeout (${formatDuration(http.request_timeout_ms)})`,
     });
   }
   if (problems.length > 0) throw new ConfigError(sortByLine(problems));

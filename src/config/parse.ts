@@ -44,6 +44,13 @@ export const exportEvery: Parse<number> = (v) => {
   return r.value >= 1000 ? r : bad('must be at least 1s, e.g. "1h" or "1d"');
 };
 
+/** An HTTP server timeout: a duration from 1s to 1h (a timeout cannot be switched off). */
+export const serverTimeout: Parse<number> = (v) => {
+  const r = duration(v);
+  if (!r.ok) return r;
+  return r.value >= 1000 && r.value <= 3_600_000 ? r : bad('must be from 1s to 1h, e.g. "30s"');
+};
+
 export function oneOf<T extends string>(values: readonly T[]): Parse<T> {
   return (v) => {
     const found = values.find((x) => x === v);

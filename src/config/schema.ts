@@ -53,6 +53,15 @@ export const FIELDS: Record<string, FieldSpec> = {
   "http_server.max_body_bytes": field(f.positiveInt, (c, v) => (c.http_server.max_body_bytes = v), {
     env: ["TOKENTRACE_MAX_BODY_BYTES"],
   }),
+  "http_server.request_timeout": field(f.serverTimeout, (c, v) => (c.http_server.request_timeout_ms = v), {
+    env: ["TOKENTRACE_REQUEST_TIMEOUT"],
+  }),
+  "http_server.headers_timeout": field(f.serverTimeout, (c, v) => (c.http_server.headers_timeout_ms = v), {
+    env: ["TOKENTRACE_HEADERS_TIMEOUT"],
+  }),
+  "http_server.keep_alive_timeout": field(f.serverTimeout, (c, v) => (c.http_server.keep_alive_timeout_ms = v), {
+    env: ["TOKENTRACE_KEEP_ALIVE_TIMEOUT"],
+  }),
   "storage.driver": field(f.oneOf(STORAGE_DRIVERS), (c, v) => (c.storage.driver = v), {
     env: ["TOKENTRACE_STORAGE_DRIVER"],
     flag: "storage_driver",

@@ -13,6 +13,12 @@ export interface Config<Rule = unknown> {
     auth_token: string | null;
     max_batch_size: number;
     max_body_bytes: number;
+    /** Whole request (headers and body) must arrive within this; then 408 and the connection closes. */
+    request_timeout_ms: number;
+    /** Headers must arrive within this (at most request_timeout). */
+    headers_timeout_ms: number;
+    /** An idle keep-alive connection is closed after this. */
+    keep_alive_timeout_ms: number;
   };
   storage: {
     driver: "duckdb" | "postgres" | "memory";
@@ -56,7 +62,15 @@ export interface PriceOverride {
 
 export const DEFAULT_CONFIG: Config = {
   service: null,
-  http_server: { addr: ":9090", auth_token: null, max_batch_size: 1000, max_body_bytes: 10 * 1024 * 1024 },
+  http_server: {
+    addr: ":9090",
+    auth_token: null,
+    max_batch_size: 1000,
+    max_body_bytes: 10 * 1024 * 1024,
+    request_timeout_ms: 30_000,
+    headers_timeout_ms: 10_000,
+    keep_alive_timeout_ms: 72_000,
+  },
   storage: { driver: "duckdb", path: "./.tokentrace/spans.duckdb", url: null },
   retention_ms: 30 * 24 * 3600 * 1000,
   quality: { score_attribute: "eval.score" },

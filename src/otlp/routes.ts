@@ -14,6 +14,7 @@ import {
   idempotencyKeyOf,
   runOnce,
 } from "../util/idempotency.js";
+import { keepConnection } from "../util/keep-connection.js";
 import { BodyError, readBody } from "./body.js";
 import { convertSpans } from "./convert.js";
 import { decodeExportRequest, encodeExportResponse, encodeRpcStatus } from "./proto.js";
@@ -112,6 +113,7 @@ export async function otlpRoutes(app: FastifyInstance, ctx: OtlpRouteOptions): P
 
   app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
     if (!(err instanceof ApiError) || ENVELOPE_ERRORS.has(err.code)) throw err; // the server's handler renders it
+    keepConnection(request, reply, 2 * limit);
     return sendStatus(reply, formatOf(request), err);
   });
 

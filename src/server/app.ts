@@ -11,6 +11,7 @@ import type { AppContext } from "./context.js";
 import { installErrorHandling, rejectWhileClosing } from "./error-handler.js";
 import { healthRoutes } from "./health.js";
 import { installJsonParser } from "./json-body.js";
+import { timeoutOptions } from "./timeouts.js";
 
 type RoutePlugin = (app: FastifyInstance, ctx: AppContext) => Promise<void>;
 
@@ -35,6 +36,7 @@ const ROUTES: RoutePlugin[] = [
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const { auth_token, max_body_bytes } = ctx.config.http_server;
   const app = Fastify({
+    ...timeoutOptions(ctx.config.http_server),
     logger: false,
     bodyLimit: max_body_bytes,
     // trace ids reach 36 characters; anything longer is a 404 of its own

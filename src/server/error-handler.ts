@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ApiError, type ErrorCode } from "../errors.js";
+import { keepConnection } from "../util/keep-connection.js";
 
 const PROBE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
@@ -46,6 +47,9 @@ function toApiError(err: FastifyError, request: FastifyRequest, bodyLimit: numbe
 export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const apiErr = toApiError(err, request, bodyLimit);
+    if (err.code?.startsWith("FST_ERR_CTP_") === true || apiErr.code === "bad_json") {
+      keepConnection(request, reply, 2 * bodyLimit);
+    }
     if (apiErr.code === "internal") {
       // the client gets a generic message; the operator gets the cause
       console.error(`tokentrace: ${request.method} ${request.url} failed:`, err);

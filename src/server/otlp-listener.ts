@@ -4,6 +4,7 @@ import { otlpRoutes } from "../otlp/routes.js";
 import { bearerAuth } from "./auth.js";
 import type { AppContext } from "./context.js";
 import { installErrorHandling } from "./error-handler.js";
+import { timeoutOptions } from "./timeouts.js";
 
 /**
  * An app that serves only POST /v1/traces, for `otlp.addr` (a port of its own, e.g. the
@@ -12,7 +13,7 @@ import { installErrorHandling } from "./error-handler.js";
  */
 async function buildOtlpApp(ctx: AppContext): Promise<FastifyInstance> {
   const { auth_token, max_body_bytes } = ctx.config.http_server;
-  const app = Fastify({ logger: false, bodyLimit: max_body_bytes });
+  const app = Fastify({ ...timeoutOptions(ctx.config.http_server), logger: false, bodyLimit: max_body_bytes });
   installErrorHandling(app, max_body_bytes);
   if (auth_token) app.addHook("onRequest", bearerAuth(auth_token));
   await app.register(async (scope) => otlpRoutes(scope, ctx));
