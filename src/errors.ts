@@ -17,6 +17,10 @@ export const ERRORS = {
   },
   invalid_otlp: { status: 400, title: "An OTLP request body could not be decoded." },
   unauthorized: { status: 401, title: "Missing or wrong bearer token." },
+  forbidden: {
+    status: 403,
+    title: "The bearer token is valid but its scope (ingest, read) does not allow this request.",
+  },
   not_found: { status: 404, title: "No such route." },
   trace_not_found: { status: 404, title: "Trace ID not found (not recorded, or outside the retention window)." },
   unknown_metric: { status: 404, title: "Unknown metric name; the message lists the known names." },

@@ -20,7 +20,7 @@ export function summarize(config: Config): string[] {
   const overrides = Object.keys(config.pricing.overrides);
   return [
     `  service:      ${config.service ?? "(none)"}`,
-    `  http_server:  ${h.addr}, auth ${h.auth_token === null ? "off" : "on"}, max_batch_size ${h.max_batch_size}, max_body_bytes ${h.max_body_bytes}`,
+    `  http_server:  ${h.addr}, auth ${authText(config)}, max_batch_size ${h.max_batch_size}, max_body_bytes ${h.max_body_bytes}`,
     `  storage:      ${store}`,
     `  retention:    ${formatDuration(config.retention_ms)}`,
     `  quality:      score_attribute ${config.quality.score_attribute}`,
@@ -29,6 +29,15 @@ export function summarize(config: Config): string[] {
     ...(config.otlp.addr ? [`  otlp:         ${config.otlp.addr}`] : []),
     `  content:      ${contentLine(config.content)}`,
   ];
+}
+
+/** "off", "on" or "on (2 scoped tokens: ingest, read)": never a token itself. */
+function authText(config: Config): string {
+  const scoped = config.auth.tokens;
+  if (config.http_server.auth_token === null && scoped.length === 0) return "off";
+  if (scoped.length === 0) return "on";
+  const n = scoped.length;
+  return `on (${n} scoped token${n === 1 ? "" : "s"}: ${[...new Set(scoped.map((t) => t.scope))].join(", ")})`;
 }
 
 function contentLine(c: Config["content"]): string {

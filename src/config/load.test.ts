@@ -45,6 +45,9 @@ http_server:
   request_timeout: 20s
   headers_timeout: 5s
   keep_alive_timeout: 1m
+auth:
+  tokens:
+    - { token: sdk-1ngest, scope: ingest }
 storage:
   driver: postgres
   path: ./data/spans.duckdb
@@ -96,6 +99,7 @@ describe("parseConfig", () => {
         headers_timeout_ms: 5000,
         keep_alive_timeout_ms: 60_000,
       },
+      auth: { tokens: [{ token: "sdk-1ngest", scope: "ingest" }] },
       storage: { driver: "postgres", path: "./data/spans.duckdb", url: "postgres://localhost/test" },
       retention_ms: 7 * 86_400_000,
       quality: { score_attribute: "judge.score" },
@@ -149,6 +153,41 @@ describe("parseConfig", () => {
     ]);
     assert.deepEqual(problems("http_server:\n  request_timeout: 5s\n  headers_timeout: 10s\n"), [
       "tokentrace.yml:3:20 http_server.headers_timeout: must be at most http_server.request_timeout (5s)",
+    ]);
+  });
+
+  test("auth.tokens: token and scope read; bad entries named with file:line:col, never quoting a token", () => {
+    const ok = parse(
+      'http_server: { auth_token: "${TOKENTRACE_API_TOKEN}" }\nauth:\n  tokens:\n    - { token: "${INGEST_TOKEN}", scope: ingest }\n    - { token: r3ad, scope: read }\n',
+      { TOKENTRACE_API_TOKEN: "adm1n", INGEST_TOKEN: "1ngest" },
+    );
+    assert.deepEqual(ok.auth.tokens, [
+      { token: "1ngest", scope: "ingest" },
+      { token: "r3ad", scope: "read" },
+    ]);
+    assert.deepEqual(ok, { ...ok, http_server: { ...ok.http_server, auth_token: "adm1n" } });
+    const text = [
+      'http_server: { auth_token: "s3cret-admin" }',
+      "auth:",
+      "  tokens:",
+      "    - { token: a1, scope: write }",
+      '    - { token: "${UNSET_TOKEN}", scope: read }',
+      "    - { token: a1, scope: read, note: x }",
+      "    - { token: s3cret-admin, scope: read }",
+      "    - just-a-token",
+    ].join("\n");
+    const found = problems(text);
+    assert.deepEqual(found, [
+      "tokentrace.yml:4:27 auth.tokens[0].scope: must be one of ingest, read, admin",
+      "tokentrace.yml:5:16 auth.tokens[1].token: must be a non-empty string (is the variable it names set?)",
+      "tokentrace.yml:6:16 auth.tokens[2].token: is the same token as auth.tokens[0]",
+      "tokentrace.yml:6:39 auth.tokens[2].note: unknown key; known: token, scope",
+      "tokentrace.yml:7:16 auth.tokens[3].token: is the same token as http_server.auth_token",
+      "tokentrace.yml:8:7 auth.tokens[4]: must be a mapping such as { token: ..., scope: read }",
+    ]);
+    assert.ok(!found.some((p) => p.includes("s3cret-admin") || p.includes(" a1")));
+    assert.deepEqual(problems("auth: { tokens: read }"), [
+      "tokentrace.yml:1:17 auth.tokens: must be a list of { token, scope }",
     ]);
   });
 

@@ -5,6 +5,7 @@ import { ConfigError, type ConfigProblem } from "./errors.js";
 import { nonNegative } from "./parse.js";
 import { type ConfigFlags, FIELDS, FLAG_NAMES } from "./schema.js";
 import { type FileSource, readSource } from "./source.js";
+import { readTokens } from "./tokens.js";
 import { type Config, DEFAULT_CONFIG, type PriceOverride } from "./types.js";
 
 /** The alerts module's rule check; loadConfig maps each error path to its YAML line. */
@@ -97,6 +98,7 @@ export function parseConfig<Rule>(text: string, opts: LoadOptions<Rule> & { file
 
   config.pricing.overrides = readOverrides(src, problems);
   config.alerts.rules = readRules(src, problems, opts.validateRule);
+  config.auth.tokens = readTokens(src.tokens, config.http_server.auth_token, problems);
 
   if (config.storage.driver === "postgres" && config.storage.url === null) {
     problems.push({

@@ -109,6 +109,7 @@ export const FIELDS: Record<string, FieldSpec> = {
 /** Mappings that only group other keys. */
 export const SECTIONS: ReadonlySet<string> = new Set([
   "http_server",
+  "auth",
   "storage",
   "quality",
   "pricing",

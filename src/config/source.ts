@@ -17,11 +17,20 @@ export interface Located {
   where: string;
 }
 
+/** One entry of a list setting (an alert rule, a token), able to locate its fields. */
+export interface ListItem {
+  value: unknown;
+  where: string;
+  locate: (path: string) => string;
+}
+
 /** What tokentrace.yml says, before layering env and flags on top. */
 export interface FileSource {
   values: Map<string, Located>;
   overrides: Map<string, Map<OverrideField, Located>>;
-  rules: { value: unknown; where: string; locate: (path: string) => string }[];
+  rules: ListItem[];
+  /** auth.tokens entries. */
+  tokens: ListItem[];
   problems: ConfigProblem[];
   warnings: string[];
 }
@@ -37,7 +46,14 @@ export function readSource(text: string, file: string, env: NodeJS.ProcessEnv): 
     const { line, col } = lc.linePos(offset);
     return `${file}:${line}:${col}`;
   };
-  const out: FileSource = { values: new Map(), overrides: new Map(), rules: [], problems: [], warnings: [] };
+  const out: FileSource = {
+    values: new Map(),
+    overrides: new Map(),
+    rules: [],
+    tokens: [],
+    problems: [],
+    warnings: [],
+  };
   const problem = (where: string, path: string, message: string) => out.problems.push({ where, path, message });
 
   for (const e of doc.errors)
@@ -104,7 +120,8 @@ class Walker {
       if (FIELDS[path] !== undefined) this.out.values.set(path, { value: this.js(pair.value), where });
       else if (SECTIONS.has(path)) this.map(pair.value, path, keyOffset);
       else if (path === "pricing.overrides") this.overrides(pair.value, keyOffset);
-      else if (path === "alerts.rules") this.rules(pair.value, keyOffset);
+      else if (path === "alerts.rules") this.list(pair.value, keyOffset, path, this.out.rules, "alert rules");
+      else if (path === "auth.tokens") this.list(pair.value, keyOffset, path, this.out.tokens, "{ token, scope }");
       else {
         const hint = suggest(key, keysUnder(prefix));
         this.problem(this.nodeAt(keyNode, offset), path, `unknown key${hint ? `; did you mean "${hint}"?` : ""}`);
@@ -149,16 +166,16 @@ class Walker {
     }
   }
 
-  private rules(raw: unknown, offset: number): void {
+  private list(raw: unknown, offset: number, path: string, into: ListItem[], what: string): void {
     const node = this.deref(raw);
     if (node === null || node === undefined || (isScalar(node) && node.value === null)) return;
     if (!isSeq(node)) {
-      this.problem(this.nodeAt(node, offset), "alerts.rules", "must be a list of alert rules");
+      this.problem(this.nodeAt(node, offset), path, `must be a list of ${what}`);
       return;
     }
     for (const item of node.items) {
       const itemOffset = isNode(item) ? (item.range?.[0] ?? offset) : offset;
-      this.out.rules.push({
+      into.push({
         value: this.js(item),
         where: this.nodeAt(item, offset),
         locate: (path) => this.locateIn(item, path, itemOffset),

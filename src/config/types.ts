@@ -1,5 +1,15 @@
 import type { RedactRule } from "./redact-rules.js";
 
+/** What a bearer token may do: ingest spans, read (every GET), or everything. */
+export const TOKEN_SCOPES = ["ingest", "read", "admin"] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+/** One entry of `auth.tokens`. */
+export interface ScopedToken {
+  token: string;
+  scope: TokenScope;
+}
+
 /**
  * The validated, frozen configuration (tokentrace.yml + environment + CLI flags + defaults).
  * `Rule` is what the alerts module's validateRule returns (config stands below alerts and
@@ -20,6 +30,8 @@ export interface Config<Rule = unknown> {
     /** An idle keep-alive connection is closed after this. */
     keep_alive_timeout_ms: number;
   };
+  /** Bearer tokens with a scope, besides http_server.auth_token (which is admin). */
+  auth: { tokens: ScopedToken[] };
   storage: {
     driver: "duckdb" | "postgres" | "memory";
     path: string;
@@ -71,6 +83,7 @@ export const DEFAULT_CONFIG: Config = {
     headers_timeout_ms: 10_000,
     keep_alive_timeout_ms: 72_000,
   },
+  auth: { tokens: [] },
   storage: { driver: "duckdb", path: "./.tokentrace/spans.duckdb", url: null },
   retention_ms: 30 * 24 * 3600 * 1000,
   quality: { score_attribute: "eval.score" },

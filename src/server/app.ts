@@ -6,7 +6,7 @@ import { spanRoutes } from "../ingest/routes.js";
 import { metricRoutes } from "../metrics/routes.js";
 import { otlpRoutes } from "../otlp/routes.js";
 import { traceRoutes } from "../traces/routes.js";
-import { bearerAuth } from "./auth.js";
+import { acceptedTokens, bearerAuth } from "./auth.js";
 import type { AppContext } from "./context.js";
 import { installErrorHandling, rejectWhileClosing } from "./error-handler.js";
 import { healthRoutes } from "./health.js";
@@ -34,7 +34,8 @@ const ROUTES: RoutePlugin[] = [
  * @example const app = await buildApp(runtime); await app.inject({ url: "/health" });
  */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
-  const { auth_token, max_body_bytes } = ctx.config.http_server;
+  const { max_body_bytes } = ctx.config.http_server;
+  const tokens = acceptedTokens(ctx.config);
   const app = Fastify({
     ...timeoutOptions(ctx.config.http_server),
     logger: false,
@@ -50,7 +51,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   installJsonParser(app);
 
   // Added before any route so every endpoint, the 404 handler included, requires the token.
-  if (auth_token) app.addHook("onRequest", bearerAuth(auth_token));
+  if (tokens.length > 0) app.addHook("onRequest", bearerAuth(tokens));
 
   // Each domain gets its own encapsulated scope: a content-type parser or hook it adds
   // (protobuf for OTLP, say) does not leak into the others.

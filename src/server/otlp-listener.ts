@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { parseAddr } from "../config/addr.js";
 import { otlpRoutes } from "../otlp/routes.js";
-import { bearerAuth } from "./auth.js";
+import { acceptedTokens, bearerAuth } from "./auth.js";
 import type { AppContext } from "./context.js";
 import { installErrorHandling } from "./error-handler.js";
 import { timeoutOptions } from "./timeouts.js";
@@ -12,10 +12,11 @@ import { timeoutOptions } from "./timeouts.js";
  * as the main API.
  */
 async function buildOtlpApp(ctx: AppContext): Promise<FastifyInstance> {
-  const { auth_token, max_body_bytes } = ctx.config.http_server;
+  const { max_body_bytes } = ctx.config.http_server;
+  const tokens = acceptedTokens(ctx.config);
   const app = Fastify({ ...timeoutOptions(ctx.config.http_server), logger: false, bodyLimit: max_body_bytes });
   installErrorHandling(app, max_body_bytes);
-  if (auth_token) app.addHook("onRequest", bearerAuth(auth_token));
+  if (tokens.length > 0) app.addHook("onRequest", bearerAuth(tokens));
   await app.register(async (scope) => otlpRoutes(scope, ctx));
   return app;
 }

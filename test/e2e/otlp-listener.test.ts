@@ -8,6 +8,40 @@ import { createFakeStore } from "../../src/store/testing/fake-store.js";
 
 const NANOS = BigInt(Date.UTC(2026, 2, 15, 14, 23, 1, 441)) * 1_000_000n;
 
+test("scoped tokens on the OTLP-only listener: ingest and admin may send, read gets 403", async (t) => {
+  const store = createFakeStore();
+  const config = testConfig(
+    {},
+    {
+      auth: {
+        tokens: [
+          { token: "ingest-tok", scope: "ingest" },
+          { token: "read-tok", scope: "read" },
+          { token: "admin-tok", scope: "admin" },
+        ],
+      },
+    },
+  );
+  const runtime = await createRuntime(config, { store });
+  const otlp = await startOtlpListener(runtime, "127.0.0.1:0");
+  t.after(async () => {
+    await otlp.close();
+    await runtime.close();
+  });
+  const send = (token: string) =>
+    fetch(`${otlp.url}/v1/traces`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ resourceSpans: [] }),
+    });
+  assert.equal((await send("ingest-tok")).status, 200);
+  assert.equal((await send("admin-tok")).status, 200);
+  const read = await send("read-tok");
+  assert.equal(read.status, 403);
+  assert.match(((await read.json()) as { error: string }).error, /scope read cannot call POST \/v1\/traces/);
+  assert.equal((await send("other")).status, 401);
+});
+
 test("the OTLP-only listener ingests into the shared store, with the same bearer auth", async (t) => {
   const store = createFakeStore();
   const runtime = await createRuntime(testConfig({ auth_token: "tok" }), { store });

@@ -1,7 +1,7 @@
 // Alerts: every rule's state, current value and last delivery; silence, delete, create.
 
 import { alertForm } from "./alert-form.js";
-import { api } from "./api.js";
+import { api, canEdit } from "./api.js";
 import { fill, h, notice, select } from "./dom.js";
 import { dateTime, metricValue, relative } from "./format.js";
 
@@ -148,8 +148,26 @@ function ruleCard(r, reload, track) {
   );
 }
 
+const READ_ONLY_NOTE =
+  "This token can read but not change alert rules: creating, silencing and deleting them needs an admin token.";
+
+/** With a token that cannot change rules, every editing control is disabled and says why. */
+function lockEditing(root, note) {
+  const locked = !canEdit();
+  note.hidden = !locked;
+  root.dataset.readonly = String(locked);
+  if (!locked) return;
+  for (const el of root.querySelectorAll(
+    ".rule .actions button, .rule .actions select, #alert-form :is(input, select, button)",
+  )) {
+    el.disabled = true;
+    el.title = READ_ONLY_NOTE;
+  }
+}
+
 export async function renderAlerts(root, ctx) {
   const list = h("div", { class: "rules", id: "rules" }, notice("Loading rules…", "loading"));
+  const note = h("p", { class: "notice readonly-note", id: "alerts-readonly", hidden: true }, READ_ONLY_NOTE);
   async function reload() {
     try {
       const rules = await api("alerts");
@@ -166,8 +184,9 @@ export async function renderAlerts(root, ctx) {
     } catch (e) {
       if (!ctx.signal.aborted) fill(list, notice(e.message, "error"));
     }
+    lockEditing(root, note);
   }
-  fill(root, h("h2", { class: "view-title" }, "Alert rules"), list, alertForm(reload, ctx.track));
+  fill(root, h("h2", { class: "view-title" }, "Alert rules"), note, list, alertForm(reload, ctx.track));
   const timer = setInterval(() => document.visibilityState === "visible" && ctx.track(reload()), 30_000);
   ctx.onCleanup(() => clearInterval(timer));
   await reload();

@@ -13,6 +13,14 @@ export class ApiError extends Error {
 }
 
 let pendingToken = null;
+// The scope of the token in use, as the server names it in X-Tokentrace-Scope on every
+// authenticated answer; null while unknown or when the server needs no token.
+let scope = null;
+
+/** Whether the token may change things (create, silence, delete rules): admin, or no auth at all. */
+export function canEdit() {
+  return scope === null || scope === "admin";
+}
 
 function askForToken(refused) {
   if (pendingToken) return pendingToken;
@@ -95,6 +103,7 @@ export async function api(path, { method = "GET", body } = {}) {
       throw new ApiError(0, "The API cannot be reached.");
     }
     clearUnreachable();
+    scope = res.headers.get("x-tokentrace-scope") ?? (res.status === 401 ? scope : null);
     if (res.status === 401 && attempt < 5) {
       if (token) sessionStorage.removeItem(TOKEN_KEY);
       await askForToken(Boolean(token));
