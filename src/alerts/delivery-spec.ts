@@ -134,6 +134,17 @@ export function deliveryUrl(d: Delivery): string | null {
   return d.url;
 }
 
+/** The host of a URL as compared with alerts.allowed_hosts: lower case, IPv6 without brackets. */
+export function urlHost(url: string): string {
+  return new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, "");
+}
+
+/** Whether an alerts.allowed_hosts list names `host`: exactly, or through a "*.example.com" entry. */
+export function hostListed(host: string, allowed: readonly string[]): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, "");
+  return allowed.some((entry) => (entry.startsWith("*.") ? h.endsWith(entry.slice(1)) : h === entry));
+}
+
 /**
  * Whether `alerts.allowed_hosts` lets an API-created rule send to this delivery: an entry
  * matches the URL's host exactly, or "*.example.com" matches its subdomains.
@@ -141,8 +152,22 @@ export function deliveryUrl(d: Delivery): string | null {
 export function hostAllowed(d: Delivery, allowed: readonly string[] | null): boolean {
   const url = deliveryUrl(d);
   if (allowed === null || url === null) return true;
-  const host = new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, "");
-  return allowed.some((entry) => (entry.startsWith("*.") ? host.endsWith(entry.slice(1)) : host === entry));
+  return hostListed(urlHost(url), allowed);
+}
+
+/**
+ * A receiver URL as shown in GET /alerts and in logs: user name, password and fragment
+ * dropped, the query string (where webhook keys often travel) replaced by "?…".
+ *
+ * @example redactUrl("https://u:p@hooks.example.com/path?api_key=s") // "https://hooks.example.com/path?…"
+ */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}${u.search ? "?…" : ""}`;
+  } catch {
+    return "(invalid URL)";
+  }
 }
 
 /** The delivery as GET /alerts shows it: secrets (headers, routing key, Slack webhook path) masked. */
@@ -153,11 +178,12 @@ export function redactDelivery(d: Delivery): Record<string, unknown> {
     case "http":
       return {
         ...d,
+        url: redactUrl(d.url),
         ...(d.headers && { headers: Object.fromEntries(Object.keys(d.headers).map((k) => [k, "***"])) }),
       };
     case "slack":
       return { ...d, url: `${new URL(d.url).origin}/***` };
     case "pagerduty":
-      return { ...d, routing_key: `***${d.routing_key.slice(-4)}` };
+      return { ...d, ...(d.url && { url: redactUrl(d.url) }), routing_key: `***${d.routing_key.slice(-4)}` };
   }
 }

@@ -14,6 +14,8 @@ export interface EngineOptions {
   now: () => number;
   log: (line: string) => void;
   warn: (message: string) => void;
+  /** alerts.allowed_hosts: rules created through the API may reach private addresses only on these hosts. */
+  allowedHosts?: readonly string[] | null;
 }
 
 /**
@@ -159,6 +161,7 @@ export class AlertEngine {
         signal: this.abort.signal,
         now: this.o.now,
         log: this.o.log,
+        guard: entry.source === "api" ? { allowedHosts: this.o.allowedHosts ?? null } : null,
         onProgress: record,
       });
       record(outcome);

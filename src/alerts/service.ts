@@ -3,6 +3,7 @@ import { ApiError } from "../errors.js";
 import type { Store } from "../store/store.js";
 import { parseDuration } from "../util/duration.js";
 import { type RetryPolicy, sleep } from "../util/retry.js";
+import { literalRefusal } from "./delivery/address.js";
 import { DEFAULT_RETRY } from "./delivery/retry.js";
 import { deliveryUrl, hostAllowed } from "./delivery-spec.js";
 import { AlertEngine } from "./engine.js";
@@ -138,6 +139,8 @@ class Alerts implements AlertService {
       const host = new URL(deliveryUrl(rule.delivery) as string).hostname;
       throw new ApiError("invalid_alert", `delivery.url: host "${host}" is not in alerts.allowed_hosts`);
     }
+    const refused = literalRefusal(rule.delivery, this.o.config.alerts.allowed_hosts);
+    if (refused !== null) throw new ApiError("invalid_alert", `delivery.url: ${refused}`);
     return this.access(() => this.add(rule));
   }
 
@@ -248,6 +251,7 @@ export async function createAlertService(opts: AlertServiceOptions): Promise<Ale
     now: opts.now,
     log: opts.log ?? ((line: string) => console.error(line)),
     warn,
+    allowedHosts: opts.config.alerts.allowed_hosts,
   });
   await engine.load(statics);
   const tryLead = opts.store.tryLeadAlerts?.bind(opts.store);

@@ -25,7 +25,7 @@ before(async () => {
   receiver = await startReceiver();
   const file = await writeConfig(
     dir,
-    `storage:\n  driver: postgres\n  url: "${schema.url}"\nalerts:\n  eval_interval: 100ms\n`,
+    `storage:\n  driver: postgres\n  url: "${schema.url}"\nalerts:\n  eval_interval: 100ms\n  allowed_hosts: ["127.0.0.1"]\n`,
   );
   [a, b] = await Promise.all([
     startServe({ cwd: dir, args: ["--config", file] }),

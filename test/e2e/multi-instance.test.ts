@@ -25,7 +25,7 @@ before(async () => {
   receiver = await startReceiver();
   const file = await writeConfig(
     dir,
-    `storage:\n  driver: postgres\n  url: "${schema.url}"\nalerts:\n  eval_interval: 300ms\n`,
+    `storage:\n  driver: postgres\n  url: "${schema.url}"\nalerts:\n  eval_interval: 300ms\n  allowed_hosts: ["127.0.0.1"]\n`,
   );
   // Both start at once: the migrations must be applied once, under their lock.
   servers.push(

@@ -119,7 +119,7 @@ test("503 twice then 200 is three attempts with backoff; 400 is one attempt and 
     notification: "firing",
     attempts: 1,
     http_status: 400,
-    error: "HTTP 400: bad payload",
+    error: "HTTP 400 Bad Request",
     at: "2026-03-15T15:00:00.000Z",
   });
 });

@@ -4,7 +4,7 @@ import { DEFAULT_DELIVERY_TIMEOUT, deliveryUrl } from "../delivery-spec.js";
 import type { Notification } from "../evaluate.js";
 import type { DeliveryOutcome } from "../state.js";
 import { pagerDutyPayload, slackPayload, summaryLine, webhookPayload } from "./payloads.js";
-import { postJson } from "./post.js";
+import { type AddressGuard, postJson } from "./post.js";
 
 export interface DeliverOptions {
   policy: RetryPolicy;
@@ -14,6 +14,8 @@ export interface DeliverOptions {
   now: () => number;
   /** Where `log` deliveries go (default stderr, see AlertServiceOptions.log). */
   log: (line: string) => void;
+  /** Address check for rules created through the API; null for rules the operator wrote. */
+  guard?: AddressGuard | null;
   /** Told while a delivery is being retried, so GET /alerts shows it. */
   onProgress?: (outcome: DeliveryOutcome) => void;
 }
@@ -66,7 +68,7 @@ export async function deliver(n: Notification, o: DeliverOptions): Promise<Deliv
   };
   try {
     const { result, attempts, stopped } = await withRetry(
-      (signal) => postJson(url, body, headers, timeoutMs, signal, o.now),
+      (signal) => postJson(url, body, headers, timeoutMs, signal, o.now, o.guard ?? null),
       o.policy,
       hooks,
       o.signal,

@@ -54,18 +54,39 @@ test("408, 429 and 5xx are retryable, with Retry-After read", async () => {
     assert.equal(r.httpStatus, s);
   }
   const r = await postJson(`${base}/503/retry-after`, {}, {}, 5000, signal());
-  assert.deepEqual(r, { kind: "retryable", httpStatus: 503, error: "HTTP 503", afterMs: 3000 });
+  assert.deepEqual(r, { kind: "retryable", httpStatus: 503, error: "HTTP 503 Service Unavailable", afterMs: 3000 });
 });
 
-test("other 4xx and redirects are failures with the receiver's answer", async () => {
+test("receiver body echoed (finding): other 4xx and redirects are failures with the status and its reason only", async () => {
   assert.deepEqual(await postJson(`${base}/400`, {}, {}, 5000, signal()), {
     kind: "failure",
     httpStatus: 400,
-    error: "HTTP 400: invalid_payload",
+    error: "HTTP 400 Bad Request",
   });
   const r = await postJson(`${base}/302`, {}, {}, 5000, signal());
-  assert.equal(r.kind, "failure");
-  assert.match((r as { error: string }).error, /redirect to http:\/\/elsewhere\.example\/ not followed/);
+  assert.deepEqual(r, { kind: "failure", httpStatus: 302, error: "HTTP 302 Found (redirects are not followed)" });
+});
+
+test("private address (finding): with a guard, loopback is refused whether written as an IP or resolved from a name", async () => {
+  const port = new URL(base).port;
+  const sent = bodies.length;
+  const guard = { allowedHosts: null };
+  for (const url of [`${base}/200`, `http://localhost:${port}/200`, `http://[::ffff:127.0.0.1]:${port}/200`]) {
+    const r = await postJson(url, {}, {}, 5000, signal(), Date.now, guard);
+    assert.equal(r.kind, "failure", url);
+    assert.match((r as { error: string }).error, /^refused: .* a loopback address/, url);
+  }
+  const named = await postJson(`http://localhost:${port}/200`, {}, {}, 5000, signal(), Date.now, guard);
+  assert.match(
+    (named as { error: string }).error,
+    /^refused: localhost resolves to a loopback address \((127\.0\.0\.1|::1)\)/,
+  );
+  assert.equal(bodies.length, sent, "nothing reached the receiver");
+  // listed in alerts.allowed_hosts, the same receivers are reached
+  const allowed = { allowedHosts: ["127.0.0.1", "localhost"] };
+  assert.equal((await postJson(`${base}/200`, {}, {}, 5000, signal(), Date.now, allowed)).kind, "success");
+  const viaName = await postJson(`http://localhost:${port}/200`, {}, {}, 5000, signal(), Date.now, allowed);
+  assert.ok(viaName.kind === "success" || /connection refused/.test((viaName as { error: string }).error));
 });
 
 test("network errors and timeouts are retryable", async () => {
