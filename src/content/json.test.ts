@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { jsonBytes } from "./cap.js";
-import { contentJson, contentJsonBytes, contentJsonFits, keepContentJson } from "./json.js";
+import { contentJson, contentJsonBytes, contentJsonFits, contentUtf8, keepContentJson } from "./json.js";
 import type { ContentFields } from "./types.js";
 
 const CASES: ContentFields[] = [
@@ -35,6 +35,15 @@ test("texts kept for a row are the ones the store gets", () => {
   const row = CASES[1];
   const kept: ReturnType<typeof contentJson> = ["[]", null, null, null];
   keepContentJson(row, kept);
-  assert.equal(contentJson(row), kept);
-  assert.notEqual(contentJson({ ...row }), kept);
+  assert.deepEqual(contentJson(row), kept);
+  assert.deepEqual(contentUtf8(row), { bytes: new TextEncoder().encode("[]"), lengths: [2, -1, -1, -1] });
+  // a row without kept texts: made from its fields, in UTF-8 and back
+  const copy = { ...row };
+  const texts = [row.input, row.output, row.system, row.tools].map((v) => JSON.stringify(v));
+  assert.deepEqual(contentJson(copy), texts);
+  assert.equal(new TextDecoder().decode(contentUtf8(copy).bytes), texts.join(""));
+  assert.deepEqual(
+    contentUtf8(copy).lengths,
+    texts.map((t) => new TextEncoder().encode(t).length),
+  );
 });

@@ -1,4 +1,4 @@
-import { contentJson } from "../../content/json.js";
+import { contentUtf8 } from "../../content/json.js";
 import type { ContentSearch, ContentStore, SpanContent } from "../../content/types.js";
 import { lastPerSpan, rowToContent, searchPaged, sortContent } from "../content-rows.js";
 import type { WorkerClient } from "./client.js";
@@ -17,7 +17,7 @@ const utf8 = new TextEncoder();
 /** Builds the columns of content rows; `transfer` lists the buffers postMessage may move. */
 export function encodeContent(rows: readonly SpanContent[]): { columns: ContentColumns; transfer: ArrayBuffer[] } {
   const n = rows.length;
-  const texts: (string | null)[] = new Array(n * CONTENT_TEXTS);
+  const texts = rows.map(contentUtf8);
   const lengths = new Int32Array(n * CONTENT_TEXTS);
   const started_at = new Float64Array(n);
   const redactions = new Int32Array(n);
@@ -25,27 +25,23 @@ export function encodeContent(rows: readonly SpanContent[]): { columns: ContentC
   let total = 0;
   for (let i = 0; i < n; i++) {
     const r = rows[i];
-    const [input, output, system, tools] = contentJson(r);
-    const at = i * CONTENT_TEXTS;
-    texts[at] = r.trace_id;
-    texts[at + 1] = r.span_id;
-    texts[at + 2] = input;
-    texts[at + 3] = output;
-    texts[at + 4] = system;
-    texts[at + 5] = tools;
-    for (let k = at; k < at + CONTENT_TEXTS; k++) {
-      const t = texts[k];
-      const len = t === null ? -1 : Buffer.byteLength(t, "utf8");
-      lengths[k] = len;
-      if (len > 0) total += len;
-    }
+    const k = i * CONTENT_TEXTS;
+    lengths[k] = Buffer.byteLength(r.trace_id, "utf8");
+    lengths[k + 1] = Buffer.byteLength(r.span_id, "utf8");
+    for (let c = 0; c < 4; c++) lengths[k + 2 + c] = texts[i].lengths[c];
+    total += lengths[k] + lengths[k + 1] + texts[i].bytes.length;
     started_at[i] = r.started_at;
     redactions[i] = r.redactions;
     truncated_bytes[i] = r.truncated_bytes;
   }
   const bytes = new Uint8Array(total);
   let at = 0;
-  for (const t of texts) if (t !== null) at += utf8.encodeInto(t, bytes.subarray(at)).written;
+  for (let i = 0; i < n; i++) {
+    at += utf8.encodeInto(rows[i].trace_id, bytes.subarray(at)).written;
+    at += utf8.encodeInto(rows[i].span_id, bytes.subarray(at)).written;
+    bytes.set(texts[i].bytes, at);
+    at += texts[i].bytes.length;
+  }
   const columns = { count: n, bytes, lengths, started_at, redactions, truncated_bytes };
   const transfer = [bytes, lengths, started_at, redactions, truncated_bytes].map((a) => a.buffer as ArrayBuffer);
   return { columns, transfer };
