@@ -47,6 +47,8 @@ test("names every bad field with its path", () => {
   assert.deepEqual(paths({ ...SEED_BODY, op: ">" }), ["op"]);
   assert.deepEqual(paths({ ...SEED_BODY, metric: "latency" }), ["metric"]);
   assert.deepEqual(paths({ ...SEED_BODY, window: "1 hour" }), ["window"]);
+  assert.deepEqual(paths({ ...SEED_BODY, window: "99999999999y" }), ["window"], "bounded at 10y");
+  assert.deepEqual(paths({ ...SEED_BODY, cooldown: "11y" }), ["cooldown"]);
   assert.deepEqual(paths({ ...SEED_BODY, cooldown: 60 }), ["cooldown"]);
   assert.deepEqual(paths({ ...SEED_BODY, min_spans: 1.5 }), ["min_spans"]);
   assert.deepEqual(paths({ ...SEED_BODY, send_resolved: "yes" }), ["send_resolved"]);

@@ -90,7 +90,7 @@ function checkFilter(v: unknown, errors: RuleError[]): RuleFilter {
 
 function checkDuration(v: unknown, path: string, errors: RuleError[]): string | null {
   if (typeof v !== "string" || parseDuration(v) === null) {
-    errors.push({ path, message: 'must be a duration such as "30m", "1h" or "1h30m"' });
+    errors.push({ path, message: 'must be a duration such as "30m", "1h" or "1h30m", at most 10y' });
     return null;
   }
   return v.trim();

@@ -301,10 +301,10 @@ unknown_section: {}
       'tokentrace.yml:3:3 http_server.adr: unknown key; did you mean "addr"?',
       "tokentrace.yml:4:19 http_server.max_batch_size: must be an integer >= 1",
       "tokentrace.yml:6:11 storage.driver: must be one of duckdb, postgres, memory",
-      'tokentrace.yml:7:12 retention: must be a duration such as "30s", "90m", "1h30m" or "30d"',
+      'tokentrace.yml:7:12 retention: must be a duration such as "30s", "90m", "1h30m" or "30d", at most 10y',
       "tokentrace.yml:10:5 pricing.overrides.m1: input_per_mtok and output_per_mtok are required",
       "tokentrace.yml:10:27 pricing.overrides.m1.input_per_mtok: must be a number >= 0",
-      'tokentrace.yml:12:18 alerts.eval_interval: must be a duration such as "30s", "90m", "1h30m" or "30d"',
+      'tokentrace.yml:12:18 alerts.eval_interval: must be a duration such as "30s", "90m", "1h30m" or "30d", at most 10y',
       "tokentrace.yml:13:10 alerts.rules: must be a list of alert rules",
       "tokentrace.yml:14:1 unknown_section: unknown key",
       "environment variable TOKENTRACE_MAX_BODY_BYTES http_server.max_body_bytes: must be an integer >= 1",
@@ -422,7 +422,7 @@ describe("loadConfig", () => {
       (e: unknown) =>
         e instanceof ConfigError &&
         e.message ===
-          'invalid configuration (1 problem):\n  bad.yml:2:12: retention: must be a duration such as "30s", "90m", "1h30m" or "30d"',
+          'invalid configuration (1 problem):\n  bad.yml:2:12: retention: must be a duration such as "30s", "90m", "1h30m" or "30d", at most 10y',
     );
   });
 });

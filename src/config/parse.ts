@@ -34,7 +34,7 @@ export const nonNegative: Parse<number> = (v) => {
 /** A Go/Prometheus duration ("30s", "1h30m", "30d") → milliseconds. */
 export const duration: Parse<number> = (v) => {
   const ms = typeof v === "string" ? parseDuration(v) : null;
-  return ms === null ? bad('must be a duration such as "30s", "90m", "1h30m" or "30d"') : ok(ms);
+  return ms === null ? bad('must be a duration such as "30s", "90m", "1h30m" or "30d", at most 10y') : ok(ms);
 };
 
 /** The scheduled export's period: a duration of at least one second (one file per period). */

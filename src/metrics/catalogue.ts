@@ -165,7 +165,8 @@ export function findScalar(name: string): ScalarMetric | undefined {
 
 export function findFamily(name: string): Family | undefined {
   if ((FAMILIES as readonly string[]).includes(name)) return name as Family;
-  return FAMILY_ALIASES[name];
+  // own keys only: "constructor" or "__proto__" must be a 404, not Object.prototype's
+  return Object.hasOwn(FAMILY_ALIASES, name) ? FAMILY_ALIASES[name] : undefined;
 }
 
 /** Every name GET /metrics/{name} accepts, for the 404 message. */

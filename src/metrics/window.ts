@@ -8,7 +8,7 @@ export interface Window {
 }
 
 const DEFAULT_WINDOW = "1h";
-const HINT = "use 1h, 6h, 24h, 7d, 30d or a Go/Prometheus duration such as 90m, 1h30m, 2d";
+const HINT = "use 1h, 6h, 24h, 7d, 30d or a Go/Prometheus duration such as 90m, 1h30m, 2d (at most 10y)";
 
 /**
  * Parses the `window` query parameter (default 1h). A bad value is a 400 that names the parameter.
@@ -60,7 +60,8 @@ export function parseStep(raw: unknown, windowMs: number): Window {
   if (raw === undefined) return defaultStep(windowMs);
   if (typeof raw !== "string") throw new ApiError("invalid_query", "step: give it once");
   const ms = parseDuration(raw);
-  if (ms === null) throw new ApiError("invalid_query", `step: "${raw}" is not a duration such as 30s, 5m, 1h`);
+  if (ms === null)
+    throw new ApiError("invalid_query", `step: "${raw}" is not a duration such as 30s, 5m, 1h (at most 10y)`);
   if (ms < MIN_STEP_MS) throw new ApiError("invalid_query", `step: "${raw}" is below the 1s minimum`);
   const points = Math.ceil(windowMs / ms) + 1;
   if (points > MAX_POINTS) {

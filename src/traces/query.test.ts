@@ -68,3 +68,11 @@ for (const [query, pattern] of bad) {
     );
   });
 }
+
+test("attr.__proto__ is a filter like any other, not a change of prototype", () => {
+  const q = parseTraceQuery({ "attr.__proto__": "x", "attr.constructor": "y" });
+  assert.deepEqual(Object.entries(q.attrs ?? {}), [
+    ["__proto__", "x"],
+    ["constructor", "y"],
+  ]);
+});

@@ -50,7 +50,8 @@ export function parseTraceQuery(query: Record<string, unknown>): TraceQuery {
       const key = name.slice(5);
       if (key === "") bad("attr. needs a key, e.g. attr.request_id=abc123");
       if (++attrCount > MAX_ATTR_FILTERS) bad(`at most ${MAX_ATTR_FILTERS} attr.* filters`);
-      attrs[key] = value;
+      // defined, not assigned: `attrs["__proto__"] = v` would set the prototype and drop the filter
+      Object.defineProperty(attrs, key, { value, enumerable: true, writable: true, configurable: true });
       continue;
     }
     if (!KNOWN.has(name)) {

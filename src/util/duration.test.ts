@@ -23,3 +23,10 @@ test("formats durations compactly", () => {
   assert.equal(formatDuration(7 * 86_400_000), "7d");
   assert.equal(formatDuration(250), "250ms");
 });
+
+test("at most 10 years: anything longer is not a duration (no date arithmetic past the range)", () => {
+  assert.equal(parseDuration("10y"), 315_360_000_000);
+  assert.equal(parseDuration("3650d"), 315_360_000_000);
+  assert.equal(parseDuration("10y1ms"), null);
+  assert.equal(parseDuration("99999999999y"), null);
+});

@@ -8,9 +8,14 @@ const UNIT_MS: Record<string, number> = {
   y: 31_536_000_000,
 };
 
+/** The longest duration accepted anywhere (windows, steps, rule windows, silences): 10 years. */
+export const MAX_DURATION_MS = 10 * UNIT_MS.y;
+
 /**
  * Parses a Go/Prometheus-style duration ("90m", "1h30m", "2d", "1.5h", "500ms") into
- * milliseconds. Returns null for anything else, including zero or negative durations.
+ * milliseconds. Returns null for anything else, including zero or negative durations and
+ * durations over MAX_DURATION_MS (10y), which no window or timer needs and whose arithmetic
+ * would leave the range of a date.
  *
  * @example parseDuration("1h30m") // 5_400_000
  */
@@ -24,7 +29,7 @@ export function parseDuration(text: string): number | null {
     total += Number(m[1]) * UNIT_MS[m[2]];
     pos = re.lastIndex;
   }
-  if (pos !== s.length || !(total > 0) || !Number.isFinite(total)) return null;
+  if (pos !== s.length || !(total > 0) || total > MAX_DURATION_MS) return null;
   return Math.round(total);
 }
 

@@ -164,11 +164,21 @@ for (const driver of DRIVERS) {
         ["/metrics?status=failed", /^status: "failed" is not one of ok, error, timeout$/],
         ["/metrics?modle=x", /^modle: unknown query parameter/],
         ["/metrics/cost?groupby=", /^groupby: /],
+        // huge durations once answered 200 (window) or 500 (series): now bounded at 10y
+        ["/metrics?window=99999999999y", /^window: "99999999999y" is not a duration; .*at most 10y/],
+        ["/metrics/latency_p95/series?window=99999999999y", /^window: .*at most 10y/],
+        ["/metrics/latency_p95/series?window=1h&step=99999999999y", /^step: .*at most 10y/],
       ] as const) {
         const { status, body } = await get(path);
         assert.equal(status, 400, path);
         assert.match(String(body.error), message, path);
         assert.deepEqual(Object.keys(body), ["error"]);
+      }
+      // prototype names are unknown metrics too, not Object.prototype's members
+      for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
+        const r = await get(`/metrics/${name}`);
+        assert.equal(r.status, 404, name);
+        assert.equal((await get(`/metrics/${name}/series`)).status, 404, `${name}/series`);
       }
       const { status, body } = await get("/metrics/nope");
       assert.equal(status, 404);
