@@ -12,6 +12,12 @@ import { type AlertRule, describeErrors, isObject, validateRule } from "./rule.j
 import { Scheduler } from "./scheduler.js";
 import { ruleView } from "./view.js";
 
+/** A 503 for a store failure: the cause goes to the log, never to the client (it can name files or hosts). */
+function storeFailure(what: string, err: unknown): string {
+  console.error(`tokentrace: ${what}: ${err instanceof Error ? err.message : String(err)}`);
+  return `${what} (the store is unavailable; the cause is in the server log)`;
+}
+
 export interface AlertServiceOptions {
   store: Store;
   config: Config;
@@ -81,7 +87,7 @@ function sharedAccess(engine: AlertEngine, statics: RuleEntry[]): Access {
       try {
         await engine.load(statics);
       } catch (err) {
-        throw new ApiError("store_unavailable", `the alert rules could not be read from the store: ${String(err)}`);
+        throw new ApiError("store_unavailable", storeFailure("the alert rules could not be read from the store", err));
       }
       return fn();
     });
@@ -163,7 +169,7 @@ class Alerts implements AlertService {
       if (added) await this.engine.forget(rule.name);
     } catch (err) {
       if (this.engine.entries.get(rule.name) === entry) this.engine.entries.delete(rule.name);
-      throw new ApiError("store_unavailable", `the rule could not be saved: ${String(err)}`);
+      throw new ApiError("store_unavailable", storeFailure("the rule could not be saved", err));
     }
     if (!added) {
       if (this.engine.entries.get(rule.name) === entry) this.engine.entries.delete(rule.name);
@@ -191,7 +197,7 @@ class Alerts implements AlertService {
       await this.engine.forget(name);
     } catch (err) {
       this.engine.entries.set(name, e);
-      throw new ApiError("store_unavailable", `the rule could not be deleted: ${String(err)}`);
+      throw new ApiError("store_unavailable", storeFailure("the rule could not be deleted", err));
     }
   }
 
@@ -222,7 +228,7 @@ class Alerts implements AlertService {
     try {
       await this.engine.setState(name, state, "silence");
     } catch (err) {
-      throw new ApiError("store_unavailable", `the silence could not be saved: ${String(err)}`);
+      throw new ApiError("store_unavailable", storeFailure("the silence could not be saved", err));
     }
   }
 

@@ -69,7 +69,8 @@ test("submit resolves only after its spans are in the store", async () => {
 test("a failed commit rejects every request in it with 503 store_unavailable and Retry-After", async () => {
   const store = createFakeStore();
   store.hold = true;
-  const ingest = createIngestor(store);
+  const logged: string[] = [];
+  const ingest = createIngestor(store, { log: (m) => logged.push(m) });
   const a = ingest.submit([span(1)]);
   const b = ingest.submit([span(2)]);
   const c = ingest.submit([span(3)]);
@@ -82,11 +83,12 @@ test("a failed commit rejects every request in it with 503 store_unavailable and
       assert.ok(err instanceof ApiError);
       assert.equal(err.status, 503);
       assert.equal(err.code, "store_unavailable");
-      assert.match(err.message, /disk full/);
+      assert.doesNotMatch(err.message, /disk full/, "the cause is for the log, not for clients");
       assert.equal(err.headers["Retry-After"], "5");
       return true;
     });
   }
+  assert.ok(logged.length > 0 && logged.every((m) => /^tokentrace: a commit of \d+ spans failed: disk full$/.test(m)));
   assert.equal(store.spans.length, 0);
   // The store recovers: the next submit commits.
   store.failWith = null;

@@ -28,6 +28,8 @@ export interface IngestorOptions {
   overloadRetryAfterS?: number;
   /** Retry-After (seconds) sent with 503 store_unavailable. */
   unavailableRetryAfterS?: number;
+  /** Where the cause of a failed commit goes (default stderr); clients never see it. */
+  log?: (message: string) => void;
 }
 
 interface Entry {
@@ -58,6 +60,7 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
   const maxInFlight = Math.max(1, opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
   const overloadRetry = String(opts.overloadRetryAfterS ?? 1);
   const unavailableRetry = String(opts.unavailableRetryAfterS ?? 5);
+  const log = opts.log ?? ((m: string) => console.error(m));
 
   // One entry per request; a request is never split across commits, so it is either
   // wholly committed or wholly refused.
@@ -94,10 +97,14 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
       },
       (err: unknown) => {
         // The insert is all or nothing, so every request in it fails and none was acknowledged.
+        // The cause goes to the log only: it can name files, or carry another request's values.
         const reason = err instanceof Error ? err.message : String(err);
-        const apiErr = new ApiError("store_unavailable", `the store could not commit the spans: ${reason}`, {
-          "Retry-After": unavailableRetry,
-        });
+        log(`tokentrace: a commit of ${count} spans failed: ${reason}`);
+        const apiErr = new ApiError(
+          "store_unavailable",
+          "the store could not commit the spans; nothing of this request was stored (the cause is in the server log)",
+          { "Retry-After": unavailableRetry },
+        );
         for (const e of entries) e.reject(apiErr);
       },
     );

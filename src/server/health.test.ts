@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { testConfig } from "../config/testing/config.js";
+import { publicReason } from "./health.js";
 import { FIXED_NOW, makeTestApp, SEED_SPAN, type TestApp } from "./testing/app.js";
 import { VERSION } from "./version.js";
 
@@ -47,7 +48,9 @@ test("a failed commit answers 503 store_unavailable with Retry-After and acknowl
     const res = await t.app.inject({ method: "POST", url: "/spans", payload: [SEED_SPAN] });
     assert.equal(res.statusCode, 503);
     assert.equal(res.headers["retry-after"], "5");
-    assert.match((res.json() as { error: string }).error, /could not commit the spans: disk full/);
+    const error = (res.json() as { error: string }).error;
+    assert.match(error, /could not commit the spans; nothing of this request was stored/);
+    assert.doesNotMatch(error, /disk full/, "the cause goes to the log, not to the client");
   } finally {
     t.store.failWith = null;
   }
@@ -69,4 +72,18 @@ test("503 when the store cannot even be read", async () => {
   } finally {
     t.store.countSpans = original;
   }
+});
+
+test("a 503's reason names no file path and no credentials", () => {
+  assert.equal(
+    publicReason(
+      'last write failed: IO Error: Could not write file "/var/lib/tokentrace/spans.duckdb.wal": No space left',
+    ),
+    'last write failed: IO Error: Could not write file "<path>": No space left',
+  );
+  assert.equal(
+    publicReason("postgres unreachable or failing: connect postgres://app:s3cret@db.internal:5432/x"),
+    "postgres unreachable or failing: connect postgres://db.internal:5432/x",
+  );
+  assert.equal(publicReason("disk full"), "disk full");
 });

@@ -11,6 +11,15 @@ export interface HealthBody {
   queue_depth: number;
 }
 
+// A file path (two or more segments) or a URL's user:password@: internals a client must not see.
+const PATH = /(?:[A-Za-z]:)?(?:[\\/][^\s'"\\/:]+){2,}[\\/]?/g;
+const USERINFO = /\/\/[^\s/@]+@/g;
+
+/** The store's reason without file paths or credentials (the server log keeps the full text). */
+export function publicReason(reason: string): string {
+  return reason.replace(USERINFO, "//").replace(PATH, "<path>");
+}
+
 /**
  * The health body: 200 "ok" while the store can write, 503 "unavailable" with the reason
  * (disk full, database unreachable) until it recovers.
@@ -31,7 +40,9 @@ async function checkHealth(ctx: AppContext): Promise<{ code: 200 | 503; body: He
     transport: ctx.transport ?? ctx.store.driver,
     queue_depth: ctx.ingest.queueDepth,
   };
-  if (reason !== undefined) return { code: 503, body: { status: "unavailable", reason, ...common } };
+  if (reason !== undefined) {
+    return { code: 503, body: { status: "unavailable", reason: publicReason(reason), ...common } };
+  }
   return { code: 200, body: { status: "ok", ...common } };
 }
 

@@ -142,7 +142,7 @@ test("503 + Retry-After and unhealthy while the database is unreachable; recover
       const text = await res.text();
       statuses.push(res.status);
       if (res.status === 202) acked.push(...b.map((s) => s.trace_id));
-      else if (res.status === 503 && /store could not commit/.test(text))
+      else if (res.status === 503 && /store could not commit/.test(text) && !/postgres|ECONN/i.test(text))
         retryAfter.add(res.headers.get("retry-after"));
       else {
         unexpected.push(`${res.status} ${text}`);
