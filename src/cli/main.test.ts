@@ -108,7 +108,7 @@ describe("tokentrace check-config", () => {
         "invalid configuration (3 problems):",
         `  ${cfg}:2:19: http_server.max_batch_size: must be an integer >= 1`,
         `  ${cfg}:4:3: storage.drvier: unknown key; did you mean "driver"?`,
-        `  ${cfg}:5:12: retention: must be a duration such as "30s", "90m", "1h30m" or "30d"`,
+        `  ${cfg}:5:12: retention: must be a duration such as "30s", "90m", "1h30m" or "30d", at most 10y`,
         "",
       ].join("\n"),
     );

@@ -315,7 +315,8 @@ describe("429 and 503 with Retry-After", () => {
       assert.ok(Number(r.headers.get("retry-after")) > 0);
       const status = RpcStatus.toObject(RpcStatus.decode(r.bytes));
       assert.equal(status.code, 14); // UNAVAILABLE
-      assert.match(status.message, /disk full/);
+      assert.match(status.message, /could not commit the spans/);
+      assert.doesNotMatch(status.message, /disk full/, "the cause is logged, not sent");
     } finally {
       store.failWith = null;
     }
