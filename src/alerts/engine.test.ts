@@ -97,3 +97,28 @@ test("evaluation and silence writes go to saveAlertStatePart where the store has
   await engine.forget("r");
   assert.deepEqual(parts, ["evaluation", "silence"]);
 });
+
+test("a round written while the store is read keeps the store's silence, set meanwhile by another instance", async () => {
+  const store = new MemoryStore();
+  const engine = await engineOn(store);
+  await engine.setState("r", { ...initialState(), state: "ok", last_evaluated: T0 });
+  const reading = gate();
+  const read = store.loadAlertStates.bind(store);
+  Object.assign(store, {
+    loadAlertStates: async (): Promise<Record<string, JsonObject>> => {
+      // another instance silenced the rule just before this read
+      const states = await read();
+      states.r = { ...states.r, silenced_until: T0 + 3_600_000 };
+      await reading.wait;
+      return states;
+    },
+  });
+  const loading = engine.load([]);
+  await new Promise((r) => setImmediate(r));
+  // this instance's round, started from the state before the silence, writes meanwhile
+  await engine.setState("r", { ...engine.state("r"), last_evaluated: T0 + 1 }, "evaluation");
+  reading.open();
+  await loading;
+  assert.equal(engine.state("r").last_evaluated, T0 + 1, "the round's own fields are kept");
+  assert.equal(engine.state("r").silenced_until, T0 + 3_600_000, "the silence read is not undone");
+});

@@ -31,6 +31,8 @@ export class AlertEngine {
   private readonly saves = new Map<string, Promise<void>>();
   /** State writes per rule so far: load() keeps a state written while it read the store. */
   private readonly writes = new Map<string, number>();
+  /** The writes among them that own the silence ("silence" and "all" parts). */
+  private readonly silenceWrites = new Map<string, number>();
   private readonly pending = new Set<Promise<void>>();
   private readonly lastError = new Map<string, string>();
   private readonly abort = new AbortController();
@@ -46,6 +48,7 @@ export class AlertEngine {
   async load(staticEntries: readonly RuleEntry[]): Promise<void> {
     await Promise.all([...this.saves.values()]);
     const seen = new Map(this.writes);
+    const seenSilence = new Map(this.silenceWrites);
     const [stored, states] = await Promise.all([this.o.store.listAlertRules(), this.o.store.loadAlertStates()]);
     const before = new Map(this.entries);
     this.entries.clear();
@@ -66,9 +69,15 @@ export class AlertEngine {
     const loaded = new Map<string, AlertState>();
     for (const name of this.entries.keys()) {
       const mine = this.states.get(name);
-      if (this.writes.get(name) !== seen.get(name)) {
-        if (mine !== undefined) loaded.set(name, mine);
-      } else if (Object.hasOwn(states, name)) loaded.set(name, readState(states[name]));
+      const stored = Object.hasOwn(states, name) ? readState(states[name]) : undefined;
+      if (this.writes.get(name) === seen.get(name)) {
+        if (stored !== undefined) loaded.set(name, stored);
+      } else if (mine !== undefined) {
+        // Only a round was written meanwhile: it owns everything but the silence, and the
+        // store's silence (set on any instance) is newer than the one the round started from.
+        const roundOnly = this.silenceWrites.get(name) === seenSilence.get(name);
+        loaded.set(name, roundOnly && stored !== undefined ? { ...mine, silenced_until: stored.silenced_until } : mine);
+      }
     }
     this.states.clear();
     for (const [name, st] of loaded) this.states.set(name, st);
@@ -95,6 +104,7 @@ export class AlertEngine {
 
   private persist(name: string, state: AlertState, part: AlertStatePart | "all"): Promise<void> {
     this.writes.set(name, (this.writes.get(name) ?? 0) + 1);
+    if (part !== "evaluation") this.silenceWrites.set(name, (this.silenceWrites.get(name) ?? 0) + 1);
     const json = JSON.parse(JSON.stringify(state)) as JsonObject;
     const store = this.o.store;
     const save = () =>
