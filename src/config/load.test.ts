@@ -148,7 +148,7 @@ describe("parseConfig", () => {
     const c = parse("", { TOKENTRACE_REQUEST_TIMEOUT: "45s" });
     assert.equal(c.http_server.request_timeout_ms, 45_000);
     assert.deepEqual(problems("http_server:\n  request_timeout: 0s\n  keep_alive_timeout: 2h\n"), [
-      'tokentrace.yml:2:20 http_server.request_timeout: must be a duration such as "30s", "90m", "1h30m" or "30d"',
+      'tokentrace.yml:2:20 http_server.request_timeout: must be a duration such as "30s", "90m", "1h30m" or "30d", at most 10y',
       'tokentrace.yml:3:23 http_server.keep_alive_timeout: must be from 1s to 1h, e.g. "30s"',
     ]);
     assert.deepEqual(problems("http_server:\n  request_timeout: 5s\n  headers_timeout: 10s\n"), [
