@@ -2,24 +2,13 @@
 // support conversation with a tool call and its result, and an answer, ~N bytes in all.
 // Some spans carry items the redaction presets catch (keys, emails, card and phone numbers)
 // and near-misses they must leave (a Luhn-failing number, an email-like decorator).
+import { prng } from "../../src/util/random.js";
 
 const WORDS = (
   "the order shipped late because the warehouse was closed please refund the customer for " +
   "delivery tracking number parcel carrier invoice address account subscription renewal " +
   "weekend support ticket escalated priority resolved pending confirmation"
 ).split(" ");
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function prose(r: () => number, len: number): string {
   let out = "";
@@ -52,7 +41,7 @@ const NEAR_MISS = [
  * Seeded: the same seed gives the same content.
  */
 export function chatContent(bytes: number, seed: number): Record<string, unknown> {
-  const r = rng(seed);
+  const r = prng(seed);
   const extra: string[] = [];
   if (r() < 0.125) extra.push(SENSITIVE[Math.floor(r() * SENSITIVE.length)](r));
   if (r() < 0.125) extra.push(NEAR_MISS[Math.floor(r() * NEAR_MISS.length)]());

@@ -142,7 +142,8 @@ function appendAttrRows(a: Appender, b: SpanBatch): void {
   }
 }
 
-function closeQuietly(a: Appender): void {
+/** Closes an appender after a failure; the error that matters is already thrown. */
+export function closeQuietly(a: Appender): void {
   try {
     a.closeSync();
   } catch {

@@ -2,6 +2,7 @@
 
 import { BIGINT, type DuckDBConnection, DuckDBDataChunk, type DuckDBType, INTEGER, VARCHAR } from "@duckdb/node-api";
 import duckdb from "@duckdb/node-bindings";
+import { closeQuietly } from "./append.js";
 import { CONTENT_TEXTS, type ContentColumns } from "./content-schema.js";
 
 const CHUNK_ROWS = 2048;
@@ -70,11 +71,7 @@ export async function appendContentRows(conn: DuckDBConnection, c: ContentColumn
     }
     a.flushSync();
   } finally {
-    try {
-      a.closeSync();
-    } catch {
-      // the transaction is rolled back by the caller
-    }
+    closeQuietly(a);
   }
 }
 
