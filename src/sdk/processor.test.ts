@@ -38,6 +38,26 @@ const OPTS: ProcessorOptions = {
 };
 
 describe("BatchProcessor", () => {
+  test("an app recording in a tight loop gets full batches, not an export per span", async () => {
+    const sizes: number[] = [];
+    const instant: Transport = {
+      name: "instant",
+      async export(spans) {
+        sizes.push(spans.length);
+        return SUCCESS;
+      },
+    };
+    const p = new BatchProcessor(instant, { ...OPTS, maxQueueSize: 100_000, maxBatchSize: 100 });
+    for (let i = 0; i < 1050; i++) {
+      p.add(span(i));
+      await Promise.resolve(); // the app awaits between calls, as a wrapped client does
+    }
+    assert.deepEqual(sizes, Array(10).fill(100), "the 50 left wait for the timer or a flush");
+    await p.flush();
+    assert.deepEqual(sizes.slice(10), [50]);
+    await p.shutdown();
+  });
+
   test("bounded queue: past maxQueueSize spans are dropped and counted; the rest arrive exactly once", async () => {
     const t = gated();
     const warnings: string[] = [];

@@ -80,7 +80,7 @@ export class BatchProcessor {
       return;
     }
     this.queue.push(span);
-    if (this.queue.length >= this.batchSize() && this.exporting === null) this.kick();
+    if (this.queue.length >= this.batchSize() && this.exporting === null) this.kick(true);
   }
 
   /** Spans queued or in an export not yet finished. */
@@ -136,15 +136,21 @@ export class BatchProcessor {
     return Math.max(1, Math.min(this.opts.maxBatchSize, this.transport.maxBatchSize ?? Number.POSITIVE_INFINITY));
   }
 
-  private kick(): void {
+  /**
+   * Starts exporting unless an export runs. `fullOnly` (a batch just filled up): export full
+   * batches only and leave a partial one to the timer or a flush, so an app recording in a
+   * tight loop is not answered with an export per span.
+   */
+  private kick(fullOnly = false): void {
     if (this.exporting !== null || this.queue.length === 0) return;
-    this.exporting = this.drain().finally(() => {
+    this.exporting = this.drain(fullOnly).finally(() => {
       this.exporting = null;
     });
   }
 
-  private async drain(): Promise<void> {
+  private async drain(fullOnly: boolean): Promise<void> {
     while (this.queue.length > 0 && !this.giveUp.signal.aborted) {
+      if (fullOnly && this.queue.length < this.batchSize()) return;
       const batch = this.queue.splice(0, this.batchSize());
       this.inFlight = batch.length;
       const r = await exportWithRetry(this.transport, batch, this.policy, this.giveUp.signal, this.deps);

@@ -43,3 +43,17 @@ test("MemoryTransport keeps at most maxSpans, oldest out first", async () => {
   assert.equal(mem.spans().length, 0);
   await tracer.shutdown();
 });
+
+test("MemoryTransport past its bound keeps the newest, in order, at any point of the ring", async () => {
+  const mem = new MemoryTransport({ maxSpans: 4 });
+  const tracer = createTracer({ transport: mem, flushIntervalMs: 60_000 });
+  for (let i = 1; i <= 11; i++) {
+    tracer.recordLLMCall({ model: "gpt-4o", prompt_tokens: i });
+    await tracer.flush();
+  }
+  assert.deepEqual(
+    mem.spans().map((s) => s.prompt_tokens),
+    [8, 9, 10, 11],
+  );
+  await tracer.shutdown();
+});

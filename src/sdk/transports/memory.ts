@@ -13,25 +13,32 @@ export interface MemoryTransportOptions {
  */
 export class MemoryTransport implements Transport {
   readonly name = "memory";
-  private kept: Span[] = [];
+  // A ring: the newest maxSpans spans, `next` is where the next one goes.
+  private ring: Span[] = [];
+  private next = 0;
   private readonly maxSpans: number;
 
   constructor(opts: MemoryTransportOptions = {}) {
-    this.maxSpans = opts.maxSpans ?? 100_000;
+    this.maxSpans = Math.max(1, opts.maxSpans ?? 100_000);
   }
 
   async export(spans: Span[]): Promise<ExportResult> {
-    for (const s of spans) this.kept.push(s);
-    if (this.kept.length > this.maxSpans) this.kept.splice(0, this.kept.length - this.maxSpans);
+    for (const s of spans) {
+      if (this.ring.length < this.maxSpans) this.ring.push(s);
+      else this.ring[this.next] = s;
+      this.next = (this.next + 1) % this.maxSpans;
+    }
     return SUCCESS;
   }
 
-  /** The spans received so far, oldest first. */
+  /** The spans received so far (at most maxSpans, the newest), oldest first. */
   spans(): Span[] {
-    return this.kept.slice();
+    if (this.ring.length < this.maxSpans) return this.ring.slice();
+    return [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
   }
 
   clear(): void {
-    this.kept = [];
+    this.ring = [];
+    this.next = 0;
   }
 }
