@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { SpanContent } from "../../content/types.js";
 import type { Span } from "../../span/types.js";
-import { encodeContent } from "./content.js";
+import { encodeContent } from "./content-schema.js";
 import { encodeSpans, type WorkerInit, type WorkerReply, type WorkerRequest } from "./protocol.js";
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
