@@ -1,7 +1,6 @@
 import type { ContentSearch, ContentStore, SpanContent } from "../../content/types.js";
 import { lastPerSpan, rowToContent, searchPaged, sortContent } from "../content-rows.js";
 import type { WorkerClient } from "./client.js";
-import { CONTENT_TEXTS } from "./content-schema.js";
 import type { SqlRunner } from "./summarize.js";
 
 /** The text as an RE2 pattern matching itself. */
