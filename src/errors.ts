@@ -37,7 +37,10 @@ export const ERRORS = {
   body_too_large: { status: 413, title: "Request body larger than http_server.max_body_bytes." },
   headers_too_large: { status: 431, title: "The request headers are larger than the server accepts (16 KiB)." },
   unsupported_media_type: { status: 415, title: "Unsupported Content-Type." },
-  overloaded: { status: 429, title: "Too many requests waiting to commit; retry after the Retry-After delay." },
+  overloaded: {
+    status: 503,
+    title: "Too many spans waiting to commit (the ingest queue is full); retry after the Retry-After delay.",
+  },
   internal: { status: 500, title: "Unexpected server error." },
   store_unavailable: {
     status: 503,

@@ -96,7 +96,7 @@ test("a failed commit rejects every request in it with 503 store_unavailable and
   assert.equal(store.spans.length, 1);
 });
 
-test("above the queue cap new submits get 429 overloaded; queued ones still commit", async () => {
+test("ingest queue full: new submits get 503 overloaded with Retry-After at once; queued ones still commit", async () => {
   const store = createFakeStore();
   store.hold = true;
   const ingest = createIngestor(store, { maxQueuedSpans: 3, maxInFlight: 1 });
@@ -105,11 +105,15 @@ test("above the queue cap new submits get 429 overloaded; queued ones still comm
   const queued = ingest.submit([span(1), span(2)]);
   await assert.rejects(ingest.submit([span(3), span(4)]), (err: unknown) => {
     assert.ok(err instanceof ApiError);
-    assert.equal(err.status, 429);
+    assert.equal(err.status, 503);
     assert.equal(err.code, "overloaded");
     assert.equal(err.headers["Retry-After"], "1");
     return true;
   });
+  // admit answers the same before a route builds the spans; what fits is admitted
+  assert.throws(() => ingest.admit(2), /the queue holds 3/);
+  ingest.admit(1);
+  assert.equal(ingest.queueDepth, 3, "refused spans were never queued");
   store.hold = false;
   store.release();
   await Promise.all([inflight, queued]);

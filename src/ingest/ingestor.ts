@@ -6,6 +6,12 @@ import type { Store } from "../store/store.js";
 /** Group commit in front of the store: submit resolves once the spans (and their content) are committed. */
 export interface Ingestor {
   submit(spans: Span[], content?: SpanContent[]): Promise<void>;
+  /**
+   * Throws 503 overloaded (with Retry-After) when `count` more spans would not fit in the
+   * queue. Routes call it with the request's span count before they parse the spans, so a
+   * refused request never holds its spans in memory; submit checks again.
+   */
+  admit(count: number): void;
   /** Spans accepted by a request but not yet committed. */
   readonly queueDepth: number;
   /** Commits what is queued and stops accepting; idempotent. */
@@ -13,7 +19,7 @@ export interface Ingestor {
 }
 
 export interface IngestorOptions {
-  /** Spans allowed to wait for a commit before new submits get 429 overloaded. */
+  /** Spans allowed to wait for a commit before new submits get 503 overloaded. */
   maxQueuedSpans?: number;
   /** Most spans in one store.insert (whole requests only; a bigger single request goes alone). */
   maxCommitSpans?: number;
@@ -24,7 +30,7 @@ export interface IngestorOptions {
    * commits get smaller.
    */
   maxInFlight?: number;
-  /** Retry-After (seconds) sent with 429 overloaded. */
+  /** Retry-After (seconds) sent with 503 overloaded. */
   overloadRetryAfterS?: number;
   /** Retry-After (seconds) sent with 503 store_unavailable. */
   unavailableRetryAfterS?: number;
@@ -116,21 +122,31 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
     });
   }
 
+  // A request bigger than the cap on its own is let through when nothing waits, so no batch
+  // is refused forever; routes bound a request by http_server.max_batch_size anyway.
+  function admit(count: number): void {
+    if (closed) {
+      throw new ApiError("store_unavailable", "the server is shutting down", { "Retry-After": unavailableRetry });
+    }
+    if (queuedCount > 0 && queuedCount + count > maxQueued) {
+      throw new ApiError(
+        "overloaded",
+        `${queuedCount} spans are waiting to be committed (the queue holds ${maxQueued}); retry later`,
+        { "Retry-After": overloadRetry },
+      );
+    }
+  }
+
   return {
+    admit,
+
     submit(spans: Span[], content?: SpanContent[]): Promise<void> {
-      if (closed) {
-        return Promise.reject(
-          new ApiError("store_unavailable", "the server is shutting down", { "Retry-After": unavailableRetry }),
-        );
+      try {
+        admit(spans.length);
+      } catch (err) {
+        return Promise.reject(err);
       }
       if (spans.length === 0) return Promise.resolve();
-      if (queuedCount > 0 && queuedCount + spans.length > maxQueued) {
-        return Promise.reject(
-          new ApiError("overloaded", `${queuedCount} spans are waiting to be committed; retry later`, {
-            "Retry-After": overloadRetry,
-          }),
-        );
-      }
       const done = new Promise<void>((resolve, reject) => {
         queue.push({ spans, content, resolve, reject });
       });

@@ -1,11 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config/types.js";
 import { contentPolicy } from "../content/prepare.js";
-import type { SpanContent } from "../content/types.js";
 import { ApiError } from "../errors.js";
 import { createPricer } from "../pricing/index.js";
 import { parseSpans } from "../span/normalize.js";
-import type { Span } from "../span/types.js";
 import {
   BAD_IDEMPOTENCY_KEY,
   createIdempotencyCache,
@@ -14,11 +12,12 @@ import {
   runOnce,
 } from "../util/idempotency.js";
 import { contentOfBody } from "./content.js";
+import type { Ingestor } from "./ingestor.js";
 
 export interface SpanRouteOptions {
   config: Pick<Config, "http_server" | "pricing" | "quality" | "service" | "content">;
   /** Resolves once the spans and their content are committed (the group-commit ingestor). */
-  ingest: { submit(spans: Span[], content?: SpanContent[]): Promise<void> };
+  ingest: Pick<Ingestor, "submit" | "admit">;
   now: () => number;
   /** Shared with other ingest paths in tests; one per app otherwise. */
   idempotency?: IdempotencyCache;
@@ -47,6 +46,8 @@ export async function spanRoutes(app: FastifyInstance, ctx: SpanRouteOptions): P
         `${body.length} spans in one request; http_server.max_batch_size is ${max_batch_size}`,
       );
     }
+    // A full queue refuses the request before its spans are built (503 with Retry-After).
+    ctx.ingest.admit(Array.isArray(body) ? body.length : 1);
     const spans = parseSpans(body, { ...parseOpts, now: ctx.now() });
     await ctx.ingest.submit(spans, contentOfBody(body, spans, content));
     return spans.length;

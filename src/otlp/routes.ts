@@ -25,7 +25,7 @@ const JSON_TYPE = "application/json";
 type Format = "protobuf" | "json";
 
 // google.rpc.Code of each status we answer with (the OTLP/HTTP error body is a google.rpc.Status).
-const RPC_CODES: Partial<Record<number, number>> = { 400: 3, 413: 8, 429: 8, 500: 13, 503: 14 };
+const RPC_CODES: Partial<Record<number, number>> = { 400: 3, 413: 8, 500: 13, 503: 14 };
 // Left to the server's {"error": ...} envelope: these are about the request, not the OTLP payload.
 const ENVELOPE_ERRORS: ReadonlySet<ErrorCode> = new Set(["unauthorized", "unsupported_media_type"]);
 // At most this many rejection reasons are spelled out in one errorMessage.
@@ -73,7 +73,11 @@ function toApiErrorFromBody(err: BodyError): ApiError {
 export interface OtlpRouteOptions {
   config: Pick<Config, "http_server" | "pricing" | "quality" | "service" | "content">;
   /** Resolves once the spans and their content are committed (the group-commit ingestor). */
-  ingest: { submit(spans: Span[], content?: SpanContent[]): Promise<void> };
+  ingest: {
+    submit(spans: Span[], content?: SpanContent[]): Promise<void>;
+    /** Throws 503 overloaded when `count` more spans would not fit in the queue. */
+    admit(count: number): void;
+  };
   now: () => number;
   /** Shared with other ingest paths in tests; one per app otherwise. */
   idempotency?: IdempotencyCache;
@@ -88,6 +92,7 @@ export interface OtlpRouteOptions {
  */
 export async function otlpRoutes(app: FastifyInstance, ctx: OtlpRouteOptions): Promise<void> {
   const limit = ctx.config.http_server.max_body_bytes;
+  const maxBatch = ctx.config.http_server.max_batch_size;
   const price = createPricer(ctx.config.pricing.overrides);
   const policy = contentPolicy(ctx.config.content);
   const idempotency = ctx.idempotency ?? createIdempotencyCache();
@@ -134,6 +139,14 @@ export async function otlpRoutes(app: FastifyInstance, ctx: OtlpRouteOptions): P
       const kind = format === "json" ? "JSON" : "protobuf";
       throw new ApiError("invalid_otlp", `undecodable OTLP ${kind} body: ${(err as Error).message}`);
     }
+    // Counted before any span is converted: an oversized request or a full queue costs no more.
+    if (otlpSpans.length > maxBatch) {
+      throw new ApiError(
+        "batch_too_large",
+        `${otlpSpans.length} spans in one request; http_server.max_batch_size is ${maxBatch}`,
+      );
+    }
+    if (!dry) ctx.ingest.admit(otlpSpans.length);
     const { spans, content, rejected } = convertSpans(otlpSpans, {
       now: ctx.now(),
       qualityKey: ctx.config.quality.score_attribute,

@@ -279,6 +279,36 @@ describe("413 above max_body_bytes, measured after decompression", () => {
   });
 });
 
+describe("413 above http_server.max_batch_size (OTLP ignored max_batch_size)", () => {
+  test("more spans than the cap in one request is refused naming the cap, in either encoding", async () => {
+    const small = createFakeStore();
+    const capped = await startServer(testConfig({ max_batch_size: 3 }), { store: small });
+    try {
+      const send = (body: Uint8Array | string, type: string) =>
+        fetch(`${capped.url}/v1/traces`, {
+          method: "POST",
+          headers: { "content-type": type },
+          body: typeof body === "string" ? body : Buffer.from(body),
+        });
+      const ids = ["00000000000000a1", "00000000000000a2", "00000000000000a3", "00000000000000a4"];
+      const pb = await send(pbBody(ids.map((id) => pbSpan(id))), PB);
+      assert.equal(pb.status, 413);
+      const status = RpcStatus.toObject(RpcStatus.decode(new Uint8Array(await pb.arrayBuffer())));
+      assert.equal(status.code, 8); // RESOURCE_EXHAUSTED
+      assert.equal(status.message, "4 spans in one request; http_server.max_batch_size is 3");
+      const js = await send(jsonBody(ids.map((id) => jsonSpan(id))), JSON_TYPE);
+      assert.equal(js.status, 413);
+      assert.match(String((await js.json()).error), /http_server\.max_batch_size is 3/);
+      assert.equal(small.spans.length, 0, "nothing of either request was stored");
+      const ok = await send(pbBody(ids.slice(0, 3).map((id) => pbSpan(id))), PB);
+      assert.equal(ok.status, 200, "exactly the cap is accepted");
+      assert.equal(small.spans.length, 3);
+    } finally {
+      await capped.close();
+    }
+  });
+});
+
 describe("415 and 401 use the server's error envelope", () => {
   test("another content type", async () => {
     const r = await post("resourceSpans", { "content-type": "text/plain" });
@@ -306,7 +336,7 @@ describe("415 and 401 use the server's error envelope", () => {
   });
 });
 
-describe("429 and 503 with Retry-After", () => {
+describe("503 with Retry-After", () => {
   test("503 when the store cannot commit, in the request's encoding", async () => {
     store.failWith = "disk full";
     try {
@@ -322,17 +352,21 @@ describe("429 and 503 with Retry-After", () => {
     }
   });
 
-  test("429 when the ingest queue is full", async () => {
+  test("OTLP ignored the queue cap: a full ingest queue answers 503 + Retry-After before the spans are converted", async () => {
     // The real ingestor only refuses past 100,000 queued spans; an ingestor that is full now
     // shows what the route does with that answer.
     const runtime = await createRuntime(testConfig(), { store: createFakeStore() });
+    let submitted = 0;
     const full = {
       ...runtime,
       ingest: {
         queueDepth: 100_000,
         drain: async () => undefined,
-        submit: async () => {
+        admit: () => {
           throw new ApiError("overloaded", "100000 spans are waiting to commit", { "Retry-After": "2" });
+        },
+        submit: async () => {
+          submitted++;
         },
       },
     };
@@ -344,13 +378,23 @@ describe("429 and 503 with Retry-After", () => {
         headers: { "content-type": JSON_TYPE },
         payload: jsonBody([jsonSpan("000000000000000b")]),
       });
-      assert.equal(r.statusCode, 429);
+      assert.equal(r.statusCode, 503);
       assert.equal(r.headers["retry-after"], "2");
       assert.deepEqual(r.json(), {
-        code: 8,
+        code: 14, // UNAVAILABLE
         message: "100000 spans are waiting to commit",
         error: "100000 spans are waiting to commit",
       });
+      const spans = await app.inject({
+        method: "POST",
+        url: "/spans",
+        headers: { "content-type": JSON_TYPE },
+        payload: [{ model: "gpt-4o", prompt_tokens: 1 }],
+      });
+      assert.equal(spans.statusCode, 503);
+      assert.equal(spans.headers["retry-after"], "2");
+      assert.deepEqual(spans.json(), { error: "100000 spans are waiting to commit" });
+      assert.equal(submitted, 0, "refused before submit");
     } finally {
       await app.close();
       await runtime.close();
