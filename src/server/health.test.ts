@@ -24,6 +24,7 @@ test("GET /health: status, version, uptime, span count, transport and queue dept
     span_count: 2,
     transport: "memory",
     queue_depth: 0,
+    disk_free_bytes: null,
   });
   assert.equal(VERSION, "0.4.0");
 });

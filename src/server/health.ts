@@ -1,3 +1,5 @@
+import { statfs } from "node:fs/promises";
+import { dirname } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "./context.js";
 
@@ -9,6 +11,18 @@ export interface HealthBody {
   span_count: number | null;
   transport: string;
   queue_depth: number;
+  /** Free bytes on the volume of the DuckDB file; null for PostgreSQL and memory, or when unreadable. */
+  disk_free_bytes: number | null;
+}
+
+/** Bytes an unprivileged writer may still use on the volume holding `file`, or null. */
+async function freeBytes(file: string): Promise<number | null> {
+  try {
+    const st = await statfs(dirname(file));
+    return st.bavail * st.bsize;
+  } catch {
+    return null;
+  }
 }
 
 // A file path (two or more segments) or a URL's user:password@: internals a client must not see.
@@ -39,6 +53,7 @@ async function checkHealth(ctx: AppContext): Promise<{ code: 200 | 503; body: He
     span_count: spanCount,
     transport: ctx.transport ?? ctx.store.driver,
     queue_depth: ctx.ingest.queueDepth,
+    disk_free_bytes: ctx.store.driver === "duckdb" ? await freeBytes(ctx.config.storage.path) : null,
   };
   if (reason !== undefined) {
     return { code: 503, body: { status: "unavailable", reason: publicReason(reason), ...common } };

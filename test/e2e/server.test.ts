@@ -1,5 +1,6 @@
 // End-to-end over real sockets against `tokentrace serve` run as a child process.
 import assert from "node:assert/strict";
+import { statfs } from "node:fs/promises";
 import { connect } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { assertSeedTrace, SEED_SPAN, SEED_SPAN_ID, SEED_TRACE_ID } from "../../src/span/testing/seed.js";
@@ -102,6 +103,11 @@ describe("tokentrace serve (no auth)", () => {
     assert.equal(body.transport, "duckdb");
     assert.equal(typeof body.span_count, "number");
     assert.equal(body.queue_depth, 0);
+    // the free bytes of the volume holding the DuckDB file, as the OS reports them
+    const st = await statfs(dir);
+    const free = body.disk_free_bytes as number;
+    assert.ok(Number.isSafeInteger(free) && free > 0, String(free));
+    assert.ok(Math.abs(free - st.bavail * st.bsize) < 512 * 1024 * 1024, "within the writes between the two reads");
   });
 
   test("400 for malformed JSON and every kind of invalid span, naming index and field", async () => {

@@ -106,7 +106,7 @@ describe("duckdb driver", () => {
     }
   });
 
-  test("a failed write is all or nothing and shows in health() until a write succeeds", async () => {
+  test("a failed write is all or nothing and shows in health() until a write of its size succeeds", async () => {
     const s = await DuckDbStore.open(join(dir, "health.duckdb"));
     try {
       assert.deepEqual(s.health(), { ok: true });
@@ -117,10 +117,15 @@ describe("duckdb driver", () => {
       assert.match(h.reason ?? "", /last write failed: .*cost_usd/);
       assert.equal(await s.countSpans(), 0);
       assert.equal((await s.probe()).ok, false);
+      // a smaller write that fits (one span, alert state) does not clear it: /health must not
+      // flap back to 200 on a full disk while normal batches keep failing
       await s.insert([span()]);
+      await s.saveAlertState("r", { state: "ok" });
+      assert.equal(s.health().ok, false);
+      await s.insert([span(), span()]);
       assert.deepEqual(s.health(), { ok: true });
       assert.deepEqual(await s.probe(), { ok: true });
-      assert.equal(await s.countSpans(), 1);
+      assert.equal(await s.countSpans(), 3);
     } finally {
       await s.close();
     }

@@ -71,9 +71,14 @@ function openError(path: string, e: unknown): Error {
  *
  * @example const store = await DuckDbStore.open("./.tokentrace/spans.duckdb");
  */
+/** A failed insert is cleared by an insert of at least this many spans (or as many as failed). */
+const RECOVER_SPANS = 100;
+
 export class DuckDbStore implements Store, SqlRunner {
   readonly driver = "duckdb" as const;
   private state: StoreHealth = { ok: true };
+  /** Spans an insert must carry to clear a failed state (see write). */
+  private recoverAt = 0;
   private closing: Promise<void> | null = null;
   /** Rollups are current: reads may use them. Until then (a rebuild is due) they read spans. */
   private rollupsReady = false;
@@ -123,13 +128,20 @@ export class DuckDbStore implements Store, SqlRunner {
   }
 
   // Every write goes through here so a failure (disk full, read-only file, ...) shows in health().
-  private async write<T>(f: () => Promise<unknown>): Promise<T> {
+  // After a failed insert of n spans, only an insert of min(n, RECOVER_SPANS) or more spans
+  // clears it: a small write that still fits on a full disk must not make /health flap to 200
+  // while normal batches keep failing. `spans` is the size of this write (0 for other writes).
+  private async write<T>(f: () => Promise<unknown>, spans = 0): Promise<T> {
     try {
       const r = (await f()) as T;
-      this.state = { ok: true };
+      if (spans >= this.recoverAt) {
+        this.state = { ok: true };
+        this.recoverAt = 0;
+      }
       return r;
     } catch (e) {
       this.state = { ok: false, reason: `last write failed: ${e instanceof Error ? e.message : String(e)}` };
+      this.recoverAt = Math.max(this.recoverAt, Math.min(spans, RECOVER_SPANS));
       throw e;
     }
   }
@@ -150,7 +162,7 @@ export class DuckDbStore implements Store, SqlRunner {
       if (content !== undefined) await this.content.insertContent(content);
       return;
     }
-    await this.write(() => this.client.request({ op: "insert", spans, content }));
+    await this.write(() => this.client.request({ op: "insert", spans, content }), spans.length);
   }
 
   getTrace(traceId: string): Promise<Span[]> {
