@@ -17,6 +17,7 @@ export type {
   StoreHealth,
   SummaryQuery,
   SummaryRow,
+  TraceKey,
   TraceQuery,
   TraceSearchResult,
 } from "./store.js";

@@ -16,6 +16,14 @@ export interface TraceQuery extends SpanFilter {
   until?: number; // epoch ms, exclusive upper bound on span started_at
   limit: number;
   offset: number;
+  /** Continue strictly after this trace in the search order (newest start first, trace_id descending on ties). */
+  after?: TraceKey;
+}
+
+/** A trace's place in the search order: its start (earliest span) and its id. */
+export interface TraceKey {
+  start: number;
+  traceId: string;
 }
 
 export interface TraceSearchResult {

@@ -74,6 +74,7 @@ export function parseContentQuery(query: Record<string, unknown>, now: number): 
   if (text.length < 2) bad("q must have at least 2 characters");
   if (text.length > MAX_Q_LENGTH) bad(`q must have at most ${MAX_Q_LENGTH} characters`);
   const rest = parseTraceQuery(others);
+  if (rest.after !== undefined) bad("cursor cannot be combined with q: a content search pages with offset");
   const until = rest.until ?? now + 1;
   const since = rest.since ?? until - DEFAULT_SEARCH_WINDOW_MS;
   if (until - since > MAX_SEARCH_WINDOW_MS) {

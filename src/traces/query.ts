@@ -2,13 +2,16 @@ import { ApiError } from "../errors.js";
 import { parseRfc3339 } from "../span/time.js";
 import { SPAN_STATUSES, type SpanStatus } from "../span/types.js";
 import type { TraceQuery } from "../store/store.js";
+import { decodeCursor } from "./cursor.js";
 
 const DEFAULT_TRACE_LIMIT = 20;
 const MAX_TRACE_LIMIT = 200;
 const MAX_ATTR_FILTERS = 32;
+/** Deepest `offset`: every skipped trace is still read, so deep pages go through `cursor`. */
+export const MAX_TRACE_OFFSET = 1000;
 
 const PLAIN_FILTERS = ["model", "caller", "provider"] as const;
-const KNOWN = new Set(["model", "caller", "provider", "status", "since", "until", "limit", "offset"]);
+const KNOWN = new Set(["model", "caller", "provider", "status", "since", "until", "limit", "offset", "cursor"]);
 
 function bad(message: string): never {
   throw new ApiError("invalid_query", message);
@@ -56,7 +59,7 @@ export function parseTraceQuery(query: Record<string, unknown>): TraceQuery {
     }
     if (!KNOWN.has(name)) {
       bad(
-        `unknown query parameter ${JSON.stringify(name)}; use attr.KEY, model, caller, provider, status, since, until, limit, offset`,
+        `unknown query parameter ${JSON.stringify(name)}; use attr.KEY, model, caller, provider, status, since, until, limit, offset, cursor`,
       );
     }
   }
@@ -73,8 +76,19 @@ export function parseTraceQuery(query: Record<string, unknown>): TraceQuery {
   if (query.since !== undefined) q.since = time("since", single("since", query.since));
   if (query.until !== undefined) q.until = time("until", single("until", query.until));
   if (query.limit !== undefined) q.limit = integer("limit", single("limit", query.limit), 1, MAX_TRACE_LIMIT);
-  if (query.offset !== undefined)
-    q.offset = integer("offset", single("offset", query.offset), 0, Number.MAX_SAFE_INTEGER);
+  if (query.offset !== undefined && query.cursor !== undefined) {
+    bad("cursor and offset cannot be combined: page with cursor (the next_cursor of the previous page) alone");
+  }
+  if (query.offset !== undefined) {
+    const text = single("offset", query.offset);
+    if (/^\d{1,15}$/.test(text) && Number(text) > MAX_TRACE_OFFSET) {
+      bad(
+        `offset may be at most ${MAX_TRACE_OFFSET}, got ${text}; page deeper with cursor (next_cursor of the previous page)`,
+      );
+    }
+    q.offset = integer("offset", text, 0, MAX_TRACE_OFFSET);
+  }
+  if (query.cursor !== undefined) q.after = decodeCursor(single("cursor", query.cursor));
   if (attrCount > 0) q.attrs = attrs;
   return q;
 }

@@ -3,6 +3,7 @@ import { ApiError } from "../errors.js";
 import { normalizeTraceId } from "../span/ids.js";
 import type { Store } from "../store/store.js";
 import { parseContentQuery, searchByContent, wantsContent, withContent } from "./content.js";
+import { encodeCursor } from "./cursor.js";
 import { parseTraceQuery } from "./query.js";
 import { renderTrace } from "./render.js";
 
@@ -30,11 +31,15 @@ export async function traceRoutes(app: FastifyInstance, ctx: TraceRouteOptions):
     const cq = parseContentQuery(query, ctx.now());
     const q = cq?.rest ?? parseTraceQuery(query);
     const result = cq === null ? await ctx.store.searchTraces(q) : await searchByContent(ctx.store, cq);
+    const traces = result.traces.filter((t) => t.length > 0);
+    const last = traces.at(-1);
     return {
-      traces: result.traces.filter((t) => t.length > 0).map(renderTrace),
+      traces: traces.map(renderTrace),
       limit: q.limit,
       offset: q.offset,
       has_more: result.hasMore,
+      // Content search orders by its own index: it pages with offset only.
+      next_cursor: result.hasMore && cq === null && last !== undefined ? encodeCursor(last) : null,
     };
   });
 }

@@ -83,22 +83,35 @@ export async function searchTracesSql(db: SqlRunner, q: TraceQuery): Promise<Tra
     if (r[0].m === null) return { traces: [], hasMore: false };
     top = (r[0].m as number) + 1;
   }
-  const starts = (lo: number | undefined, n: number) => {
-    const p = new Params();
-    const conds = filterConditions(q, p);
-    if (q.since !== undefined) conds.push(`started_at > ${p.add(q.since)}`);
-    if (q.until !== undefined) conds.push(`started_at < ${p.add(q.until)}`);
-    if (lo !== undefined) conds.push(`started_at >= ${p.add(lo)}`);
+  // Conditions for a matching span (filters, since/until, rare-attribute times), columns of `alias`.
+  const matching = (p: Params, alias = "") => {
+    const c = alias === "" ? "" : `${alias}.`;
+    const conds = filterConditions(q, p, alias);
+    if (q.since !== undefined) conds.push(`${c}started_at > ${p.add(q.since)}`);
+    if (q.until !== undefined) conds.push(`${c}started_at < ${p.add(q.until)}`);
     // Inlined: integers read back from the database, and literals let zone maps skip row groups.
-    if (times !== null) conds.push(`started_at IN (${times.map((t) => Math.trunc(t)).join(", ")})`);
-    const where = conds.length === 0 ? "" : `WHERE ${conds.join(" AND ")}`;
-    return db.all(
-      `SELECT trace_id, min(started_at) AS m FROM spans ${where}
-       GROUP BY trace_id ORDER BY m DESC, trace_id DESC LIMIT ${p.add(n)}`,
-      p.values,
-    );
+    if (times !== null) conds.push(`${c}started_at IN (${times.map((t) => Math.trunc(t)).join(", ")})`);
+    return conds;
+  };
+  const newest = (where: string[], n: string) =>
+    `${where.length === 0 ? "" : `WHERE ${where.join(" AND ")}`}
+     GROUP BY trace_id ORDER BY m DESC, trace_id DESC LIMIT ${n}`;
+  const starts = (lo: number | undefined, hi: number | undefined, n: number) => {
+    const p = new Params();
+    const conds = matching(p);
+    if (lo !== undefined) conds.push(`started_at >= ${p.add(lo)}`);
+    if (hi !== undefined) conds.push(`started_at <= ${p.add(hi)}`);
+    return db.all(`SELECT trace_id, min(started_at) AS m FROM spans ${newest(conds, p.add(n))}`, p.values);
+  };
+  const straddlers = (lo: number | undefined, hi: number, n: number) => {
+    const p = new Params();
+    const conds = [`started_at <= ${p.add(hi)}`];
+    if (lo !== undefined) conds.push(`started_at >= ${p.add(lo)}`);
+    const x = [...matching(p, "x"), `x.trace_id = spans.trace_id`, `x.started_at > ${p.add(hi)}`];
+    conds.push(`EXISTS (SELECT 1 FROM spans x WHERE ${x.join(" AND ")})`);
+    return db.all(`SELECT trace_id, min(started_at) AS m FROM spans ${newest(conds, p.add(n))}`, p.values);
   };
   // With a rare attribute every candidate is known: no windows needed.
   const width = times === null ? undefined : Number.POSITIVE_INFINITY;
-  return searchTraces({ starts, traces: (ids) => fetchTraces(db, ids) }, q, top, width);
+  return searchTraces({ starts, straddlers, traces: (ids) => fetchTraces(db, ids) }, q, top, width);
 }

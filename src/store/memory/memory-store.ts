@@ -14,6 +14,7 @@ import type {
   TraceQuery,
   TraceSearchResult,
 } from "../store.js";
+import { isAfter } from "../trace-search.js";
 import { MemoryContent } from "./content.js";
 import { exportFrom, firstIngested } from "./export.js";
 import { byStart, newestFirst, spanMatches } from "./match.js";
@@ -88,20 +89,26 @@ export class MemoryStore implements Store {
 
   async searchTraces(q: TraceQuery): Promise<TraceSearchResult> {
     this.check();
-    const matched = new Set<string>();
-    for (const s of this.spans) if (spanMatches(s, q)) matched.add(s.trace_id);
-    const order = [...matched].map((id) => {
-      const spans = this.byTrace.get(id) ?? [];
+    const need = q.offset + q.limit + 1; // one extra answers hasMore
+    // The newest `need` traces, kept bounded: sorted and cut whenever it doubles.
+    let best: { id: string; start: number }[] = [];
+    for (const [id, spans] of this.byTrace) {
       // A loop, not Math.min(...spread): a trace may hold more spans than the call stack takes.
       let start = Number.POSITIVE_INFINITY;
-      for (const s of spans) if (s.started_at < start) start = s.started_at;
-      return { id, start };
-    });
-    order.sort(newestFirst);
-    const page = order.slice(q.offset, q.offset + q.limit);
+      let hit = false;
+      for (const s of spans) {
+        if (s.started_at < start) start = s.started_at;
+        hit ||= spanMatches(s, q);
+      }
+      if (!hit || !isAfter(start, id, q.after)) continue;
+      best.push({ id, start });
+      if (best.length >= 2 * need) best = best.sort(newestFirst).slice(0, need);
+    }
+    best.sort(newestFirst);
+    const page = best.slice(q.offset, q.offset + q.limit);
     return {
       traces: page.map((t) => (this.byTrace.get(t.id) ?? []).map(copy).sort(byStart)),
-      hasMore: order.length > q.offset + q.limit,
+      hasMore: best.length > q.offset + q.limit,
     };
   }
 

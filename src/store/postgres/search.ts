@@ -32,18 +32,35 @@ export async function searchTracesPg(db: Query, q: TraceQuery): Promise<TraceSea
     if (r[0].m === null) return { traces: [], hasMore: false };
     top = (r[0].m as number) + 1;
   }
-  const starts = (lo: number | undefined, n: number) => {
-    const p = new Params();
+  // Conditions for a matching span (filters, since/until) over the spans table.
+  const matching = (p: Params) => {
     const conds = filterConditions(q, p);
     if (q.since !== undefined) conds.push(`started_at > ${p.add(q.since)}::bigint`);
     if (q.until !== undefined) conds.push(`started_at < ${p.add(q.until)}::bigint`);
+    return conds;
+  };
+  const newest = (where: string[], n: string) =>
+    `${where.length === 0 ? "" : `WHERE ${where.join(" AND ")}`}
+     GROUP BY trace_id ORDER BY m DESC, trace_id DESC LIMIT ${n}`;
+  const starts = (lo: number | undefined, hi: number | undefined, n: number) => {
+    const p = new Params();
+    const conds = matching(p);
     if (lo !== undefined) conds.push(`started_at >= ${p.add(lo)}::bigint`);
-    const where = conds.length === 0 ? "" : `WHERE ${conds.join(" AND ")}`;
+    if (hi !== undefined) conds.push(`started_at <= ${p.add(hi)}::bigint`);
+    return db(`SELECT trace_id, min(started_at) AS m FROM spans ${newest(conds, p.add(n))}`, p.values);
+  };
+  const straddlers = (lo: number | undefined, hi: number, n: number) => {
+    const p = new Params();
+    const conds = [`s.started_at <= ${p.add(hi)}::bigint`];
+    if (lo !== undefined) conds.push(`s.started_at >= ${p.add(lo)}::bigint`);
+    // Unqualified columns in the subquery are the matching span's (x).
+    const x = [...matching(p), "x.trace_id = s.trace_id", `x.started_at > ${p.add(hi)}::bigint`];
+    conds.push(`EXISTS (SELECT 1 FROM spans x WHERE ${x.join(" AND ")})`);
     return db(
-      `SELECT trace_id, min(started_at) AS m FROM spans ${where}
-       GROUP BY trace_id ORDER BY m DESC, trace_id DESC LIMIT ${p.add(n)}`,
+      `SELECT trace_id, min(started_at) AS m FROM (SELECT s.trace_id, s.started_at FROM spans s
+       WHERE ${conds.join(" AND ")}) w ${newest([], p.add(n))}`,
       p.values,
     );
   };
-  return searchTraces({ starts, traces: (ids) => fetchTraces(db, ids) }, q, top);
+  return searchTraces({ starts, straddlers, traces: (ids) => fetchTraces(db, ids) }, q, top);
 }

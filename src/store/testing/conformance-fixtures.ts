@@ -111,6 +111,12 @@ export function referenceSearch(all: Span[], q: TraceQuery): TraceSearchResult {
   const hits = [...traces.entries()]
     .filter(([, spans]) => spans.some((s) => matches(s, q)))
     .map(([tid, spans]) => ({ tid, spans: [...spans].sort(byStart) }))
+    .filter(
+      (h) =>
+        q.after === undefined ||
+        h.spans[0].started_at < q.after.start ||
+        (h.spans[0].started_at === q.after.start && h.tid < q.after.traceId),
+    )
     .sort((a, b) => b.spans[0].started_at - a.spans[0].started_at || (a.tid < b.tid ? 1 : -1));
   return {
     traces: hits.slice(q.offset, q.offset + q.limit).map((h) => h.spans),

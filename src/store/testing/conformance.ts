@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { TraceQuery } from "../store.js";
 import { contentTests } from "./conformance-content.js";
+import { cursorTests } from "./conformance-cursor.js";
 import { exportTests } from "./conformance-export.js";
 import { DAY, id, ids, MIN, q, span, T0 } from "./conformance-fixtures.js";
 import type { ConformanceOptions, OpenedStore } from "./conformance-lifecycle.js";
@@ -232,6 +233,7 @@ export function runStoreConformance(name: string, open: () => Promise<OpenedStor
     });
 
     orderTests(withStore);
+    cursorTests(withStore);
     contentTests(withStore);
     exportTests(withStore);
     lifecycleTests(withStore, opts);

@@ -2,8 +2,9 @@
 // hold or fail commits on demand, which the real drivers cannot do on cue.
 import type { Span } from "../../span/types.js";
 import { MemoryContent } from "../memory/content.js";
-import { spanMatches } from "../memory/match.js";
+import { newestFirst, spanMatches } from "../memory/match.js";
 import type { ExpositionRow, JsonObject, Store, StoreHealth, SummaryRow, TraceSearchResult } from "../store.js";
+import { isAfter } from "../trace-search.js";
 
 export interface FakeStore extends Store {
   spans: Span[];
@@ -46,11 +47,15 @@ export function createFakeStore(): FakeStore {
       return store.spans.filter((s) => s.trace_id === id).sort((a, b) => a.started_at - b.started_at);
     },
     async searchTraces(q): Promise<TraceSearchResult> {
-      const ids = new Map<string, number>();
-      for (const s of store.spans) {
-        if (spanMatches(s, q)) ids.set(s.trace_id, Math.max(ids.get(s.trace_id) ?? 0, s.started_at));
-      }
-      const ordered = [...ids].sort((a, b) => b[1] - a[1]).map(([id]) => id);
+      const starts = new Map<string, number>();
+      for (const s of store.spans)
+        starts.set(s.trace_id, Math.min(starts.get(s.trace_id) ?? s.started_at, s.started_at));
+      const hits = new Set(store.spans.filter((s) => spanMatches(s, q)).map((s) => s.trace_id));
+      const ordered = [...hits]
+        .map((id) => ({ id, start: starts.get(id) ?? 0 }))
+        .filter((t) => isAfter(t.start, t.id, q.after))
+        .sort(newestFirst)
+        .map((t) => t.id);
       const page = ordered.slice(q.offset, q.offset + q.limit);
       return {
         traces: await Promise.all(page.map((id) => store.getTrace(id))),
