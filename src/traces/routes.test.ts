@@ -111,8 +111,29 @@ test("GET /traces filters by attribute, model and status", async () => {
   );
 });
 
+test("GET /traces: next_cursor pages like offset, null on the last page", async () => {
+  type Page = { traces: { trace_id: string }[]; has_more: boolean; next_cursor: string | null };
+  const get = async (qs: string) => (await t.app.inject({ url: `/traces?${qs}` })).json() as Page;
+  const byCursor: string[] = [];
+  let page = await get("limit=7");
+  for (;;) {
+    byCursor.push(...page.traces.map((x) => x.trace_id));
+    if (page.next_cursor === null) break;
+    assert.equal(page.has_more, true);
+    page = await get(`limit=7&cursor=${page.next_cursor}`);
+  }
+  assert.equal(page.has_more, false);
+  const all = (await get("limit=200")).traces.map((x) => x.trace_id);
+  assert.equal(all.length, 26);
+  assert.deepEqual(byCursor, all);
+});
+
 test("GET /traces: 400 naming the bad parameter", async () => {
   for (const [qs, pattern] of [
+    ["offset=1001", /offset may be at most 1000/],
+    ["cursor=xyz", /cursor is not valid/],
+    ["cursor=eyJ2IjoxLCJzIjowLCJ0IjoiYSJ9&offset=0", /cursor and offset cannot be combined/],
+    ["q=hello&cursor=eyJ2IjoxLCJzIjowLCJ0IjoiYSJ9", /cursor cannot be combined with q/],
     ["limit=500", /limit must be between 1 and 200/],
     ["limit=abc", /limit must be an integer/],
     ["offset=-1", /offset/],
