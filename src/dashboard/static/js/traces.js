@@ -76,7 +76,12 @@ export async function renderTraces(root, ctx) {
   const results = h("section", { class: "panel", id: "trace-results" });
   fill(root, form, results);
 
-  let offset = Number(p.get("offset")) || 0;
+  // Pages visited, newest first: each page's cursor (null: the first page) and the rank of
+  // its first row. "Older" follows next_cursor; "Newer" goes back one. A reload keeps the
+  // page shown; "Newer" then returns to the first page.
+  let pages = [{ cursor: null, from: 0 }];
+  if (p.get("cursor")) pages.push({ cursor: p.get("cursor"), from: Number(p.get("from")) || 0 });
+  const current = () => pages[pages.length - 1];
   function query() {
     const { attrs, bad } = parseAttrFilter(inputs.attrs.value);
     formError.hidden = bad.length === 0;
@@ -94,10 +99,11 @@ export async function renderTraces(root, ctx) {
   async function search() {
     const q = query();
     const params = Object.fromEntries(Object.entries(q).filter(([, v]) => v));
-    ctx.setParams(offset ? { ...params, offset } : params);
+    const { cursor, from } = current();
+    ctx.setParams(cursor ? { ...params, cursor, from } : params);
     fill(results, notice("Searching…", "loading"));
     try {
-      const r = await api(withQuery("traces", { ...params, limit: PAGE, offset }));
+      const r = await api(withQuery("traces", cursor ? { ...params, limit: PAGE, cursor } : { ...params, limit: PAGE }));
       if (ctx.signal.aborted) return;
       renderResults(r, location.hash);
     } catch (e) {
@@ -109,7 +115,7 @@ export async function renderTraces(root, ctx) {
     sessionStorage.setItem("tokentrace.lastSearch", back);
     const traces = r.traces ?? [];
     if (traces.length === 0)
-      return fill(results, notice(offset ? "No more traces." : "No traces match these filters."));
+      return fill(results, notice(current().cursor ? "No more traces." : "No traces match these filters."));
     const rows = traces.map((t) => {
       const models = [...new Set(t.spans.map((s) => s.model).filter(Boolean))];
       const root = t.spans.find((s) => !s.parent_span_id) ?? t.spans[0];
@@ -165,31 +171,40 @@ export async function renderTraces(root, ctx) {
           "button",
           {
             type: "button",
-            disabled: offset === 0,
-            onclick: () => page(-PAGE),
+            disabled: pages.length === 1,
+            onclick: () => {
+              pages.pop();
+              ctx.track(search());
+            },
           },
           "← Newer",
         ),
-        h("span", {}, `${offset + 1}–${offset + traces.length}`),
-        h("button", { type: "button", disabled: !r.has_more, onclick: () => page(PAGE) }, "Older →"),
+        h("span", {}, `${current().from + 1}–${current().from + traces.length}`),
+        h(
+          "button",
+          {
+            type: "button",
+            disabled: !r.next_cursor,
+            onclick: () => {
+              pages.push({ cursor: r.next_cursor, from: current().from + traces.length });
+              ctx.track(search());
+            },
+          },
+          "Older →",
+        ),
       ),
     );
   }
 
-  function page(delta) {
-    offset = Math.max(0, offset + delta);
-    ctx.track(search());
-  }
-
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
-    offset = 0;
+    pages = [pages[0]];
     ctx.track(search());
   });
   form.addEventListener("reset", () => {
     // The inputs are cleared after this event; search once they are.
     setTimeout(() => {
-      offset = 0;
+      pages = [pages[0]];
       ctx.track(search());
     });
   });
