@@ -103,7 +103,7 @@ export async function renderTraces(root, ctx) {
     ctx.setParams(cursor ? { ...params, cursor, from } : params);
     fill(results, notice("Searching…", "loading"));
     try {
-      const r = await api(withQuery("traces", cursor ? { ...params, limit: PAGE, cursor } : { ...params, limit: PAGE }));
+      const r = await api(withQuery("traces", { ...params, limit: PAGE, cursor }));
       if (ctx.signal.aborted) return;
       renderResults(r, location.hash);
     } catch (e) {
