@@ -83,6 +83,25 @@ try {
   console.log(`search attr.workflow off 180 ${stats(deep)}`);
   const none = await time(20, () => store.searchTraces(q({ workflow: "no-such-workflow" })));
   console.log(`search no match              ${stats(none)}`);
+  const offset1000 = await time(10, () => store.searchTraces({ limit: 200, offset: 1000 }));
+  console.log(`search limit 200 offset 1000 ${stats(offset1000)}`);
+  // Cursor pages: the time of a page should not grow with its depth.
+  for (const filter of [{}, { model: "gpt-4o" }] as Partial<TraceQuery>[]) {
+    const times: number[] = [];
+    let after: TraceQuery["after"];
+    for (let page = 0; page < 100; page++) {
+      const t = performance.now();
+      const r = await store.searchTraces({ ...filter, limit: 200, offset: 0, after });
+      times.push(performance.now() - t);
+      const last = r.traces.at(-1);
+      if (!r.hasMore || last === undefined) break;
+      after = { start: last[0].started_at, traceId: last[0].trace_id };
+    }
+    const name = JSON.stringify(filter);
+    console.log(`cursor ${name} pages 1-10       ${stats(times.slice(0, 10))}`);
+    console.log(`cursor ${name} pages 91-100     ${stats(times.slice(-10))}  (depth ${times.length * 200})`);
+  }
+  console.log(`rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
 } finally {
   await store.close();
   rmSync(copy, { force: true });
