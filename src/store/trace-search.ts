@@ -23,6 +23,12 @@ export interface TraceSearchSql {
   traces(ids: string[]): Promise<Map<string, Span[]>>;
 }
 
+/** The end of a starts/straddlers query over spans: WHERE, one row per trace, newest `m` first, at most `n`. */
+export function newestTraces(where: string[], n: string): string {
+  return `${where.length === 0 ? "" : `WHERE ${where.join(" AND ")}`}
+     GROUP BY trace_id ORDER BY m DESC, trace_id DESC LIMIT ${n}`;
+}
+
 interface Candidate {
   id: string;
   spans: Span[];

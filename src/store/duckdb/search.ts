@@ -1,7 +1,7 @@
 import type { Span } from "../../span/types.js";
 import { groupByTrace, rowToSpan, spanSelect } from "../sql-rows.js";
 import type { TraceQuery, TraceSearchResult } from "../store.js";
-import { searchTraces } from "../trace-search.js";
+import { newestTraces, searchTraces } from "../trace-search.js";
 import { pairHash } from "./bloom.js";
 import { filterConditions, Params } from "./filter.js";
 import type { SqlRunner } from "./summarize.js";
@@ -93,15 +93,12 @@ export async function searchTracesSql(db: SqlRunner, q: TraceQuery): Promise<Tra
     if (times !== null) conds.push(`${c}started_at IN (${times.map((t) => Math.trunc(t)).join(", ")})`);
     return conds;
   };
-  const newest = (where: string[], n: string) =>
-    `${where.length === 0 ? "" : `WHERE ${where.join(" AND ")}`}
-     GROUP BY trace_id ORDER BY m DESC, trace_id DESC LIMIT ${n}`;
   const starts = (lo: number | undefined, hi: number | undefined, n: number) => {
     const p = new Params();
     const conds = matching(p);
     if (lo !== undefined) conds.push(`started_at >= ${p.add(lo)}`);
     if (hi !== undefined) conds.push(`started_at <= ${p.add(hi)}`);
-    return db.all(`SELECT trace_id, min(started_at) AS m FROM spans ${newest(conds, p.add(n))}`, p.values);
+    return db.all(`SELECT trace_id, min(started_at) AS m FROM spans ${newestTraces(conds, p.add(n))}`, p.values);
   };
   const straddlers = (lo: number | undefined, hi: number, n: number) => {
     const p = new Params();
@@ -109,7 +106,7 @@ export async function searchTracesSql(db: SqlRunner, q: TraceQuery): Promise<Tra
     if (lo !== undefined) conds.push(`started_at >= ${p.add(lo)}`);
     const x = [...matching(p, "x"), `x.trace_id = spans.trace_id`, `x.started_at > ${p.add(hi)}`];
     conds.push(`EXISTS (SELECT 1 FROM spans x WHERE ${x.join(" AND ")})`);
-    return db.all(`SELECT trace_id, min(started_at) AS m FROM spans ${newest(conds, p.add(n))}`, p.values);
+    return db.all(`SELECT trace_id, min(started_at) AS m FROM spans ${newestTraces(conds, p.add(n))}`, p.values);
   };
   // With a rare attribute every candidate is known: no windows needed.
   const width = times === null ? undefined : Number.POSITIVE_INFINITY;

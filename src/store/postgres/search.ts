@@ -1,7 +1,7 @@
 import type { Span } from "../../span/types.js";
 import { groupByTrace, rowToSpan, spanSelect } from "../sql-rows.js";
 import type { TraceQuery, TraceSearchResult } from "../store.js";
-import { searchTraces } from "../trace-search.js";
+import { newestTraces, searchTraces } from "../trace-search.js";
 import { filterConditions, Params } from "./filter.js";
 import type { Query } from "./plan.js";
 
@@ -39,15 +39,12 @@ export async function searchTracesPg(db: Query, q: TraceQuery): Promise<TraceSea
     if (q.until !== undefined) conds.push(`started_at < ${p.add(q.until)}::bigint`);
     return conds;
   };
-  const newest = (where: string[], n: string) =>
-    `${where.length === 0 ? "" : `WHERE ${where.join(" AND ")}`}
-     GROUP BY trace_id ORDER BY m DESC, trace_id DESC LIMIT ${n}`;
   const starts = (lo: number | undefined, hi: number | undefined, n: number) => {
     const p = new Params();
     const conds = matching(p);
     if (lo !== undefined) conds.push(`started_at >= ${p.add(lo)}::bigint`);
     if (hi !== undefined) conds.push(`started_at <= ${p.add(hi)}::bigint`);
-    return db(`SELECT trace_id, min(started_at) AS m FROM spans ${newest(conds, p.add(n))}`, p.values);
+    return db(`SELECT trace_id, min(started_at) AS m FROM spans ${newestTraces(conds, p.add(n))}`, p.values);
   };
   const straddlers = (lo: number | undefined, hi: number, n: number) => {
     const p = new Params();
@@ -58,7 +55,7 @@ export async function searchTracesPg(db: Query, q: TraceQuery): Promise<TraceSea
     conds.push(`EXISTS (SELECT 1 FROM spans x WHERE ${x.join(" AND ")})`);
     return db(
       `SELECT trace_id, min(started_at) AS m FROM (SELECT s.trace_id, s.started_at FROM spans s
-       WHERE ${conds.join(" AND ")}) w ${newest([], p.add(n))}`,
+       WHERE ${conds.join(" AND ")}) w ${newestTraces([], p.add(n))}`,
       p.values,
     );
   };
