@@ -53,6 +53,8 @@ storage:
   path: ./data/spans.duckdb
   url: "\${DATABASE_URL}"
 retention: 7d
+ingest:
+  max_future: 30m
 quality: { score_attribute: judge.score }
 pricing:
   overrides: { my-finetune: { input_per_mtok: 3.0, output_per_mtok: 12.0, cached_input_per_mtok: 1.5 } }
@@ -102,6 +104,7 @@ describe("parseConfig", () => {
       auth: { tokens: [{ token: "sdk-1ngest", scope: "ingest" }] },
       storage: { driver: "postgres", path: "./data/spans.duckdb", url: "postgres://localhost/test" },
       retention_ms: 7 * 86_400_000,
+      ingest: { max_future_ms: 1_800_000 },
       quality: { score_attribute: "judge.score" },
       pricing: { overrides: { "my-finetune": { input_per_mtok: 3, output_per_mtok: 12, cached_input_per_mtok: 1.5 } } },
       alerts: {
@@ -142,6 +145,17 @@ describe("parseConfig", () => {
     );
     assert.throws(() => parse('content: { redact: [{ pattern: "x*" }] }\n'), /matches the empty string/);
     assert.throws(() => parse('content: { redact: [{ pattern: "x", with: "y" }] }\n'), /\[0\]\.with: unknown key/);
+  });
+
+  test("ingest.max_future (spans dated far ahead): default 1h, a duration named with file:line:col", () => {
+    assert.equal(parse("").ingest.max_future_ms, 3_600_000);
+    assert.equal(parse("", { TOKENTRACE_INGEST_MAX_FUTURE: "5m" }).ingest.max_future_ms, 300_000);
+    assert.deepEqual(problems("ingest:\n  max_future: soon\n"), [
+      'tokentrace.yml:2:15 ingest.max_future: must be a duration such as "30s", "90m", "1h30m" or "30d", at most 10y',
+    ]);
+    assert.deepEqual(problems("ingest:\n  max_futur: 1h\n"), [
+      'tokentrace.yml:2:3 ingest.max_futur: unknown key; did you mean "max_future"?',
+    ]);
   });
 
   test("http timeouts: from 1s to 1h, headers_timeout at most request_timeout, named with file:line:col", () => {

@@ -75,6 +75,9 @@ export const FIELDS: Record<string, FieldSpec> = {
     flag: "storage_url",
   }),
   retention: field(f.duration, (c, v) => (c.retention_ms = v), { env: ["TOKENTRACE_RETENTION"] }),
+  "ingest.max_future": field(f.duration, (c, v) => (c.ingest.max_future_ms = v), {
+    env: ["TOKENTRACE_INGEST_MAX_FUTURE"],
+  }),
   "quality.score_attribute": field(f.string, (c, v) => (c.quality.score_attribute = v), {
     env: ["TOKENTRACE_QUALITY_ATTRIBUTE"],
   }),
@@ -111,6 +114,7 @@ export const SECTIONS: ReadonlySet<string> = new Set([
   "http_server",
   "auth",
   "storage",
+  "ingest",
   "quality",
   "pricing",
   "alerts",

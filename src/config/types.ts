@@ -38,6 +38,11 @@ export interface Config<Rule = unknown> {
     url: string | null;
   };
   retention_ms: number;
+  /** Checks on spans as they arrive. */
+  ingest: {
+    /** A span starting further than this ahead of the server's clock is refused. */
+    max_future_ms: number;
+  };
   quality: { score_attribute: string };
   pricing: { overrides: Record<string, PriceOverride> };
   alerts: {
@@ -86,6 +91,7 @@ export const DEFAULT_CONFIG: Config = {
   auth: { tokens: [] },
   storage: { driver: "duckdb", path: "./.tokentrace/spans.duckdb", url: null },
   retention_ms: 30 * 24 * 3600 * 1000,
+  ingest: { max_future_ms: 3600 * 1000 },
   quality: { score_attribute: "eval.score" },
   pricing: { overrides: {} },
   alerts: { eval_interval_ms: 30_000, allowed_hosts: null, rules: [] },

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { after, before, test } from "node:test";
 import { testConfig } from "../config/testing/config.js";
-import { makeTestApp, SEED_SPAN, type TestApp } from "../server/testing/app.js";
+import { FIXED_NOW, makeTestApp, SEED_SPAN, type TestApp } from "../server/testing/app.js";
 
 let t: TestApp;
 before(async () => {
@@ -86,6 +86,19 @@ test('NaN and Infinity cannot sneak in: the string "NaN" and 1e999 are 400s', as
 test("a batch is all or nothing: one bad span stores none", async () => {
   const before = t.store.spans.length;
   await expectError(await post([SEED_SPAN, SEED_SPAN, { model: "" }]), 400, /spans\[2\]\.model/);
+  assert.equal(t.store.spans.length, before);
+});
+
+test("spans dated far ahead or before the retention: 400 naming the field, nothing stored", async () => {
+  const before = t.store.spans.length;
+  const ahead = { ...SEED_SPAN, started_at: new Date(FIXED_NOW + 2 * 3_600_000).toISOString() };
+  await expectError(
+    await post([SEED_SPAN, ahead]),
+    400,
+    /^spans\[1\]\.started_at: more than ingest\.max_future \(1h\) ahead of the server's clock$/,
+  );
+  const old = { ...SEED_SPAN, started_at: new Date(FIXED_NOW - 31 * 86_400_000).toISOString() };
+  await expectError(await post([old]), 400, /^spans\[0\]\.started_at: older than the retention \(30d\)/);
   assert.equal(t.store.spans.length, before);
 });
 

@@ -15,7 +15,7 @@ import { contentOfBody } from "./content.js";
 import type { Ingestor } from "./ingestor.js";
 
 export interface SpanRouteOptions {
-  config: Pick<Config, "http_server" | "pricing" | "quality" | "service" | "content">;
+  config: Pick<Config, "http_server" | "pricing" | "quality" | "service" | "content" | "ingest" | "retention_ms">;
   /** Resolves once the spans and their content are committed (the group-commit ingestor). */
   ingest: Pick<Ingestor, "submit" | "admit">;
   now: () => number;
@@ -35,7 +35,13 @@ export async function spanRoutes(app: FastifyInstance, ctx: SpanRouteOptions): P
   const { max_batch_size } = ctx.config.http_server;
   const price = createPricer(ctx.config.pricing.overrides);
   const idempotency = ctx.idempotency ?? createIdempotencyCache();
-  const parseOpts = { qualityKey: ctx.config.quality.score_attribute, defaultCaller: ctx.config.service, price };
+  const parseOpts = {
+    qualityKey: ctx.config.quality.score_attribute,
+    defaultCaller: ctx.config.service,
+    price,
+    maxFutureMs: ctx.config.ingest.max_future_ms,
+    retentionMs: ctx.config.retention_ms,
+  };
   const content = contentPolicy(ctx.config.content);
 
   async function ingest(body: unknown): Promise<number> {

@@ -14,6 +14,9 @@ export interface ConvertOptions {
   price: (u: PriceInput) => number | null;
   /** Read prompt and completion content (off when content.enabled is false). */
   withContent?: boolean;
+  /** Time bounds on started_at (see NormalizeOptions). */
+  maxFutureMs?: number;
+  retentionMs?: number;
 }
 
 export interface Converted {

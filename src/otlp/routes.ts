@@ -71,7 +71,7 @@ function toApiErrorFromBody(err: BodyError): ApiError {
 }
 
 export interface OtlpRouteOptions {
-  config: Pick<Config, "http_server" | "pricing" | "quality" | "service" | "content">;
+  config: Pick<Config, "http_server" | "pricing" | "quality" | "service" | "content" | "ingest" | "retention_ms">;
   /** Resolves once the spans and their content are committed (the group-commit ingestor). */
   ingest: {
     submit(spans: Span[], content?: SpanContent[]): Promise<void>;
@@ -153,6 +153,8 @@ export async function otlpRoutes(app: FastifyInstance, ctx: OtlpRouteOptions): P
       defaultCaller: ctx.config.service,
       price,
       withContent: policy.enabled,
+      maxFutureMs: ctx.config.ingest.max_future_ms,
+      retentionMs: ctx.config.retention_ms,
     });
     const partial = partialSuccess(rejected, otlpSpans.length);
     // proto3 JSON writes int64 as a decimal string

@@ -184,3 +184,41 @@ describe("parseSpans", () => {
     });
   });
 });
+
+describe("time bounds (spans dated far ahead or before the retention)", () => {
+  const HOUR = 3_600_000;
+  const bounded = { ...opts, maxFutureMs: HOUR, retentionMs: 30 * 24 * HOUR };
+  const at = (ms: number) => new Date(ms).toISOString();
+
+  test("a start more than ingest.max_future ahead is 400 naming the field", () => {
+    assert.throws(() => parseSpans([{ model: "gpt-4o", prompt_tokens: 1, started_at: at(NOW + HOUR + 1) }], bounded), {
+      message: "spans[0].started_at: more than ingest.max_future (1h) ahead of the server's clock",
+    });
+    assert.equal(one({ started_at: at(NOW + HOUR) }, bounded).started_at, NOW + HOUR, "the bound itself is accepted");
+  });
+
+  test("a start older than the retention is 400 naming the field", () => {
+    assert.throws(
+      () =>
+        parseSpans(
+          [
+            { model: "gpt-4o", prompt_tokens: 1 },
+            { model: "gpt-4o", prompt_tokens: 1, started_at: at(NOW - 30 * 24 * HOUR - 1) },
+          ],
+          bounded,
+        ),
+      { message: "spans[1].started_at: older than the retention (30d) by the server's clock" },
+    );
+    assert.equal(one({ started_at: at(NOW - 30 * 24 * HOUR) }, bounded).started_at, NOW - 30 * 24 * HOUR);
+  });
+
+  test("a start derived from ended_at names ended_at", () => {
+    assert.throws(() => one({ ended_at: at(NOW + 3 * HOUR), latency_ms: 1000 }, bounded), {
+      message: "spans[0].ended_at: more than ingest.max_future (1h) ahead of the server's clock",
+    });
+  });
+
+  test("without bounds (the SDK's own use) any start is kept", () => {
+    assert.equal(one({ started_at: at(NOW + 48 * HOUR) }).started_at, NOW + 48 * HOUR);
+  });
+});

@@ -1,5 +1,6 @@
 import { ApiError } from "../errors.js";
 import type { PriceInput } from "../pricing/types.js";
+import { formatDuration } from "../util/duration.js";
 import { AttrError, flattenAttributes } from "./attributes.js";
 import { newId, normalizeSpanId, normalizeTraceId } from "./ids.js";
 import { inferProvider } from "./provider.js";
@@ -20,6 +21,12 @@ export interface NormalizeOptions {
    * null and the token counts default to 0. POST /spans leaves this off: a model is required.
    */
   allowNoModel?: boolean;
+  /**
+   * Time bounds on started_at (config ingest.max_future and retention): a span starting more
+   * than maxFutureMs after `now`, or more than retentionMs before it, is refused. Unset: no bound.
+   */
+  maxFutureMs?: number;
+  retentionMs?: number;
 }
 
 /** Name of a span that has neither a name nor a model. */
@@ -139,6 +146,16 @@ function givenCost(r: Raw, i: number): number | null {
   return v;
 }
 
+/** Refuses a start outside [now - retention, now + max_future]; `field` is the one the client gave. */
+function checkBounds(started: number, field: string, i: number, o: NormalizeOptions): void {
+  if (o.maxFutureMs !== undefined && started > o.now + o.maxFutureMs) {
+    fail(i, field, `more than ingest.max_future (${formatDuration(o.maxFutureMs)}) ahead of the server's clock`);
+  }
+  if (o.retentionMs !== undefined && started < o.now - o.retentionMs) {
+    fail(i, field, `older than the retention (${formatDuration(o.retentionMs)}) by the server's clock`);
+  }
+}
+
 function normalizeOne(r: Raw, i: number, o: NormalizeOptions): Span {
   const model = modelOf(r, i, o);
   const [prompt, comp, total] = tokens(r, i, model !== null);
@@ -157,6 +174,7 @@ function normalizeOne(r: Raw, i: number, o: NormalizeOptions): Span {
   started = Math.trunc(started);
   ended = Math.trunc(ended);
   if (ended > MAX_EPOCH_MS) fail(i, "latency_ms", "puts ended_at past year 9999");
+  checkBounds(started, r.started_at === undefined || r.started_at === null ? "ended_at" : "started_at", i, o);
 
   const provider = model === null ? null : (optString(r, "provider", i) ?? inferProvider(model));
   let costUsd: number | null = null;

@@ -52,7 +52,9 @@ function json(bytes: Uint8Array): Record<string, unknown> {
   return JSON.parse(Buffer.from(bytes).toString("utf8"));
 }
 
-const NANOS = BigInt(Date.UTC(2026, 2, 15, 14, 23, 1, 441)) * 1_000_000n;
+// An hour ago: spans must start within the retention and at most ingest.max_future ahead.
+const START_MS = Date.now() - 3_600_000;
+const NANOS = BigInt(START_MS) * 1_000_000n;
 
 function jsonSpan(spanId: string, extra: Record<string, unknown> = {}) {
   return {
@@ -128,6 +130,34 @@ describe("200", () => {
     assert.equal(store.spans.length, before + 1, "the good span is stored");
   });
 
+  test("spans dated far ahead or before the retention are rejected in partialSuccess, the rest stored", async () => {
+    const before = store.spans.length;
+    const day = 86_400_000_000_000n;
+    const r = await post(
+      jsonBody([
+        jsonSpan("0000000000000012", { startTimeUnixNano: String(NANOS + day), endTimeUnixNano: String(NANOS + day) }),
+        jsonSpan("0000000000000013"),
+        jsonSpan("0000000000000014", {
+          startTimeUnixNano: String(NANOS - 31n * day),
+          endTimeUnixNano: String(NANOS - 31n * day),
+        }),
+      ]),
+      { "content-type": JSON_TYPE },
+    );
+    assert.equal(r.status, 200);
+    const body = json(r.bytes) as { partialSuccess: { rejectedSpans: string; errorMessage: string } };
+    assert.equal(body.partialSuccess.rejectedSpans, "2");
+    assert.match(
+      body.partialSuccess.errorMessage,
+      /spans\[0\]\.started_at: more than ingest\.max_future \(1h\) ahead of the server's clock \(spanId 0000000000000012\)/,
+    );
+    assert.match(
+      body.partialSuccess.errorMessage,
+      /spans\[2\]\.started_at: older than the retention \(30d\) by the server's clock \(spanId 0000000000000014\)/,
+    );
+    assert.equal(store.spans.length, before + 1, "the span in range is stored");
+  });
+
   test("partialSuccess in protobuf for a protobuf request", async () => {
     const r = await post(
       pbBody([pbSpan("0000000000000006"), pbSpan("0000000000000007", { spanId: Buffer.alloc(3) })]),
@@ -156,7 +186,13 @@ describe("200", () => {
         body.spans[0].provider,
         body.spans[0].started_at,
       ],
-      ["5b8efff7-9803-8103-d269-b633813fc60c", "00000000000000aa", "gpt-4o", "openai", "2026-03-15T14:23:01.441Z"],
+      [
+        "5b8efff7-9803-8103-d269-b633813fc60c",
+        "00000000000000aa",
+        "gpt-4o",
+        "openai",
+        new Date(START_MS).toISOString(),
+      ],
     );
     assert.equal(store.spans.length, before);
   });

@@ -6,7 +6,8 @@ import { startOtlpListener } from "../../src/server/index.js";
 import { createRuntime } from "../../src/server/runtime.js";
 import { createFakeStore } from "../../src/store/testing/fake-store.js";
 
-const NANOS = BigInt(Date.UTC(2026, 2, 15, 14, 23, 1, 441)) * 1_000_000n;
+// A minute ago: a start older than the retention or ahead by more than ingest.max_future is rejected.
+const NANOS = BigInt(Date.now() - 60_000) * 1_000_000n;
 
 test("scoped tokens on the OTLP-only listener: ingest and admin may send, read gets 403", async (t) => {
   const store = createFakeStore();

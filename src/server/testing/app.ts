@@ -15,8 +15,14 @@ export interface TestApp {
 
 export const FIXED_NOW = Date.UTC(2026, 2, 15, 15, 0, 0);
 
+/**
+ * The default config, with ingest.max_future at a week: fixtures written around FIXED_NOW
+ * date spans up to a few days after it. Pass testConfig() to test the real 1h bound.
+ */
+const DEFAULT_TEST_CONFIG = () => testConfig({}, { ingest: { max_future_ms: 7 * 86_400_000 } });
+
 export async function makeTestApp(
-  config: Config = testConfig(),
+  config: Config = DEFAULT_TEST_CONFIG(),
   now: () => number = () => FIXED_NOW,
 ): Promise<TestApp> {
   const store = createFakeStore();
