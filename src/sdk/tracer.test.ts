@@ -100,7 +100,15 @@ describe("tracer", () => {
     const [group, ...calls] = [...mem.spans()].sort((a, b) => (a.model === null ? -1 : b.model === null ? 1 : 0));
     assert.equal(group.model, null, "the trace without LLM data of its own is a grouping span");
     const wire = JSON.parse(JSON.stringify(calls.map(toWireSpan)));
-    const parsed = parseSpans(wire, { now: Date.now(), qualityKey: "eval.score", price: createPricer({}) });
+    // with the server's default time bounds (ingest.max_future 1h, retention 30d): the SDK dates
+    // spans by Date.now(), so they are never refused for their start
+    const parsed = parseSpans(wire, {
+      now: Date.now(),
+      qualityKey: "eval.score",
+      price: createPricer({}),
+      maxFutureMs: 3_600_000,
+      retentionMs: 30 * 86_400_000,
+    });
     assert.equal(parsed.length, 2);
     assert.equal(parsed[0].prompt_tokens, 996); // a negative count is ignored: total - comp
     assert.equal(parsed[0].comp_tokens, 3);
