@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { ApiError } from "../errors.js";
 import type { Span } from "../span/types.js";
+import { DuckDbStore } from "../store/duckdb/index.js";
 import { createFakeStore } from "../store/testing/fake-store.js";
 import { createIngestor } from "./ingestor.js";
 
@@ -200,4 +204,55 @@ test("drain waits for both inserts in flight", async () => {
   await Promise.all([first, second, drained]);
   assert.equal(store.spans.length, 2);
   assert.equal(ingest.queueDepth, 0);
+});
+
+test("a commit failed by one request's value: the others in it commit, only that request fails", async () => {
+  const store = createFakeStore();
+  const insert = store.insert.bind(store);
+  // like a value past a column's range: any insert holding it fails
+  store.insert = async (spans, content) => {
+    if (spans.some((s) => s.model === "poison")) throw new Error("Conversion Error: cost 2000000 out of range");
+    return insert(spans, content);
+  };
+  store.hold = true;
+  const logged: string[] = [];
+  const ingest = createIngestor(store, { log: (m) => logged.push(m) });
+  const first = ingest.submit([span(1)]); // commits alone, held
+  await tick();
+  const good = ingest.submit([span(2), span(3)]);
+  const bad = ingest.submit([{ ...span(4), model: "poison" }]);
+  const alsoGood = ingest.submit([span(5)]);
+  store.hold = false;
+  store.release();
+  const refused = assert.rejects(bad, (err: unknown) => {
+    assert.ok(err instanceof ApiError);
+    assert.equal(err.status, 503);
+    assert.doesNotMatch(err.message, /2000000|poison/, "no request's values in any answer");
+    return true;
+  });
+  await Promise.all([first, good, alsoGood, refused]);
+  assert.deepEqual(store.spans.map((s) => s.span_id.slice(-1)).sort(), ["1", "2", "3", "5"]);
+  assert.ok(
+    logged.some((m) => /2000000/.test(m)),
+    "the cause is in the log",
+  );
+});
+
+test("a real DuckDB commit failed by one request's cost: the other requests of the group commit", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tokentrace-split-"));
+  const store = await DuckDbStore.open(join(dir, "split.duckdb"));
+  try {
+    const ingest = createIngestor(store, { log: () => {} });
+    const first = ingest.submit([span(1)]); // in flight alone; the next three queue into one commit
+    const a = ingest.submit([span(2)]);
+    const bad = ingest.submit([{ ...span(3), cost_usd: 2_000_000 }]); // past DECIMAL(18, 12)
+    const c = ingest.submit([span(4)]);
+    const refused = assert.rejects(bad, /could not commit/);
+    await Promise.all([first, a, c]);
+    await refused;
+    assert.equal(await store.countSpans(), 3);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -78,6 +78,26 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
   let closed = false;
   let drained: Promise<void> | null = null;
 
+  /** One store insert of these requests' spans; the store commits content with the spans. */
+  function insert(entries: Entry[]): Promise<void> {
+    const spans = entries.length === 1 ? entries[0].spans : joinSpans(entries);
+    const content = joinContent(entries);
+    return content.length === 0 ? store.insert(spans) : store.insert(spans, content);
+  }
+
+  /** Fails these requests (nothing of them was stored); the cause goes to the log only. */
+  function refuse(entries: Entry[], count: number, err: unknown): void {
+    // The cause can name files, or carry another request's values: clients never see it.
+    const reason = err instanceof Error ? err.message : String(err);
+    log(`tokentrace: a commit of ${count} spans failed: ${reason}`);
+    const apiErr = new ApiError(
+      "store_unavailable",
+      "the store could not commit the spans; nothing of this request was stored (the cause is in the server log)",
+      { "Retry-After": unavailableRetry },
+    );
+    for (const e of entries) e.reject(apiErr);
+  }
+
   function commitNext(): void {
     while (inFlight.size < maxInFlight && queue.length > 0) commitOne();
   }
@@ -93,25 +113,22 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
     queue = take === queue.length ? [] : queue.slice(take);
     queuedCount -= count;
     inFlightCount += count;
-    const spans = entries.length === 1 ? entries[0].spans : joinSpans(entries);
-    const content = joinContent(entries);
-    // The store commits content with the spans: a span is never acknowledged without it.
-    const write = content.length === 0 ? store.insert(spans) : store.insert(spans, content);
-    const settled: Promise<void> = write.then(
+    const settled: Promise<void> = insert(entries).then(
       () => {
         for (const e of entries) e.resolve();
       },
-      (err: unknown) => {
-        // The insert is all or nothing, so every request in it fails and none was acknowledged.
-        // The cause goes to the log only: it can name files, or carry another request's values.
-        const reason = err instanceof Error ? err.message : String(err);
-        log(`tokentrace: a commit of ${count} spans failed: ${reason}`);
-        const apiErr = new ApiError(
-          "store_unavailable",
-          "the store could not commit the spans; nothing of this request was stored (the cause is in the server log)",
-          { "Retry-After": unavailableRetry },
-        );
-        for (const e of entries) e.reject(apiErr);
+      async (err: unknown) => {
+        if (entries.length === 1) return refuse(entries, count, err);
+        // The insert is all or nothing. A value one request sent may be what failed it, so each
+        // request goes again alone: the others commit, only the requests at fault fail.
+        for (const e of entries) {
+          try {
+            await insert([e]);
+            e.resolve();
+          } catch (again) {
+            refuse([e], e.spans.length, again);
+          }
+        }
       },
     );
     inFlight.add(settled);
