@@ -61,6 +61,10 @@ test("names every bad field with its path", () => {
     "filter.attr.x",
   ]);
   assert.deepEqual(paths({ ...SEED_BODY, filter: { status: "failed" } }), ["filter.status"]);
+  assert.deepEqual(paths({ ...SEED_BODY, filter: { model: "gpt\u0000", "attr.a\u0000": "x" } }), [
+    "filter.model",
+    "filter.attr.a\u0000",
+  ]);
   assert.deepEqual(paths("rule"), [""]);
 });
 

@@ -67,7 +67,10 @@ function checkFilter(v: unknown, errors: RuleError[]): RuleFilter {
   }
   for (const [key, value] of Object.entries(v)) {
     const path = `filter.${key}`;
-    if (key.startsWith("attr.")) {
+    // no stored key or value holds one, and PostgreSQL cannot store or compare it
+    if (key.includes("\0") || (typeof value === "string" && value.includes("\0"))) {
+      errors.push({ path, message: "must not contain a NUL character" });
+    } else if (key.startsWith("attr.")) {
       if (key.length === 5) errors.push({ path, message: "the attribute key is missing (attr.KEY)" });
       // attribute values compare as strings, so 5 and true are accepted and stored as "5", "true"
       else if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {

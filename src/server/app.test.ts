@@ -116,3 +116,25 @@ describe("with auth_token", () => {
     assert.equal(res.statusCode, 202);
   });
 });
+
+describe("query parameters", () => {
+  let t: TestApp;
+  before(async () => {
+    t = await makeTestApp();
+  });
+  after(() => t.close());
+  test("a NUL in a query parameter is a 400 naming it (PostgreSQL answered 500 for groupby=attr.a%00b)", async () => {
+    for (const url of [
+      "/metrics?groupby=attr.a%00b",
+      "/metrics?attr.a%00b=x",
+      "/metrics?model=gpt%00",
+      "/metrics/total_cost/series?groupby=attr.x%00",
+      "/traces?attr.a%00b=x",
+      "/traces?model=a%00",
+    ]) {
+      const res = await t.app.inject({ url });
+      assert.equal(res.statusCode, 400, url);
+      assert.match((res.json() as { error: string }).error, /query parameters may not contain a NUL character/, url);
+    }
+  });
+});

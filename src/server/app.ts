@@ -8,7 +8,7 @@ import { otlpRoutes } from "../otlp/routes.js";
 import { traceRoutes } from "../traces/routes.js";
 import { acceptedTokens, bearerAuth } from "./auth.js";
 import type { AppContext } from "./context.js";
-import { installErrorHandling, rejectWhileClosing } from "./error-handler.js";
+import { installErrorHandling, refuseNulInQuery, rejectWhileClosing } from "./error-handler.js";
 import { healthRoutes } from "./health.js";
 import { installJsonParser } from "./json-body.js";
 import { timeoutOptions } from "./timeouts.js";
@@ -48,6 +48,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   installErrorHandling(app, max_body_bytes);
   rejectWhileClosing(app);
+  refuseNulInQuery(app);
   installJsonParser(app);
 
   // Added before any route so every endpoint, the 404 handler included, requires the token.

@@ -89,3 +89,23 @@ export function rejectWhileClosing(app: FastifyInstance): void {
     }
   });
 }
+
+/**
+ * A NUL character in a query parameter's name or value is a 400 naming the parameter: no
+ * filter or key holds one, and PostgreSQL cannot even compare text with it (it answered 500).
+ */
+export function refuseNulInQuery(app: FastifyInstance): void {
+  app.addHook("preValidation", async (request) => {
+    const query = request.query;
+    if (typeof query !== "object" || query === null) return;
+    for (const [name, value] of Object.entries(query as Record<string, unknown>)) {
+      const values = Array.isArray(value) ? value : [value];
+      if (name.includes("\0") || values.some((v) => typeof v === "string" && v.includes("\0"))) {
+        throw new ApiError(
+          "invalid_query",
+          `${JSON.stringify(name)}: query parameters may not contain a NUL character`,
+        );
+      }
+    }
+  });
+}
