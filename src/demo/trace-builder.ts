@@ -1,5 +1,5 @@
 import type { Pricer } from "../pricing/index.js";
-import type { Attributes, Span, SpanStatus } from "../span/types.js";
+import { type Attributes, nonLlmSpan, type Span, type SpanStatus } from "../span/types.js";
 import { clamp, int, logNormal, normal, pick, type Rand, uuid } from "./random.js";
 
 /** What the moment of a call looks like: incidents raise error rates and latencies. */
@@ -120,27 +120,17 @@ export class TraceBuilder {
   }
 
   private base(name: string, parent: Span | null, start: number, latency: number, attributes: Attributes): Span {
-    return {
+    return nonLlmSpan({
       trace_id: this.traceId,
       span_id: uuid(this.r),
       parent_span_id: parent?.span_id ?? null,
       name,
-      model: null,
-      provider: null,
-      prompt_tokens: 0,
-      comp_tokens: 0,
-      total_tokens: 0,
-      cached_tokens: null,
-      reasoning_tokens: null,
-      cost_usd: null,
       latency_ms: latency,
-      ttft_ms: null,
       status: "ok",
       caller: this.caller,
       started_at: start,
       ended_at: start + latency,
-      eval_score: null,
-      attributes: attributes,
-    };
+      attributes,
+    });
   }
 }

@@ -2,7 +2,7 @@ import type { PriceInput } from "../pricing/types.js";
 import { ATTR_LIMITS } from "../span/attributes.js";
 import { MAX_COST_USD, MAX_STRING_LENGTH } from "../span/normalize.js";
 import { inferProvider } from "../span/provider.js";
-import type { Attributes, Span, SpanStatus } from "../span/types.js";
+import { type Attributes, nonLlmSpan, type Span, type SpanStatus } from "../span/types.js";
 import { mergeAttributes } from "./attributes.js";
 import type { CaptureSettings } from "./content.js";
 import type { ActiveContext } from "./context.js";
@@ -122,10 +122,7 @@ export function buildSpan(
   };
 }
 
-/**
- * A span without LLM data (a trace or span that groups calls): no model, no tokens, no cost.
- * The server keeps it in its trace and never counts it in the metrics.
- */
+/** A span without LLM data (a trace or span that groups calls); see nonLlmSpan. */
 export function buildGroupSpan(
   core: RecorderCore,
   attributes: Attributes,
@@ -134,28 +131,18 @@ export function buildGroupSpan(
   status: SpanStatus,
 ): Span {
   const latency = ms(timing.latencyMs);
-  return {
+  return nonLlmSpan({
     trace_id: ids.traceId,
     span_id: ids.spanId,
     parent_span_id: ids.parentSpanId,
     name: clip(ids.name),
-    model: null,
-    provider: null,
-    prompt_tokens: 0,
-    comp_tokens: 0,
-    total_tokens: 0,
-    cached_tokens: null,
-    reasoning_tokens: null,
-    cost_usd: null,
     latency_ms: latency,
-    ttft_ms: null,
     status,
     caller: core.service,
     started_at: timing.startedAt,
     ended_at: timing.startedAt + Math.round(latency),
-    eval_score: null,
     attributes: { ...attributes },
-  };
+  });
 }
 
 // The SDK's own keys still count against the server's attribute limit.

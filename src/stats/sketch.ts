@@ -44,18 +44,21 @@ export interface Bin {
 /** A histogram: bin index → bin. */
 export type Bins = Map<number, Bin>;
 
+/** Adds one value to its bin (count, and the bin's lowest and highest value seen). */
+export function addBin(bins: Bins, v: number): void {
+  const key = binOf(v);
+  const b = bins.get(key);
+  if (b === undefined) bins.set(key, { n: 1, lo: v, hi: v });
+  else {
+    b.n++;
+    if (v < b.lo) b.lo = v;
+    if (v > b.hi) b.hi = v;
+  }
+}
+
 function binsOf(values: Iterable<number>): Bins {
   const bins: Bins = new Map();
-  for (const v of values) {
-    const key = binOf(v);
-    const b = bins.get(key);
-    if (b === undefined) bins.set(key, { n: 1, lo: v, hi: v });
-    else {
-      b.n++;
-      if (v < b.lo) b.lo = v;
-      if (v > b.hi) b.hi = v;
-    }
-  }
+  for (const v of values) addBin(bins, v);
   return bins;
 }
 

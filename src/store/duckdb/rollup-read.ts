@@ -1,7 +1,7 @@
 import { type Bins, binSql, DEFAULT_EXACT_LIMIT, quantilesFromBins, SKETCH_K } from "../../stats/sketch.js";
 import { mergeSql, ROLLUP_FIELDS, SKETCH_COLUMNS } from "../rollup/fields.js";
 import { planWindow, type WindowPlan } from "../rollup/plan.js";
-import { num, numOrNull } from "../sql-rows.js";
+import { num, numOrNull, summaryCounts } from "../sql-rows.js";
 import type { SummaryQuery, SummaryRow } from "../store.js";
 import { filterConditions, jsonPointer, Params } from "./filter.js";
 import { foldedValueSql } from "./rollup-dims.js";
@@ -161,14 +161,7 @@ function toSummaryRow(r: Row, pct: (number | null)[] | undefined): SummaryRow {
     bucket: numOrNull(r.bucket),
     span_count: count,
     cost_usd: num(r.cost_usd),
-    unpriced_count: num(r.unpriced_count),
-    prompt_tokens: num(r.prompt_tokens),
-    comp_tokens: num(r.comp_tokens),
-    total_tokens: num(r.total_tokens),
-    cached_tokens: num(r.cached_tokens),
-    reasoning_tokens: num(r.reasoning_tokens),
-    error_count: num(r.error_count),
-    timeout_count: num(r.timeout_count),
+    ...summaryCounts(r),
     latency_p50: p50,
     latency_p95: p95,
     latency_p99: p99,

@@ -1,6 +1,6 @@
 import type { SpanStatus } from "../../span/types.js";
 import { toPico } from "../../stats/cost.js";
-import { type Bins, binOf } from "../../stats/sketch.js";
+import { addBin, type Bins } from "../../stats/sketch.js";
 import { LATENCY_LE, QUALITY_LE, type RollupKey } from "./fields.js";
 import { bucketOf, RESOLUTIONS } from "./plan.js";
 
@@ -112,17 +112,6 @@ export function mergeSums(a: RollupSums, b: RollupSums): void {
   a.quality_sum += b.quality_sum;
   for (let i = 0; i < a.lb.length; i++) a.lb[i] += b.lb[i];
   for (let i = 0; i < a.qb.length; i++) a.qb[i] += b.qb[i];
-}
-
-function addBin(bins: Bins, v: number): void {
-  const key = binOf(v);
-  const b = bins.get(key);
-  if (b === undefined) bins.set(key, { n: 1, lo: v, hi: v });
-  else {
-    b.n++;
-    if (v < b.lo) b.lo = v;
-    if (v > b.hi) b.hi = v;
-  }
 }
 
 /**
