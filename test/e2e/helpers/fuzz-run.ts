@@ -5,7 +5,9 @@
 // through GET /traces/{id} afterwards.
 //
 // Case i of seed s is generated from its own seed, so `FUZZ_SEED=s FUZZ_CASE=i` replays it alone.
+import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import type { TestContext } from "node:test";
 import fc from "fast-check";
 import { type FuzzCase, fuzzCase, type SpanRef, TOKENS } from "./fuzz-cases.js";
 import { makeTempDir, removeDir, type ServeProcess, startServe, writeConfig } from "./server.js";
@@ -34,8 +36,6 @@ export interface FuzzFailure {
 export interface FuzzReport {
   cases: number;
   byKind: Record<string, number>;
-  /** Milliseconds spent waiting for answers, per generator. */
-  msByKind: Record<string, number>;
   byStatus: Record<string, number>;
   slowestMs: number;
   maxRssBytes: number;
@@ -160,7 +160,6 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
   const report: FuzzReport = {
     cases: 0,
     byKind: {},
-    msByKind: {},
     byStatus: {},
     slowestMs: 0,
     maxRssBytes: 0,
@@ -195,7 +194,6 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
         const text = r.bytes.toString("utf8");
         report.byStatus[r.status] = (report.byStatus[r.status] ?? 0) + 1;
         report.slowestMs = Math.max(report.slowestMs, r.ms);
-        report.msByKind[c.kind] = (report.msByKind[c.kind] ?? 0) + r.ms;
         if (r.status >= 500 && !isOverloaded(r.status, r.retryAfter, text))
           fail(`answered ${r.status}`, r.status, clip(text));
         if (r.ms > MAX_ANSWER_MS) fail(`answered after ${Math.round(r.ms)} ms`, r.status, clip(text));
@@ -203,17 +201,8 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
         if (acked && c.expect !== undefined) acknowledged.push(...c.expect);
       }
     };
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
     await Promise.all(Array.from({ length: o.concurrency }, worker));
     sample();
-    if (process.env.FUZZ_DEBUG) {
-      const st = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-      const c = process.cpuUsage(cpu0);
-      console.log(
-        `wall ${Math.round(performance.now() - t0)} ms; client cpu ${Math.round((c.user + c.system) / 1000)} ms; server cpu total ${(Number(st[11]) + Number(st[12])) * 10} ms`,
-      );
-    }
 
     const alive = server.child.exitCode === null && server.child.signalCode === null;
     if (!alive)
@@ -271,13 +260,35 @@ export function describeFailures(r: FuzzReport, seed: number, file: string): str
   return `${r.failures.length} failures (seed ${seed}):\n${shown.join("\n")}${more}`;
 }
 
+/**
+ * One store's fuzz test: FUZZ_CASES cases (default 10,000) at FUZZ_CONCURRENCY (default 6)
+ * with FUZZ_SEED (default fresh) or only FUZZ_CASE; prints the summary, fails listing the cases.
+ */
+export async function fuzzStore(
+  t: TestContext,
+  store: string,
+  storageYaml: string | null,
+  file: string,
+): Promise<void> {
+  const seed = fuzzSeed();
+  const report = await runFuzz({
+    storageYaml,
+    cases: Number(process.env.FUZZ_CASES ?? 10_000),
+    concurrency: Number(process.env.FUZZ_CONCURRENCY ?? 6),
+    seed,
+    only: fuzzOnly(),
+  });
+  t.diagnostic(`fuzz ${store}: ${summary(report, seed)}`);
+  assert.equal(report.failures.length, 0, describeFailures(report, seed, file));
+}
+
 /** The seed of this run: FUZZ_SEED, else a fresh one (printed, so a failure replays). */
-export function fuzzSeed(): number {
+function fuzzSeed(): number {
   const s = process.env.FUZZ_SEED;
   return s === undefined || s === "" ? (Date.now() ^ (process.pid << 16)) | 0 : Number(s);
 }
 
-export function fuzzOnly(): number | undefined {
+function fuzzOnly(): number | undefined {
   const s = process.env.FUZZ_CASE;
   return s === undefined || s === "" ? undefined : Number(s);
 }
