@@ -30,9 +30,19 @@ export function installJsonParser(app: FastifyInstance): void {
   });
 }
 
-function hasProtoKey(value: unknown): boolean {
-  if (value === null || typeof value !== "object") return false;
-  if (Array.isArray(value)) return value.some(hasProtoKey);
-  if (Object.hasOwn(value, "__proto__")) return true;
-  return Object.values(value).some(hasProtoKey);
+/**
+ * True when any object in the value has an own "__proto__" key. Walks with its own stack, not
+ * by recursion: a body nested thousands deep (which JSON.parse accepts) once overflowed the
+ * call stack here and answered 500.
+ */
+function hasProtoKey(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (value === null || typeof value !== "object") continue;
+    if (!Array.isArray(value) && Object.hasOwn(value, "__proto__")) return true;
+    // a loop, not push(...): spreading a long array overflows the stack as well
+    for (const v of Array.isArray(value) ? value : Object.values(value)) if (typeof v === "object") stack.push(v);
+  }
+  return false;
 }

@@ -123,10 +123,14 @@ function ownObject(entries: [string, unknown][]): Record<string, unknown> {
 
 /** JSON text nested `depth` deep, sometimes through "__proto__" keys. */
 const deepJson = fc
-  .tuple(fc.integer({ min: 50, max: 20_000 }), fc.constantFrom("[", '{"a":', '{"__proto__":', '{"constructor":'))
-  .map(([depth, open]) => {
+  .tuple(
+    fc.integer({ min: 50, max: 20_000 }),
+    fc.constantFrom("[", '{"a":', '{"__proto__":', '{"constructor":'),
+    fc.constantFrom("1", '{"__proto__":{}}', '"\\u0000"'),
+  )
+  .map(([depth, open, innermost]) => {
     const close = open === "[" ? "]" : "}";
-    return `${open.repeat(depth)}1${close.repeat(depth)}`;
+    return `${open.repeat(depth)}${innermost}${close.repeat(depth)}`;
   });
 
 const badBytes = fc.oneof(
