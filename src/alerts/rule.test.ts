@@ -40,6 +40,13 @@ test("its own output validates again unchanged (config rules pass through twice)
   assert.deepEqual(again, r);
 });
 
+test("POST /alerts accepted a huge window (finding): window and cooldown beyond 10y are refused, naming the field", () => {
+  assert.deepEqual(paths({ ...SEED_BODY, window: "99999999999y" }), ["window"]);
+  assert.deepEqual(paths({ ...SEED_BODY, window: "1e308h" }), ["window"]);
+  assert.deepEqual(paths({ ...SEED_BODY, cooldown: "99999999999y" }), ["cooldown"]);
+  assert.equal(validateRule({ ...SEED_BODY, window: "10y", cooldown: "10y" }).ok, true);
+});
+
 test("names every bad field with its path", () => {
   assert.deepEqual(paths({}), ["name", "metric", "op", "threshold", "window"]);
   assert.deepEqual(paths({ ...SEED_BODY, threshold: "4000" }), ["threshold"]);

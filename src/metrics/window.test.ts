@@ -53,7 +53,7 @@ test("step: parsed, at least 1s, and capped at MAX_POINTS points", () => {
   assert.ok(parseStep("30m", 30 * 24 * H));
 });
 
-test("windows and steps are bounded at 10y: a huge one is a 400 naming the parameter", () => {
+test("huge window/step on /metrics and series (finding): bounded at 10y, a huge one is a 400 naming the parameter", () => {
   assert.equal(parseWindow("10y").ms, 10 * 31_536_000_000);
   assert.throws(() => parseWindow("99999999999y"), /^Error: window: "99999999999y" is not a duration; .*at most 10y/);
   assert.throws(() => parseStep("99999999999y", H), /^Error: step: "99999999999y" is not a duration .*at most 10y/);

@@ -75,7 +75,7 @@ test("503 when the store cannot even be read", async () => {
   }
 });
 
-test("a 503's reason names no file path and no credentials", () => {
+test("503 bodies exposed internals (finding): a 503's reason names no file path and no credentials", () => {
   assert.equal(
     publicReason(
       'last write failed: IO Error: Could not write file "/var/lib/tokentrace/spans.duckdb.wal": No space left',

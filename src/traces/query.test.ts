@@ -76,7 +76,7 @@ for (const [query, pattern] of bad) {
   });
 }
 
-test("attr.__proto__ is a filter like any other, not a change of prototype", () => {
+test("/traces?attr.__proto__=x dropped the filter (finding): attr.__proto__ is a filter like any other", () => {
   const q = parseTraceQuery({ "attr.__proto__": "x", "attr.constructor": "y" });
   assert.deepEqual(Object.entries(q.attrs ?? {}), [
     ["__proto__", "x"],

@@ -156,6 +156,15 @@ for (const driver of DRIVERS) {
       assert.deepEqual(await ok("/metrics/latency?groupby=model&model=nope"), { window: "1h", by_model: {} });
     });
 
+    test("/metrics/constructor and /metrics/__proto__ answered 200 (finding): prototype names are 404 unknown metrics", async () => {
+      for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
+        const r = await get(`/metrics/${name}`);
+        assert.equal(r.status, 404, name);
+        assert.match(String(r.body.error), /^unknown metric/, name);
+        assert.equal((await get(`/metrics/${name}/series`)).status, 404, `${name}/series`);
+      }
+    });
+
     test("errors: bad window, bad filter, unknown parameter → 400 naming it; unknown metric → 404 listing names", async () => {
       for (const [path, message] of [
         ["/metrics?window=abc", /^window: "abc" is not a duration/],
@@ -173,12 +182,6 @@ for (const driver of DRIVERS) {
         assert.equal(status, 400, path);
         assert.match(String(body.error), message, path);
         assert.deepEqual(Object.keys(body), ["error"]);
-      }
-      // prototype names are unknown metrics too, not Object.prototype's members
-      for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
-        const r = await get(`/metrics/${name}`);
-        assert.equal(r.status, 404, name);
-        assert.equal((await get(`/metrics/${name}/series`)).status, 404, `${name}/series`);
       }
       const { status, body } = await get("/metrics/nope");
       assert.equal(status, 404);

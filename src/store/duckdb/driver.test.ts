@@ -106,7 +106,7 @@ describe("duckdb driver", () => {
     }
   });
 
-  test("a failed write is all or nothing and shows in health() until a write of its size succeeds", async () => {
+  test("/health flapped on a full disk (finding): a failed write is all or nothing and shows in health() until a write of its size succeeds", async () => {
     const s = await DuckDbStore.open(join(dir, "health.duckdb"));
     try {
       assert.deepEqual(s.health(), { ok: true });
