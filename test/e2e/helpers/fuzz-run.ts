@@ -1,8 +1,8 @@
 // Runs the fuzz cases of fuzz-cases.ts against a real `tokentrace serve` (a child process on a
 // free port, its data in a temp dir) and checks, per run: no 5xx except 503 overloaded with
-// Retry-After, no answer slower than 5 s, the server still alive and healthy at the end, its
-// RSS (VmRSS, sampled) under 1 GB, and every span acknowledged during the run readable
-// through GET /traces/{id} afterwards.
+// Retry-After, no answer (status and headers) slower than 5 s, the server still alive and
+// healthy at the end, its RSS (VmRSS, sampled) under 1 GB, and every span acknowledged during
+// the run readable through GET /traces/{id} afterwards.
 //
 // Case i of seed s is generated from its own seed, so `FUZZ_SEED=s FUZZ_CASE=i` replays it alone.
 import assert from "node:assert/strict";
@@ -104,6 +104,10 @@ function isOverloaded(status: number, retryAfter: string | null, text: string): 
   return status === 503 && retryAfter !== null && /waiting to be committed/.test(text);
 }
 
+/**
+ * Sends one case. `ms` is the time to the answer's status and headers: a streamed body (an
+ * export of every span of the run, megabytes of it) then takes as long as its size needs.
+ */
 async function send(
   server: ServeProcess,
   c: FuzzCase,
@@ -116,8 +120,9 @@ async function send(
     // far beyond MAX_ANSWER_MS: a hung request is reported as slow, not left hanging
     signal: AbortSignal.timeout(60_000),
   });
+  const ms = performance.now() - start;
   const bytes = Buffer.from(await res.arrayBuffer());
-  return { status: res.status, ms: performance.now() - start, bytes, retryAfter: res.headers.get("retry-after") };
+  return { status: res.status, ms, bytes, retryAfter: res.headers.get("retry-after") };
 }
 
 /** Reads back every acknowledged span by its trace; returns the ones missing. */
