@@ -257,7 +257,8 @@ const emptyCase: FuzzCase = {
 /** The failures as a message that says how to replay each one. */
 export function describeFailures(r: FuzzReport, seed: number, file: string): string {
   const shown = r.failures.slice(0, 15).map((f) => {
-    const replay = f.index >= 0 ? `\n  replay: FUZZ_SEED=${seed} FUZZ_CASE=${f.index} npm test -- ${file}` : "";
+    const replay =
+      f.index >= 0 ? `\n  replay: FUZZ_SEED=${seed} FUZZ_CASE=${f.index} node scripts/test.mjs ${file}` : "";
     const answer = f.answer === undefined ? "" : `\n  answer: ${f.answer}`;
     return `case #${f.index} ${f.problem}${f.index >= 0 ? `\n  ${describeCase(f.request)}` : ""}${answer}${replay}`;
   });
