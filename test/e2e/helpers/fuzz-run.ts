@@ -7,6 +7,7 @@
 // Case i of seed s is generated from its own seed, so `FUZZ_SEED=s FUZZ_CASE=i` replays it alone.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import type { TestContext } from "node:test";
 import fc from "fast-check";
 import { type FuzzCase, fuzzCase, type SpanRef, TOKENS } from "./fuzz-cases.js";
@@ -14,6 +15,13 @@ import { makeTempDir, removeDir, type ServeProcess, startServe, writeConfig } fr
 
 export const MAX_ANSWER_MS = 5_000;
 export const MAX_RSS_BYTES = 1024 ** 3;
+
+/**
+ * The 5 s bound holds on the CI machine (2 cores, the suite's own load). On a machine running
+ * many times more work than it has cores, a slow answer says nothing about the server: it is
+ * counted and printed, not failed.
+ */
+const oversubscribed = () => loadavg()[0] > 3 * availableParallelism();
 
 export interface FuzzOptions {
   /** storage: section of the config; null runs DuckDB in the temp dir. */
@@ -38,6 +46,8 @@ export interface FuzzReport {
   byKind: Record<string, number>;
   byStatus: Record<string, number>;
   slowestMs: number;
+  /** Answers over MAX_ANSWER_MS while the machine was oversubscribed (not failures). */
+  slowUnderLoad: number;
   maxRssBytes: number;
   acknowledgedSpans: number;
   failures: FuzzFailure[];
@@ -167,6 +177,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     byKind: {},
     byStatus: {},
     slowestMs: 0,
+    slowUnderLoad: 0,
     maxRssBytes: 0,
     acknowledgedSpans: 0,
     failures: [],
@@ -201,7 +212,10 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
         report.slowestMs = Math.max(report.slowestMs, r.ms);
         if (r.status >= 500 && !isOverloaded(r.status, r.retryAfter, text))
           fail(`answered ${r.status}`, r.status, clip(text));
-        if (r.ms > MAX_ANSWER_MS) fail(`answered after ${Math.round(r.ms)} ms`, r.status, clip(text));
+        if (r.ms > MAX_ANSWER_MS) {
+          if (oversubscribed()) report.slowUnderLoad++;
+          else fail(`answered after ${Math.round(r.ms)} ms`, r.status, clip(text));
+        }
         const acked = c.path === "/spans" ? r.status === 202 : r.status === 200 && fullOtlpSuccess(c, r.bytes);
         if (acked && c.expect !== undefined) acknowledged.push(...c.expect);
       }
@@ -305,7 +319,7 @@ export function summary(r: FuzzReport, seed: number): string {
     .join(" ");
   return (
     `${r.cases} cases (seed ${seed}): statuses ${statuses}; slowest answer ${Math.round(r.slowestMs)} ms; ` +
-    `max RSS ${(r.maxRssBytes / 2 ** 20).toFixed(0)} MiB; ${r.acknowledgedSpans} acknowledged spans read back; ` +
+    `${r.slowUnderLoad} over 5 s with load average ${loadavg()[0].toFixed(1)} (not counted); max RSS ${(r.maxRssBytes / 2 ** 20).toFixed(0)} MiB; ${r.acknowledgedSpans} acknowledged spans read back; ` +
     `${Object.keys(r.byKind).length} generators`
   );
 }
