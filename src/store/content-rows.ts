@@ -58,13 +58,31 @@ export const FIRST_SLICE_MS = 3_600_000;
 export type SearchPage = (after: number, before: number, offset: number, limit: number) => Promise<ContentRow[]>;
 
 /**
- * Trace ids for a content search. The window is read newest first in slices (the last
- * hour, then 2 hours before it, 4, ...), each a page of candidate rows at a time (rows whose
- * JSON text matched in SQL), so a common word is answered from the last hour without
- * scanning the day. Each candidate is checked against its message text, so a word that
- * only occurs as a JSON key ("role", "content") does not match.
+ * Pages of candidate rows (rows that may contain the text) started in (after, before),
+ * newest first; the search stops asking once it has enough.
  */
-export async function searchPaged(q: ContentSearch, page: SearchPage): Promise<string[]> {
+export type SlicePages = (after: number, before: number) => AsyncIterable<ContentRow[]>;
+
+/** SlicePages from a query by offset: pages start near the number of traces wanted (each row read back costs its JSON) and grow. */
+export function offsetPages(q: ContentSearch, page: SearchPage): SlicePages {
+  return async function* (after, before) {
+    let size = Math.min(SEARCH_PAGE, Math.max(2 * q.limit, 40));
+    for (let offset = 0; ; offset += size, size = Math.min(SEARCH_PAGE, 2 * size)) {
+      const rows = await page(after, before, offset, size);
+      yield rows;
+      if (rows.length < size) return;
+    }
+  };
+}
+
+/**
+ * Trace ids for a content search. The window is read newest first in slices (the last
+ * hour, then 2 hours before it, 4, ...), each a page of candidate rows at a time, so a
+ * common word is answered from the last hour without scanning the day. Each candidate is
+ * checked against its message text, so a word that only occurs as a JSON key ("role",
+ * "content") does not match.
+ */
+export async function searchPaged(q: ContentSearch, pages: SlicePages): Promise<string[]> {
   const needle = q.text.toLowerCase();
   const out: string[] = [];
   let read = 0;
@@ -72,10 +90,7 @@ export async function searchPaged(q: ContentSearch, page: SearchPage): Promise<s
   // Bounds are exclusive and times whole milliseconds: the next slice ends where this one starts, + 1.
   for (let before = q.until; before - 1 > q.since; slice *= 2) {
     const after = Math.max(q.since, before - 1 - slice);
-    // Pages start near the number of traces wanted (each row read back costs its JSON) and grow.
-    let size = Math.min(SEARCH_PAGE, Math.max(2 * q.limit, 40));
-    for (let offset = 0; read < SEARCH_MAX_ROWS; offset += size, size = Math.min(SEARCH_PAGE, 2 * size)) {
-      const rows = await page(after, before, offset, size);
+    for await (const rows of pages(after, before)) {
       read += rows.length;
       for (const r of rows) {
         const id = String(r.trace_id);
@@ -83,9 +98,8 @@ export async function searchPaged(q: ContentSearch, page: SearchPage): Promise<s
         if (searchText(rowToContent(r)).includes(needle)) out.push(id);
         if (out.length >= q.limit) return out;
       }
-      if (rows.length < size) break;
+      if (read >= SEARCH_MAX_ROWS) return out;
     }
-    if (read >= SEARCH_MAX_ROWS) break;
     before = after + 1;
   }
   return out;

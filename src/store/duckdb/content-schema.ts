@@ -2,24 +2,24 @@ import { contentUtf8 } from "../../content/json.js";
 import type { SpanContent } from "../../content/types.js";
 
 /**
- * Content lives in a table of its own, so span scans (metrics, search) never read it and its
- * retention runs apart. One row per span; input/output/system/tools hold JSON text.
- * Rows are appended, never updated: a span sent again (a retried request) adds a row, and
- * readers keep the newest per span (highest rowid).
+ * Content lives in the content log (content-log.ts): segment files beside the DuckDB file,
+ * one per UTC hour of the spans' start. DuckDB keeps this index of it, so span scans
+ * (metrics, search) never read content, checkpoints never compress it, and its retention
+ * deletes whole segments. Rows are appended, never updated: a span sent again (a retried
+ * request) adds a row, and readers keep the newest per span (highest rowid).
  */
 export const CONTENT_SCHEMA_SQL = `
-CREATE TABLE IF NOT EXISTS span_content (
+CREATE TABLE IF NOT EXISTS content_index (
   trace_id VARCHAR NOT NULL,
   span_id VARCHAR NOT NULL,
   started_at BIGINT NOT NULL,
-  input VARCHAR,
-  output VARCHAR,
-  system VARCHAR,
-  tools VARCHAR,
+  segment BIGINT NOT NULL, -- the segment's hour (epoch ms)
+  pos BIGINT NOT NULL,     -- the record's byte offset in it
+  len INTEGER NOT NULL,    -- and its length
   redactions INTEGER NOT NULL,
   truncated_bytes BIGINT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS span_content_trace_id ON span_content (trace_id);
+CREATE INDEX IF NOT EXISTS content_index_trace_id ON content_index (trace_id);
 `;
 
 /**

@@ -90,7 +90,7 @@ export class DuckDbStore implements Store, SqlRunner {
     private readonly client: WorkerClient,
     readonly dimensions: Dimensions,
   ) {
-    this.content = new DuckDbContent(client, this, (f) => this.write(f));
+    this.content = new DuckDbContent(client, (f) => this.write(f));
   }
 
   /** Opens (creating if needed) the file; `:memory:` gives a throwaway in-memory database. */

@@ -2,6 +2,7 @@ import { namesOfKind } from "../../schema/span.js";
 import type { Span } from "../../span/types.js";
 import type { Dimensions } from "../rollup/dimensions.js";
 import { attrIndex } from "./bloom.js";
+import type { ContentCall } from "./content-read.js";
 import type { ContentColumns } from "./content-schema.js";
 
 /** Span string fields carried in SpanBatch.text, in schema order per span, then the attributes JSON. */
@@ -105,8 +106,10 @@ export type WorkerRequest =
   | { id: number; op: "close" }
   /** Interrupt running queries, refuse new ones, reply once nothing runs: the process is about to exit. */
   | { id: number; op: "halt" }
-  /** Content rows appended to span_content in one transaction (content.ts). */
-  | { id: number; op: "appendContent"; columns: ContentColumns };
+  /** Content rows appended to the content log and its index in one transaction (content.ts). */
+  | { id: number; op: "appendContent"; columns: ContentColumns }
+  /** Reads and retention of the content log (content-read.ts). */
+  | { id: number; op: "content"; call: ContentCall };
 
 /** Replies, matched to requests by id. id 0 is the worker's start-up report. */
 export type WorkerReply =

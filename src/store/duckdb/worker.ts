@@ -16,9 +16,12 @@ import {
 import { DimensionFolder } from "../rollup/dimensions.js";
 import { bucketOf, HOUR_MS } from "../rollup/plan.js";
 import { appendBatch, toPlain } from "./append.js";
-import { appendContent, appendContentRows } from "./content-append.js";
+import { appendContent, logContent, migrateContentTable } from "./content-append.js";
+import { ContentLog } from "./content-log.js";
+import { contentCall, indexedEnds } from "./content-read.js";
 import type { ContentColumns } from "./content-schema.js";
 import { CONTENT_SCHEMA_SQL } from "./content-schema.js";
+import { FileSegments, MemorySegments } from "./content-segments.js";
 import { NUMBER_FIELDS, type SpanBatch, type WorkerInit, type WorkerReply, type WorkerRequest } from "./protocol.js";
 import { Compactor, compactSql, readStatus, readySql, SeriesTotals } from "./rollup-maintain.js";
 import { ROLLUP_SCHEMA_SQL } from "./rollup-schema.js";
@@ -57,6 +60,7 @@ function bind(params: unknown[]): [DuckDBValue[], DuckDBType[]] {
 
 let instance: DuckDBInstance;
 let writer: DuckDBConnection;
+let log: ContentLog;
 const idleReaders: DuckDBConnection[] = [];
 /** Every open connection, so halt() can interrupt what each one runs. */
 const connections = new Set<DuckDBConnection>();
@@ -133,10 +137,12 @@ async function insertBatch(b: SpanBatch, content: ContentColumns | undefined): P
   let binRows = 0;
   let n: number;
   try {
-    n = await appendBatch(writer, b, async (c) => {
-      if (content !== undefined) await appendContentRows(c, content);
-      binRows = await appendRollups(c, rollups, folder.takeFresh());
-    });
+    n = await logContent(log, content, (index) =>
+      appendBatch(writer, b, async (c) => {
+        await index(c);
+        binRows = await appendRollups(c, rollups, folder.takeFresh());
+      }),
+    );
   } catch (e) {
     // Values this batch named were not committed: forget its hours, read them back next time.
     if (declared) folder.forget();
@@ -157,6 +163,7 @@ async function close(): Promise<void> {
   for (const c of connections) c.closeSync();
   connections.clear();
   instance.closeSync();
+  log.segments.close();
 }
 
 async function connect(): Promise<DuckDBConnection> {
@@ -202,7 +209,9 @@ async function handle(m: WorkerRequest): Promise<unknown> {
     case "halt":
       return halt();
     case "appendContent":
-      return serialWrite(() => appendContent(writer, m.columns));
+      return serialWrite(() => appendContent(writer, log, m.columns));
+    case "content":
+      return contentCall({ readAll, log, serialWrite, runAll }, m.call);
   }
 }
 
@@ -215,6 +224,10 @@ async function start(): Promise<void> {
   await writer.run(SCHEMA_SQL);
   await writer.run(ROLLUP_SCHEMA_SQL);
   await writer.run(CONTENT_SCHEMA_SQL);
+  // The content log sits beside the file it indexes (content-log.ts).
+  log = new ContentLog(init.path === ":memory:" ? new MemorySegments() : new FileSegments(`${init.path}.content`));
+  await migrateContentTable(writer, log, readAll);
+  log.recover(await indexedEnds(readAll));
   let { ready, rebuildNext } = await readStatus(readAll, init.dimensions);
   if (!ready && rebuildNext === null) {
     // A new file has nothing to roll up: its rollups are current from the first insert on.

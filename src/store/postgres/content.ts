@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { contentJson } from "../../content/json.js";
 import type { ContentSearch, ContentStore, SpanContent } from "../../content/types.js";
-import { lastPerSpan, likePattern, rowToContent, searchPaged, sortContent } from "../content-rows.js";
+import { lastPerSpan, likePattern, offsetPages, rowToContent, searchPaged, sortContent } from "../content-rows.js";
 import { transaction } from "./connect.js";
 import { lockKey } from "./schema.js";
 
@@ -67,13 +67,16 @@ export class PgContent implements ContentStore {
 
   searchContent(q: ContentSearch): Promise<string[]> {
     const pattern = likePattern(q.text);
-    return searchPaged(q, (after, before, offset, limit) =>
-      this.run(
-        `SELECT trace_id, span_id, started_at, input, output, system, tools FROM span_content
+    return searchPaged(
+      q,
+      offsetPages(q, (after, before, offset, limit) =>
+        this.run(
+          `SELECT trace_id, span_id, started_at, input, output, system, tools FROM span_content
          WHERE started_at > $1 AND started_at < $2
            AND concat_ws(' ', input, output, system, tools) ILIKE $3 ESCAPE '\\'
          ORDER BY started_at DESC, trace_id LIMIT ${limit} OFFSET ${offset}`,
-        [after, before, pattern],
+          [after, before, pattern],
+        ),
       ),
     );
   }

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { SpanContent } from "../../content/types.js";
 import { FIRST_SLICE_MS } from "../content-rows.js";
 import { DAY, id, MIN, span, T0 } from "./conformance-fixtures.js";
-import type { WithStore } from "./conformance-lifecycle.js";
+import type { ConformanceOptions, WithStore } from "./conformance-lifecycle.js";
 
 /** A content row for a new span; override any field. */
 export function contentRow(o: Partial<SpanContent> = {}): SpanContent {
@@ -22,7 +22,7 @@ export function contentRow(o: Partial<SpanContent> = {}): SpanContent {
 }
 
 /** Registers the content tests (called by runStoreConformance). */
-export function contentTests(withStore: WithStore): void {
+export function contentTests(withStore: WithStore, opts: ConformanceOptions): void {
   withStore("content: round-trips every field, ordered by started_at", async (s) => {
     const trace = id();
     const full = contentRow({
@@ -147,4 +147,38 @@ export function contentTests(withStore: WithStore): void {
     assert.equal(await s.deleteBefore(T0 + DAY), 1);
     assert.deepEqual(await s.content.getContent(edge.trace_id), [edge]);
   });
+
+  if (opts.durable) {
+    withStore("content: survives close and reopen, readable and searchable, retention still applies", async (s, o) => {
+      assert.ok(o.reopen, "a durable driver must provide reopen");
+      const sp = span({ started_at: T0 });
+      const withSpan = contentRow({ trace_id: sp.trace_id, span_id: sp.span_id, redactions: 2 });
+      const alone = contentRow({
+        started_at: T0 - DAY,
+        input: [{ role: "user", parts: [{ type: "text", content: "lost parcel qx-7" }] }],
+      });
+      await s.insert([sp], [withSpan]);
+      await s.content.insertContent([alone]);
+      await s.close();
+      const again = await o.reopen();
+      try {
+        assert.deepEqual(await again.content.getContent(sp.trace_id), [withSpan]);
+        assert.deepEqual(await again.content.getContent(alone.trace_id), [alone]);
+        const find = (text: string) =>
+          again.content.searchContent({ text, since: T0 - 2 * DAY, until: T0 + 1, limit: 5 });
+        assert.deepEqual(await find("QX-7"), [alone.trace_id]);
+        assert.deepEqual(await find("capital of france"), [withSpan.trace_id]);
+        // written after the reopen, next to what was there
+        const later = contentRow({ started_at: T0 + 1 });
+        await again.content.insertContent([later]);
+        assert.deepEqual(await again.content.getContent(later.trace_id), [later]);
+        assert.equal(await again.content.deleteContentBefore(T0), 1);
+        assert.deepEqual(await again.content.getContent(alone.trace_id), []);
+        assert.deepEqual(await find("qx-7"), []);
+        assert.deepEqual(await again.content.getContent(sp.trace_id), [withSpan]);
+      } finally {
+        await again.close();
+      }
+    });
+  }
 }

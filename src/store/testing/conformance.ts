@@ -234,7 +234,7 @@ export function runStoreConformance(name: string, open: () => Promise<OpenedStor
 
     orderTests(withStore);
     cursorTests(withStore);
-    contentTests(withStore);
+    contentTests(withStore, opts);
     exportTests(withStore);
     lifecycleTests(withStore, opts);
   });
