@@ -3,9 +3,11 @@
 //   ingest  POST /spans with ~4 KB of chat content per span (bench/lib/content-data.ts:
 //           messages, a tool call, some keys, emails, card numbers and near-misses) into a
 //           real `tokentrace serve` on DuckDB: committed spans/s, median of --runs runs (≥ 20,000)
+//   store   store.insert of spans with content prepared as the server prepares it, on a DuckDB
+//           file in this process: CPU µs a span over all threads (the store's part of ingest)
 //   read    GET /traces/{id}?content=1 (≤ 10 ms) and GET /traces?q= on a DuckDB store of
 //           --spans spans over 7 days with the same content, built once and cached in bench/.data/
-// Run: npx tsx bench/content.ts [--only sdk,ingest,read] [--runs 3] [--seconds 8] [--spans 200000] [--calls 20000]
+// Run: npx tsx bench/content.ts [--only sdk,ingest,store,read] [--runs 3] [--seconds 8] [--spans 200000] [--calls 20000]
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
@@ -177,6 +179,51 @@ async function ingestBench(): Promise<void> {
   );
 }
 
+// --- store: store.insert with prepared content, CPU of this process (the worker included) --
+async function storeBench(): Promise<void> {
+  const COMMIT = 8000;
+  const COUNT = 12 * COMMIT;
+  const now = Date.now();
+  const policy = contentPolicy(DEFAULT_CONFIG.content);
+  const spans = [...generateSpans({ count: COUNT, from: now - 3_600_000, to: now, seed: 5 })];
+  const batches: { spans: Span[]; rows: SpanContent[] }[] = [];
+  for (let i = 0; i < COUNT; i += COMMIT) {
+    const batch = spans.slice(i, i + COMMIT);
+    const rows = batch.map((s, k) =>
+      prepareContent(s, readContentFields(chatContent(CONTENT_BYTES, i + k)) as never, policy),
+    );
+    batches.push({ spans: batch, rows: rows as SpanContent[] });
+  }
+  const measure = async (withContent: boolean): Promise<number> => {
+    const dir = await makeTempDir("tokentrace-bench-content-store-");
+    const store = await DuckDbStore.open(join(dir, "spans.duckdb"));
+    try {
+      const insert = (b: (typeof batches)[number]) =>
+        withContent ? store.insert(b.spans, b.rows) : store.insert(b.spans);
+      await insert(batches[0]); // warm up
+      const t0 = cpuUs();
+      for (const b of batches.slice(1)) await insert(b);
+      await store.close(); // the checkpoint is part of the cost
+      return (cpuUs() - t0) / (COUNT - COMMIT);
+    } finally {
+      await store.close();
+      await removeDir(dir);
+    }
+  };
+  const on: number[] = [];
+  const off: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    on.push(await measure(true));
+    off.push(await measure(false));
+  }
+  const extra = on.map((x, i) => x - off[i]);
+  console.log(
+    `store.insert with ~4 KB content: ${median(on).toFixed(0)} µs CPU a span (all threads, close and checkpoint included), ` +
+      `the same spans without content ${median(off).toFixed(0)} µs: content adds ${median(extra).toFixed(0)} µs ` +
+      `(runs ${extra.map((x) => x.toFixed(0)).join(" / ")}; ${fmt(COUNT - COMMIT)} spans, ${COMMIT} a commit; load ${load()})`,
+  );
+}
+
 // --- read: trace with content and content search on a cached store ------------------------
 interface ContentData {
   path: string;
@@ -291,4 +338,5 @@ async function readBench(): Promise<void> {
 
 if (ONLY.has("sdk")) await sdkBench();
 if (ONLY.has("ingest")) await ingestBench();
+if (ONLY.has("store")) await storeBench();
 if (ONLY.has("read")) await readBench();

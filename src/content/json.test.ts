@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { jsonBytes } from "./cap.js";
-import { contentJson, contentJsonBytes, contentJsonFits, contentUtf8, keepContentJson } from "./json.js";
+import { contentJson, contentJsonBytes, contentJsonFits, contentUtf8, rowFromJson } from "./json.js";
 import type { ContentFields } from "./types.js";
 
 const CASES: ContentFields[] = [
@@ -32,11 +32,25 @@ test("the bytes counted from the column texts are the bytes of the content's JSO
 });
 
 test("texts kept for a row are the ones the store gets", () => {
+  const input = '[{"role":"user","parts":[]}]';
+  const system = '[{"type":"text","content":"é"}]';
+  const kept: ReturnType<typeof contentJson> = [input, null, system, null];
+  const made = rowFromJson({ span_id: "s1" }, kept);
+  assert.deepEqual(contentJson(made), kept);
+  const bytes = new TextEncoder().encode(input + system);
+  assert.deepEqual(contentUtf8(made), { bytes, lengths: [input.length, -1, bytes.length - input.length, -1] });
+  // the fields read back from the texts, as plain values
+  assert.deepEqual(
+    { ...made },
+    {
+      span_id: "s1",
+      input: [{ role: "user", parts: [] }],
+      output: null,
+      system: [{ type: "text", content: "é" }],
+      tools: null,
+    },
+  );
   const row = CASES[1];
-  const kept: ReturnType<typeof contentJson> = ["[]", null, null, null];
-  keepContentJson(row, kept);
-  assert.deepEqual(contentJson(row), kept);
-  assert.deepEqual(contentUtf8(row), { bytes: new TextEncoder().encode("[]"), lengths: [2, -1, -1, -1] });
   // a row without kept texts: made from its fields, in UTF-8 and back
   const copy = { ...row };
   const texts = [row.input, row.output, row.system, row.tools].map((v) => JSON.stringify(v));

@@ -55,9 +55,32 @@ export function contentUtf8(c: ContentFields): ContentUtf8 {
   return made.get(c) ?? encode(contentJson(c));
 }
 
-/** Keeps the texts of a row the caller will not change again, for contentJson and contentUtf8. */
-export function keepContentJson(row: ContentFields, texts: ContentJson): void {
+const FIELDS = ["input", "output", "system", "tools"] as const;
+
+/**
+ * The row `meta` plus content fields whose JSON texts are already made: kept as UTF-8 for
+ * contentJson and contentUtf8, and each field parsed back from them only when first read.
+ * The row then holds nothing of the request it came from, so a parsed request body dies
+ * young instead of surviving into the old generation while its commit is awaited (that
+ * garbage collection was ~20% of the CPU of ingest with content). Nothing may change the
+ * fields afterwards.
+ */
+export function rowFromJson<T extends object>(meta: T, texts: ContentJson): T & ContentFields {
+  const row = meta as T & ContentFields;
   made.set(row, encode(texts));
+  FIELDS.forEach((field, i) => {
+    Object.defineProperty(row, field, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        const t = contentJson(row)[i];
+        const value = t === null ? null : JSON.parse(t);
+        Object.defineProperty(row, field, { value, enumerable: true });
+        return value;
+      },
+    });
+  });
+  return row;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Span } from "../span/types.js";
 import { capContent } from "./cap.js";
-import { contentJson, contentJsonBytes, contentJsonFits, keepContentJson } from "./json.js";
+import { contentJson, contentJsonBytes, contentJsonFits, rowFromJson } from "./json.js";
 import { createRedactor, type Redactor } from "./redact.js";
 import type { ContentConfig, ContentFields, SpanContent } from "./types.js";
 
@@ -37,15 +37,13 @@ export function prepareContent(span: Span, fields: ContentFields, policy: Conten
   const redactions = sdkCount + redacted.count;
   if (redactions > 0) span.attributes[REDACTIONS_ATTR] = redactions;
   if (truncated > 0) span.attributes[TRUNCATED_ATTR] = truncated;
-  const row: SpanContent = {
+  const meta = {
     trace_id: span.trace_id,
     span_id: span.span_id,
     started_at: span.started_at,
-    ...capped,
     redactions,
     truncated_bytes: truncated,
   };
   // The store writes these texts as they are: content is stringified once per span.
-  if (truncated === 0) keepContentJson(row, texts);
-  return row;
+  return truncated === 0 ? rowFromJson(meta, texts) : { ...meta, ...capped };
 }
