@@ -244,6 +244,7 @@ async function contentData(count: number): Promise<ContentData> {
   const tmp = `${file}.${process.pid}.tmp`;
   rmSync(tmp, { force: true });
   rmSync(`${tmp}.wal`, { force: true });
+  rmSync(`${tmp}.content`, { recursive: true, force: true });
   const to = Math.floor(Date.now() / 60_000) * 60_000;
   const config = structuredClone(DEFAULT_CONFIG);
   config.storage = { driver: "duckdb", path: tmp, url: null };
@@ -277,6 +278,9 @@ async function contentData(count: number): Promise<ContentData> {
   } finally {
     await store.close();
   }
+  // The content log goes with its file.
+  rmSync(`${file}.content`, { recursive: true, force: true });
+  renameSync(`${tmp}.content`, `${file}.content`);
   renameSync(tmp, file);
   writeFileSync(`${file}.json`, JSON.stringify(meta));
   process.stderr.write(`\rbuilt ${count} spans with content in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);

@@ -50,7 +50,7 @@ export function likePattern(text: string): string {
 /** Most rows per page the SQL drivers fetch while searching; pages are read until `limit` traces are found. */
 const SEARCH_PAGE = 500;
 /** Most candidate rows one search reads: bounds the time of a search for a very common word. */
-const SEARCH_MAX_ROWS = 20_000;
+export const SEARCH_MAX_ROWS = 20_000;
 /** The newest slice of the window searched first; each older slice is twice as long. */
 export const FIRST_SLICE_MS = 3_600_000;
 

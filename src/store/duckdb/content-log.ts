@@ -7,8 +7,13 @@ import { bucketOf, HOUR_MS } from "../rollup/plan.js";
 import { CONTENT_TEXTS, type ContentColumns } from "./content-schema.js";
 import type { Segments } from "./content-segments.js";
 
-/** A record: the byte lengths of input, output, system and tools (int32 LE, -1 for null), then those texts. */
-export const RECORD_HEADER = 16;
+/**
+ * A record: the byte lengths of input, output, system and tools (int32 LE, -1 for null),
+ * started_at (float64 LE), the byte lengths of trace_id and span_id (uint16 LE), then
+ * trace_id, span_id and the texts. A segment is records end to end, so a search reads it
+ * straight through without the index.
+ */
+export const RECORD_HEADER = 28;
 /** Where the texts of a row start among CONTENT_TEXTS (after trace_id and span_id). */
 const FIRST_TEXT = 2;
 
@@ -33,16 +38,41 @@ export function textStarts(lengths: Int32Array): Float64Array {
   return starts;
 }
 
-export function decodeRecord(b: Buffer, at = 0): RecordTexts {
-  const out: RecordTexts = [null, null, null, null];
-  let p = at + RECORD_HEADER;
+/** One record read back. */
+export interface LogRecord {
+  trace_id: string;
+  span_id: string;
+  started_at: number;
+  texts: RecordTexts;
+}
+
+/** Bytes of the record starting at `at` (its header must be in `b`). */
+export function recordLength(b: Buffer, at: number): number {
+  let n = RECORD_HEADER + b.readUInt16LE(at + 24) + b.readUInt16LE(at + 26);
+  for (let i = 0; i < 4; i++) n += Math.max(0, b.readInt32LE(at + 4 * i));
+  return n;
+}
+
+/** Where the texts of the record at `at` start. */
+export const textsAt = (b: Buffer, at: number) =>
+  at + RECORD_HEADER + b.readUInt16LE(at + 24) + b.readUInt16LE(at + 26);
+
+export function decodeRecord(b: Buffer, at = 0): LogRecord {
+  const traceEnd = at + RECORD_HEADER + b.readUInt16LE(at + 24);
+  const texts: RecordTexts = [null, null, null, null];
+  let p = textsAt(b, at);
   for (let i = 0; i < 4; i++) {
     const n = b.readInt32LE(at + 4 * i);
     if (n < 0) continue;
-    out[i] = b.toString("utf8", p, p + n);
+    texts[i] = b.toString("utf8", p, p + n);
     p += n;
   }
-  return out;
+  return {
+    trace_id: b.toString("utf8", at + RECORD_HEADER, traceEnd),
+    span_id: b.toString("utf8", traceEnd, traceEnd + b.readUInt16LE(at + 26)),
+    started_at: b.readDoubleLE(at + 16),
+    texts,
+  };
 }
 
 export class ContentLog {
@@ -97,8 +127,12 @@ export class ContentLog {
         const out = Buffer.allocUnsafe(total);
         let at = 0;
         for (const i of rows) {
-          const k = i * CONTENT_TEXTS + FIRST_TEXT;
-          for (let t = 0; t < 4; t++) out.writeInt32LE(c.lengths[k + t], at + 4 * t);
+          const k = i * CONTENT_TEXTS;
+          for (let t = 0; t < 4; t++) out.writeInt32LE(c.lengths[k + FIRST_TEXT + t], at + 4 * t);
+          out.writeDoubleLE(c.started_at[i], at + 16);
+          out.writeUInt16LE(c.lengths[k], at + 24);
+          out.writeUInt16LE(c.lengths[k + 1], at + 26);
+          // trace_id, span_id and the texts lie end to end in the columns' bytes
           const body = positions.length[i] - RECORD_HEADER;
           out.set(c.bytes.subarray(starts[k], starts[k] + body), at + RECORD_HEADER);
           at += positions.length[i];
@@ -113,14 +147,15 @@ export class ContentLog {
     return { positions, undo };
   }
 
+  // The ids' and texts' bytes of row i.
   private bodyBytes(c: ContentColumns, i: number): number {
     let n = 0;
-    for (let t = 0; t < 4; t++) n += Math.max(0, c.lengths[i * CONTENT_TEXTS + FIRST_TEXT + t]);
+    for (let t = 0; t < CONTENT_TEXTS; t++) n += Math.max(0, c.lengths[i * CONTENT_TEXTS + t]);
     return n;
   }
 
-  /** The texts of one record; null when its bytes are gone (a segment deleted meanwhile). */
-  read(segment: number, offset: number, length: number): RecordTexts | null {
+  /** One record; null when its bytes are gone (a segment deleted meanwhile). */
+  read(segment: number, offset: number, length: number): LogRecord | null {
     const b = this.segments.read(segment, offset, length);
     return b === null ? null : decodeRecord(b);
   }
