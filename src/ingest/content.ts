@@ -2,6 +2,7 @@ import { ContentShapeError, readContentFields } from "../content/parse.js";
 import { type ContentPolicy, prepareContent } from "../content/prepare.js";
 import type { ContentFields, SpanContent } from "../content/types.js";
 import { ApiError } from "../errors.js";
+import { findBadText } from "../schema/span.js";
 import type { Span } from "../span/types.js";
 
 /**
@@ -14,7 +15,11 @@ export function contentOfBody(body: unknown, spans: Span[], policy: ContentPolic
   const raws = Array.isArray(body) ? body : [body];
   const fields: (ContentFields | null)[] = raws.map((raw, i) => {
     try {
-      return readContentFields(raw as Record<string, unknown>);
+      const r = raw as Record<string, unknown>;
+      // the client's own fields, so the path names what it sent (`input`, not `input[0].parts[0]`)
+      const bad = findBadText({ input: r.input, output: r.output, system: r.system, tools: r.tools }, "");
+      if (bad !== null) throw new ApiError("invalid_span", `spans[${i}].${bad[0]}: ${bad[1]}`);
+      return readContentFields(r);
     } catch (e) {
       if (e instanceof ContentShapeError) throw new ApiError("invalid_span", `spans[${i}].${e.message}`);
       throw e;

@@ -1,6 +1,7 @@
 import type { ContentFields } from "../content/types.js";
 import { ApiError } from "../errors.js";
 import type { PriceInput } from "../pricing/types.js";
+import { findBadText } from "../schema/span.js";
 import { parseSpan } from "../span/index.js";
 import type { Span } from "../span/types.js";
 import { contentOfOtlpSpan } from "./content.js";
@@ -43,8 +44,13 @@ export function convertSpans(spans: OtlpSpan[], o: ConvertOptions): Converted {
   const out: Converted = { spans: [], content: [], rejected: [] };
   spans.forEach((s, i) => {
     try {
-      out.spans.push(toSpan(s, i, o));
-      out.content.push(o.withContent ? contentOfOtlpSpan(s) : null);
+      const span = toSpan(s, i, o);
+      const content = o.withContent ? contentOfOtlpSpan(s) : null;
+      // content is read from attributes and events; its strings obey the same text rule
+      const bad = content === null ? null : findBadText(content, "content");
+      if (bad !== null) throw new SpanRejection(`${bad[0]}: ${bad[1]}`);
+      out.spans.push(span);
+      out.content.push(content);
     } catch (err) {
       if (!(err instanceof SpanRejection || (err instanceof ApiError && err.code === "invalid_span"))) throw err;
       // parseSpan already says "spans[i].field: ..."; the mapping's own messages get the same prefix

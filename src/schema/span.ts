@@ -101,3 +101,118 @@ export function namesOfKind<K extends FieldKind>(...kinds: K[]): NamesOfKind<K>[
   // TypeScript cannot narrow the union by a generic kind: the filter is that narrowing.
   return SPAN_SCHEMA.filter((f) => (kinds as FieldKind[]).includes(f.kind)).map((f) => f.name as NamesOfKind<K>);
 }
+
+/**
+ * Bounds every store can hold, checked at ingest (span/normalize.ts) so that a span that
+ * passes validation never fails an insert:
+ * - cost_usd, given or computed from the price table, is a DECIMAL(18, 12): below one million
+ *   dollars.
+ * - each token count (prompt, completion, total, cached, reasoning) is at most one billion, so
+ *   the BIGINT sums of a rollup row (a day of one model at 50,000 spans/s) cannot overflow.
+ */
+export const SPAN_LIMITS = { maxCostUsd: 1_000_000, maxTokens: 1_000_000_000 } as const;
+
+// A NUL or a surrogate code unit; only then is the exact (slower) pattern run.
+const SUSPECT = /[\0\uD800-\uDFFF]/;
+// A NUL, a high surrogate not followed by a low one, or a low one not preceded by a high one.
+const BAD_TEXT = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const BAD_TEXT_ALL = new RegExp(BAD_TEXT.source, "g");
+
+/**
+ * The one rule for text: a string holding a NUL character (U+0000) or a lone surrogate (a
+ * JSON `\ud800` escape without its pair, not valid Unicode) is refused wherever a span carries
+ * it — name, model, provider, caller, ids, attribute keys and values, content — because
+ * PostgreSQL cannot store either and other stores would change them silently. Returns why,
+ * or null when the string is fine.
+ *
+ * @example textProblem("a\u0000b") // "contains a NUL character (\\u0000)"
+ */
+export function textProblem(s: string): string | null {
+  if (!SUSPECT.test(s)) return null;
+  const m = BAD_TEXT.exec(s);
+  if (m === null) return null;
+  return m[0] === "\0"
+    ? "contains a NUL character (\\u0000)"
+    : `contains a lone surrogate (${escapeUnit(m[0])}), which is not valid Unicode`;
+}
+
+function escapeUnit(c: string): string {
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+}
+
+/** A key or path for an error message, with the characters textProblem refuses written as escapes. */
+export function shownText(s: string): string {
+  return SUSPECT.test(s) ? s.replace(BAD_TEXT_ALL, escapeUnit) : s;
+}
+
+/**
+ * The first string in a JSON value (keys included) that textProblem refuses, as
+ * [path, problem], where `path` extends `at` (`attributes.user`, `input[0].parts`); else null.
+ */
+export function findBadText(v: unknown, at: string): [string, string] | null {
+  if (typeof v === "string") {
+    const p = textProblem(v);
+    return p === null ? null : [at, p];
+  }
+  if (typeof v !== "object" || v === null) return null;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const bad = findBadText(v[i], `${at}[${i}]`);
+      if (bad !== null) return bad;
+    }
+    return null;
+  }
+  for (const k of Object.keys(v)) {
+    const keyProblem = textProblem(k);
+    const path = at === "" ? shownText(k) : `${at}.${shownText(k)}`;
+    if (keyProblem !== null) return [path, `key ${keyProblem}`];
+    const bad = findBadText((v as Record<string, unknown>)[k], path);
+    if (bad !== null) return bad;
+  }
+  return null;
+}
+
+// model first: a span without a name is named after its model, and the client sent the model
+const TEXT_FIELDS = namesOfKind("string").sort((a, b) => Number(b === "model") - Number(a === "model"));
+
+/**
+ * The first string of a span that textProblem refuses, as [field, problem] (an attribute
+ * is `attributes.KEY`); null when every string can be stored as it is.
+ */
+export function spanTextProblem(span: Span): [string, string] | null {
+  for (const f of TEXT_FIELDS) {
+    const v = span[f];
+    const p = v === null ? null : textProblem(v);
+    if (p !== null) return [f, p];
+  }
+  return findBadText(span.attributes, "attributes");
+}
+
+/** The string with each character textProblem refuses replaced by U+FFFD (the SDK's side of the rule). */
+export function wellFormedText(s: string): string {
+  return SUSPECT.test(s) ? s.replace(BAD_TEXT_ALL, "\uFFFD") : s;
+}
+
+/**
+ * The span itself when its strings all pass textProblem; else a copy with each refused
+ * character replaced by U+FFFD. The SDK sends this, so one odd value in a caller's attributes
+ * never costs a whole batch its 400.
+ */
+export function scrubSpanText(span: Span): Span {
+  if (spanTextProblem(span) === null) return span;
+  const out: Span = { ...span, attributes: {} };
+  for (const f of TEXT_FIELDS) {
+    const v = span[f];
+    if (v !== null) (out as Record<string, unknown>)[f] = wellFormedText(v);
+  }
+  for (const [k, v] of Object.entries(span.attributes)) {
+    // defineProperty: a "__proto__" key stays an own key
+    Object.defineProperty(out.attributes, wellFormedText(k), {
+      value: typeof v === "string" ? wellFormedText(v) : v,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
+}

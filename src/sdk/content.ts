@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { checkRedactRules, type RedactRule } from "../config/redact-rules.js";
 import { createRedactor, type RedactHook, type Redactor } from "../content/redact.js";
 import type { ContentFields, Message, OutputMessage, Part } from "../content/types.js";
+import { wellFormedText } from "../schema/span.js";
 import type { Span } from "../span/types.js";
 
 /** A span the SDK emits, with the content captured for it (sent as input/output/system/tools). */
@@ -70,12 +71,13 @@ function cut(s: string, max: number): string {
   return `${s.slice(0, n)}…[truncated ${s.length - n} chars]`;
 }
 
+// Also makes every string well-formed (NUL and lone surrogates → U+FFFD), which the server requires.
 function cutStrings(v: unknown, max: number): unknown {
-  if (typeof v === "string") return cut(v, max);
+  if (typeof v === "string") return cut(wellFormedText(v), max);
   if (Array.isArray(v)) return v.map((x) => cutStrings(x, max));
   if (typeof v === "object" && v !== null) {
     const o: Record<string, unknown> = {};
-    for (const k of Object.keys(v)) o[k] = cutStrings((v as Record<string, unknown>)[k], max);
+    for (const k of Object.keys(v)) o[wellFormedText(k)] = cutStrings((v as Record<string, unknown>)[k], max);
     return o;
   }
   return v;

@@ -1,4 +1,5 @@
 import type { PriceInput } from "../pricing/types.js";
+import { SPAN_LIMITS, scrubSpanText } from "../schema/span.js";
 import { ATTR_LIMITS } from "../span/attributes.js";
 import { MAX_COST_USD, MAX_STRING_LENGTH } from "../span/normalize.js";
 import { inferProvider } from "../span/provider.js";
@@ -26,10 +27,14 @@ export interface Timing {
   latencyMs: number;
 }
 
+// Counts past the server's bound are clamped to it (see SPAN_LIMITS).
 function count(v: number | null | undefined): number | null {
   if (typeof v !== "number" || !Number.isFinite(v) || v < 0) return null;
-  return Math.round(v);
+  return Math.min(Math.round(v), SPAN_LIMITS.maxTokens);
 }
+
+const validCost = (c: unknown): c is number =>
+  typeof c === "number" && Number.isFinite(c) && c >= 0 && c < MAX_COST_USD;
 
 // POST /spans rejects longer names and models; the SDK cuts them instead.
 function clip(s: string): string {
@@ -41,12 +46,10 @@ function ms(v: number): number {
 }
 
 function priceOf(core: RecorderCore, call: LLMCall, input: PriceInput): number | null {
-  if (call.cost_usd !== undefined) {
-    const c = call.cost_usd;
-    return typeof c === "number" && Number.isFinite(c) && c >= 0 && c < MAX_COST_USD ? c : null;
-  }
+  if (call.cost_usd !== undefined) return validCost(call.cost_usd) ? call.cost_usd : null;
   try {
-    return core.price(input);
+    const c = core.price(input);
+    return validCost(c) ? c : null;
   } catch {
     return null;
   }
@@ -72,6 +75,7 @@ export function buildSpan(
   const comp = count(call.comp_tokens) ?? 0;
   const total = count(call.total_tokens);
   if (prompt === null) prompt = total !== null && total > comp ? total - comp : 0;
+  prompt = Math.min(prompt, SPAN_LIMITS.maxTokens - comp); // so the total stays within the bound
   const cachedIn = count(call.cached_tokens);
   const cached = cachedIn === null ? null : Math.min(cachedIn, prompt);
   const writesIn = count(call.cache_write_tokens);
@@ -98,7 +102,7 @@ export function buildSpan(
     reasoning_tokens: reasoning,
     at: startedAt,
   });
-  return {
+  return scrubSpanText({
     trace_id: ids.traceId,
     span_id: ids.spanId,
     parent_span_id: ids.parentSpanId,
@@ -119,7 +123,7 @@ export function buildSpan(
     ended_at: endedAt,
     eval_score: typeof score === "number" ? score : null,
     attributes,
-  };
+  });
 }
 
 /** A span without LLM data (a trace or span that groups calls); see nonLlmSpan. */
@@ -131,18 +135,20 @@ export function buildGroupSpan(
   status: SpanStatus,
 ): Span {
   const latency = ms(timing.latencyMs);
-  return nonLlmSpan({
-    trace_id: ids.traceId,
-    span_id: ids.spanId,
-    parent_span_id: ids.parentSpanId,
-    name: clip(ids.name),
-    latency_ms: latency,
-    status,
-    caller: core.service,
-    started_at: timing.startedAt,
-    ended_at: timing.startedAt + Math.round(latency),
-    attributes: { ...attributes },
-  });
+  return scrubSpanText(
+    nonLlmSpan({
+      trace_id: ids.traceId,
+      span_id: ids.spanId,
+      parent_span_id: ids.parentSpanId,
+      name: clip(ids.name),
+      latency_ms: latency,
+      status,
+      caller: core.service,
+      started_at: timing.startedAt,
+      ended_at: timing.startedAt + Math.round(latency),
+      attributes: { ...attributes },
+    }),
+  );
 }
 
 // The SDK's own keys still count against the server's attribute limit.

@@ -122,6 +122,37 @@ describe("tracer", () => {
     assert.equal(parsed[1].trace_id, mem.spans()[1].trace_id);
   });
 
+  test("finding: NUL, lone surrogates, huge counts and costs the server refuses are made valid by the SDK, never a rejected batch", async () => {
+    const { mem, tracer } = setup();
+    await tracer.trace("t\u0000", async (trace) => {
+      trace.setAttributes({ "k\u0000": "v\ud800", ok: "😀" });
+      tracer.recordLLMCall({
+        model: "gpt-4o\u0000",
+        prompt_tokens: 400_000_000_000,
+        comp_tokens: 1e12,
+        name: "n\udc00",
+      });
+      tracer.recordLLMCall({ model: "gpt-4o", prompt_tokens: 1, cost_usd: 5e6 });
+    });
+    await tracer.flush();
+    const wire = JSON.parse(JSON.stringify(mem.spans().map(toWireSpan)));
+    const parsed = parseSpans(wire, {
+      now: Date.now(),
+      qualityKey: "eval.score",
+      price: createPricer({}),
+      allowNoModel: true,
+    });
+    const call = parsed.find((p) => p.name === "n\ufffd");
+    assert.ok(call !== undefined);
+    assert.equal(call.model, "gpt-4o\ufffd");
+    assert.deepEqual(call.attributes, { "k\ufffd": "v\ufffd", ok: "😀" });
+    assert.equal(call.total_tokens, 1_000_000_000);
+    assert.equal(call.comp_tokens, 1_000_000_000);
+    assert.equal(parsed.find((p) => p.model === null)?.name, "t\ufffd");
+    // a cost past the column is not sent: the server prices the span itself
+    assert.ok((parsed.find((p) => p.model === "gpt-4o")?.cost_usd ?? 0) < 1);
+  });
+
   test("currentTrace() and nesting across awaits; startTrace + run", async () => {
     const { mem, tracer } = setup();
     const trace = tracer.startTrace("manual");

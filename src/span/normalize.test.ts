@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { ApiError } from "../errors.js";
 import { parseSpans } from "./normalize.js";
 import { NOW, one, opts, priced, rejects, seed } from "./testing/fixtures.js";
 import { seedStoredSpan } from "./testing/seed.js";
@@ -220,5 +221,79 @@ describe("time bounds (spans dated far ahead or before the retention)", () => {
 
   test("without bounds (the SDK's own use) any start is kept", () => {
     assert.equal(one({ started_at: at(NOW + 48 * HOUR) }).started_at, NOW + 48 * HOUR);
+  });
+});
+
+describe("validation is complete before the store (issue 12)", () => {
+  test("finding: a span whose computed cost overflows the cost column is a 400 naming cost_usd, never a 503", () => {
+    const o = { ...opts, price: () => 1_000_000 };
+    assert.throws(
+      () => parseSpans({ model: "gpt-4o", prompt_tokens: 1 }, o),
+      (e: unknown) =>
+        e instanceof ApiError &&
+        e.status === 400 &&
+        e.message ===
+          "spans[0].cost_usd: computed from the tokens and the model's price it is 1000000 USD; the cost column holds less than 1000000",
+    );
+    for (const bad of [Number.NaN, -1, Number.POSITIVE_INFINITY]) {
+      assert.throws(() => parseSpans({ model: "gpt-4o", prompt_tokens: 1 }, { ...opts, price: () => bad }), /cost_usd/);
+    }
+    assert.equal(
+      parseSpans({ model: "gpt-4o", prompt_tokens: 1 }, { ...opts, price: () => 999_999.99 })[0].cost_usd,
+      999_999.99,
+    );
+  });
+
+  test("finding: a token count whose rollup sums could overflow BIGINT is a 400 naming the field", () => {
+    rejects({ model: "gpt-4o", prompt_tokens: 400_000_000_000 }, "spans[0].prompt_tokens: must be at most 1000000000");
+    rejects(
+      { model: "gpt-4o", comp_tokens: Number.MAX_SAFE_INTEGER },
+      "spans[0].comp_tokens: must be at most 1000000000",
+    );
+    rejects(
+      { model: "gpt-4o", prompt_tokens: 600_000_000, comp_tokens: 600_000_000 },
+      "spans[0].total_tokens: prompt_tokens + comp_tokens (1200000000) must be at most 1000000000",
+    );
+    rejects({ model: "gpt-4o", total_tokens: 1_000_000_001 }, "spans[0].total_tokens: must be at most 1000000000");
+    assert.equal(one({ prompt_tokens: 1_000_000_000 }).total_tokens, 1_000_000_000);
+  });
+
+  test("finding: a NUL character in any string of a span is a 400 naming the field", () => {
+    const nul = "contains a NUL character (\\u0000)";
+    rejects({ model: "gpt\u0000-4o", prompt_tokens: 1 }, `spans[0].model: ${nul}`);
+    rejects({ model: "gpt-4o", prompt_tokens: 1, name: "a\u0000" }, `spans[0].name: ${nul}`);
+    rejects({ model: "gpt-4o", prompt_tokens: 1, provider: "\u0000" }, `spans[0].provider: ${nul}`);
+    rejects({ model: "gpt-4o", prompt_tokens: 1, caller: "c\u0000" }, `spans[0].caller: ${nul}`);
+    rejects({ model: "gpt-4o", prompt_tokens: 1, attributes: { a: "x\u0000y" } }, `spans[0].attributes.a: ${nul}`);
+    rejects(
+      { model: "gpt-4o", prompt_tokens: 1, attributes: { user: { "id\u0000": 1 } } },
+      `spans[0].attributes.user.id\\u0000: key ${nul}`,
+    );
+    rejects(
+      { model: "gpt-4o", prompt_tokens: 1, trace_id: "\u0000" },
+      "spans[0].trace_id: must be a UUID or 32 hex digits",
+    );
+    assert.throws(
+      () => parseSpans({ model: "gpt-4o", prompt_tokens: 1 }, { ...opts, defaultCaller: "svc\u0000" }),
+      /caller/,
+    );
+  });
+
+  test("finding: a lone surrogate in an attribute (or any string) is a 400 naming the field; a surrogate pair is kept", () => {
+    rejects(
+      { model: "gpt-4o", prompt_tokens: 1, attributes: { a: "x\ud800" } },
+      "spans[0].attributes.a: contains a lone surrogate (\\ud800), which is not valid Unicode",
+    );
+    rejects(
+      { model: "gpt-4o", prompt_tokens: 1, attributes: { "\udc00k": true } },
+      "spans[0].attributes.\\udc00k: key contains a lone surrogate (\\udc00), which is not valid Unicode",
+    );
+    rejects(
+      { model: "gpt-4o", prompt_tokens: 1, name: "\udfff\ud83d" },
+      "spans[0].name: contains a lone surrogate (\\udfff), which is not valid Unicode",
+    );
+    const s = one({ name: "smile \ud83d\ude00", attributes: { "k\ud83d\ude00": "v\ud83d\ude00" } });
+    assert.equal(s.name, "smile 😀");
+    assert.deepEqual(s.attributes, { "k😀": "v😀" });
   });
 });

@@ -1,5 +1,6 @@
 import { ApiError } from "../errors.js";
 import type { PriceInput } from "../pricing/types.js";
+import { SPAN_LIMITS, spanTextProblem } from "../schema/span.js";
 import { formatDuration } from "../util/duration.js";
 import { AttrError, flattenAttributes } from "./attributes.js";
 import { newId, normalizeSpanId, normalizeTraceId } from "./ids.js";
@@ -35,7 +36,8 @@ const UNNAMED_SPAN = "(unnamed)";
 /** Longest name / model / provider / caller accepted. */
 export const MAX_STRING_LENGTH = 4096;
 /** cost_usd is stored as DECIMAL(18, 12): it must stay below one million dollars. */
-export const MAX_COST_USD = 1_000_000;
+export const MAX_COST_USD = SPAN_LIMITS.maxCostUsd;
+const { maxTokens } = SPAN_LIMITS;
 
 type Raw = Record<string, unknown>;
 
@@ -47,11 +49,12 @@ function isCount(v: unknown): v is number {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 }
 
-/** An optional integer >= 0: undefined/null → null. */
+/** An optional token count, an integer in [0, SPAN_LIMITS.maxTokens]: undefined/null → null. */
 function optCount(r: Raw, f: string, i: number): number | null {
   const v = r[f];
   if (v === undefined || v === null) return null;
   if (!isCount(v)) fail(i, f, "must be an integer >= 0");
+  if (v > maxTokens) fail(i, f, `must be at most ${maxTokens}`);
   return v;
 }
 
@@ -115,7 +118,9 @@ function tokens(r: Raw, i: number, required: boolean): [number, number, number] 
   if (t === null) {
     if (p === null && c === null && required)
       fail(i, "prompt_tokens", "at least one of prompt_tokens, comp_tokens, total_tokens is required");
-    return [p ?? 0, c ?? 0, (p ?? 0) + (c ?? 0)];
+    const sum = (p ?? 0) + (c ?? 0);
+    if (sum > maxTokens) fail(i, "total_tokens", `prompt_tokens + comp_tokens (${sum}) must be at most ${maxTokens}`);
+    return [p ?? 0, c ?? 0, sum];
   }
   if (p === null && c === null) return [0, 0, t];
   // One side missing: it is whatever the total leaves.
@@ -144,6 +149,16 @@ function givenCost(r: Raw, i: number): number | null {
     fail(i, "cost_usd", `must be a number >= 0 and < ${MAX_COST_USD}, or null`);
   }
   return v;
+}
+
+/** A cost the price table computed must fit the cost column like a given one. */
+function checkComputedCost(cost: number | null, i: number): number | null {
+  if (cost === null || (Number.isFinite(cost) && cost >= 0 && cost < MAX_COST_USD)) return cost;
+  return fail(
+    i,
+    "cost_usd",
+    `computed from the tokens and the model's price it is ${cost} USD; the cost column holds less than ${MAX_COST_USD}`,
+  );
 }
 
 /** Refuses a start outside [now - retention, now + max_future]; `field` is the one the client gave. */
@@ -182,15 +197,18 @@ function normalizeOne(r: Raw, i: number, o: NormalizeOptions): Span {
     // The price input is built only when needed: most batches carry their own cost.
     costUsd =
       r.cost_usd === undefined
-        ? o.price({
-            model,
-            provider,
-            prompt_tokens: prompt,
-            comp_tokens: comp,
-            cached_tokens: cached,
-            reasoning_tokens: reasoning,
-            at: started,
-          } satisfies PriceInput)
+        ? checkComputedCost(
+            o.price({
+              model,
+              provider,
+              prompt_tokens: prompt,
+              comp_tokens: comp,
+              cached_tokens: cached,
+              reasoning_tokens: reasoning,
+              at: started,
+            } satisfies PriceInput),
+            i,
+          )
         : givenCost(r, i);
   }
 
@@ -204,7 +222,7 @@ function normalizeOne(r: Raw, i: number, o: NormalizeOptions): Span {
 
   const traceId = optId(r, "trace_id", i, normalizeTraceId, "a UUID or 32 hex digits");
   const spanId = optId(r, "span_id", i, normalizeSpanId, "a UUID or 16 or 32 hex digits");
-  return {
+  const span: Span = {
     trace_id: traceId ?? newId(),
     span_id: spanId ?? newId(),
     parent_span_id: optId(r, "parent_span_id", i, normalizeSpanId, "a UUID or 16 or 32 hex digits, or null"),
@@ -226,6 +244,9 @@ function normalizeOne(r: Raw, i: number, o: NormalizeOptions): Span {
     eval_score: score(attributes, o.qualityKey),
     attributes,
   };
+  const bad = spanTextProblem(span);
+  if (bad !== null) fail(i, bad[0], bad[1]);
+  return span;
 }
 
 /**
