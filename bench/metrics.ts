@@ -39,7 +39,11 @@ const store = await DuckDbStore.open(copy, { dimensions: BENCH_DIMENSIONS });
 const config = {
   ...DEFAULT_CONFIG,
   http_server: { ...DEFAULT_CONFIG.http_server, addr: "127.0.0.1:0" },
-  metrics: { dimensions: [...BENCH_DIMENSIONS.names], max_dimension_values: BENCH_DIMENSIONS.maxValues },
+  metrics: {
+    ...DEFAULT_CONFIG.metrics,
+    dimensions: [...BENCH_DIMENSIONS.names],
+    max_dimension_values: BENCH_DIMENSIONS.maxValues,
+  },
 };
 // The clock stands at the end of the data, so the windows hold what a live server would see.
 const server = await startServer(config, { store, now: () => data.to });

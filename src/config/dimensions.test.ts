@@ -25,14 +25,19 @@ test("metrics.dimensions and max_dimension_values are read, with defaults", () =
     validateRule: (rule: unknown) => ({ ok: true as const, rule }),
     file: "tokentrace.yml",
   });
-  assert.deepEqual(c.metrics, { dimensions: ["workflow", "user_id"], max_dimension_values: 50 });
+  assert.deepEqual(c.metrics, {
+    dimensions: ["workflow", "user_id"],
+    max_dimension_values: 50,
+    max_groups: 100,
+    max_series_groups: 20,
+  });
   const d = parseConfig("service: x\n", {
     env: {},
     flags: {},
     validateRule: (rule: unknown) => ({ ok: true as const, rule }),
     file: "tokentrace.yml",
   });
-  assert.deepEqual(d.metrics, { dimensions: [], max_dimension_values: 1000 });
+  assert.deepEqual(d.metrics, { dimensions: [], max_dimension_values: 1000, max_groups: 100, max_series_groups: 20 });
   const e = parseConfig("", {
     env: { TOKENTRACE_METRICS_DIMENSIONS: "workflow, tier" },
     flags: {},

@@ -68,6 +68,8 @@ otlp:
 metrics:
   dimensions: [workflow]
   max_dimension_values: 200
+  max_groups: 50
+  max_series_groups: 10
 content:
   enabled: true
   max_bytes: 32768
@@ -113,7 +115,7 @@ describe("parseConfig", () => {
         rules: [COST_RULE],
       },
       otlp: { addr: ":4318" },
-      metrics: { dimensions: ["workflow"], max_dimension_values: 200 },
+      metrics: { dimensions: ["workflow"], max_dimension_values: 200, max_groups: 50, max_series_groups: 10 },
       content: {
         enabled: true,
         max_bytes: 32768,

@@ -99,6 +99,12 @@ export const FIELDS: Record<string, FieldSpec> = {
   "metrics.max_dimension_values": field(f.positiveInt, (c, v) => (c.metrics.max_dimension_values = v), {
     env: ["TOKENTRACE_METRICS_MAX_DIMENSION_VALUES"],
   }),
+  "metrics.max_groups": field(f.positiveInt, (c, v) => (c.metrics.max_groups = v), {
+    env: ["TOKENTRACE_METRICS_MAX_GROUPS"],
+  }),
+  "metrics.max_series_groups": field(f.positiveInt, (c, v) => (c.metrics.max_series_groups = v), {
+    env: ["TOKENTRACE_METRICS_MAX_SERIES_GROUPS"],
+  }),
   "content.enabled": field(f.boolean, (c, v) => (c.content.enabled = v), { env: ["TOKENTRACE_CONTENT_ENABLED"] }),
   "content.max_bytes": field(f.positiveInt, (c, v) => (c.content.max_bytes = v), {
     env: ["TOKENTRACE_CONTENT_MAX_BYTES"],

@@ -52,8 +52,11 @@ export interface Config<Rule = unknown> {
     rules: Rule[];
   };
   otlp: { addr: string | null };
-  /** Attribute keys rolled up like model (metrics.dimensions), at most max_dimension_values per hour each. */
-  metrics: { dimensions: string[]; max_dimension_values: number };
+  /**
+   * Attribute keys rolled up like model (metrics.dimensions), at most max_dimension_values per
+   * hour each; a grouped answer names at most max_groups groups (max_series_groups in a series).
+   */
+  metrics: { dimensions: string[]; max_dimension_values: number; max_groups: number; max_series_groups: number };
   /** Prompts and completions (docs/content.md). */
   content: {
     /** false: content is dropped at ingest; spans and costs are still stored. */
@@ -96,7 +99,7 @@ export const DEFAULT_CONFIG: Config = {
   pricing: { overrides: {} },
   alerts: { eval_interval_ms: 30_000, allowed_hosts: null, rules: [] },
   otlp: { addr: null },
-  metrics: { dimensions: [], max_dimension_values: 1000 },
+  metrics: { dimensions: [], max_dimension_values: 1000, max_groups: 100, max_series_groups: 20 },
   content: { enabled: true, max_bytes: 64 * 1024, retention_ms: 7 * 24 * 3600 * 1000, redact: ["secrets"] },
   export: { dir: null, every_ms: 3_600_000, format: "parquet" },
 };

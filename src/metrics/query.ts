@@ -12,6 +12,7 @@ import {
 } from "./catalogue.js";
 import { allBlocks, costByModel, familyBlock, toMap } from "./compute.js";
 import { type Figures, figures } from "./figures.js";
+import { capGroups, type Truncation } from "./groups.js";
 import type { Grouping } from "./params.js";
 import type { Window } from "./window.js";
 
@@ -56,6 +57,8 @@ export interface MetricsRequest {
   window: Window;
   filter: SpanFilter;
   grouping: Grouping | null;
+  /** The most groups a grouped answer names; the rest fold into "(other)" (see capGroups). */
+  maxGroups: number;
 }
 
 const ALL_STATS: Stats = ["latency", "quality"];
@@ -69,6 +72,25 @@ function summarize(
   stats: Stats,
 ): Promise<SummaryRow[]> {
   return store.summarize({ ...windowRange(req.window.ms, now), filter: req.filter, groupBy: grouping?.groupBy, stats });
+}
+
+/** The rows of a grouped request, at most req.maxGroups groups plus "(other)", and what the body says of the cap. */
+async function groupedRows(
+  store: Store,
+  req: MetricsRequest,
+  grouping: Grouping,
+  now: number,
+  stats: Stats,
+): Promise<{ rows: SummaryRow[]; truncation: Truncation }> {
+  const range = windowRange(req.window.ms, now);
+  const { groupBy, truncation } = await capGroups(
+    store,
+    { ...range, filter: req.filter },
+    grouping.groupBy,
+    req.maxGroups,
+  );
+  const rows = await store.summarize({ ...range, filter: req.filter, groupBy, stats });
+  return { rows, truncation };
 }
 
 /**
@@ -85,15 +107,15 @@ export async function overview(store: Store, req: MetricsRequest, now: number): 
   const [total, models, groups] = await Promise.all([
     summarize(store, req, now, null, ALL_STATS),
     summarize(store, req, now, BY_MODEL, []),
-    req.grouping ? summarize(store, req, now, req.grouping, ALL_STATS) : Promise.resolve(null),
+    req.grouping ? groupedRows(store, req, req.grouping, now, ALL_STATS) : Promise.resolve(null),
   ]);
   const body: Record<string, unknown> = {
     window: req.window.label,
     ...allBlocks(figures(total[0], req.window.ms), costByModel(models, req.window.ms)),
   };
   if (req.grouping && groups) {
-    body[req.grouping.key] = toMap(groups.map((r) => [r.group ?? "", allBlocks(figures(r, req.window.ms))]));
-    Object.assign(body, folded(groups));
+    body[req.grouping.key] = toMap(groups.rows.map((r) => [r.group ?? "", allBlocks(figures(r, req.window.ms))]));
+    Object.assign(body, folded(groups.rows), groups.truncation);
   }
   return body;
 }
@@ -107,12 +129,12 @@ async function familyResponse(
 ): Promise<Record<string, unknown>> {
   const ms = req.window.ms;
   if (req.grouping) {
-    const rows = await summarize(store, req, now, req.grouping, FAMILY_STATS[family]);
+    const { rows, truncation } = await groupedRows(store, req, req.grouping, now, FAMILY_STATS[family]);
     const groups = rows.map((r): [string, unknown] => {
       const f = figures(r, ms);
       return [r.group ?? "", { ...familyBlock(family, f), span_count: f.span_count }];
     });
-    return { window: req.window.label, [req.grouping.key]: toMap(groups), ...folded(rows) };
+    return { window: req.window.label, [req.grouping.key]: toMap(groups), ...folded(rows), ...truncation };
   }
   const [total, models] = await Promise.all([
     summarize(store, req, now, null, FAMILY_STATS[family]),
@@ -131,18 +153,20 @@ async function scalarResponse(
   now: number,
 ): Promise<Record<string, unknown>> {
   const head = { window: req.window.label, metric: metric.name, unit: metric.unit };
-  const rows = await summarize(store, req, now, req.grouping, metric.stats);
   // a cost figure says how many calls it leaves out for want of a price
   const costly = metric.unit === "usd";
   if (req.grouping) {
+    const { rows, truncation } = await groupedRows(store, req, req.grouping, now, metric.stats);
     const figs = rows.map((r): [string, Figures] => [r.group ?? "", figures(r, req.window.ms)]);
     return {
       ...head,
       [req.grouping.key]: toMap(figs.map(([g, f]) => [g, metric.value(f)])),
       ...(costly ? { [`unpriced_${req.grouping.key}`]: toMap(figs.map(([g, f]) => [g, f.unpriced_span_count])) } : {}),
       ...folded(rows),
+      ...truncation,
     };
   }
+  const rows = await summarize(store, req, now, null, metric.stats);
   const f = figures(rows[0], req.window.ms);
   return {
     ...head,

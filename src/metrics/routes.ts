@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Config } from "../config/types.js";
 import type { Store } from "../store/store.js";
 import { parseFilter, parseGroupBy } from "./params.js";
 import { PROMETHEUS_CONTENT_TYPE, prometheusText } from "./prometheus.js";
@@ -8,11 +9,12 @@ import { parseStep, parseWindow } from "./window.js";
 
 type Query = Record<string, unknown>;
 
-function readRequest(query: Query, extra: string[] = []): MetricsRequest {
+function readRequest(query: Query, maxGroups: number, extra: string[] = []): MetricsRequest {
   return {
     window: parseWindow(query.window),
     filter: parseFilter(query, ["window", "groupby", ...extra]),
     grouping: parseGroupBy(query),
+    maxGroups,
   };
 }
 
@@ -24,6 +26,8 @@ const queryOf = (req: FastifyRequest): Query => (req.query ?? {}) as Query;
  */
 export interface MetricRouteOptions {
   store: Store;
+  /** metrics.max_groups (GET /metrics, /metrics/{name}) and metrics.max_series_groups (series). */
+  config: { metrics: Pick<Config["metrics"], "max_groups" | "max_series_groups"> };
   /** The clock windows end at. */
   now: () => number;
   /** When the server started (the Prometheus start-time gauge). */
@@ -31,7 +35,8 @@ export interface MetricRouteOptions {
 }
 
 export async function metricRoutes(app: FastifyInstance, ctx: MetricRouteOptions): Promise<void> {
-  app.get("/metrics", async (req) => overview(ctx.store, readRequest(queryOf(req)), ctx.now()));
+  const { max_groups, max_series_groups } = ctx.config.metrics;
+  app.get("/metrics", async (req) => overview(ctx.store, readRequest(queryOf(req), max_groups), ctx.now()));
 
   app.get("/metrics/prometheus", async (_req, reply) => {
     const text = await prometheusText(ctx.store, ctx.startedAt);
@@ -39,12 +44,12 @@ export async function metricRoutes(app: FastifyInstance, ctx: MetricRouteOptions
   });
 
   app.get<{ Params: { name: string } }>("/metrics/:name", async (req) =>
-    metricByName(ctx.store, req.params.name, readRequest(queryOf(req)), ctx.now()),
+    metricByName(ctx.store, req.params.name, readRequest(queryOf(req), max_groups), ctx.now()),
   );
 
   app.get<{ Params: { name: string } }>("/metrics/:name/series", async (req) => {
     const query = queryOf(req);
-    const base = readRequest(query, ["step"]);
+    const base = readRequest(query, max_series_groups, ["step"]);
     return series(ctx.store, req.params.name, { ...base, step: parseStep(query.step, base.window.ms) }, ctx.now());
   });
 }

@@ -1,6 +1,7 @@
 import type { Store } from "../store/store.js";
 import { FAMILY_SERIES, findFamily, findScalar, type ScalarMetric } from "./catalogue.js";
 import { figures } from "./figures.js";
+import { capGroups } from "./groups.js";
 import type { MetricsRequest } from "./query.js";
 import { unknownMetric } from "./query.js";
 import type { Window } from "./window.js";
@@ -35,14 +36,9 @@ export async function series(
   const step = req.step.ms;
   const from = Math.floor((now - req.window.ms) / step) * step;
   const last = Math.floor(now / step) * step;
-  const rows = await store.summarize({
-    from,
-    to: now + 1,
-    filter: req.filter,
-    groupBy: req.grouping?.groupBy,
-    stepMs: step,
-    stats: metric.stats,
-  });
+  const range = { from, to: now + 1, filter: req.filter };
+  const capped = req.grouping ? await capGroups(store, range, req.grouping.groupBy, req.maxGroups) : null;
+  const rows = await store.summarize({ ...range, groupBy: capped?.groupBy, stepMs: step, stats: metric.stats });
 
   const byGroup = new Map<string | null, Map<number, number | null>>();
   const unpriced = new Map<string | null, number>();
@@ -74,5 +70,6 @@ export async function series(
         points.push([t, known.has(t) ? (known.get(t) ?? null) : metric.emptyValue]);
       return costly ? { group, points, unpriced_span_count: unpriced.get(group) ?? 0 } : { group, points };
     }),
+    ...capped?.truncation,
   };
 }

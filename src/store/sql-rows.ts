@@ -1,8 +1,21 @@
 import { SPAN_SCHEMA } from "../schema/span.js";
 import { SPAN_FIELDS, type Span } from "../span/types.js";
+import { OTHER } from "./rollup/dimensions.js";
 import type { ExpositionQuery, ExpositionRow, SummaryRow } from "./store.js";
 
 // Row mapping shared by the SQL drivers (duckdb and postgres store the same columns).
+
+/**
+ * A group expression with GroupBy.keep applied: groups outside `keep` become "(other)".
+ * `add` binds a parameter and returns its placeholder.
+ */
+export function keptGroupSql(expr: string, keep: readonly string[] | undefined, add: (v: string) => string): string {
+  if (keep === undefined) return expr;
+  const other = `${add(OTHER)}::TEXT`;
+  // with nothing kept the expression stays in the SQL all the same: its parameters are bound
+  const kept = keep.length === 0 ? "false" : `${expr} IN (${keep.map((k) => `${add(k)}::TEXT`).join(", ")})`;
+  return `CASE WHEN ${kept} THEN ${expr} ELSE ${other} END`;
+}
 
 type Row = Record<string, unknown>;
 

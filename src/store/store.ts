@@ -32,8 +32,14 @@ export interface TraceSearchResult {
   hasMore: boolean;
 }
 
-/** Group-by dimension: a span column or an attribute key. Spans without the key fall in "(none)". */
-export type GroupBy = { column: "model" | "caller" | "provider" | "status" } | { attr: string };
+/**
+ * Group-by dimension: a span column or an attribute key. Spans without the key fall in "(none)".
+ * With `keep`, only those groups keep their name; every other group's spans fold into one
+ * "(other)" group, whose figures (percentiles included) are computed over its spans.
+ */
+export type GroupBy = ({ column: "model" | "caller" | "provider" | "status" } | { attr: string }) & {
+  keep?: readonly string[];
+};
 
 /**
  * One aggregation over LLM spans (model IS NOT NULL) with started_at in [from, to).

@@ -1,7 +1,7 @@
 import { type Bins, binSql, DEFAULT_EXACT_LIMIT, quantilesFromBins, SKETCH_K } from "../../stats/sketch.js";
 import { mergeSql, ROLLUP_FIELDS, SKETCH_COLUMNS } from "../rollup/fields.js";
 import { planWindow, type WindowPlan } from "../rollup/plan.js";
-import { num, numOrNull, summaryCounts } from "../sql-rows.js";
+import { keptGroupSql, num, numOrNull, summaryCounts } from "../sql-rows.js";
 import type { SummaryQuery, SummaryRow } from "../store.js";
 import { filterConditions, jsonPointer, Params } from "./filter.js";
 import { foldedValueSql } from "./rollup-dims.js";
@@ -40,7 +40,7 @@ function groupSql(p: Params, q: RollupQuery, source: Source): string {
   const g = q.groupBy;
   if (g === undefined) return "NULL::VARCHAR";
   const v = "column" in g ? g.column : attrSql(p, g.attr, source, q.declared);
-  return `coalesce(${v}, ${p.add(NONE_GROUP)})`;
+  return keptGroupSql(`coalesce(${v}, ${p.add(NONE_GROUP)})`, g.keep, (x) => p.add(x));
 }
 
 function bucketSql(p: Params, q: SummaryQuery, time: string): string {

@@ -1,5 +1,5 @@
 import { type Bins, binSql, DEFAULT_EXACT_LIMIT, quantilesFromBins, SKETCH_K } from "../../stats/sketch.js";
-import { expositionRow, num, numOrNull, summaryCounts } from "../sql-rows.js";
+import { expositionRow, keptGroupSql, num, numOrNull, summaryCounts } from "../sql-rows.js";
 import type { ExpositionQuery, ExpositionRow, GroupBy, SpanFilter, SummaryQuery, SummaryRow } from "../store.js";
 import { filterConditions, jsonPointer, Params } from "./filter.js";
 
@@ -23,7 +23,7 @@ function groupExpr(p: Params, g: GroupBy | undefined): string {
   if (g === undefined) return "NULL::VARCHAR";
   // The column names come from a closed union type, never from the request.
   const source = "column" in g ? g.column : `json_extract_string(attributes, ${p.add(jsonPointer(g.attr))})`;
-  return `coalesce(${source}, ${p.add(NONE_GROUP)})`;
+  return keptGroupSql(`coalesce(${source}, ${p.add(NONE_GROUP)})`, g.keep, (v) => p.add(v));
 }
 
 type Row = Record<string, unknown>;

@@ -2,6 +2,7 @@ import type { Span } from "../../span/types.js";
 import { fromPico, toPico } from "../../stats/cost.js";
 import { quantileSorted, sortedCopy } from "../../stats/percentile.js";
 import { DEFAULT_EXACT_LIMIT, sketchQuantiles } from "../../stats/sketch.js";
+import { OTHER } from "../rollup/dimensions.js";
 import type { ExpositionQuery, ExpositionRow, GroupBy, SpanFilter, SummaryQuery, SummaryRow } from "../store.js";
 
 /** Group name for spans that lack the group-by column or attribute. */
@@ -41,8 +42,8 @@ function matchesFilter(s: Span, f: SpanFilter): boolean {
 }
 
 function groupOf(s: Span, g: GroupBy, view: DimensionView | undefined): string {
-  if ("column" in g) return s[g.column] ?? NONE_GROUP;
-  return attrOf(s, g.attr, view) ?? NONE_GROUP;
+  const v = ("column" in g ? s[g.column] : attrOf(s, g.attr, view)) ?? NONE_GROUP;
+  return g.keep === undefined || g.keep.includes(v) ? v : OTHER;
 }
 
 interface Acc {

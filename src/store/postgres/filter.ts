@@ -1,3 +1,4 @@
+import { keptGroupSql } from "../sql-rows.js";
 import type { GroupBy, SpanFilter } from "../store.js";
 
 /** Collects positional parameters ($1, $2, ...) while SQL is assembled. */
@@ -32,7 +33,7 @@ export function filterConditions(f: SpanFilter, p: Params): string[] {
 export function groupExpr(g: GroupBy | undefined, p: Params): string {
   if (g === undefined) return "NULL::text";
   const source = "column" in g ? g.column : `attributes ->> ${p.add(g.attr)}::text`;
-  return `coalesce(${source}, ${p.add(NONE_GROUP)}::text)`;
+  return keptGroupSql(`coalesce(${source}, ${p.add(NONE_GROUP)}::text)`, g.keep, (v) => p.add(v));
 }
 
 /** True when the filter uses only columns the rollup table keeps. */

@@ -111,6 +111,44 @@ export function summarizeConformance(name: string, open: OpenStore): void {
           "dotted key",
         );
       });
+      await t.test(
+        "group-by cardinality cap: groups outside keep fold into (other), every figure over its spans",
+        async () => {
+          // keep two models: (other) is exactly the third, percentiles included
+          const two = await store.summarize(window({ groupBy: { column: "model", keep: ["gpt-4o", "claude-x"] } }));
+          assert.deepEqual(two.map((r) => r.group).sort(), ["(other)", "claude-x", "gpt-4o"]);
+          assertRow(
+            two.find((r) => r.group === "(other)"),
+            { ...BY_MODEL[2], group: "(other)" },
+            "(other) = gpt-4o-mini",
+          );
+          assertRow(
+            two.find((r) => r.group === "gpt-4o"),
+            BY_MODEL[1],
+            "kept gpt-4o",
+          );
+          // keep none: one (other) row equal to the whole window
+          const none = await store.summarize(window({ groupBy: { column: "model", keep: [] } }));
+          assert.equal(none.length, 1);
+          assertRow(none[0], { ...TOTAL, group: "(other)" }, "all folded");
+          // an attribute, keeping (none); per bucket
+          assertGroups(
+            await store.summarize(window({ groupBy: { attr: "workflow", keep: ["(none)"] } })),
+            [
+              ["(none)", 2, 0.000002, 0],
+              ["(other)", 4, 0.600001, 2],
+            ],
+            "workflow kept (none)",
+          );
+          const stepped = await store.summarize(
+            window({ stepMs: HOUR, groupBy: { column: "model", keep: ["gpt-4o"] } }),
+          );
+          assert.deepEqual(stepped.map((r) => [r.bucket, r.group, r.span_count]).sort(), [
+            [T0, "(other)", 3],
+            [T0, "gpt-4o", 3],
+          ]);
+        },
+      );
       await t.test("filters: columns, attributes as strings, combined", async () => {
         const one = async (filter: SummaryQuery["filter"]) => (await store.summarize(window({ filter })))[0];
         assertRow(await one({ model: "gpt-4o" }), { ...BY_MODEL[1], group: null }, "model filter");
