@@ -6,8 +6,9 @@ import { test } from "node:test";
 import { MemoryStore } from "../store/memory/index.js";
 import type { JsonObject } from "../store/store.js";
 import { AlertEngine } from "./engine.js";
-import { initialState } from "./state.js";
-import { T0 } from "./testing/harness.js";
+import { alertId } from "./labels.js";
+import { initialState, readState } from "./state.js";
+import { span, T0 } from "./testing/harness.js";
 
 const RULE = { name: "r", metric: "span_count", op: "gt", threshold: 1, window: "1h", rule_id: "alert_0000000a" };
 
@@ -121,4 +122,44 @@ test("a round written while the store is read keeps the store's silence, set mea
   await loading;
   assert.equal(engine.state("r").last_evaluated, T0 + 1, "the round's own fields are kept");
   assert.equal(engine.state("r").silenced_until, T0 + 3_600_000, "the silence read is not undone");
+});
+
+test("finding: a notification is delivered only once the state holding its firing_since is written", async () => {
+  const store = new MemoryStore();
+  await store.insert([span(), span()]);
+  await store.saveAlertRule("r", { ...RULE, delivery: { type: "log" } });
+  const logs: string[] = [];
+  const engine = new AlertEngine({
+    store,
+    policy: { maxAttempts: 1, initialBackoffMs: 1, maxBackoffMs: 1 },
+    hooks: { sleep: async () => {}, random: () => 0 },
+    now: () => T0,
+    log: (l) => logs.push(l),
+    warn: () => {},
+  });
+  await engine.load([]);
+  const writing = gate();
+  const saving = gate();
+  const save = store.saveAlertState.bind(store);
+  Object.assign(store, {
+    saveAlertState: async (name: string, state: JsonObject) => {
+      writing.open();
+      await saving.wait;
+      await save(name, state);
+    },
+  });
+  await engine.tick(T0);
+  await writing.wait;
+  // a log delivery would write at once (microtasks); one turn of the event loop shows it did not
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(logs, [], "nothing is sent while firing_since is not in the store");
+  saving.open();
+  await engine.idle();
+  const stored = readState((await store.loadAlertStates()).r);
+  assert.equal(stored.firing_since, T0);
+  const rule = engine.entries.get("r")?.rule;
+  assert.ok(rule);
+  assert.deepEqual(logs, [
+    `tokentrace alert: r firing: span_count 2 (threshold > 1) over 1h (id ${alertId(rule, T0)})`,
+  ]);
 });

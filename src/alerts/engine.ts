@@ -154,17 +154,22 @@ export class AlertEngine {
     // read the state after the await: a silence may have arrived meanwhile
     const out = evaluate(entry.rule, this.state(name), now, reading);
     // the silence is not the leader's to write: one set meanwhile on another instance stays
-    void this.setState(name, out.state, "evaluation").catch(() => undefined);
-    for (const n of out.notifications) this.enqueue(entry, n);
+    const saved = this.setState(name, out.state, "evaluation");
+    void saved.catch(() => undefined);
+    // Delivered once the state (firing_since) is written: a leader taking over reads the same
+    // episode start, so its notifications carry the same alertId. If the write fails the
+    // notification still goes out: a duplicate page is better than a lost one.
+    for (const n of out.notifications) this.enqueue(entry, n, saved);
   }
 
-  private enqueue(entry: RuleEntry, n: Notification): void {
+  private enqueue(entry: RuleEntry, n: Notification, saved: Promise<void>): void {
     const { name } = entry.rule;
     const record = (outcome: DeliveryOutcome) => {
       if (this.entries.get(name) !== entry) return;
       void this.setState(name, { ...this.state(name), last_delivery: outcome }, "evaluation").catch(() => undefined);
     };
     const run = async () => {
+      await saved.catch(() => undefined);
       const outcome = await deliver(n, {
         policy: this.o.policy,
         hooks: this.o.hooks,

@@ -33,3 +33,20 @@ export function fingerprint(rule: AlertRule): string {
     .join(",");
   return createHash("sha256").update(canonical).digest("hex").slice(0, 16);
 }
+
+/**
+ * The stable id of one firing episode of a rule: a hash of its fingerprint and of when the
+ * episode began (`firing_since`, written to the store before any notification of it is sent).
+ * Every notification of the episode carries it — the first, reminders after the cooldown and
+ * the resolved one — whichever server sends it, so after a leader change a receiver can drop
+ * one it already has (keyed on id and status). It is PagerDuty's `dedup_key`. Rules have no
+ * group-by, so the rule and the start are the whole identity.
+ *
+ * @example alertId(rule, Date.parse("2026-03-15T15:00:00Z")) // "4be1c0f7a5d2e913"
+ */
+export function alertId(rule: AlertRule, firingSince: number): string {
+  return createHash("sha256")
+    .update(`${fingerprint(rule)}:${firingSince}`)
+    .digest("hex")
+    .slice(0, 16);
+}

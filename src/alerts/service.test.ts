@@ -3,6 +3,8 @@ import { afterEach, test } from "node:test";
 import { DEFAULT_CONFIG } from "../config/types.js";
 import type { ApiError } from "../errors.js";
 import { MemoryStore } from "../store/memory/index.js";
+import { alertId } from "./labels.js";
+import { validateRule } from "./rule.js";
 import { createAlertService } from "./service.js";
 import { costRule, harness, MIN, receiver, runCleanups, span, step, T0 } from "./testing/harness.js";
 
@@ -127,6 +129,13 @@ test("a log delivery writes to stderr by default: `tokentrace serve` keeps stdou
   assert.equal(out.mock.callCount(), 0);
   assert.deepEqual(
     err.mock.calls.map((c) => c.arguments[0]),
-    ["tokentrace alert: cost-spike firing: total_cost 20 (threshold > 10) over 1h"],
+    [`tokentrace alert: cost-spike firing: total_cost 20 (threshold > 10) over 1h (id ${logId()})`],
   );
 });
+
+/** The episode id of the log rule of the stderr test, which began firing at T0. */
+function logId(): string {
+  const r = validateRule(costRule("", { delivery: { type: "log" } }));
+  assert.ok(r.ok);
+  return alertId(r.rule, T0);
+}

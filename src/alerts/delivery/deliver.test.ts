@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
-import { fingerprint } from "../labels.js";
+import { alertId, fingerprint } from "../labels.js";
 import { validateRule } from "../rule.js";
-import { costRule, harness, receiver, runCleanups, span, step } from "../testing/harness.js";
+import { costRule, harness, receiver, runCleanups, span, step, T0 } from "../testing/harness.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: assertions walk parsed JSON bodies
 type Json = any;
@@ -13,7 +13,11 @@ test("http delivery carries the Alertmanager v4 fields and the tokentrace block"
   const h = await harness();
   const rx = await receiver();
   await h.store.insert([span({ cost_usd: 7 }), span({ cost_usd: 5.5 })]);
-  await h.alerts.create(costRule(rx.url, { filter: { model: "gpt-4o", "attr.team": "a" } }));
+  const input = costRule(rx.url, { filter: { model: "gpt-4o", "attr.team": "a" } });
+  await h.alerts.create(input);
+  const rule = validateRule(input);
+  assert.ok(rule.ok);
+  const id = alertId(rule.rule, T0);
   await h.store.insert([span({ attributes: { team: "a" }, cost_usd: 12.5 })]);
   await step(h);
   assert.equal(rx.received.length, 1);
@@ -31,9 +35,11 @@ test("http delivery carries the Alertmanager v4 fields and the tokentrace block"
   });
   assert.equal(a.startsAt, "2026-03-15T15:00:00.000Z");
   assert.equal(a.endsAt, "0001-01-01T00:00:00Z");
-  assert.match(a.fingerprint, /^[0-9a-f]{16}$/);
+  assert.equal(a.fingerprint, fingerprint(rule.rule));
+  assert.equal(a.id, id);
   assert.match(a.annotations.summary, /cost-spike firing: total_cost 12\.5 \(threshold > 10\) over 1h/);
   assert.deepEqual(body.tokentrace, {
+    id,
     rule: "cost-spike",
     status: "firing",
     metric: "total_cost",
@@ -63,9 +69,8 @@ test("slack gets text and blocks; pagerduty triggers and resolves one incident; 
   const slack = await receiver();
   const pd = await receiver({ status: 202, body: '{"status":"success"}' });
   await h.store.insert([span({ cost_usd: 20 })]);
-  await h.alerts.create(
-    costRule(slack.url, { name: "s", delivery: { type: "slack", url: `${slack.url}/services/T/B/x` } }),
-  );
+  const slackRule = costRule(slack.url, { name: "s", delivery: { type: "slack", url: `${slack.url}/services/T/B/x` } });
+  await h.alerts.create(slackRule);
   const pdRule = costRule(pd.url, {
     name: "p",
     send_resolved: true,
@@ -85,11 +90,19 @@ test("slack gets text and blocks; pagerduty triggers and resolves one incident; 
   assert.ok(check.ok);
   assert.equal(trigger.event_action, "trigger");
   assert.equal(trigger.routing_key, "R0UTING");
-  assert.equal(trigger.dedup_key, fingerprint(check.rule));
+  assert.equal(trigger.dedup_key, alertId(check.rule, T0), "the episode's id: the rule and when it began firing");
+  assert.equal(trigger.payload.custom_details.id, trigger.dedup_key);
   assert.equal(trigger.payload.severity, "warning");
   assert.equal(trigger.payload.custom_details.value, 20);
   assert.equal(pd.received[0].path, "/v2/enqueue");
-  assert.deepEqual(h.logs, ["tokentrace alert: l firing: total_cost 20 (threshold > 10) over 1h"]);
+  const log = validateRule(costRule("", { name: "l", delivery: { type: "log" } }));
+  assert.ok(log.ok);
+  const sr = validateRule(slackRule);
+  assert.ok(sr.ok);
+  assert.match(s.blocks[2].elements[0].text, new RegExp(`id ${alertId(sr.rule, T0)} `));
+  assert.deepEqual(h.logs, [
+    `tokentrace alert: l firing: total_cost 20 (threshold > 10) over 1h (id ${alertId(log.rule, T0)})`,
+  ]);
   // two hours on, the spend is out of the window: the incident is resolved with the same key
   await step(h, 120);
   assert.equal(pd.received.length, 2);

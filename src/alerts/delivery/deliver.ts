@@ -2,6 +2,7 @@ import { parseDuration } from "../../util/duration.js";
 import { type RetryHooks, type RetryPolicy, type RetryResult, withRetry } from "../../util/retry.js";
 import { DEFAULT_DELIVERY_TIMEOUT, deliveryUrl } from "../delivery-spec.js";
 import type { Notification } from "../evaluate.js";
+import { alertId } from "../labels.js";
 import type { DeliveryOutcome } from "../state.js";
 import { pagerDutyPayload, slackPayload, summaryLine, webhookPayload } from "./payloads.js";
 import { type AddressGuard, postJson } from "./post.js";
@@ -53,7 +54,7 @@ export async function deliver(n: Notification, o: DeliverOptions): Promise<Deliv
   const d = n.rule.delivery;
   const url = deliveryUrl(d);
   if (url === null) {
-    o.log(`tokentrace alert: ${summaryLine(n)}`);
+    o.log(`tokentrace alert: ${summaryLine(n)} (id ${alertId(n.rule, n.starts_at)})`);
     return { status: "ok", attempts: 1, error: null, at: o.now(), notification: n.status };
   }
   const timeoutText = d.type === "log" ? undefined : d.timeout;

@@ -1,6 +1,6 @@
 import type { PagerDutyDelivery } from "../delivery-spec.js";
 import type { Notification } from "../evaluate.js";
-import { fingerprint, ruleLabels } from "../labels.js";
+import { alertId, fingerprint, ruleLabels } from "../labels.js";
 
 const OP_TEXT = { gt: ">", gte: ">=", lt: "<", lte: "<=", eq: "==", ne: "!=" } as const;
 // Alertmanager's "not ended yet" timestamp.
@@ -28,6 +28,7 @@ export function summaryLine(n: Notification): string {
 /** The `tokentrace` block every payload carries. */
 function tokentraceBlock(n: Notification): Record<string, unknown> {
   return {
+    id: alertId(n.rule, n.starts_at),
     rule: n.rule.name,
     status: n.status,
     metric: n.rule.metric,
@@ -72,6 +73,7 @@ export function webhookPayload(n: Notification): Record<string, unknown> {
         endsAt: n.ends_at === null ? ZERO_TIME : iso(n.ends_at),
         generatorURL: "",
         fingerprint: fingerprint(n.rule),
+        id: alertId(n.rule, n.starts_at),
       },
     ],
     tokentrace: tokentraceBlock(n),
@@ -102,16 +104,19 @@ export function slackPayload(n: Notification): Record<string, unknown> {
       {
         type: "context",
         elements: [
-          { type: "mrkdwn", text: `tokentrace · since ${iso(n.starts_at)} · ${n.span_count} spans${filterText(n)}` },
+          {
+            type: "mrkdwn",
+            text: `tokentrace · id ${alertId(n.rule, n.starts_at)} · since ${iso(n.starts_at)} · ${n.span_count} spans${filterText(n)}`,
+          },
         ],
       },
     ],
   };
 }
 
-/** PagerDuty Events API v2: trigger while firing, resolve at the end; dedup_key = the rule's fingerprint. */
+/** PagerDuty Events API v2: trigger while firing, resolve at the end; dedup_key = the episode's alertId. */
 export function pagerDutyPayload(n: Notification, d: PagerDutyDelivery): Record<string, unknown> {
-  const dedup_key = fingerprint(n.rule);
+  const dedup_key = alertId(n.rule, n.starts_at);
   if (n.status === "resolved") return { routing_key: d.routing_key, event_action: "resolve", dedup_key };
   return {
     routing_key: d.routing_key,
