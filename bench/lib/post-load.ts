@@ -6,9 +6,37 @@ export interface LoadResult {
   elapsed: number; // seconds
 }
 
+const TRACE_KEY = new TextEncoder().encode('"trace_id":"');
+const HEX = new TextEncoder().encode("0123456789abcdef");
+
+/** Where each trace_id value starts in a JSON body (JSON.stringify output: no spaces). */
+function traceIdOffsets(body: Uint8Array): number[] {
+  const out: number[] = [];
+  const first = TRACE_KEY[0];
+  for (let i = body.indexOf(first); i >= 0; i = body.indexOf(first, i + 1)) {
+    let k = 0;
+    while (k < TRACE_KEY.length && body[i + k] === TRACE_KEY[k]) k++;
+    if (k === TRACE_KEY.length) out.push(i + k);
+  }
+  return out;
+}
+
+/**
+ * A copy of the body whose trace ids start with the request's serial number (8 hex digits):
+ * the server stores a span once by (trace_id, span_id), so sending the same bodies again
+ * would commit nothing. The copy and the stamps cost the client ~0.1 ms a 1000-span body.
+ */
+function stamp(body: Uint8Array<ArrayBuffer>, offsets: number[], serial: number): Uint8Array<ArrayBuffer> {
+  const out = body.slice();
+  for (const at of offsets) {
+    for (let d = 0; d < 8; d++) out[at + d] = HEX[(serial >>> (28 - 4 * d)) & 15];
+  }
+  return out;
+}
+
 /**
  * POSTs the prepared JSON bodies (UTF-8 bytes) to /spans from `clients` concurrent loops for `seconds`,
- * spreading the clients over the given servers.
+ * spreading the clients over the given servers. Every request carries new trace ids (see stamp).
  */
 export async function postLoad(
   urls: string[],
@@ -19,16 +47,19 @@ export async function postLoad(
   let accepted = 0;
   let errors = 0;
   let requests = 0;
+  let serial = 0;
+  const offsets = bodies.map(traceIdOffsets);
   const deadline = performance.now() + seconds * 1000;
   const start = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
       const url = urls[c % urls.length];
       for (let i = c; performance.now() < deadline; i += clients) {
+        const k = i % bodies.length;
         const res = await fetch(`${url}/spans`, {
           method: "POST",
           headers: { "content-type": "application/json" },
-          body: bodies[i % bodies.length],
+          body: stamp(bodies[k], offsets[k], serial++),
         });
         const body = (await res.json()) as { accepted?: number };
         requests++;
