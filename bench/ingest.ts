@@ -6,7 +6,7 @@
 // messages, a tool call, some keys, emails and card numbers), redacted with the default
 // [secrets] rules, capped and stored in its own table.
 // Run: npx tsx bench/ingest.ts [--seconds 10] [--clients 8] [--batch 1000] [--content-bytes 4096] [--no-raw] [--profile]
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -88,6 +88,24 @@ function cpuSeconds(pid: number | undefined): number | null {
   }
 }
 
+// CPU seconds per thread name (main thread "node", the store worker and DuckDB's threads,
+// libuv's pool), to see where a span's CPU goes. Linux only; empty elsewhere.
+function threadSeconds(pid: number | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const key = tid === String(pid) ? "main" : `${name}/${tid}`;
+      out.set(key, (out.get(key) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+    }
+  } catch {
+    // the process is gone, or no /proc
+  }
+  return out;
+}
+
 const dir = await makeTempDir("tokentrace-bench-");
 const server = await startServe({
   dataDir: dir,
@@ -98,10 +116,12 @@ const server = await startServe({
 try {
   const before = ((await (await fetch(`${server.url}/health`)).json()) as { span_count: number }).span_count;
   const cpuBefore = cpuSeconds(server.child.pid);
+  const threadsBefore = threadSeconds(server.child.pid);
   const { accepted, errors, requests, elapsed } = await postLoad([server.url], bodies, CLIENTS, SECONDS);
   const health = (await (await fetch(`${server.url}/health`)).json()) as { span_count: number };
   const committed = health.span_count - before;
   const cpuAfter = cpuSeconds(server.child.pid);
+  const threadsAfter = threadSeconds(server.child.pid);
   console.log(
     `ingest: ${Math.round(committed / elapsed).toLocaleString("en")} committed spans/s ` +
       `(${committed.toLocaleString("en")} spans in ${elapsed.toFixed(1)} s; ${requests} requests of ${BATCH} spans, ` +
@@ -117,6 +137,14 @@ try {
     console.log(
       `  server CPU: ${us.toFixed(1)} µs per committed span (all threads; ~${Math.round(1e6 / us).toLocaleString("en")} spans/s per core)`,
     );
+  }
+  if (committed > 0 && threadsAfter.size > 0) {
+    const parts = [...threadsAfter]
+      .map(([name, t]) => [name, ((t - (threadsBefore.get(name) ?? 0)) * 1e6) / committed] as const)
+      .filter(([, us]) => us >= 0.5)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, us]) => `${name} ${us.toFixed(1)}`);
+    console.log(`  by thread (µs per span): ${parts.join(", ")}`);
   }
   if (committed !== accepted) console.log(`MISMATCH: store has ${committed} new spans, clients were told ${accepted}`);
 } finally {

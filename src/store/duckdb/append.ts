@@ -9,13 +9,13 @@ import {
   DuckDBDecimalValue,
   type DuckDBType,
   type DuckDBValue,
-  type DuckDBVector,
   INTEGER,
   VARCHAR,
 } from "@duckdb/node-api";
 import { SPAN_SCHEMA } from "../../schema/span.js";
 import type { Span } from "../../span/types.js";
 import { COST_SCALE, COST_WIDTH, toPico } from "../../stats/cost.js";
+import { bytesColumn, copyColumn, float64Column, int64Column } from "./columns.js";
 import { encodeSpans, NUMBER_FIELDS, type SpanBatch, TEXT_FIELDS, TEXTS_PER_SPAN } from "./protocol.js";
 
 type Appender = Awaited<ReturnType<DuckDBConnection["createAppender"]>>;
@@ -73,47 +73,71 @@ export function textStarts(b: SpanBatch): Int32Array {
   return starts;
 }
 
+/** The batch text as UTF-8 and where each string starts in it (bytes), for textBytesColumn. */
+interface TextBytes {
+  bytes: Uint8Array;
+  starts: Int32Array;
+  ends: Int32Array;
+}
+
+function textBytes(b: SpanBatch, charStarts: Int32Array): TextBytes {
+  const bytes = Buffer.from(b.text, "utf8");
+  const ends = new Int32Array(b.lengths.length);
+  if (bytes.length === b.text.length) {
+    // ASCII (ids, models, JSON of plain keys): byte offsets are the character offsets
+    for (let k = 0; k < ends.length; k++) ends[k] = charStarts[k] + Math.max(0, b.lengths[k]);
+    return { bytes, starts: charStarts, ends };
+  }
+  const starts = new Int32Array(b.lengths.length);
+  let at = 0;
+  for (let k = 0; k < ends.length; k++) {
+    starts[k] = at;
+    if (b.lengths[k] > 0) at += Buffer.byteLength(b.text.substring(charStarts[k], charStarts[k] + b.lengths[k]));
+    ends[k] = at;
+  }
+  return { bytes, starts, ends };
+}
+
 /** Fills one column of a chunk holding spans [from, from + rows): one loop per kind. */
 function fillColumn(
-  v: DuckDBVector,
+  chunk: DuckDBDataChunk,
+  col: number,
   c: Column,
   b: SpanBatch,
-  starts: Int32Array,
+  text: TextBytes,
   from: number,
   rows: number,
-  now: bigint,
+  now: number,
 ): void {
-  const { lengths, text, numbers, nulls } = b;
-  if (c.kind === "ingested") {
-    for (let r = 0; r < rows; r++) v.setItem(r, now);
-  } else if (c.kind === "text") {
-    for (let r = 0, k = from * TEXTS_PER_SPAN + c.index; r < rows; r++, k += TEXTS_PER_SPAN) {
-      const len = lengths[k];
-      v.setItem(r, len < 0 ? null : text.substring(starts[k], starts[k] + len));
-    }
+  const { lengths, numbers, nulls } = b;
+  if (c.kind === "ingested") int64Column(chunk, col, rows, () => now);
+  else if (c.kind === "text") {
+    bytesColumn(chunk, col, rows, (r) => {
+      const k = (from + r) * TEXTS_PER_SPAN + c.index;
+      return lengths[k] < 0 ? null : text.bytes.subarray(text.starts[k], text.ends[k]);
+    });
   } else if (c.kind === "bloom") {
-    for (let r = 0; r < rows; r++) v.setItem(r, b.blooms[from + r]);
+    copyColumn(chunk, col, b.blooms.subarray(from, from + rows));
   } else {
     const base = c.index * b.count + from;
-    for (let r = 0; r < rows; r++) {
-      const k = base + r;
-      if (nulls[k] === 1) v.setItem(r, null);
-      else if (c.kind === "double") v.setItem(r, numbers[k]);
-      else if (c.kind === "int") v.setItem(r, BigInt(numbers[k]));
-      else v.setItem(r, costValue(numbers[k]));
+    const isNull = (r: number) => nulls[base + r] === 1;
+    if (c.kind === "double") float64Column(chunk, col, rows, (r) => numbers[base + r], isNull);
+    else if (c.kind === "int") int64Column(chunk, col, rows, (r) => numbers[base + r], isNull);
+    else {
+      const v = chunk.getColumnVector(col);
+      for (let r = 0; r < rows; r++) v.setItem(r, isNull(r) ? null : costValue(numbers[base + r]));
+      v.flush();
     }
   }
-  v.flush();
 }
 
 function appendSpanRows(a: Appender, b: SpanBatch): void {
-  const starts = textStarts(b);
-  const now = BigInt(Date.now());
+  const text = textBytes(b, textStarts(b));
+  const now = Date.now();
   for (let from = 0; from < b.count; from += CHUNK_ROWS) {
     const rows = Math.min(CHUNK_ROWS, b.count - from);
     const chunk = DuckDBDataChunk.create(TYPES, rows);
-    for (let c = 0; c < COLUMNS.length; c++)
-      fillColumn(chunk.getColumnVector(c), COLUMNS[c], b, starts, from, rows, now);
+    for (let c = 0; c < COLUMNS.length; c++) fillColumn(chunk, c, COLUMNS[c], b, text, from, rows, now);
     a.appendDataChunk(chunk);
   }
 }
@@ -123,21 +147,14 @@ const ATTR_TYPES: DuckDBType[] = [INTEGER, BIGINT];
 // span_attrs rows: (hash, the span's started_at) for each attribute pair.
 function appendAttrRows(a: Appender, b: SpanBatch): void {
   const started = NUMBER_FIELDS.indexOf("started_at") * b.count;
-  let span = 0;
-  let left = b.hashCounts[0] ?? 0;
+  // The span of each hash, in order.
+  const spanOf = new Int32Array(b.hashes.length);
+  for (let span = 0, k = 0; span < b.count; span++) for (let j = 0; j < b.hashCounts[span]; j++) spanOf[k++] = span;
   for (let from = 0; from < b.hashes.length; from += CHUNK_ROWS) {
     const rows = Math.min(CHUNK_ROWS, b.hashes.length - from);
     const chunk = DuckDBDataChunk.create(ATTR_TYPES, rows);
-    const h = chunk.getColumnVector(0);
-    const t = chunk.getColumnVector(1);
-    for (let r = 0; r < rows; r++) {
-      while (left === 0) left = b.hashCounts[++span];
-      h.setItem(r, b.hashes[from + r]);
-      t.setItem(r, BigInt(b.numbers[started + span]));
-      left--;
-    }
-    h.flush();
-    t.flush();
+    copyColumn(chunk, 0, b.hashes.subarray(from, from + rows));
+    int64Column(chunk, 1, rows, (r) => b.numbers[started + spanOf[from + r]]);
     a.appendDataChunk(chunk);
   }
 }

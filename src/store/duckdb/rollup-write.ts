@@ -7,15 +7,15 @@ import {
   DuckDBDataChunk,
   DuckDBDecimalValue,
   type DuckDBType,
-  type DuckDBValue,
   INTEGER,
   TINYINT,
   VARCHAR,
 } from "@duckdb/node-api";
 import type { SpanStatus } from "../../span/types.js";
-import { RollupBuilder, type RollupEntry, type RollupSpan } from "../rollup/builder.js";
-import { ROLLUP_FIELDS } from "../rollup/fields.js";
-import { textStarts } from "./append.js";
+import { RollupBuilder, type RollupEntry, type RollupSpan, type RollupSums } from "../rollup/builder.js";
+import { ROLLUP_FIELDS, type RollupKey } from "../rollup/fields.js";
+import { closeQuietly, textStarts } from "./append.js";
+import { float64Column, int64Column, smallIntColumn, textColumn } from "./columns.js";
 import { NUMBER_FIELDS, type SpanBatch, TEXT_FIELDS, TEXTS_PER_SPAN } from "./protocol.js";
 
 const CHUNK_ROWS = 2048;
@@ -67,88 +67,134 @@ const COST = DECIMAL(38, 12);
 const FIELD_TYPES: DuckDBType[] = ROLLUP_FIELDS.map((f) =>
   f.type === "int" ? BIGINT : f.type === "float" ? DOUBLE : COST,
 );
+const ROLLUP_TYPES = [...KEY_TYPES, ...FIELD_TYPES];
 const BIN_TYPES: DuckDBType[] = [...KEY_TYPES, TINYINT, INTEGER, BIGINT, DOUBLE, DOUBLE];
+const NAMED_TYPES: DuckDBType[] = [BIGINT, VARCHAR, VARCHAR];
 
-function keyValues(e: RollupEntry): DuckDBValue[] {
-  const k = e.key;
-  return [BigInt(k.res), BigInt(k.bucket), k.model, k.provider, k.caller, k.status, k.dims];
+/** Fills the 7 key columns of rows [from, from + rows) whose key is keyOf(row). */
+function fillKeys(chunk: DuckDBDataChunk, rows: number, keyOf: (r: number) => RollupKey): void {
+  int64Column(chunk, 0, rows, (r) => keyOf(r).res);
+  int64Column(chunk, 1, rows, (r) => keyOf(r).bucket);
+  textColumn(chunk, 2, rows, (r) => keyOf(r).model);
+  textColumn(chunk, 3, rows, (r) => keyOf(r).provider);
+  textColumn(chunk, 4, rows, (r) => keyOf(r).caller);
+  textColumn(chunk, 5, rows, (r) => keyOf(r).status);
+  textColumn(chunk, 6, rows, (r) => keyOf(r).dims);
 }
 
-function fieldValues(e: RollupEntry): DuckDBValue[] {
-  const s = e.sums;
-  const byName: Record<string, DuckDBValue> = {
-    span_count: BigInt(s.span_count),
-    error_count: BigInt(s.error_count),
-    timeout_count: BigInt(s.timeout_count),
-    unpriced_count: BigInt(s.unpriced_count),
-    prompt_tokens: BigInt(s.prompt_tokens),
-    comp_tokens: BigInt(s.comp_tokens),
-    total_tokens: BigInt(s.total_tokens),
-    cached_tokens: BigInt(s.cached_tokens),
-    reasoning_tokens: BigInt(s.reasoning_tokens),
-    scored_count: BigInt(s.scored_count),
-    cost_usd: new DuckDBDecimalValue(s.cost_pico, 38, 12),
-    latency_sum: s.latency_sum,
-    latency_max: s.latency_max,
-    quality_sum: s.quality_sum,
-  };
-  for (const [i, n] of s.lb.entries()) byName[`lb${i}`] = BigInt(n);
-  for (const [i, n] of s.qb.entries()) byName[`qb${i}`] = BigInt(n);
-  return ROLLUP_FIELDS.map((f) => byName[f.name]);
+/** The value of one integer or float ROLLUP_FIELDS figure in a row's sums. */
+function figure(s: RollupSums, name: string): number {
+  if (name.startsWith("lb")) return s.lb[Number(name.slice(2))];
+  if (name.startsWith("qb")) return s.qb[Number(name.slice(2))];
+  return s[name as Exclude<keyof RollupSums, "lb" | "qb" | "cost_pico">];
 }
 
-/** Appends rows (arrays of values in table order) through one appender, a data chunk at a time. */
-async function appendRows(conn: DuckDBConnection, table: string, types: DuckDBType[], rows: DuckDBValue[][]) {
-  if (rows.length === 0) return;
+/** Appends `rows` rows through one appender, a data chunk of up to CHUNK_ROWS at a time. */
+async function appendChunks(
+  conn: DuckDBConnection,
+  table: string,
+  types: DuckDBType[],
+  rows: number,
+  fill: (chunk: DuckDBDataChunk, from: number, n: number) => void,
+): Promise<void> {
+  if (rows === 0) return;
   const a = await conn.createAppender(table);
   try {
-    for (let from = 0; from < rows.length; from += CHUNK_ROWS) {
-      const n = Math.min(CHUNK_ROWS, rows.length - from);
+    for (let from = 0; from < rows; from += CHUNK_ROWS) {
+      const n = Math.min(CHUNK_ROWS, rows - from);
       const chunk = DuckDBDataChunk.create(types, n);
-      for (let c = 0; c < types.length; c++) {
-        const v = chunk.getColumnVector(c);
-        for (let r = 0; r < n; r++) v.setItem(r, rows[from + r][c]);
-        v.flush();
-      }
+      fill(chunk, from, n);
       a.appendDataChunk(chunk);
     }
     a.flushSync();
   } finally {
-    try {
-      a.closeSync();
-    } catch {
-      // the caller's transaction is rolled back
-    }
+    closeQuietly(a);
   }
 }
 
-const NAMED_TYPES: DuckDBType[] = [BIGINT, VARCHAR, VARCHAR];
+function fillRollupRows(chunk: DuckDBDataChunk, entries: RollupEntry[], from: number, n: number): void {
+  fillKeys(chunk, n, (r) => entries[from + r].key);
+  ROLLUP_FIELDS.forEach((f, i) => {
+    const col = KEY_TYPES.length + i;
+    const sums = (r: number) => entries[from + r].sums;
+    if (f.type === "int") int64Column(chunk, col, n, (r) => figure(sums(r), f.name));
+    else if (f.type === "float") float64Column(chunk, col, n, (r) => figure(sums(r), f.name));
+    else {
+      const v = chunk.getColumnVector(col);
+      for (let r = 0; r < n; r++) v.setItem(r, new DuckDBDecimalValue(sums(r).cost_pico, 38, 12));
+      v.flush();
+    }
+  });
+}
+
+/** The bin rows of a batch, column by column: entry index, sketch column, bin, count, min, max. */
+interface BinRows {
+  count: number;
+  entry: Int32Array;
+  col: Int8Array;
+  bin: Int32Array;
+  n: Float64Array;
+  lo: Float64Array;
+  hi: Float64Array;
+}
+
+function binRows(entries: RollupEntry[]): BinRows {
+  let count = 0;
+  for (const e of entries) for (const col of e.bins) count += col.size;
+  const out: BinRows = {
+    count,
+    entry: new Int32Array(count),
+    col: new Int8Array(count),
+    bin: new Int32Array(count),
+    n: new Float64Array(count),
+    lo: new Float64Array(count),
+    hi: new Float64Array(count),
+  };
+  let k = 0;
+  entries.forEach((e, i) => {
+    e.bins.forEach((col, c) => {
+      for (const [bin, b] of col) {
+        out.entry[k] = i;
+        out.col[k] = c;
+        out.bin[k] = bin;
+        out.n[k] = b.n;
+        out.lo[k] = b.lo;
+        out.hi[k] = b.hi;
+        k++;
+      }
+    });
+  });
+  return out;
+}
+
+function fillBinRows(chunk: DuckDBDataChunk, entries: RollupEntry[], b: BinRows, from: number, n: number): void {
+  fillKeys(chunk, n, (r) => entries[b.entry[from + r]].key);
+  smallIntColumn(chunk, 7, n, 1, (r) => b.col[from + r]);
+  smallIntColumn(chunk, 8, n, 4, (r) => b.bin[from + r]);
+  int64Column(chunk, 9, n, (r) => b.n[from + r]);
+  float64Column(chunk, 10, n, (r) => b.lo[from + r]);
+  float64Column(chunk, 11, n, (r) => b.hi[from + r]);
+}
 
 /**
  * Appends the builder's rows to rollup and rollup_bins, and the dimension values the batch
- * named to rollup_named (inside the caller's transaction).
+ * named to rollup_named (inside the caller's transaction). Returns the bin rows appended.
  */
 export async function appendRollups(
   conn: DuckDBConnection,
   builder: RollupBuilder,
   named: [number, string, string][] = [],
 ): Promise<number> {
-  const rows: DuckDBValue[][] = [];
-  const bins: DuckDBValue[][] = [];
-  for (const e of builder.entries()) {
-    const key = keyValues(e);
-    rows.push([...key, ...fieldValues(e)]);
-    e.bins.forEach((col, c) => {
-      for (const [bin, b] of col) bins.push([...key, c, bin, BigInt(b.n), b.lo, b.hi]);
-    });
-  }
-  await appendRows(conn, "rollup", [...KEY_TYPES, ...FIELD_TYPES], rows);
-  await appendRows(conn, "rollup_bins", BIN_TYPES, bins);
-  await appendRows(
-    conn,
-    "rollup_named",
-    NAMED_TYPES,
-    named.map(([h, d, v]) => [BigInt(h), d, v]),
+  const entries = [...builder.entries()];
+  const bins = binRows(entries);
+  await appendChunks(conn, "rollup", ROLLUP_TYPES, entries.length, (c, from, n) => fillRollupRows(c, entries, from, n));
+  await appendChunks(conn, "rollup_bins", BIN_TYPES, bins.count, (c, from, n) =>
+    fillBinRows(c, entries, bins, from, n),
   );
-  return bins.length;
+  await appendChunks(conn, "rollup_named", NAMED_TYPES, named.length, (c, from, n) => {
+    int64Column(c, 0, n, (r) => named[from + r][0]);
+    textColumn(c, 1, n, (r) => named[from + r][1]);
+    textColumn(c, 2, n, (r) => named[from + r][2]);
+  });
+  return bins.count;
 }

@@ -72,13 +72,12 @@ export function emptySums(): RollupSums {
 }
 
 /** Adds one span's contribution: the JS twin of ROLLUP_FIELDS' span expressions. */
-function addSpan(a: RollupSums, s: RollupSpan): void {
+function addSpan(a: RollupSums, s: RollupSpan, pico: bigint): void {
   a.span_count++;
   if (s.status !== "ok") a.error_count++;
   if (s.status === "timeout") a.timeout_count++;
   if (s.cost_usd === null) a.unpriced_count++;
-  // The same scaling as the stored DECIMAL, so a rollup equals a sum over the spans.
-  else a.cost_pico += toPico(s.cost_usd);
+  else a.cost_pico += pico;
   a.prompt_tokens += s.prompt_tokens;
   a.comp_tokens += s.comp_tokens;
   a.total_tokens += s.total_tokens;
@@ -124,6 +123,8 @@ export class RollupBuilder {
   private readonly rows = new Map<string, RollupEntry>();
 
   add(s: RollupSpan): void {
+    // The same scaling as the stored DECIMAL, so a rollup equals a sum over the spans.
+    const pico = s.cost_usd === null ? 0n : toPico(s.cost_usd);
     const rest = `${s.model}\u0000${s.provider ?? "\u0001"}\u0000${s.caller ?? "\u0001"}\u0000${s.status}\u0000${s.dims}`;
     for (const res of RESOLUTIONS) {
       const bucket = bucketOf(s.started_at, res);
@@ -142,7 +143,7 @@ export class RollupBuilder {
         e = { key, sums: emptySums(), bins: [new Map(), new Map(), new Map()] };
         this.rows.set(id, e);
       }
-      addSpan(e.sums, s);
+      addSpan(e.sums, s, pico);
       addBin(e.bins[0], s.latency_ms);
       if (s.ttft_ms !== null) addBin(e.bins[1], s.ttft_ms);
       if (s.eval_score !== null) addBin(e.bins[2], s.eval_score);
