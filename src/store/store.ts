@@ -157,6 +157,9 @@ export interface Store {
    * Durably commits the spans and their content rows; resolves only once both are committed
    * (all or nothing: DuckDB in one transaction; elsewhere content first, so a span is never
    * committed without its content, and a retry replaces content left by a failed insert).
+   * Exactly once by identity: a span whose (trace_id, span_id) is already stored, or came
+   * earlier in the same batch, is skipped (the stored copy stays; rollups count it once).
+   * PostgreSQL keys it by (trace_id, span_id, started_at): the partition key must be part of it.
    */
   insert(spans: Span[], content?: SpanContent[]): Promise<void>;
   /** All spans of one trace ordered by started_at; [] when unknown. */

@@ -15,7 +15,7 @@ import {
 } from "@duckdb/node-api";
 import { DimensionFolder } from "../rollup/dimensions.js";
 import { bucketOf, HOUR_MS } from "../rollup/plan.js";
-import { appendBatch, toPlain } from "./append.js";
+import { appendBatch, textStarts, toPlain } from "./append.js";
 import { appendContent, logContent, migrateContentTable } from "./content-append.js";
 import { ContentLog } from "./content-log.js";
 import { contentCall, indexedEnds } from "./content-read.js";
@@ -27,6 +27,7 @@ import { Compactor, compactSql, readStatus, readySql, SeriesTotals } from "./rol
 import { ROLLUP_SCHEMA_SQL } from "./rollup-schema.js";
 import { appendRollups, rollupBatch } from "./rollup-write.js";
 import { SCHEMA_SQL } from "./schema.js";
+import { keepSpans, SpanIdFilter } from "./span-ids.js";
 
 const port = parentPort;
 if (port === null) throw new Error("store worker must run in a worker thread");
@@ -129,8 +130,42 @@ async function loadNamedValues(b: SpanBatch): Promise<void> {
   }
 }
 
-// The spans, their rollup rows and their content commit together; the counters move only after the commit.
-async function insertBatch(b: SpanBatch, content: ContentColumns | undefined): Promise<number> {
+/** The ids of the stored spans (loaded at start): a span already stored is not stored again. */
+let ids = new SpanIdFilter();
+
+// The `trace_id \0 span_id` of the stored spans of these traces (the check of a possible hit).
+async function storedIds(traceIds: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < traceIds.length; i += 1000) {
+    const part = traceIds.slice(i, i + 1000);
+    const list = part.map((_, j) => `$${j + 1}`).join(", ");
+    for (const r of await readAll(
+      `SELECT trace_id || chr(0) || span_id AS k FROM spans WHERE trace_id IN (${list})`,
+      part,
+    )) {
+      out.add(String(r.k));
+    }
+  }
+  return out;
+}
+
+// Every stored span's id into the filter: one scan at start (~N ms per 1M spans, see docs/storage.md).
+async function loadIds(): Promise<void> {
+  const [c] = await readAll("SELECT count(*) AS n FROM spans", []);
+  ids = new SpanIdFilter(Number(c.n));
+  const result = await writer.stream("SELECT trace_id || chr(0) || span_id AS k FROM spans");
+  for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    const v = chunk.getColumnVector(0);
+    for (let r = 0; r < chunk.rowCount; r++) ids.addKey(v.getItem(r) as string);
+  }
+}
+
+// The new spans of the batch (none already stored, none twice), their rollup rows and their
+// content commit together; the counters and the id filter move only after the commit.
+async function insertBatch(sent: SpanBatch, content: ContentColumns | undefined): Promise<number> {
+  const sentStarts = textStarts(sent);
+  const keep = await ids.newSpans(sent, sentStarts, storedIds);
+  const b = keep === null ? sent : keepSpans(sent, sentStarts, keep);
   const declared = init.dimensions.names.length > 0;
   if (declared) await loadNamedValues(b);
   const rollups = rollupBatch(b, declared ? (json, t) => folder.fold(t, JSON.parse(json)) : null);
@@ -148,6 +183,7 @@ async function insertBatch(b: SpanBatch, content: ContentColumns | undefined): P
     if (declared) folder.forget();
     throw e;
   }
+  ids.addBatch(b, keep === null ? sentStarts : textStarts(b));
   totals.add(rollups);
   for (const d of compactor.note(rollups, binRows)) {
     // Queued behind this insert; a failed compaction leaves valid (just unmerged) rows.
@@ -228,6 +264,7 @@ async function start(): Promise<void> {
   log = new ContentLog(init.path === ":memory:" ? new MemorySegments() : new FileSegments(`${init.path}.content`));
   await migrateContentTable(writer, log, readAll);
   log.recover(await indexedEnds(readAll));
+  await loadIds();
   let { ready, rebuildNext } = await readStatus(readAll, init.dimensions);
   if (!ready && rebuildNext === null) {
     // A new file has nothing to roll up: its rollups are current from the first insert on.

@@ -20,6 +20,11 @@ import { exportFrom, firstIngested } from "./export.js";
 import { byStart, newestFirst, spanMatches } from "./match.js";
 import { type DimensionView, exposeSpans, summarizeSpans } from "./summarize.js";
 
+/** A span's identity (trace_id, span_id) as one string. */
+function spanKey(s: Pick<Span, "trace_id" | "span_id">): string {
+  return `${s.trace_id}\u0000${s.span_id}`;
+}
+
 // Stored copies: callers may mutate what they passed in or got back.
 function copy(s: Span): Span {
   return { ...s, attributes: { ...s.attributes } };
@@ -41,6 +46,8 @@ export class MemoryStore implements Store {
   /** Spans retention removed, still counted by exposition: counters never go down. */
   private retired: Span[] = [];
   private byTrace = new Map<string, Span[]>();
+  /** The (trace_id, span_id) of every stored span: a span already stored is not stored again. */
+  private ids = new Set<string>();
   private readonly ingested = new WeakMap<Span, number>();
   private rules = new Map<string, JsonObject>();
   private states = new Map<string, JsonObject>();
@@ -69,6 +76,9 @@ export class MemoryStore implements Store {
     if (content !== undefined) await this.content.insertContent(content);
     const now = this.now();
     for (const s of spans) {
+      const key = spanKey(s);
+      if (this.ids.has(key)) continue;
+      this.ids.add(key);
       const c = copy(s);
       if (c.model !== null && this.folder.dims.names.length > 0) {
         this.dims.set(c, JSON.parse(this.folder.fold(c.started_at, c.attributes)) as Record<string, string>);
@@ -156,6 +166,7 @@ export class MemoryStore implements Store {
     this.folder.dropBefore(bucketOf(before, HOUR_MS));
     this.spans = keep;
     this.byTrace = new Map();
+    this.ids = new Set(keep.map(spanKey));
     for (const s of keep) {
       const t = this.byTrace.get(s.trace_id);
       if (t === undefined) this.byTrace.set(s.trace_id, [s]);

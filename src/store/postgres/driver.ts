@@ -21,9 +21,9 @@ import { exposePg } from "./exposition.js";
 import { filterConditions, Params } from "./filter.js";
 import { insertStatement } from "./insert.js";
 import { AlertLeader } from "./leader.js";
+import { migrate } from "./migrate.js";
 import { Partitions } from "./partitions.js";
 import { deleteBeforePg } from "./retention.js";
-import { migrate } from "./schema.js";
 import { getTracePg, searchTracesPg } from "./search.js";
 import { summarizePg } from "./summarize.js";
 

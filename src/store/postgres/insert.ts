@@ -70,6 +70,10 @@ export function rollupInserts(source: string, grains: readonly number[] = GRAINS
 /**
  * One statement inserting every span (one array parameter per column, so a batch of any
  * size is one round trip) and adding them to the rollups: all of it commits or none does.
+ * A span already stored (same trace_id, span_id and started_at), or earlier in the batch, is
+ * skipped by the unique index spans_identity, and only inserted rows reach the rollups. Rows
+ * go in key order, so two servers inserting the same spans wait on each other instead of
+ * deadlocking; the second finds them stored.
  */
 export function insertStatement(spans: readonly Span[]): { text: string; values: unknown[] } {
   const values = SPAN_SCHEMA.map(({ name, kind }) =>
@@ -86,7 +90,9 @@ export function insertStatement(spans: readonly Span[]): { text: string; values:
   const unnest = SPAN_SCHEMA.map((f, i) => `$${i + 1}::${PG_TYPES[f.kind]}[]`).join(", ");
   const { rollup, hist } = rollupInserts("ins");
   const text = `WITH ins AS (
-      INSERT INTO spans (${cols}) SELECT * FROM unnest(${unnest}) RETURNING *
+      INSERT INTO spans (${cols}) SELECT * FROM unnest(${unnest}) AS u(${cols})
+      ORDER BY trace_id, span_id, started_at
+      ON CONFLICT (trace_id, span_id, started_at) DO NOTHING RETURNING *
     ), r AS (${rollup} RETURNING 1), h AS (${hist} RETURNING 1), d AS (
       INSERT INTO span_days AS d (day, n)
       SELECT floor(started_at / ${DAY_MS}::numeric)::bigint, count(*) FROM ins GROUP BY 1 ORDER BY 1

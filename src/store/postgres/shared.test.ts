@@ -5,7 +5,7 @@ import pg from "pg";
 import { span } from "../testing/conformance-fixtures.js";
 import { parseStorageUrl } from "./connect.js";
 import { PostgresStore } from "./driver.js";
-import { MIGRATIONS } from "./schema.js";
+import { MIGRATIONS } from "./migrate.js";
 import { SKIP_PG, scratchSchema } from "./testing/scratch.js";
 
 describe("postgres: several instances on one database", { skip: SKIP_PG }, () => {

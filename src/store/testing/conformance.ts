@@ -5,6 +5,7 @@ import { describe, test } from "node:test";
 import type { TraceQuery } from "../store.js";
 import { contentTests } from "./conformance-content.js";
 import { cursorTests } from "./conformance-cursor.js";
+import { dedupTests } from "./conformance-dedup.js";
 import { exportTests } from "./conformance-export.js";
 import { DAY, id, ids, MIN, q, span, T0 } from "./conformance-fixtures.js";
 import type { ConformanceOptions, OpenedStore } from "./conformance-lifecycle.js";
@@ -237,5 +238,6 @@ export function runStoreConformance(name: string, open: () => Promise<OpenedStor
     contentTests(withStore, opts);
     exportTests(withStore);
     lifecycleTests(withStore, opts);
+    dedupTests(withStore, opts);
   });
 }
