@@ -17,6 +17,7 @@ import type { Span } from "../../span/types.js";
 import { COST_SCALE, COST_WIDTH, toPico } from "../../stats/cost.js";
 import { bytesColumn, copyColumn, float64Column, int64Column } from "./columns.js";
 import { encodeSpans, NUMBER_FIELDS, type SpanBatch, TEXT_FIELDS, TEXTS_PER_SPAN } from "./protocol.js";
+import { idHashes } from "./span-ids.js";
 
 type Appender = Awaited<ReturnType<DuckDBConnection["createAppender"]>>;
 
@@ -35,9 +36,10 @@ type Column =
   | { kind: "text"; index: number }
   | { kind: "int" | "double" | "cost"; index: number }
   | { kind: "bloom"; index: 0 }
-  | { kind: "ingested"; index: 0 };
+  | { kind: "ingested"; index: 0 }
+  | { kind: "idHash"; index: 0 };
 
-// Where each table column (SPAN_SCHEMA, attr_bloom, ingested_at) comes from in a SpanBatch.
+// Where each table column (SPAN_SCHEMA, attr_bloom, ingested_at, id_hash) comes from in a SpanBatch.
 const COLUMNS: Column[] = [
   ...SPAN_SCHEMA.map(({ name, kind }): Column => {
     if (kind === "attributes") return { kind: "text", index: TEXT_FIELDS.length };
@@ -50,6 +52,7 @@ const COLUMNS: Column[] = [
   }),
   { kind: "bloom", index: 0 },
   { kind: "ingested", index: 0 },
+  { kind: "idHash", index: 0 },
 ];
 
 const TYPES: DuckDBType[] = COLUMNS.map((c) =>
@@ -105,6 +108,7 @@ function fillColumn(
   c: Column,
   b: SpanBatch,
   text: TextBytes,
+  ids: Int32Array,
   from: number,
   rows: number,
   now: number,
@@ -118,6 +122,8 @@ function fillColumn(
     });
   } else if (c.kind === "bloom") {
     copyColumn(chunk, col, b.blooms.subarray(from, from + rows));
+  } else if (c.kind === "idHash") {
+    copyColumn(chunk, col, ids.subarray(2 * from, 2 * (from + rows)));
   } else {
     const base = c.index * b.count + from;
     const isNull = (r: number) => nulls[base + r] === 1;
@@ -132,12 +138,14 @@ function fillColumn(
 }
 
 function appendSpanRows(a: Appender, b: SpanBatch): void {
-  const text = textBytes(b, textStarts(b));
+  const starts = textStarts(b);
+  const text = textBytes(b, starts);
+  const ids = b.idHashes ?? idHashes(b, starts);
   const now = Date.now();
   for (let from = 0; from < b.count; from += CHUNK_ROWS) {
     const rows = Math.min(CHUNK_ROWS, b.count - from);
     const chunk = DuckDBDataChunk.create(TYPES, rows);
-    for (let c = 0; c < COLUMNS.length; c++) fillColumn(chunk, c, COLUMNS[c], b, text, from, rows, now);
+    for (let c = 0; c < COLUMNS.length; c++) fillColumn(chunk, c, COLUMNS[c], b, text, ids, from, rows, now);
     a.appendDataChunk(chunk);
   }
 }

@@ -31,6 +31,8 @@ export interface SpanBatch {
   /** span_attrs hashes of all spans, in span order; hashCounts[i] of them belong to span i. */
   hashes: Int32Array;
   hashCounts: Int32Array;
+  /** spans.id_hash of each span as int64 words (span-ids.ts idHashes); set in the worker. */
+  idHashes?: Int32Array;
 }
 
 // One writer per batch.

@@ -34,6 +34,9 @@ ${spanColumns.join("\n")}
 -- their rows count as committed at ended_at.
 ALTER TABLE spans ADD COLUMN IF NOT EXISTS ingested_at BIGINT;
 UPDATE spans SET ingested_at = ended_at WHERE ingested_at IS NULL;
+-- A 64-bit hash of (trace_id, span_id) (span-ids.ts), so the worker loads the ids of every
+-- stored span at start by reading numbers. Rows from before it are filled in at start.
+ALTER TABLE spans ADD COLUMN IF NOT EXISTS id_hash BIGINT;
 CREATE INDEX IF NOT EXISTS spans_trace_id ON spans (trace_id);
 -- One row per span attribute: hash of (key, value as string) and the span's started_at.
 -- "h = ?" is pushed into the scan, so finding a rare value (a request_id) scans 4-byte

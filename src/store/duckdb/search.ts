@@ -32,7 +32,13 @@ export async function getTraceSql(db: SqlRunner, traceId: string): Promise<Span[
 
 // Long IN lists stop using the trace_id index (DuckDB turns them into a join over the
 // whole table): fetch in small chunks, concurrently.
-const FETCH_CHUNK = 32;
+export const FETCH_CHUNK = 32;
+
+/** An IN list of trace ids: inlined literals when they have the usual shapes, else parameters. */
+export function idList(ids: string[]): { list: string; params: string[] } {
+  const plain = ids.every((id) => PLAIN_ID.test(id));
+  return { list: (plain ? ids.map(literal) : ids.map((_, i) => `$${i + 1}`)).join(", "), params: plain ? [] : ids };
+}
 
 /** Whole traces for these ids (index lookups), keyed by trace id, spans by started_at. */
 async function fetchTraces(db: SqlRunner, ids: string[]): Promise<Map<string, Span[]>> {
@@ -40,10 +46,11 @@ async function fetchTraces(db: SqlRunner, ids: string[]): Promise<Map<string, Sp
   for (let i = 0; i < ids.length; i += FETCH_CHUNK) chunks.push(ids.slice(i, i + FETCH_CHUNK));
   const results = await Promise.all(
     chunks.map((c) => {
-      const plain = c.every((id) => PLAIN_ID.test(id));
-      const list = plain ? c.map(literal) : c.map((_, i) => `$${i + 1}`);
-      const sql = `SELECT ${SPAN_SELECT} FROM spans WHERE trace_id IN (${list.join(", ")}) ORDER BY started_at, span_id`;
-      return db.all(sql, plain ? [] : c);
+      const { list, params } = idList(c);
+      return db.all(
+        `SELECT ${SPAN_SELECT} FROM spans WHERE trace_id IN (${list}) ORDER BY started_at, span_id`,
+        params,
+      );
     }),
   );
   return groupByTrace(results.flat());

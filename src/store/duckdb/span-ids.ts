@@ -96,20 +96,9 @@ export class SpanIdFilter {
     return false;
   }
 
-  /** Adds one stored id, given as `trace_id \0 span_id` (the start-up scan). */
-  addKey(key: string): void {
-    const cut = key.indexOf("\u0000");
-    hashId(key, 0, cut, cut + 1, key.length - cut - 1);
-    this.addHash(h1, h2);
-  }
-
-  /** Adds the spans of a committed batch (all of them, or those `keep` marks). */
-  addBatch(b: SpanBatch, starts: Int32Array, keep?: Uint8Array): void {
-    for (let i = 0; i < b.count; i++) {
-      if (keep !== undefined && keep[i] === 0) continue;
-      hashSpan(b, starts, i);
-      this.addHash(h1, h2);
-    }
+  /** Adds ids given as idHashes words (a committed batch, or a chunk of spans.id_hash). */
+  addHashes(words: Int32Array, count = words.length / 2): void {
+    for (let i = 0; i < count; i++) this.addHash(words[2 * i + 1] >>> 0, words[2 * i] >>> 0);
   }
 
   /**
@@ -155,6 +144,27 @@ export class SpanIdFilter {
     }
     return dropped === 0 ? null : keep;
   }
+}
+
+/**
+ * The id hash of every span of a batch as int64 words (low h2, high h1), the layout of the
+ * spans.id_hash column, so the start-up load reads numbers instead of ids.
+ */
+export function idHashes(b: SpanBatch, starts: Int32Array): Int32Array {
+  const out = new Int32Array(b.count * 2);
+  for (let i = 0; i < b.count; i++) {
+    hashSpan(b, starts, i);
+    out[2 * i] = h2;
+    out[2 * i + 1] = h1;
+  }
+  return out;
+}
+
+/** The id hash of `trace_id \0 span_id` in the same layout (rows written before id_hash existed). */
+export function keyHash(key: string): [low: number, high: number] {
+  const cut = key.indexOf("\u0000");
+  hashId(key, 0, cut, cut + 1, key.length - cut - 1);
+  return [h2 | 0, h1 | 0];
 }
 
 function hashSpan(b: SpanBatch, starts: Int32Array, i: number): void {
