@@ -146,7 +146,7 @@ describe("duckdb driver", () => {
     }
   });
 
-  test("a file from before ingested_at opens: same columns, its spans read back, new ones append", async () => {
+  test("a file from before ingested_at and id_hash opens: same columns, its spans read back, new ones append once", async () => {
     const path = join(dir, "old.duckdb");
     // The spans table as tokentrace 0.3 wrote it (frozen: what files on disk hold), with one span.
     const old = span({ cost_usd: 0.00448, ttft_ms: 120, eval_score: 0.9, attributes: { k: "v" } });
@@ -175,8 +175,10 @@ describe("duckdb driver", () => {
       );
       assert.deepEqual(
         columns.map((c) => c.column_name),
-        [...SPAN_FIELDS, "attr_bloom", "ingested_at"],
+        [...SPAN_FIELDS, "attr_bloom", "ingested_at", "id_hash"],
       );
+      assert.deepEqual(await s.getTrace(old.trace_id), [old]);
+      await s.insert([old]);
       assert.deepEqual(await s.getTrace(old.trace_id), [old]);
       const fresh = span({ cached_tokens: 7, attributes: { k: "w" } });
       await s.insert([fresh]);
