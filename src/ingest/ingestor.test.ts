@@ -124,6 +124,41 @@ test("ingest queue full: new submits get 503 overloaded with Retry-After at once
   assert.equal(store.spans.length, 3);
 });
 
+test("ingest queue by commit time: past maxWaitMs of commits at the measured rate, new requests get 503 overloaded; admit(0) refuses once the queue alone is past it", async () => {
+  const store = createFakeStore();
+  let now = 0;
+  const ingest = createIngestor(store, { maxWaitMs: 1000, maxInFlight: 1, clock: () => now });
+  const spans = (from: number, n: number) => Array.from({ length: n }, (_, i) => span(from + i));
+  // A first commit of 1000 spans that takes 500 ms: 0.5 ms a span.
+  store.hold = true;
+  const first = ingest.submit(spans(0, 1000));
+  await tick();
+  now += 500;
+  store.hold = false;
+  store.release();
+  await first;
+  // Before any rate was measured the span cap alone applied; now 1000 in flight + 1000 queued is 1000 ms.
+  store.hold = true;
+  const inflight = ingest.submit(spans(1000, 1000));
+  await tick();
+  const queued = ingest.submit(spans(2000, 1000));
+  ingest.admit(0);
+  assert.throws(() => ingest.admit(1), (err: unknown) => {
+    assert.ok(err instanceof ApiError);
+    assert.equal(err.code, "overloaded");
+    assert.equal(err.headers["Retry-After"], "1");
+    assert.match(err.message, /need about 1001 ms \(the queue holds 1000 ms\)/);
+    return true;
+  });
+  await assert.rejects(ingest.submit([span(3000)]), /overloaded|need about/);
+  assert.equal(ingest.queueDepth, 2000, "refused spans were never queued");
+  store.hold = false;
+  store.release();
+  await Promise.all([inflight, queued]);
+  assert.equal(store.spans.length, 3000, "every admitted span committed");
+  ingest.admit(5000); // an empty queue admits anything: a request is never refused forever
+});
+
 test("drain commits everything queued, then refuses new spans; it is idempotent", async () => {
   const store = createFakeStore();
   store.hold = true;

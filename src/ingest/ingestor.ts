@@ -8,8 +8,10 @@ export interface Ingestor {
   submit(spans: Span[], content?: SpanContent[]): Promise<void>;
   /**
    * Throws 503 overloaded (with Retry-After) when `count` more spans would not fit in the
-   * queue. Routes call it with the request's span count before they parse the spans, so a
-   * refused request never holds its spans in memory; submit checks again.
+   * queue: past its span cap, or past the commit time it may hold at the measured rate.
+   * Routes call `admit(0)` before reading a body (a full queue costs no parsing) and
+   * `admit(n)` with the request's span count before they build the spans, so a refused
+   * request never holds its spans in memory; submit checks again.
    */
   admit(count: number): void;
   /** Spans accepted by a request but not yet committed. */
@@ -21,6 +23,12 @@ export interface Ingestor {
 export interface IngestorOptions {
   /** Spans allowed to wait for a commit before new submits get 503 overloaded. */
   maxQueuedSpans?: number;
+  /**
+   * How long the spans already waiting may take to commit, at the measured commit rate, before
+   * new requests get 503 overloaded (default 1000 ms). This keeps the wait of an accepted
+   * request short when clients offer more than the store commits.
+   */
+  maxWaitMs?: number;
   /** Most spans in one store.insert (whole requests only; a bigger single request goes alone). */
   maxCommitSpans?: number;
   /**
@@ -34,6 +42,8 @@ export interface IngestorOptions {
   overloadRetryAfterS?: number;
   /** Retry-After (seconds) sent with 503 store_unavailable. */
   unavailableRetryAfterS?: number;
+  /** Milliseconds for measuring commits (tests pass a fake one). */
+  clock?: () => number;
   /** Where the cause of a failed commit goes (default stderr); clients never see it. */
   log?: (message: string) => void;
 }
@@ -49,6 +59,9 @@ const DEFAULT_MAX_QUEUED_SPANS = 100_000;
 /** Bounds one commit's size (memory copied to the store worker, time other requests wait). */
 const DEFAULT_MAX_COMMIT_SPANS = 20_000;
 const DEFAULT_MAX_IN_FLIGHT = 1;
+const DEFAULT_MAX_WAIT_MS = 1000;
+/** Commits smaller than this say more about a commit's fixed cost than about its rate per span. */
+const RATE_SAMPLE_MIN_SPANS = 1000;
 
 /**
  * Group commit in front of the store. One `store.insert` is in flight (maxInFlight);
@@ -67,6 +80,8 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
   const overloadRetry = String(opts.overloadRetryAfterS ?? 1);
   const unavailableRetry = String(opts.unavailableRetryAfterS ?? 5);
   const log = opts.log ?? ((m: string) => console.error(m));
+  const maxWaitMs = opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
+  const now = opts.clock ?? (() => performance.now());
 
   // One entry per request; a request is never split across commits, so it is either
   // wholly committed or wholly refused.
@@ -76,6 +91,9 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
   const inFlight = new Set<Promise<void>>();
   let inFlightCount = 0;
   let closed = false;
+  // Milliseconds of commit a span costs (a moving average over commits of RATE_SAMPLE_MIN_SPANS
+  // or more); null until one such commit has finished.
+  let msPerSpan: number | null = null;
   let drained: Promise<void> | null = null;
 
   /** One store insert of these requests' spans; the store commits content with the spans. */
@@ -113,8 +131,13 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
     queue = take === queue.length ? [] : queue.slice(take);
     queuedCount -= count;
     inFlightCount += count;
+    const started = now();
     const settled: Promise<void> = insert(entries).then(
       () => {
+        if (count >= RATE_SAMPLE_MIN_SPANS) {
+          const sample = (now() - started) / count;
+          msPerSpan = msPerSpan === null ? sample : 0.7 * msPerSpan + 0.3 * sample;
+        }
         for (const e of entries) e.resolve();
       },
       async (err: unknown) => {
@@ -145,10 +168,19 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
     if (closed) {
       throw new ApiError("store_unavailable", "the server is shutting down", { "Retry-After": unavailableRetry });
     }
-    if (queuedCount > 0 && queuedCount + count > maxQueued) {
+    if (queuedCount === 0) return;
+    if (queuedCount + count > maxQueued) {
       throw new ApiError(
         "overloaded",
         `${queuedCount} spans are waiting to be committed (the queue holds ${maxQueued}); retry later`,
+        { "Retry-After": overloadRetry },
+      );
+    }
+    const waitMs = msPerSpan === null ? 0 : (inFlightCount + queuedCount + count) * msPerSpan;
+    if (waitMs > maxWaitMs) {
+      throw new ApiError(
+        "overloaded",
+        `the spans waiting to be committed need about ${Math.round(waitMs)} ms (the queue holds ${maxWaitMs} ms); retry later`,
         { "Retry-After": overloadRetry },
       );
     }

@@ -79,6 +79,9 @@ export async function spanRoutes(app: FastifyInstance, ctx: SpanRouteOptions): P
   // Own scope: only JSON is accepted here, whatever parsers other routes add.
   await app.register(async (scope) => {
     scope.removeContentTypeParser("text/plain");
+    // A full queue answers 503 before the body is read and parsed: under overload the CPU
+    // goes to commits, not to requests that would be refused anyway.
+    scope.addHook("onRequest", async () => ctx.ingest.admit(0));
     scope.post("/spans", { schema: { response: acceptedSchema } }, handler);
   });
 }

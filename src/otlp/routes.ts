@@ -122,6 +122,11 @@ export async function otlpRoutes(app: FastifyInstance, ctx: OtlpRouteOptions): P
     return sendStatus(reply, formatOf(request), err);
   });
 
+  // A full queue answers 503 before the body is read, decompressed and decoded.
+  app.addHook("onRequest", async (request) => {
+    if ((request.query as Record<string, unknown>).dry_run === undefined) ctx.ingest.admit(0);
+  });
+
   app.post("/v1/traces", async (request, reply) => {
     const body = request.body;
     if (!Buffer.isBuffer(body)) {

@@ -388,7 +388,7 @@ describe("503 with Retry-After", () => {
     }
   });
 
-  test("OTLP ignored the queue cap: a full ingest queue answers 503 + Retry-After before the spans are converted", async () => {
+  test("OTLP ignored the queue cap: a full ingest queue answers 503 + Retry-After before the body is read or the spans converted", async () => {
     // The real ingestor only refuses past 100,000 queued spans; an ingestor that is full now
     // shows what the route does with that answer.
     const runtime = await createRuntime(testConfig(), { store: createFakeStore() });
@@ -431,6 +431,16 @@ describe("503 with Retry-After", () => {
       assert.equal(spans.headers["retry-after"], "2");
       assert.deepEqual(spans.json(), { error: "100000 spans are waiting to commit" });
       assert.equal(submitted, 0, "refused before submit");
+      // Refused before the body is read: a body that would not even parse gets the 503, not a 400.
+      for (const [url, type] of [
+        ["/spans", JSON_TYPE],
+        ["/v1/traces", JSON_TYPE],
+        ["/v1/traces", PB],
+      ]) {
+        const r = await app.inject({ method: "POST", url, headers: { "content-type": type }, payload: "{not a body" });
+        assert.equal(r.statusCode, 503, `${url} ${type}`);
+        assert.equal(r.headers["retry-after"], "2");
+      }
     } finally {
       await app.close();
       await runtime.close();
