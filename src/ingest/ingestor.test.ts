@@ -143,13 +143,16 @@ test("ingest queue by commit time: past maxWaitMs of commits at the measured rat
   await tick();
   const queued = ingest.submit(spans(2000, 1000));
   ingest.admit(0);
-  assert.throws(() => ingest.admit(1), (err: unknown) => {
-    assert.ok(err instanceof ApiError);
-    assert.equal(err.code, "overloaded");
-    assert.equal(err.headers["Retry-After"], "1");
-    assert.match(err.message, /need about 1001 ms \(the queue holds 1000 ms\)/);
-    return true;
-  });
+  assert.throws(
+    () => ingest.admit(1),
+    (err: unknown) => {
+      assert.ok(err instanceof ApiError);
+      assert.equal(err.code, "overloaded");
+      assert.equal(err.headers["Retry-After"], "1");
+      assert.match(err.message, /need about 1001 ms \(the queue holds 1000 ms\)/);
+      return true;
+    },
+  );
   await assert.rejects(ingest.submit([span(3000)]), /overloaded|need about/);
   assert.equal(ingest.queueDepth, 2000, "refused spans were never queued");
   store.hold = false;
