@@ -163,7 +163,7 @@ async function ingestBench(): Promise<void> {
       rates.push(committed / r.elapsed);
       if (cpuBefore !== null && cpuAfter !== null) cpu.push(((cpuAfter - cpuBefore) * 1e6) / committed);
       console.log(
-        `  run ${run + 1}: ${fmt(committed / r.elapsed)} spans/s (${fmt(committed)} in ${r.elapsed.toFixed(1)} s), load ${load()}`,
+        `  run ${run + 1}: ${fmt(committed / r.elapsed)} spans/s (${fmt(committed)} in ${r.elapsed.toFixed(1)} s; ${r.refused} requests refused with 503 + Retry-After, retried after it), load ${load()}`,
       );
     } finally {
       await server.stop();

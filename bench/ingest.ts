@@ -117,7 +117,7 @@ try {
   const before = ((await (await fetch(`${server.url}/health`)).json()) as { span_count: number }).span_count;
   const cpuBefore = cpuSeconds(server.child.pid);
   const threadsBefore = threadSeconds(server.child.pid);
-  const { accepted, errors, requests, elapsed } = await postLoad([server.url], bodies, CLIENTS, SECONDS);
+  const { accepted, errors, refused, requests, elapsed } = await postLoad([server.url], bodies, CLIENTS, SECONDS);
   const health = (await (await fetch(`${server.url}/health`)).json()) as { span_count: number };
   const committed = health.span_count - before;
   const cpuAfter = cpuSeconds(server.child.pid);
@@ -125,7 +125,7 @@ try {
   console.log(
     `ingest: ${Math.round(committed / elapsed).toLocaleString("en")} committed spans/s ` +
       `(${committed.toLocaleString("en")} spans in ${elapsed.toFixed(1)} s; ${requests} requests of ${BATCH} spans, ` +
-      `~${avgKb.toFixed(0)} KB each; ${CLIENTS} clients; ${errors} errors; 202-acknowledged ${accepted.toLocaleString("en")})`,
+      `~${avgKb.toFixed(0)} KB each; ${CLIENTS} clients; ${errors} errors; ${refused} refused with 503 + Retry-After; 202-acknowledged ${accepted.toLocaleString("en")})`,
   );
   console.log(
     `  machine: ${cpus().length} cores, load average ${loadavg()

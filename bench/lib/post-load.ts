@@ -2,6 +2,7 @@
 export interface LoadResult {
   accepted: number; // spans the server acknowledged with 202
   errors: number; // requests answered with anything else
+  refused: number; // 503 overloaded answers (with Retry-After); the client waits that long and sends again
   requests: number;
   elapsed: number; // seconds
 }
@@ -46,6 +47,7 @@ export async function postLoad(
 ): Promise<LoadResult> {
   let accepted = 0;
   let errors = 0;
+  let refused = 0;
   let requests = 0;
   let serial = 0;
   const offsets = bodies.map(traceIdOffsets);
@@ -63,10 +65,15 @@ export async function postLoad(
         });
         const body = (await res.json()) as { accepted?: number };
         requests++;
+        const retryAfter = res.headers.get("retry-after");
         if (res.status === 202) accepted += body.accepted ?? 0;
-        else errors++;
+        else if (res.status === 503 && retryAfter !== null) {
+          // Backpressure, as an SDK meets it: wait as told, then go on with the next body.
+          refused++;
+          await new Promise((r) => setTimeout(r, Number(retryAfter) * 1000));
+        } else errors++;
       }
     }),
   );
-  return { accepted, errors, requests, elapsed: (performance.now() - start) / 1000 };
+  return { accepted, errors, refused, requests, elapsed: (performance.now() - start) / 1000 };
 }
