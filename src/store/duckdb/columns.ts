@@ -47,9 +47,7 @@ export function int64Column(
     words[2 * r] = v - hi * TWO_32;
     words[2 * r + 1] = hi;
   }
-  const v = vector(chunk, col);
-  duckdb.copy_data_to_vector(v, 0, words.buffer, 0, words.byteLength);
-  setNulls(v, rows, nullsOf(rows, isNull));
+  copyInto(chunk, col, words, rows, nullsOf(rows, isNull));
 }
 
 /** A DOUBLE column. */
@@ -62,9 +60,7 @@ export function float64Column(
 ): void {
   const data = new Float64Array(rows);
   for (let r = 0; r < rows; r++) data[r] = value(r);
-  const v = vector(chunk, col);
-  duckdb.copy_data_to_vector(v, 0, data.buffer, 0, data.byteLength);
-  setNulls(v, rows, nullsOf(rows, isNull));
+  copyInto(chunk, col, data, rows, nullsOf(rows, isNull));
 }
 
 /** An INTEGER (4 bytes) or TINYINT (1 byte) column. */
@@ -77,7 +73,7 @@ export function smallIntColumn(
 ): void {
   const data = bytes === 4 ? new Int32Array(rows) : new Int8Array(rows);
   for (let r = 0; r < rows; r++) data[r] = value(r);
-  duckdb.copy_data_to_vector(vector(chunk, col), 0, data.buffer as ArrayBuffer, 0, data.byteLength);
+  copyColumn(chunk, col, data);
 }
 
 const utf8 = new TextEncoder();
@@ -116,7 +112,16 @@ export function bytesColumn(
   setNulls(v, rows, nulls);
 }
 
+type ColumnData = BigInt64Array | Int32Array | Int8Array | Float64Array;
+
 /** A column whose vector layout is exactly this typed array's (BIGINT from BigInt64Array, INTEGER from Int32Array). */
-export function copyColumn(chunk: DuckDBDataChunk, col: number, data: BigInt64Array | Int32Array): void {
-  duckdb.copy_data_to_vector(vector(chunk, col), 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+export function copyColumn(chunk: DuckDBDataChunk, col: number, data: ColumnData): void {
+  copyInto(chunk, col, data, data.length, []);
+}
+
+/** Copies the typed array into the column's vector in one call, then marks the NULL rows. */
+function copyInto(chunk: DuckDBDataChunk, col: number, data: ColumnData, rows: number, nullRows: readonly number[]) {
+  const v = vector(chunk, col);
+  duckdb.copy_data_to_vector(v, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+  setNulls(v, rows, nullRows);
 }
