@@ -12,8 +12,7 @@ import { DEFAULT_CONFIG } from "../../src/config/types.js";
 import { startServer } from "../../src/server/index.js";
 import { DuckDbStore } from "../../src/store/duckdb/driver.js";
 import { MemoryStore } from "../../src/store/memory/index.js";
-import { PostgresStore } from "../../src/store/postgres/driver.js";
-import { SKIP_PG, scratchSchema } from "../../src/store/postgres/testing/scratch.js";
+import { openScratch, SKIP_PG } from "../../src/store/postgres/testing/scratch.js";
 import type { Store } from "../../src/store/store.js";
 
 const SINGLES = 10_000;
@@ -134,14 +133,4 @@ capTest("DuckDB", false, async () => {
   };
 });
 
-capTest("PostgreSQL", SKIP_PG, async () => {
-  const s = scratchSchema();
-  const store = await PostgresStore.open(s.url);
-  return {
-    store,
-    cleanup: async () => {
-      await store.close();
-      await s.drop();
-    },
-  };
-});
+capTest("PostgreSQL", SKIP_PG, () => openScratch());

@@ -11,8 +11,7 @@ import { describe, test } from "node:test";
 import { testConfig } from "../../src/config/testing/config.js";
 import { type RunningServer, startServer } from "../../src/server/index.js";
 import { DuckDbStore } from "../../src/store/duckdb/driver.js";
-import { PostgresStore } from "../../src/store/postgres/driver.js";
-import { SKIP_PG, scratchSchema } from "../../src/store/postgres/testing/scratch.js";
+import { openScratch, SKIP_PG } from "../../src/store/postgres/testing/scratch.js";
 import type { Store } from "../../src/store/store.js";
 
 const NUL = "contains a NUL character (\\u0000)";
@@ -179,14 +178,4 @@ suite("DuckDB", false, async () => {
   };
 });
 
-suite("PostgreSQL", SKIP_PG, async () => {
-  const s = scratchSchema();
-  const store = await PostgresStore.open(s.url);
-  return {
-    store,
-    cleanup: async () => {
-      await store.close();
-      await s.drop();
-    },
-  };
-});
+suite("PostgreSQL", SKIP_PG, () => openScratch());
