@@ -74,8 +74,12 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
 const CLOSING_RETRY_AFTER_S = "5";
 
 /**
- * Requests that arrive once close() has begun (a keep-alive connection, a pipelined
- * request) get 503 store_unavailable in our envelope instead of Fastify's own 503 body.
+ * Once close() has begun, a request that arrives on an open connection gets 503
+ * store_unavailable in our envelope (instead of Fastify's own 503 body), and every answer,
+ * those of requests already in flight included, carries `Connection: close`: Node then
+ * ends the connection after it. close() waits for every connection to end, and Node only
+ * closes those idle when it starts: one whose request finished later would stay open,
+ * keep-alive, until the client dropped it or keep_alive_timeout passed.
  * Needs the app built with `return503OnClosing: false`.
  */
 export function rejectWhileClosing(app: FastifyInstance): void {
@@ -87,6 +91,9 @@ export function rejectWhileClosing(app: FastifyInstance): void {
     if (closing) {
       throw new ApiError("store_unavailable", "the server is shutting down", { "Retry-After": CLOSING_RETRY_AFTER_S });
     }
+  });
+  app.addHook("onSend", async (_request, reply) => {
+    if (closing) reply.header("connection", "close");
   });
 }
 
