@@ -3,7 +3,7 @@ import { parseAddr } from "../config/addr.js";
 import { otlpRoutes } from "../otlp/routes.js";
 import { acceptedTokens, bearerAuth } from "./auth.js";
 import type { AppContext } from "./context.js";
-import { installErrorHandling } from "./error-handler.js";
+import { installErrorHandling, rejectWhileClosing } from "./error-handler.js";
 import { timeoutOptions } from "./timeouts.js";
 
 /**
@@ -14,8 +14,14 @@ import { timeoutOptions } from "./timeouts.js";
 async function buildOtlpApp(ctx: AppContext): Promise<FastifyInstance> {
   const { max_body_bytes } = ctx.config.http_server;
   const tokens = acceptedTokens(ctx.config);
-  const app = Fastify({ ...timeoutOptions(ctx.config.http_server), logger: false, bodyLimit: max_body_bytes });
+  const app = Fastify({
+    ...timeoutOptions(ctx.config.http_server),
+    logger: false,
+    bodyLimit: max_body_bytes,
+    return503OnClosing: false,
+  });
   installErrorHandling(app, max_body_bytes);
+  rejectWhileClosing(app);
   if (tokens.length > 0) app.addHook("onRequest", bearerAuth(tokens));
   await app.register(async (scope) => otlpRoutes(scope, ctx));
   return app;
