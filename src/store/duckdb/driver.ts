@@ -182,7 +182,7 @@ export class DuckDbStore implements Store, SqlRunner {
     // A window without one whole hour has nothing to take from rollups: the plain scan is cheaper.
     const whole = planWindow(q.from, q.to, q.stepMs).rollups.length > 0;
     if (this.rollupsReady && (dims || (whole && rollupsAnswer(q, names)))) {
-      return summarizeRollups(this, q, names);
+      return summarizeRollups(this, q, names, () => this.client.request({ op: "binsThrough" }) as Promise<number>);
     }
     return summarizeDuckdb(this, q);
   }
@@ -193,6 +193,14 @@ export class DuckDbStore implements Store, SqlRunner {
       return (await this.client.request({ op: "series" })) as ExpositionRow[];
     }
     return exposeDuckdb(this, q);
+  }
+
+  /**
+   * Builds the sketch bins of every bucket that ends by `through` now. The store does this
+   * itself for each hour that is over (within a minute); a test or a tool can run it early.
+   */
+  async settleBins(through: number): Promise<void> {
+    await this.write(() => this.client.request({ op: "settle", through }));
   }
 
   async foldedSpans(): Promise<Record<string, number>> {

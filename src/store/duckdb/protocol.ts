@@ -103,6 +103,10 @@ export type WorkerRequest =
   | { id: number; op: "run"; statements: { sql: string; params: unknown[] }[] }
   /** Prometheus series totals kept at ingest (rollup-maintain.ts SeriesTotals). */
   | { id: number; op: "series" }
+  /** The time up to which rollup buckets have their bins (rollup-maintain.ts settleSql). */
+  | { id: number; op: "binsThrough" }
+  /** Builds the bins of every hour (and day) that ends by `through` (an hour boundary) from the spans. */
+  | { id: number; op: "settle"; through: number }
   /** Spans folded into "(other)" per declared dimension, counted at ingest. */
   | { id: number; op: "folded" }
   | { id: number; op: "close" }

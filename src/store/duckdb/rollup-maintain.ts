@@ -15,37 +15,101 @@ type Sql = { sql: string; params: unknown[] };
 type Query = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
 type Run = (statements: Sql[]) => Promise<number[]>;
 
+const setState = (k: string, v: string): Sql => ({
+  sql: "INSERT OR REPLACE INTO rollup_state (k, v) VALUES ($1, $2)",
+  params: [k, v],
+});
+
 /**
  * Statements replacing the rollups of resolution `res` for buckets in [from, to) with an
  * aggregation of the spans there (both bounds on bucket boundaries, or `from` inside the
  * first bucket when older spans are gone): used by retention, rebuild and repair.
  */
-function recomputeSql(res: number, from: number, to: number, dims: Dimensions): Sql[] {
-  const range = "started_at >= $2 AND started_at < $3 AND model IS NOT NULL";
-  const bucket = "(started_at // $1::BIGINT) * $1::BIGINT";
-  const first = bucketOf(from, res);
+const SPAN_RANGE = "started_at >= $2 AND started_at < $3 AND model IS NOT NULL";
+const SPAN_BUCKET = "(started_at // $1::BIGINT) * $1::BIGINT";
+
+/** The key's dims JSON of a span row: dimensions fold through rollup_named (renameSql fills it for a rebuild). */
+const dimsAs = (dims: Dimensions) => `${dimsJsonSql(dims)} AS dims`;
+
+/** Statements replacing the bins of resolution `res` for buckets in [bucketOf(from), to) with the spans' bins. */
+function binsFromSpansSql(res: number, from: number, to: number, dims: Dimensions): Sql[] {
   const cv = SKETCH_COLUMNS.map((c, i) => `{'col': ${i}, 'v': ${c}}`).join(", ");
-  // Dimensions fold through rollup_named (renameSql fills it for a rebuild).
-  const d = `${dimsJsonSql(dims)} AS dims`;
   return [
-    { sql: "DELETE FROM rollup WHERE res = $1 AND bucket >= $2 AND bucket < $3", params: [res, first, to] },
-    { sql: "DELETE FROM rollup_bins WHERE res = $1 AND bucket >= $2 AND bucket < $3", params: [res, first, to] },
     {
-      sql: `INSERT INTO rollup SELECT $1::BIGINT, b, model, provider, caller, status, dims,
-        ${mergeSql("spans", ROLLUP_COST_TYPE)}
-        FROM (SELECT *, ${bucket} AS b, ${d} FROM spans WHERE ${range}) GROUP BY b, model, provider, caller, status, dims`,
-      params: [res, from, to],
+      sql: "DELETE FROM rollup_bins WHERE res = $1 AND bucket >= $2 AND bucket < $3",
+      params: [res, bucketOf(from, res), to],
     },
     {
       sql: `INSERT INTO rollup_bins SELECT $1::BIGINT, b, model, provider, caller, status, dims, cv.col::TINYINT,
           ${binSql("cv.v", "$4::DOUBLE")} AS bin, count(*), min(cv.v), max(cv.v)
-        FROM (SELECT ${bucket} AS b, model, provider, caller, status, ${d}, unnest(list_value(${cv})) AS cv
-              FROM spans WHERE ${range})
+        FROM (SELECT ${SPAN_BUCKET} AS b, model, provider, caller, status, ${dimsAs(dims)}, unnest(list_value(${cv})) AS cv
+              FROM spans WHERE ${SPAN_RANGE})
         WHERE cv.v IS NOT NULL GROUP BY ALL`,
       params: [res, from, to, SKETCH_K],
     },
   ];
 }
+
+function recomputeSql(res: number, from: number, to: number, dims: Dimensions): Sql[] {
+  return [
+    {
+      sql: "DELETE FROM rollup WHERE res = $1 AND bucket >= $2 AND bucket < $3",
+      params: [res, bucketOf(from, res), to],
+    },
+    {
+      sql: `INSERT INTO rollup SELECT $1::BIGINT, b, model, provider, caller, status, dims,
+        ${mergeSql("spans", ROLLUP_COST_TYPE)}
+        FROM (SELECT *, ${SPAN_BUCKET} AS b, ${dimsAs(dims)} FROM spans WHERE ${SPAN_RANGE}) GROUP BY b, model, provider, caller, status, dims`,
+      params: [res, from, to],
+    },
+    ...binsFromSpansSql(res, from, to, dims),
+  ];
+}
+
+/**
+ * Sketch bins are kept at ingest only for buckets that end by `bins_through` (an hour
+ * boundary, at most the start of the current hour): the spans of the open hour and day get
+ * sums only, and settleSql builds their bins once, when the hour (or day) is over. Each span
+ * is binned once per resolution instead of ~3 bin rows per span per resolution rewritten by
+ * compaction as the bucket fills. Readers take bins only below bins_through (clipPlan).
+ */
+const BINS_THROUGH = "bins_through";
+
+/** bins_through of the file, or null when the file has none yet (new, or written before it). */
+export async function readBinsThrough(query: Query): Promise<number | null> {
+  const [r] = await query("SELECT v FROM rollup_state WHERE k = $1", [BINS_THROUGH]);
+  return r === undefined ? null : Number(r.v);
+}
+
+/**
+ * Moves bins_through from `from` to `to` (hour boundaries, from < to) in one transaction: the
+ * hours in [from, to) get their bins from the spans, and each day that ends in (from, to]
+ * gets its bins merged from its hours' (all complete by then).
+ */
+export function settleSql(from: number, to: number, dims: Dimensions): Sql[] {
+  const days = { from: bucketOf(from - DAY_MS, DAY_MS) + DAY_MS, to: bucketOf(to, DAY_MS) };
+  const out = binsFromSpansSql(HOUR_MS, from, to, dims);
+  if (days.from < days.to) {
+    out.push(
+      {
+        sql: "DELETE FROM rollup_bins WHERE res = $1 AND bucket >= $2 AND bucket < $3",
+        params: [DAY_MS, days.from, days.to],
+      },
+      {
+        sql: `INSERT INTO rollup_bins SELECT $1::BIGINT, (bucket // $1::BIGINT) * $1::BIGINT, model, provider, caller,
+            status, dims, col, bin, sum(n)::BIGINT, min(lo), max(hi)
+          FROM rollup_bins WHERE res = $4 AND bucket >= $2 AND bucket < $3
+          GROUP BY ALL`,
+        params: [DAY_MS, days.from, days.to, HOUR_MS],
+      },
+    );
+  }
+  out.push(markBinsSql(to));
+  return out;
+}
+
+/** Records bins_through. */
+export const markBinsSql = (t: number): Sql => setState(BINS_THROUGH, String(t));
 
 /** Retention: spans before `cut` go; whole buckets before it go; the bucket holding it is recomputed. */
 export function retainSql(cut: number, dims: Dimensions): Sql[] {
@@ -207,17 +271,17 @@ export class Compactor {
   private readonly buckets = new Map<string, { res: number; bucket: number; kept: number; added: number }>();
 
   /** Records a committed batch; returns the buckets to compact now. */
-  note(b: RollupBuilder, binRows: number): { res: number; bucket: number }[] {
+  note(b: RollupBuilder): { res: number; bucket: number }[] {
     const due: { res: number; bucket: number }[] = [];
-    const perBucket = Math.max(1, binRows / Math.max(1, b.size));
-    for (const { key } of b.entries()) {
+    for (const { key, bins } of b.entries()) {
       const id = `${key.res}:${key.bucket}`;
       let s = this.buckets.get(id);
       if (s === undefined) {
         s = { res: key.res, bucket: key.bucket, kept: 0, added: 0 };
         this.buckets.set(id, s);
       }
-      s.added += 1 + perBucket;
+      // its rollup row and its bin rows
+      s.added += 1 + bins[0].size + bins[1].size + bins[2].size;
       if (
         s.added >= Math.max(MIN_DELTA_ROWS, s.kept / 2) &&
         !due.some((d) => d.res === s.res && d.bucket === s.bucket)
@@ -247,11 +311,6 @@ export async function readStatus(query: Query, dims: Dimensions): Promise<Rollup
   const current = state.get("version") === String(ROLLUP_VERSION) && state.get("dims") === JSON.stringify(dims);
   return { ready: current && next === undefined, rebuildNext: next === undefined ? null : Number(next) };
 }
-
-const setState = (k: string, v: string): Sql => ({
-  sql: "INSERT OR REPLACE INTO rollup_state (k, v) VALUES ($1, $2)",
-  params: [k, v],
-});
 
 /** Marks the rollups current (an empty store, or the end of a rebuild). */
 export function readySql(dims: Dimensions): Sql[] {

@@ -92,12 +92,13 @@ const ROLLUP_VALUES = ROLLUP_FIELDS.map((f) => f.name).join(", ");
  * The duckdb driver's `summarize` over rollups: whole buckets from rollup rows, the ragged
  * edges from spans (planWindow), merged by the same SQL the rollups are built with, so counts
  * and sums equal a scan. Percentiles are exact from the spans while no row holds more than
- * exactLimit spans, else from merged sketches (rollup_bins plus binned edge spans).
+ * exactLimit spans, else from merged sketches (rollup_bins up to binsThrough plus binned spans).
  */
 export async function summarizeRollups(
   db: SqlRunner,
   query: SummaryQuery,
   declared: readonly string[],
+  binsThrough: () => Promise<number>,
 ): Promise<SummaryRow[]> {
   const q: RollupQuery = { ...query, declared };
   const grouped = q.groupBy !== undefined || q.stepMs !== undefined;
@@ -120,7 +121,11 @@ export async function summarizeRollups(
   const most = rows.reduce((m, r) => Math.max(m, num(r.span_count)), 0);
   if ((latency || quality) && most > 0) {
     if (most <= (q.exactLimit ?? DEFAULT_EXACT_LIMIT)) await exactPercentiles(db, q, latency, quality, pct);
-    else await sketchedPercentiles(db, q, plan, latency, quality, pct);
+    else {
+      // Bins exist only for buckets that end by binsThrough: later ones are read as spans.
+      const binned = plan.rollups.length === 0 ? plan : planWindow(q.from, q.to, q.stepMs, await binsThrough());
+      await sketchedPercentiles(db, q, binned, latency, quality, pct);
+    }
   }
   return rows.map((r) => toSummaryRow(r, pct.get(rowKey(r))));
 }

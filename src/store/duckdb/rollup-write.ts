@@ -26,9 +26,13 @@ const ATTRIBUTES = TEXT_FIELDS.length;
 /** Folds a span's attributes into its rollup dimensions (JSON text); "{}" without declared dimensions. */
 export type DimsOf = (attributesJson: string, startedAt: number) => string;
 
-/** The LLM spans of a batch, as the rollup definition reads them. */
-export function rollupBatch(b: SpanBatch, dimsOf: DimsOf | null): RollupBuilder {
-  const builder = new RollupBuilder();
+/** The LLM spans of a batch, as the rollup definition reads them; `binned` as RollupBuilder's. */
+export function rollupBatch(
+  b: SpanBatch,
+  dimsOf: DimsOf | null,
+  binned?: (res: number, bucket: number) => boolean,
+): RollupBuilder {
+  const builder = new RollupBuilder(binned);
   const starts = textStarts(b);
   const { lengths, numbers, nulls, count } = b;
   const str = (i: number, f: number): string | null => {
@@ -178,13 +182,13 @@ function fillBinRows(chunk: DuckDBDataChunk, entries: RollupEntry[], b: BinRows,
 
 /**
  * Appends the builder's rows to rollup and rollup_bins, and the dimension values the batch
- * named to rollup_named (inside the caller's transaction). Returns the bin rows appended.
+ * named to rollup_named (inside the caller's transaction).
  */
 export async function appendRollups(
   conn: DuckDBConnection,
   builder: RollupBuilder,
   named: [number, string, string][] = [],
-): Promise<number> {
+): Promise<void> {
   const entries = [...builder.entries()];
   const bins = binRows(entries);
   await appendChunks(conn, "rollup", ROLLUP_TYPES, entries.length, (c, from, n) => fillRollupRows(c, entries, from, n));
@@ -196,5 +200,4 @@ export async function appendRollups(
     textColumn(c, 1, n, (r) => named[from + r][1]);
     textColumn(c, 2, n, (r) => named[from + r][2]);
   });
-  return bins.count;
 }

@@ -1,7 +1,85 @@
-import { rollupConformance } from "../testing/conformance-rollup.js";
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { prng } from "../../util/random.js";
+import { MemoryStore } from "../memory/memory-store.js";
+import type { Dimensions } from "../rollup/dimensions.js";
+import { DAY_MS, HOUR_MS } from "../rollup/plan.js";
+import type { SummaryQuery } from "../store.js";
+import { compare, randomSpan, rollupConformance } from "../testing/conformance-rollup.js";
 import { DuckDbStore } from "./driver.js";
 
-rollupConformance("duckdb", async (dimensions) => {
-  const store = await DuckDbStore.open(":memory:", { dimensions });
-  return { store, cleanup: () => store.close() };
+rollupConformance(
+  "duckdb",
+  async (dimensions) => {
+    const store = await DuckDbStore.open(":memory:", { dimensions });
+    return { store, cleanup: () => store.close() };
+  },
+  [1, 2, 3],
+  (store, through) => (store as DuckDbStore).settleBins(through),
+);
+
+test("duckdb: bins settled before a restart stay settled, later hours settle after it", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "tt-bins-"));
+  const path = join(dir, "s.duckdb");
+  const dimensions: Dimensions = { names: ["user"], maxValues: 6 };
+  const memory = new MemoryStore(dimensions);
+  const t0 = Math.ceil(Date.now() / DAY_MS) * DAY_MS + DAY_MS;
+  const r = prng(9);
+  let n = 0;
+  const spans = (count: number) => Array.from({ length: count }, () => randomSpan(r, n++, t0, t0 + 2 * DAY_MS));
+  // Sketched percentiles (more spans a row than exactLimit) over whole hours and days.
+  const qs: SummaryQuery[] = [
+    { from: t0, to: t0 + 2 * DAY_MS, filter: {}, exactLimit: 10 },
+    { from: t0, to: t0 + 2 * DAY_MS, filter: {}, groupBy: { column: "model" }, exactLimit: 10 },
+    { from: t0 + 3 * HOUR_MS, to: t0 + DAY_MS + 9 * HOUR_MS, filter: {}, stepMs: 6 * HOUR_MS, exactLimit: 10 },
+  ];
+  try {
+    let store = await DuckDbStore.open(path, { dimensions });
+    for (const batch of [spans(300), spans(300)]) {
+      await store.insert(batch);
+      await memory.insert(batch);
+    }
+    await store.settleBins(t0 + DAY_MS + 10 * HOUR_MS);
+    await store.close();
+
+    store = await DuckDbStore.open(path, { dimensions });
+    const [mark] = await store.all("SELECT v FROM rollup_state WHERE k = 'bins_through'", []);
+    assert.equal(Number(mark.v), t0 + DAY_MS + 10 * HOUR_MS);
+    const late = spans(300);
+    await store.insert(late);
+    await memory.insert(late);
+    await compare(store, memory, qs, "after restart");
+    await store.settleBins(t0 + 2 * DAY_MS);
+    await compare(store, memory, qs, "all settled");
+    await store.close();
+  } finally {
+    await memory.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("duckdb: a file from before bins_through counts every hour before the current one as binned", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "tt-bins-"));
+  const path = join(dir, "s.duckdb");
+  try {
+    let store = await DuckDbStore.open(path);
+    await store.all("SELECT 1", []);
+    await store.close();
+    const db = await DuckDBInstance.create(path);
+    const conn = await db.connect();
+    await conn.run("DELETE FROM rollup_state WHERE k = 'bins_through'");
+    conn.closeSync();
+    db.closeSync();
+    const before = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
+    store = await DuckDbStore.open(path);
+    const [mark] = await store.all("SELECT v FROM rollup_state WHERE k = 'bins_through'", []);
+    assert.ok(Number(mark.v) >= before && Number(mark.v) <= Date.now(), `bins_through ${mark.v}`);
+    await store.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

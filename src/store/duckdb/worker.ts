@@ -26,7 +26,16 @@ import type { ContentColumns } from "./content-schema.js";
 import { CONTENT_SCHEMA_SQL } from "./content-schema.js";
 import { FileSegments, MemorySegments } from "./content-segments.js";
 import { NUMBER_FIELDS, type SpanBatch, type WorkerInit, type WorkerReply, type WorkerRequest } from "./protocol.js";
-import { Compactor, compactSql, readStatus, readySql, SeriesTotals } from "./rollup-maintain.js";
+import {
+  Compactor,
+  compactSql,
+  markBinsSql,
+  readBinsThrough,
+  readStatus,
+  readySql,
+  SeriesTotals,
+  settleSql,
+} from "./rollup-maintain.js";
 import { ROLLUP_SCHEMA_SQL } from "./rollup-schema.js";
 import { appendRollups, rollupBatch } from "./rollup-write.js";
 import { SCHEMA_SQL } from "./schema.js";
@@ -204,14 +213,18 @@ async function insertBatch(sent: SpanBatch, content: ContentColumns | undefined)
   b.idHashes = idHashes(b, keep === null ? sentStarts : textStarts(b));
   const declared = init.dimensions.names.length > 0;
   if (declared) await loadNamedValues(b);
-  const rollups = rollupBatch(b, declared ? (json, t) => folder.fold(t, JSON.parse(json)) : null);
-  let binRows = 0;
+  // Bins only for buckets that end by binsThrough; settle() bins the others from the spans.
+  const rollups = rollupBatch(
+    b,
+    declared ? (json, t) => folder.fold(t, JSON.parse(json)) : null,
+    (res, bucket) => bucket + res <= binsThrough,
+  );
   let n: number;
   try {
     n = await logContent(log, content, (index) =>
       appendBatch(writer, b, async (c) => {
         await index(c);
-        binRows = await appendRollups(c, rollups, folder.takeFresh());
+        await appendRollups(c, rollups, folder.takeFresh());
       }),
     );
   } catch (e) {
@@ -221,14 +234,32 @@ async function insertBatch(sent: SpanBatch, content: ContentColumns | undefined)
   }
   ids.addHashes(b.idHashes);
   totals.add(rollups);
-  for (const d of compactor.note(rollups, binRows)) {
+  for (const d of compactor.note(rollups)) {
     // Queued behind this insert; a failed compaction leaves valid (just unmerged) rows.
     serialWrite(() => runAll(compactSql(d.res, d.bucket))).catch(() => {});
   }
   return n;
 }
 
+/** Bins are kept at ingest for buckets that end by this time (rollup-maintain.ts settleSql). */
+let binsThrough = 0;
+let settleTimer: NodeJS.Timeout | undefined;
+
+/** Builds the bins of the hours (and days) that end by `through` (down to an hour boundary) from the spans. */
+async function settle(at: number): Promise<void> {
+  const through = bucketOf(at, HOUR_MS);
+  if (through <= binsThrough) return;
+  await runAll(settleSql(binsThrough, through, init.dimensions));
+  binsThrough = through;
+}
+
+/** Settles every hour that is over; run at start and then every minute, behind the writes. */
+function settleOver(): Promise<void> {
+  return serialWrite(() => settle(bucketOf(Date.now(), HOUR_MS)));
+}
+
 async function close(): Promise<void> {
+  clearInterval(settleTimer);
   await writeChain;
   // halted: exit now; the WAL is replayed at the next start
   if (!halted) await writer.run("CHECKPOINT").catch(() => {});
@@ -252,6 +283,7 @@ async function connect(): Promise<DuckDBConnection> {
  */
 async function halt(): Promise<void> {
   halted = true;
+  clearInterval(settleTimer);
   for (const c of connections) {
     try {
       c.interrupt();
@@ -274,6 +306,10 @@ async function handle(m: WorkerRequest): Promise<unknown> {
       return readAll(m.sql, m.params);
     case "series":
       return totals.rows();
+    case "binsThrough":
+      return binsThrough;
+    case "settle":
+      return serialWrite(() => settle(m.through));
     case "folded":
       return Object.fromEntries(totals.folded);
     case "close":
@@ -311,6 +347,11 @@ async function start(): Promise<void> {
     }
   }
   await totals.load(readAll, ready, init.dimensions);
+  // A file without the mark (new, or from before it) had every span binned at ingest.
+  binsThrough = (await readBinsThrough(readAll)) ?? bucketOf(Date.now(), HOUR_MS);
+  await runAll([markBinsSql(binsThrough)]);
+  await settleOver();
+  settleTimer = setInterval(() => settleOver().catch(() => {}), 60_000).unref();
 }
 
 start().then(

@@ -48,6 +48,8 @@ export interface RollupEntry {
   sums: RollupSums;
   /** Sketches of latency_ms, ttft_ms and eval_score (SKETCH_COLUMNS order). */
   bins: [Bins, Bins, Bins];
+  /** False when the builder was told not to keep this bucket's sketches (bins stay empty). */
+  binned: boolean;
 }
 
 export function emptySums(): RollupSums {
@@ -122,6 +124,12 @@ export function mergeSums(a: RollupSums, b: RollupSums): void {
 export class RollupBuilder {
   private readonly rows = new Map<string, RollupEntry>();
 
+  /**
+   * @param binned whether a bucket's sketches are kept (a store may build some from the spans
+   *   later); a bucket it refuses gets sums only, its bins stay empty.
+   */
+  constructor(private readonly binned: (res: number, bucket: number) => boolean = () => true) {}
+
   add(s: RollupSpan): void {
     // The same scaling as the stored DECIMAL, so a rollup equals a sum over the spans.
     const pico = s.cost_usd === null ? 0n : toPico(s.cost_usd);
@@ -140,10 +148,11 @@ export class RollupBuilder {
           status: s.status,
           dims: s.dims,
         };
-        e = { key, sums: emptySums(), bins: [new Map(), new Map(), new Map()] };
+        e = { key, sums: emptySums(), bins: [new Map(), new Map(), new Map()], binned: this.binned(res, bucket) };
         this.rows.set(id, e);
       }
       addSpan(e.sums, s, pico);
+      if (!e.binned) continue;
       addBin(e.bins[0], s.latency_ms);
       if (s.ttft_ms !== null) addBin(e.bins[1], s.ttft_ms);
       if (s.eval_score !== null) addBin(e.bins[2], s.eval_score);

@@ -60,15 +60,21 @@ function planInto(from: number, to: number, i: number, plan: WindowPlan): void {
 /**
  * The pieces of [from, to), or of each series bucket [from + k*step, ...) when stepMs is
  * given (a rollup bucket must fall inside one series bucket, so each is planned alone).
+ * Whole buckets come from rollups only before `rollupsBefore`; the window after it from spans.
  *
  * @example planWindow(Date.UTC(2026, 0, 1, 0, 30), Date.UTC(2026, 0, 1, 3)) // spans 00:30–01:00, hours 01:00–03:00
  */
-export function planWindow(from: number, to: number, stepMs?: number): WindowPlan {
+export function planWindow(
+  from: number,
+  to: number,
+  stepMs?: number,
+  rollupsBefore = Number.POSITIVE_INFINITY,
+): WindowPlan {
   const plan: WindowPlan = { rollups: [], spans: [] };
-  if (!stepMs) {
-    planInto(from, to, 0, plan);
-    return plan;
-  }
-  for (let a = from; a < to; a += stepMs) planInto(a, Math.min(a + stepMs, to), 0, plan);
+  // Rollup rows only before `rollupsBefore` (a store may not have built the later ones yet).
+  const cut = Math.max(from, Math.min(to, rollupsBefore));
+  if (!stepMs) planInto(from, cut, 0, plan);
+  else for (let a = from; a < cut; a += stepMs) planInto(a, Math.min(a + stepMs, cut), 0, plan);
+  push(plan.spans, { from: cut, to }, () => true);
   return plan;
 }
