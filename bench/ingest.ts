@@ -5,10 +5,13 @@
 // With --content-bytes N every span also carries ~N bytes of chat (bench/lib/content-data.ts:
 // messages, a tool call, some keys, emails and card numbers), redacted with the default
 // [secrets] rules, capped and stored in its own table.
-// Run: npx tsx bench/ingest.ts [--seconds 10] [--clients 8] [--batch 1000] [--content-bytes 4096] [--no-raw] [--profile]
+// --dist runs the compiled server (dist/cli/main.js, as `npm start` and the package do; run
+// `npm run build` first) instead of the sources through tsx.
+// Run: npx tsx bench/ingest.ts [--seconds 10] [--clients 8] [--batch 1000] [--content-bytes 4096] [--no-raw] [--profile] [--dist]
 import { readdirSync, readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { DEFAULT_CONFIG } from "../src/config/types.js";
 import type { Span } from "../src/span/types.js";
@@ -26,6 +29,7 @@ const { values } = parseArgs({
     batch: { type: "string", default: "1000" },
     bodies: { type: "string", default: "60" },
     profile: { type: "boolean", default: false },
+    dist: { type: "boolean", default: false },
     raw: { type: "boolean", default: true },
     "content-bytes": { type: "string", default: "0" },
   },
@@ -110,6 +114,7 @@ const dir = await makeTempDir("tokentrace-bench-");
 const server = await startServe({
   dataDir: dir,
   nodeArgs: values.profile ? ["--cpu-prof", `--cpu-prof-dir=${dir}/prof`] : [],
+  cli: values.dist ? fileURLToPath(new URL("../dist/cli/main.js", import.meta.url)) : undefined,
   // a busy shared machine can take longer than the default to compile and open the store
   readyTimeoutMs: 180_000,
 });
