@@ -14,13 +14,19 @@ let h2 = 0;
 function hashId(text: string, traceAt: number, traceLen: number, spanAt: number, spanLen: number): void {
   let a = 0xdeadbeef;
   let b = 0x41c6ce57;
-  const mix = (c: number) => {
+  // Written out, not a closure: this runs for every span of every batch.
+  for (let i = traceAt; i < traceAt + traceLen; i++) {
+    const c = text.charCodeAt(i);
     a = Math.imul(a ^ c, 2654435761);
     b = Math.imul(b ^ c, 1597334677);
-  };
-  for (let i = traceAt; i < traceAt + traceLen; i++) mix(text.charCodeAt(i));
-  mix(0);
-  for (let i = spanAt; i < spanAt + spanLen; i++) mix(text.charCodeAt(i));
+  }
+  a = Math.imul(a, 2654435761);
+  b = Math.imul(b, 1597334677);
+  for (let i = spanAt; i < spanAt + spanLen; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 2654435761);
+    b = Math.imul(b ^ c, 1597334677);
+  }
   a = Math.imul(a ^ (a >>> 16), 2246822507) ^ Math.imul(b ^ (b >>> 13), 3266489909);
   b = Math.imul(b ^ (b >>> 16), 2246822507) ^ Math.imul(a ^ (a >>> 13), 3266489909);
   h1 = a >>> 0;
@@ -113,13 +119,13 @@ export class SpanIdFilter {
     stored: (traceIds: string[]) => Promise<Set<string>>,
   ): Promise<Uint8Array | null> {
     const keep = new Uint8Array(b.count).fill(1);
+    const words = b.idHashes ?? idHashes(b, starts);
     let dropped = 0;
     const seen = new Map<number, number[]>();
     const hits: number[] = [];
     for (let i = 0; i < b.count; i++) {
-      hashSpan(b, starts, i);
-      const a = h1;
-      const c = h2;
+      const a = words[2 * i + 1] >>> 0;
+      const c = words[2 * i] >>> 0;
       const same = seen.get(a);
       if (same === undefined) seen.set(a, [i]);
       else {
@@ -186,7 +192,7 @@ export function traceIdOf(b: SpanBatch, starts: Int32Array, i: number): string {
   return b.text.substring(starts[t], starts[t] + b.lengths[t]);
 }
 
-/** The batch with only the spans `keep` marks, in order (every column, hashes included). */
+/** The batch with only the spans `keep` marks, in order (every column, hashes and id hashes included). */
 export function keepSpans(b: SpanBatch, starts: Int32Array, keep: Uint8Array): SpanBatch {
   const idx: number[] = [];
   for (let i = 0; i < b.count; i++) if (keep[i] === 1) idx.push(i);
@@ -195,6 +201,7 @@ export function keepSpans(b: SpanBatch, starts: Int32Array, keep: Uint8Array): S
   const numbers = new Float64Array(n * NUMBER_FIELDS.length);
   const nulls = new Uint8Array(n * NUMBER_FIELDS.length);
   const blooms = new BigInt64Array(n);
+  const ids = b.idHashes === undefined ? undefined : new Int32Array(n * 2);
   const hashCounts = new Int32Array(n);
   const hashStarts = new Int32Array(b.count);
   for (let i = 1; i < b.count; i++) hashStarts[i] = hashStarts[i - 1] + b.hashCounts[i - 1];
@@ -211,6 +218,10 @@ export function keepSpans(b: SpanBatch, starts: Int32Array, keep: Uint8Array): S
       nulls[f * n + j] = b.nulls[f * b.count + i];
     }
     blooms[j] = b.blooms[i];
+    if (ids !== undefined && b.idHashes !== undefined) {
+      ids[2 * j] = b.idHashes[2 * i];
+      ids[2 * j + 1] = b.idHashes[2 * i + 1];
+    }
     hashCounts[j] = b.hashCounts[i];
     for (let k = 0; k < b.hashCounts[i]; k++) hashes.push(b.hashes[hashStarts[i] + k]);
   });
@@ -223,5 +234,6 @@ export function keepSpans(b: SpanBatch, starts: Int32Array, keep: Uint8Array): S
     blooms,
     hashes: Int32Array.from(hashes),
     hashCounts,
+    idHashes: ids,
   };
 }

@@ -208,9 +208,9 @@ async function fillIdHashes(): Promise<void> {
 // content commit together; the counters and the id filter move only after the commit.
 async function insertBatch(sent: SpanBatch, content: ContentColumns | undefined): Promise<number> {
   const sentStarts = textStarts(sent);
+  sent.idHashes = idHashes(sent, sentStarts);
   const keep = await ids.newSpans(sent, sentStarts, storedIds);
   const b = keep === null ? sent : keepSpans(sent, sentStarts, keep);
-  b.idHashes = idHashes(b, keep === null ? sentStarts : textStarts(b));
   const declared = init.dimensions.names.length > 0;
   if (declared) await loadNamedValues(b);
   // Bins only for buckets that end by binsThrough; settle() bins the others from the spans.
@@ -232,7 +232,7 @@ async function insertBatch(sent: SpanBatch, content: ContentColumns | undefined)
     if (declared) folder.forget();
     throw e;
   }
-  ids.addHashes(b.idHashes);
+  if (b.idHashes !== undefined) ids.addHashes(b.idHashes);
   totals.add(rollups);
   for (const d of compactor.note(rollups)) {
     // Queued behind this insert; a failed compaction leaves valid (just unmerged) rows.

@@ -122,7 +122,8 @@ export function mergeSums(a: RollupSums, b: RollupSums): void {
  * @example const b = new RollupBuilder(); for (const s of spans) b.add(s); b.entries()
  */
 export class RollupBuilder {
-  private readonly rows = new Map<string, RollupEntry>();
+  /** Per resolution (RESOLUTIONS order): bucket start → key without resolution and bucket → row. */
+  private readonly rows = RESOLUTIONS.map(() => new Map<number, Map<string, RollupEntry>>());
 
   /**
    * @param binned whether a bucket's sketches are kept (a store may build some from the spans
@@ -134,10 +135,15 @@ export class RollupBuilder {
     // The same scaling as the stored DECIMAL, so a rollup equals a sum over the spans.
     const pico = s.cost_usd === null ? 0n : toPico(s.cost_usd);
     const rest = `${s.model}\u0000${s.provider ?? "\u0001"}\u0000${s.caller ?? "\u0001"}\u0000${s.status}\u0000${s.dims}`;
-    for (const res of RESOLUTIONS) {
+    for (let r = 0; r < RESOLUTIONS.length; r++) {
+      const res = RESOLUTIONS[r];
       const bucket = bucketOf(s.started_at, res);
-      const id = `${res}\u0000${bucket}\u0000${rest}`;
-      let e = this.rows.get(id);
+      let keys = this.rows[r].get(bucket);
+      if (keys === undefined) {
+        keys = new Map();
+        this.rows[r].set(bucket, keys);
+      }
+      let e = keys.get(rest);
       if (e === undefined) {
         const key: RollupKey = {
           res,
@@ -149,7 +155,7 @@ export class RollupBuilder {
           dims: s.dims,
         };
         e = { key, sums: emptySums(), bins: [new Map(), new Map(), new Map()], binned: this.binned(res, bucket) };
-        this.rows.set(id, e);
+        keys.set(rest, e);
       }
       addSpan(e.sums, s, pico);
       if (!e.binned) continue;
@@ -160,10 +166,12 @@ export class RollupBuilder {
   }
 
   get size(): number {
-    return this.rows.size;
+    let n = 0;
+    for (const byBucket of this.rows) for (const keys of byBucket.values()) n += keys.size;
+    return n;
   }
 
-  entries(): IterableIterator<RollupEntry> {
-    return this.rows.values();
+  *entries(): IterableIterator<RollupEntry> {
+    for (const byBucket of this.rows) for (const keys of byBucket.values()) yield* keys.values();
   }
 }
