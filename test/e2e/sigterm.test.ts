@@ -2,7 +2,9 @@
 // handling with `Connection: close`, refuses what arrives later with 503, ends every
 // connection itself and exits 0, whatever the clients do with their connections. It used
 // to wait for them: a connection whose request finished after SIGTERM stayed open,
-// keep-alive, until the client dropped it or keep_alive_timeout (72 s) passed.
+// keep-alive, until the client dropped it or keep_alive_timeout (72 s) passed. A client
+// still sending its request holds the stop for at most request_timeout: Node stops applying
+// that timeout once the server closes, and a body trickled a byte at a time held it for good.
 import assert from "node:assert/strict";
 import { once } from "node:events";
 import { connect, type Socket } from "node:net";
@@ -123,5 +125,65 @@ test("SIGTERM: in-flight requests finish with Connection: close, late ones get 5
   server = await startServe({ dataDir: dir });
   const res = await fetch(`${server.url}/traces/${TRACE_ID}`);
   assert.equal(res.status, 200, "the span answered 202 during the stop was committed");
+  assert.deepEqual(await server.stop(), { code: 0, signal: null });
+});
+
+test("SIGTERM: a client trickling a body holds the stop for at most request_timeout; the server cuts it and exits 0", {
+  timeout: 90_000,
+}, async (t) => {
+  const dir = await makeTempDir();
+  let server: ServeProcess | null = null;
+  t.after(async () => {
+    await server?.kill("SIGKILL");
+    await removeDir(dir);
+  });
+  const env = { TOKENTRACE_REQUEST_TIMEOUT: "2s", TOKENTRACE_HEADERS_TIMEOUT: "1s" };
+  server = await startServe({ dataDir: dir, env });
+  const first = server;
+
+  // committed before the signal
+  const span = { trace_id: TRACE_ID, span_id: "eee19b7ec3c1b174", name: "chat", model: "gpt-4o", prompt_tokens: 10 };
+  const posted = await fetch(`${first.url}/spans`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify([span]),
+  });
+  assert.equal(posted.status, 202, await posted.text());
+
+  // idle: its end tells the test that the stop has begun
+  const idle = await hold(t, first.port);
+  idle.write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+  assert.match((await idle.next()).head, /^HTTP\/1\.1 200 /);
+
+  // trickler: a POST the server is handling (it answered 100 Continue) whose body then
+  // comes a byte at a time, for as long as the connection lasts.
+  const trickler = connect(first.port, "127.0.0.1");
+  let drip: NodeJS.Timeout | undefined;
+  t.after(() => {
+    clearInterval(drip);
+    trickler.destroy();
+  });
+  // a connection destroyed with unread bytes may end in a reset: either way it has ended
+  trickler.on("error", () => undefined);
+  const cut = once(trickler, "close");
+  await once(trickler, "connect");
+  trickler.write(
+    "POST /spans HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n",
+  );
+  await once(trickler, "data");
+
+  const exited = once(first.child, "exit");
+  first.child.kill("SIGTERM");
+  await idle.ended;
+  trickler.write("[");
+  drip = setInterval(() => trickler.writable && trickler.write(" "), 200);
+
+  await cut;
+  clearInterval(drip);
+  assert.deepEqual(await exited, [0, null], first.output());
+
+  server = await startServe({ dataDir: dir });
+  const res = await fetch(`${server.url}/traces/${TRACE_ID}`);
+  assert.equal(res.status, 200, "the span answered 202 before the signal was committed");
   assert.deepEqual(await server.stop(), { code: 0, signal: null });
 });
