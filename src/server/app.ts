@@ -11,7 +11,7 @@ import type { AppContext } from "./context.js";
 import { installErrorHandling, refuseNulInQuery, rejectWhileClosing } from "./error-handler.js";
 import { healthRoutes } from "./health.js";
 import { installJsonParser } from "./json-body.js";
-import { timeoutOptions } from "./timeouts.js";
+import { boundTheStop, timeoutOptions } from "./timeouts.js";
 
 type RoutePlugin = (app: FastifyInstance, ctx: AppContext) => Promise<void>;
 
@@ -48,6 +48,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   installErrorHandling(app, max_body_bytes);
   rejectWhileClosing(app);
+  boundTheStop(app, ctx.config.http_server);
   refuseNulInQuery(app);
   installJsonParser(app);
 

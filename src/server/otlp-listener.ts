@@ -4,7 +4,7 @@ import { otlpRoutes } from "../otlp/routes.js";
 import { acceptedTokens, bearerAuth } from "./auth.js";
 import type { AppContext } from "./context.js";
 import { installErrorHandling, rejectWhileClosing } from "./error-handler.js";
-import { timeoutOptions } from "./timeouts.js";
+import { boundTheStop, timeoutOptions } from "./timeouts.js";
 
 /**
  * An app that serves only POST /v1/traces, for `otlp.addr` (a port of its own, e.g. the
@@ -22,6 +22,7 @@ async function buildOtlpApp(ctx: AppContext): Promise<FastifyInstance> {
   });
   installErrorHandling(app, max_body_bytes);
   rejectWhileClosing(app);
+  boundTheStop(app, ctx.config.http_server);
   if (tokens.length > 0) app.addHook("onRequest", bearerAuth(tokens));
   await app.register(async (scope) => otlpRoutes(scope, ctx));
   return app;

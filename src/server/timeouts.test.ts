@@ -66,6 +66,56 @@ test("headers that never finish are cut with 408 too", async (t) => {
   assert.match(answer, /http_server\.headers_timeout \(1s\)/);
 });
 
+/**
+ * A raw connection whose request the server is already handling: `head` must draw a first
+ * answer (a 100 Continue, or the response to a first pipelined request). `drip()` then
+ * writes `text` every 200 ms until the server ends the connection; `closed` resolves then.
+ */
+async function handling(port: number, head: string): Promise<{ drip(text: string): void; closed: Promise<void> }> {
+  const socket = connect(port, "127.0.0.1");
+  socket.on("error", () => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const closed = new Promise<void>((resolve) =>
+    socket.on("close", () => {
+      clearInterval(timer);
+      resolve();
+    }),
+  );
+  socket.write(head);
+  await new Promise((resolve) => socket.once("data", resolve));
+  return {
+    drip(text) {
+      timer = setInterval(() => socket.writable && socket.write(text), 200);
+    },
+    closed,
+  };
+}
+
+test("stopping: a client trickling a body or its headers holds close() for at most request_timeout, on both listeners", {
+  timeout: 60_000,
+}, async () => {
+  const config = testConfig({ request_timeout_ms: 1000, headers_timeout_ms: 1000 }, { otlp: { addr: "127.0.0.1:0" } });
+  const server = await startServer(config, { store: createFakeStore() });
+  const otlpPort = Number(new URL(server.otlpUrl ?? "").port);
+  const body = await handling(
+    server.port,
+    "POST /spans HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n",
+  );
+  const otlpBody = await handling(
+    otlpPort,
+    "POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n",
+  );
+  // a first request answered, then the headers of a second being read: not idle
+  const headers = await handling(server.port, "GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\n");
+  // once close() has begun Node no longer cuts any of them with a 408
+  const closed = server.close();
+  body.drip(" ");
+  otlpBody.drip(" ");
+  headers.drip("X-A: b\r\n");
+  await closed;
+  await Promise.all([body.closed, otlpBody.closed, headers.closed]);
+});
+
 interface Answer {
   status: number;
   port: number;

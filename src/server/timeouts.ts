@@ -1,6 +1,6 @@
 import { type Server, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
-import type { FastifyHttpOptions } from "fastify";
+import type { FastifyHttpOptions, FastifyInstance } from "fastify";
 import type { Config } from "../config/types.js";
 import { ERRORS, type ErrorCode } from "../errors.js";
 import { formatDuration } from "../util/duration.js";
@@ -55,4 +55,22 @@ export function timeoutOptions(http: HttpServerConfig): FastifyHttpOptions<Serve
       socket.destroy();
     },
   };
+}
+
+/**
+ * Bounds the stop: once close() has begun, Node no longer applies request_timeout or
+ * headers_timeout, so a client trickling its request would hold close() for good. When
+ * request_timeout has passed since close() began, every connection still open is
+ * destroyed: whatever it carried was not acknowledged, and the client sends it again.
+ * Requests answered before then keep their answer.
+ *
+ * @example boundTheStop(app, config.http_server); await app.close(); // within request_timeout
+ */
+export function boundTheStop(app: FastifyInstance, http: HttpServerConfig): void {
+  let deadline: NodeJS.Timeout | undefined;
+  app.addHook("preClose", async () => {
+    deadline = setTimeout(() => app.server.closeAllConnections(), http.request_timeout_ms).unref();
+  });
+  // onClose hooks run once the server has closed
+  app.addHook("onClose", async () => clearTimeout(deadline));
 }
