@@ -162,6 +162,42 @@ test("ingest queue by commit time: past maxWaitMs of commits at the measured rat
   ingest.admit(5000); // an empty queue admits anything: a request is never refused forever
 });
 
+test("requests still arriving count toward the wait: a burst of them is refused before any body is read", async () => {
+  const store = createFakeStore();
+  let now = 0;
+  const ingest = createIngestor(store, { maxWaitMs: 3500, maxInFlight: 1, clock: () => now });
+  const spans = (from: number, n: number) => Array.from({ length: n }, (_, i) => span(from + i));
+  // Requests of 1000 spans, 1 ms a span to commit.
+  store.hold = true;
+  const first = ingest.submit(spans(0, 1000));
+  await tick();
+  now += 1000;
+  store.hold = false;
+  store.release();
+  await first;
+  store.hold = true;
+  const inflight = ingest.submit(spans(1000, 1000));
+  await tick();
+  // 1000 ms in flight; each arriving request is expected to add 1000 ms.
+  const a = ingest.arrive(); // nothing queued or arriving: always let in
+  const b = ingest.arrive(); // 1000 + 1000 (a) + 1000 (itself)
+  assert.throws(() => ingest.arrive(), /need about 4000 ms/);
+  // a's body is parsed: it no longer counts as arriving, its spans go to the queue instead.
+  a();
+  a(); // marking twice changes nothing
+  ingest.admit(1000);
+  const queued = ingest.submit(spans(3000, 1000));
+  assert.throws(() => ingest.arrive(), /need about 4000 ms/);
+  // b ended without a body (a 400, a dropped connection): room for one more.
+  b();
+  const c = ingest.arrive();
+  c();
+  store.hold = false;
+  store.release();
+  await Promise.all([inflight, queued]);
+  assert.equal(store.spans.length, 3000);
+});
+
 test("drain commits everything queued, then refuses new spans; it is idempotent", async () => {
   const store = createFakeStore();
   store.hold = true;

@@ -14,6 +14,13 @@ export interface Ingestor {
    * request never holds its spans in memory; submit checks again.
    */
   admit(count: number): void;
+  /**
+   * A request arriving (before its body is read): refused like admit(0), but also counting
+   * the requests already arriving, each at the average request size, since their spans are on
+   * their way to the queue. The returned function marks it arrived (its spans are about to be
+   * submitted, or it ended); call it once its body is parsed, and when the answer is sent.
+   */
+  arrive(): () => void;
   /** Spans accepted by a request but not yet committed. */
   readonly queueDepth: number;
   /** Commits what is queued and stops accepting; idempotent. */
@@ -95,6 +102,10 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
   // or more); null until one such commit has finished.
   let msPerSpan: number | null = null;
   let drained: Promise<void> | null = null;
+  // Requests between arrive() and their body parsed, and the spans a request carries (a
+  // moving average over submitted requests): what the arriving ones will add to the queue.
+  let arriving = 0;
+  let spansPerRequest = 0;
 
   /** One store insert of these requests' spans; the store commits content with the spans. */
   function insert(entries: Entry[]): Promise<void> {
@@ -164,11 +175,13 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
 
   // A request bigger than the cap on its own is let through when nothing waits, so no batch
   // is refused forever; routes bound a request by http_server.max_batch_size anyway.
-  function admit(count: number): void {
+  // `others`: requests still arriving besides this one, each expected at the average size.
+  function admit(count: number, others = arriving): void {
     if (closed) {
       throw new ApiError("store_unavailable", "the server is shutting down", { "Retry-After": unavailableRetry });
     }
-    if (queuedCount === 0) return;
+    const coming = others * spansPerRequest;
+    if (queuedCount === 0 && coming === 0) return;
     if (queuedCount + count > maxQueued) {
       throw new ApiError(
         "overloaded",
@@ -176,7 +189,7 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
         { "Retry-After": overloadRetry },
       );
     }
-    const waitMs = msPerSpan === null ? 0 : (inFlightCount + queuedCount + count) * msPerSpan;
+    const waitMs = msPerSpan === null ? 0 : (inFlightCount + queuedCount + coming + count) * msPerSpan;
     if (waitMs > maxWaitMs) {
       throw new ApiError(
         "overloaded",
@@ -189,6 +202,17 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
   return {
     admit,
 
+    arrive(): () => void {
+      // Until its body is parsed, a request is expected to bring the average request's spans.
+      admit(spansPerRequest);
+      arriving++;
+      let here = true;
+      return () => {
+        if (here) arriving--;
+        here = false;
+      };
+    },
+
     submit(spans: Span[], content?: SpanContent[]): Promise<void> {
       try {
         admit(spans.length);
@@ -200,6 +224,7 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
         queue.push({ spans, content, resolve, reject });
       });
       queuedCount += spans.length;
+      spansPerRequest = spansPerRequest === 0 ? spans.length : 0.9 * spansPerRequest + 0.1 * spans.length;
       commitNext();
       return done;
     },

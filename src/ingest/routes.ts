@@ -17,7 +17,7 @@ import type { Ingestor } from "./ingestor.js";
 export interface SpanRouteOptions {
   config: Pick<Config, "http_server" | "pricing" | "quality" | "service" | "content" | "ingest" | "retention_ms">;
   /** Resolves once the spans and their content are committed (the group-commit ingestor). */
-  ingest: Pick<Ingestor, "submit" | "admit">;
+  ingest: Pick<Ingestor, "submit" | "admit" | "arrive">;
   now: () => number;
   /** Shared with other ingest paths in tests; one per app otherwise. */
   idempotency?: IdempotencyCache;
@@ -44,8 +44,13 @@ export async function spanRoutes(app: FastifyInstance, ctx: SpanRouteOptions): P
   };
   const content = contentPolicy(ctx.config.content);
 
+  // Requests counted as arriving by the ingest queue, until their body is parsed or they end.
+  const arrivals = new WeakMap<FastifyRequest, () => void>();
+
   // A function of its own: the parsed body is not held by an awaiting frame.
-  function prepare(body: unknown) {
+  function prepare(request: FastifyRequest) {
+    const body = request.body;
+    arrivals.get(request)?.();
     // Count first: an oversized batch is refused before any span is validated.
     if (Array.isArray(body) && body.length > max_batch_size) {
       throw new ApiError(
@@ -60,7 +65,7 @@ export async function spanRoutes(app: FastifyInstance, ctx: SpanRouteOptions): P
   }
 
   async function ingest(request: FastifyRequest): Promise<number> {
-    const { spans, rows } = prepare(request.body);
+    const { spans, rows } = prepare(request);
     // Nothing needs the parsed body (~4 KB of content a span) any more: let it die young
     // rather than survive into the old generation while the commit is awaited.
     request.body = null;
@@ -81,7 +86,11 @@ export async function spanRoutes(app: FastifyInstance, ctx: SpanRouteOptions): P
     scope.removeContentTypeParser("text/plain");
     // A full queue answers 503 before the body is read and parsed: under overload the CPU
     // goes to commits, not to requests that would be refused anyway.
-    scope.addHook("onRequest", async () => ctx.ingest.admit(0));
+    scope.addHook("onRequest", async (request, reply) => {
+      const arrived = ctx.ingest.arrive();
+      arrivals.set(request, arrived);
+      reply.raw.once("close", arrived);
+    });
     scope.post("/spans", { schema: { response: acceptedSchema } }, handler);
   });
 }

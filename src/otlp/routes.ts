@@ -4,6 +4,7 @@ import type { Config } from "../config/types.js";
 import { type ContentPolicy, contentPolicy, prepareContent } from "../content/prepare.js";
 import type { ContentFields, SpanContent } from "../content/types.js";
 import { ApiError, type ErrorCode } from "../errors.js";
+import type { Ingestor } from "../ingest/ingestor.js";
 import { createPricer } from "../pricing/index.js";
 import { toApiSpan } from "../span/index.js";
 import type { Span } from "../span/types.js";
@@ -73,11 +74,7 @@ function toApiErrorFromBody(err: BodyError): ApiError {
 export interface OtlpRouteOptions {
   config: Pick<Config, "http_server" | "pricing" | "quality" | "service" | "content" | "ingest" | "retention_ms">;
   /** Resolves once the spans and their content are committed (the group-commit ingestor). */
-  ingest: {
-    submit(spans: Span[], content?: SpanContent[]): Promise<void>;
-    /** Throws 503 overloaded when `count` more spans would not fit in the queue. */
-    admit(count: number): void;
-  };
+  ingest: Pick<Ingestor, "submit" | "admit" | "arrive">;
   now: () => number;
   /** Shared with other ingest paths in tests; one per app otherwise. */
   idempotency?: IdempotencyCache;
@@ -122,9 +119,14 @@ export async function otlpRoutes(app: FastifyInstance, ctx: OtlpRouteOptions): P
     return sendStatus(reply, formatOf(request), err);
   });
 
-  // A full queue answers 503 before the body is read, decompressed and decoded.
-  app.addHook("onRequest", async (request) => {
-    if ((request.query as Record<string, unknown>).dry_run === undefined) ctx.ingest.admit(0);
+  // A full queue answers 503 before the body is read, decompressed and decoded; until then
+  // the request counts as arriving (Ingestor.arrive).
+  const arrivals = new WeakMap<FastifyRequest, () => void>();
+  app.addHook("onRequest", async (request, reply) => {
+    if ((request.query as Record<string, unknown>).dry_run !== undefined) return;
+    const arrived = ctx.ingest.arrive();
+    arrivals.set(request, arrived);
+    reply.raw.once("close", arrived);
   });
 
   app.post("/v1/traces", async (request, reply) => {
@@ -151,6 +153,7 @@ export async function otlpRoutes(app: FastifyInstance, ctx: OtlpRouteOptions): P
         `${otlpSpans.length} spans in one request; http_server.max_batch_size is ${maxBatch}`,
       );
     }
+    arrivals.get(request)?.();
     if (!dry) ctx.ingest.admit(otlpSpans.length);
     const { spans, content, rejected } = convertSpans(otlpSpans, {
       now: ctx.now(),

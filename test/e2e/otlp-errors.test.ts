@@ -401,6 +401,9 @@ describe("503 with Retry-After", () => {
         admit: () => {
           throw new ApiError("overloaded", "100000 spans are waiting to commit", { "Retry-After": "2" });
         },
+        arrive: () => {
+          throw new ApiError("overloaded", "100000 spans are waiting to commit", { "Retry-After": "2" });
+        },
         submit: async () => {
           submitted++;
         },
