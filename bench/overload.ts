@@ -89,7 +89,7 @@ interface Answer {
 // starting requests the server does not answer would otherwise hold every body in memory
 // (seen: 10 GB in this process, swapping the machine, so every figure measured the swap).
 // A request due while this many are open is not sent and counts as a miss.
-const CLIENT_CAP = 256;
+const CLIENT_CAP = 1024;
 const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENT_CAP });
 let open = 0;
 

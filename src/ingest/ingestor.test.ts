@@ -198,6 +198,33 @@ test("requests still arriving count toward the wait: a burst of them is refused 
   assert.equal(store.spans.length, 3000);
 });
 
+test("a commit running past its estimate (a checkpoint) counts as that much more wait", async () => {
+  const store = createFakeStore();
+  let now = 0;
+  const ingest = createIngestor(store, { maxWaitMs: 3200, maxInFlight: 1, clock: () => now });
+  const spans = (from: number, n: number) => Array.from({ length: n }, (_, i) => span(from + i));
+  store.hold = true;
+  const first = ingest.submit(spans(0, 1000));
+  await tick();
+  now += 1000; // 1 ms a span
+  store.hold = false;
+  store.release();
+  await first;
+  store.hold = true;
+  const inflight = ingest.submit(spans(1000, 1000)); // expected to take 1000 ms
+  await tick();
+  const a = ingest.arrive();
+  ingest.arrive()(); // 1000 in flight + 1000 (a) + 1000 (itself) fit in 3200 ms
+  now += 1400; // 400 ms past its estimate
+  assert.throws(() => ingest.arrive(), /need about 3400 ms/);
+  a();
+  store.hold = false;
+  store.release();
+  await inflight;
+  // Nothing in flight any more: the same request fits.
+  ingest.arrive()();
+});
+
 test("drain commits everything queued, then refuses new spans; it is idempotent", async () => {
   const store = createFakeStore();
   store.hold = true;

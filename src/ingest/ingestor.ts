@@ -32,7 +32,7 @@ export interface IngestorOptions {
   maxQueuedSpans?: number;
   /**
    * How long the spans already waiting may take to commit, at the measured commit rate, before
-   * new requests get 503 overloaded (default 1000 ms). This keeps the wait of an accepted
+   * new requests get 503 overloaded (default 500 ms). This keeps the wait of an accepted
    * request short when clients offer more than the store commits.
    */
   maxWaitMs?: number;
@@ -66,7 +66,7 @@ const DEFAULT_MAX_QUEUED_SPANS = 100_000;
 /** Bounds one commit's size (memory copied to the store worker, time other requests wait). */
 const DEFAULT_MAX_COMMIT_SPANS = 20_000;
 const DEFAULT_MAX_IN_FLIGHT = 1;
-const DEFAULT_MAX_WAIT_MS = 1000;
+const DEFAULT_MAX_WAIT_MS = 500;
 /** Commits smaller than this say more about a commit's fixed cost than about its rate per span. */
 const RATE_SAMPLE_MIN_SPANS = 1000;
 
@@ -94,8 +94,10 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
   // wholly committed or wholly refused.
   let queue: Entry[] = [];
   let queuedCount = 0;
-  // Settles (never rejects) when an insert finishes; one per insert handed to the store.
-  const inFlight = new Set<Promise<void>>();
+  // Settles (never rejects) when an insert finishes; one per insert handed to the store, with
+  // when it started and how long it was expected to take. A commit running past its estimate
+  // (a checkpoint, a slow disk) is expected to take that much longer again.
+  const inFlight = new Map<Promise<void>, { started: number; expectedMs: number }>();
   let inFlightCount = 0;
   let closed = false;
   // Milliseconds of commit a span costs (a moving average over commits of RATE_SAMPLE_MIN_SPANS
@@ -165,7 +167,7 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
         }
       },
     );
-    inFlight.add(settled);
+    inFlight.set(settled, { started, expectedMs: count * (msPerSpan ?? 0) });
     void settled.finally(() => {
       inFlight.delete(settled);
       inFlightCount -= count;
@@ -189,7 +191,9 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
         { "Retry-After": overloadRetry },
       );
     }
-    const waitMs = msPerSpan === null ? 0 : (inFlightCount + queuedCount + coming + count) * msPerSpan;
+    let overrun = 0;
+    for (const c of inFlight.values()) overrun = Math.max(overrun, now() - c.started - c.expectedMs);
+    const waitMs = msPerSpan === null ? 0 : (inFlightCount + queuedCount + coming + count) * msPerSpan + overrun;
     if (waitMs > maxWaitMs) {
       throw new ApiError(
         "overloaded",
@@ -240,7 +244,7 @@ export function createIngestor(store: Store, opts: IngestorOptions = {}): Ingest
         // Each commit started here picks up what was queued behind the previous one.
         while (inFlight.size > 0 || queuedCount > 0) {
           commitNext();
-          await Promise.race(inFlight);
+          await Promise.race(inFlight.keys());
           // let the .finally() above reset state and start the next commit
           await Promise.resolve();
         }
