@@ -4,7 +4,6 @@ import type { Config } from "../config/types.js";
 import { type ContentPolicy, contentPolicy, prepareContent } from "../content/prepare.js";
 import type { ContentFields, SpanContent } from "../content/types.js";
 import { ApiError, type ErrorCode } from "../errors.js";
-import type { Ingestor } from "../ingest/ingestor.js";
 import { createPricer } from "../pricing/index.js";
 import { toApiSpan } from "../span/index.js";
 import type { Span } from "../span/types.js";
@@ -74,7 +73,13 @@ function toApiErrorFromBody(err: BodyError): ApiError {
 export interface OtlpRouteOptions {
   config: Pick<Config, "http_server" | "pricing" | "quality" | "service" | "content" | "ingest" | "retention_ms">;
   /** Resolves once the spans and their content are committed (the group-commit ingestor). */
-  ingest: Pick<Ingestor, "submit" | "admit" | "arrive">;
+  ingest: {
+    submit(spans: Span[], content?: SpanContent[]): Promise<void>;
+    /** Throws 503 overloaded when `count` more spans would not fit in the queue. */
+    admit(count: number): void;
+    /** Counts a request as arriving until the returned function is called (or refuses it, like admit). */
+    arrive(): () => void;
+  };
   now: () => number;
   /** Shared with other ingest paths in tests; one per app otherwise. */
   idempotency?: IdempotencyCache;
