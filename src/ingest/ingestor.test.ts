@@ -36,6 +36,27 @@ function span(n: number): Span {
 
 const tick = () => new Promise((r) => setImmediate(r));
 
+const spans = (from: number, n: number) => Array.from({ length: n }, (_, i) => span(from + i));
+
+/**
+ * An ingestor on a fake clock whose first commit, 1000 spans taking `commitMs`, measured its
+ * rate; the next commits wait for store.release() while the test moves `clock.now`.
+ */
+async function measured(maxWaitMs: number, commitMs: number) {
+  const store = createFakeStore();
+  const clock = { now: 0 };
+  const ingest = createIngestor(store, { maxWaitMs, maxInFlight: 1, clock: () => clock.now });
+  store.hold = true;
+  const first = ingest.submit(spans(0, 1000));
+  await tick();
+  clock.now += commitMs;
+  store.hold = false;
+  store.release();
+  await first;
+  store.hold = true;
+  return { store, ingest, clock };
+}
+
 test("concurrent submits share commits: one in flight, the rest grouped into the next", async () => {
   const store = createFakeStore();
   store.hold = true;
@@ -125,20 +146,9 @@ test("ingest queue full: new submits get 503 overloaded with Retry-After at once
 });
 
 test("ingest queue by commit time: past maxWaitMs of commits at the measured rate, new requests get 503 overloaded; admit(0) refuses once the queue alone is past it", async () => {
-  const store = createFakeStore();
-  let now = 0;
-  const ingest = createIngestor(store, { maxWaitMs: 1000, maxInFlight: 1, clock: () => now });
-  const spans = (from: number, n: number) => Array.from({ length: n }, (_, i) => span(from + i));
   // A first commit of 1000 spans that takes 500 ms: 0.5 ms a span.
-  store.hold = true;
-  const first = ingest.submit(spans(0, 1000));
-  await tick();
-  now += 500;
-  store.hold = false;
-  store.release();
-  await first;
+  const { store, ingest } = await measured(1000, 500);
   // Before any rate was measured the span cap alone applied; now 1000 in flight + 1000 queued is 1000 ms.
-  store.hold = true;
   const inflight = ingest.submit(spans(1000, 1000));
   await tick();
   const queued = ingest.submit(spans(2000, 1000));
@@ -163,19 +173,8 @@ test("ingest queue by commit time: past maxWaitMs of commits at the measured rat
 });
 
 test("requests still arriving count toward the wait: a burst of them is refused before any body is read", async () => {
-  const store = createFakeStore();
-  let now = 0;
-  const ingest = createIngestor(store, { maxWaitMs: 3500, maxInFlight: 1, clock: () => now });
-  const spans = (from: number, n: number) => Array.from({ length: n }, (_, i) => span(from + i));
   // Requests of 1000 spans, 1 ms a span to commit.
-  store.hold = true;
-  const first = ingest.submit(spans(0, 1000));
-  await tick();
-  now += 1000;
-  store.hold = false;
-  store.release();
-  await first;
-  store.hold = true;
+  const { store, ingest } = await measured(3500, 1000);
   const inflight = ingest.submit(spans(1000, 1000));
   await tick();
   // 1000 ms in flight; each arriving request is expected to add 1000 ms.
@@ -199,23 +198,12 @@ test("requests still arriving count toward the wait: a burst of them is refused 
 });
 
 test("a commit running past its estimate (a checkpoint) counts as that much more wait", async () => {
-  const store = createFakeStore();
-  let now = 0;
-  const ingest = createIngestor(store, { maxWaitMs: 3200, maxInFlight: 1, clock: () => now });
-  const spans = (from: number, n: number) => Array.from({ length: n }, (_, i) => span(from + i));
-  store.hold = true;
-  const first = ingest.submit(spans(0, 1000));
-  await tick();
-  now += 1000; // 1 ms a span
-  store.hold = false;
-  store.release();
-  await first;
-  store.hold = true;
+  const { store, ingest, clock } = await measured(3200, 1000); // 1 ms a span
   const inflight = ingest.submit(spans(1000, 1000)); // expected to take 1000 ms
   await tick();
   const a = ingest.arrive();
   ingest.arrive()(); // 1000 in flight + 1000 (a) + 1000 (itself) fit in 3200 ms
-  now += 1400; // 400 ms past its estimate
+  clock.now += 1400; // 400 ms past its estimate
   assert.throws(() => ingest.arrive(), /need about 3400 ms/);
   a();
   store.hold = false;
@@ -253,13 +241,12 @@ test("a commit holds at most maxCommitSpans, in whole requests", async () => {
   const store = createFakeStore();
   store.hold = true;
   const ingest = createIngestor(store, { maxCommitSpans: 4, maxInFlight: 1 });
-  const spans = (n: number, from: number) => Array.from({ length: n }, (_, i) => span(from + i));
   const all = [
-    ingest.submit(spans(1, 0)),
-    ingest.submit(spans(3, 10)),
-    ingest.submit(spans(2, 20)),
-    ingest.submit(spans(1, 30)),
-    ingest.submit(spans(6, 40)),
+    ingest.submit(spans(0, 1)),
+    ingest.submit(spans(10, 3)),
+    ingest.submit(spans(20, 2)),
+    ingest.submit(spans(30, 1)),
+    ingest.submit(spans(40, 6)),
   ];
   store.hold = false;
   store.release();

@@ -7,18 +7,15 @@ import {
   BOOLEAN,
   DOUBLE,
   type DuckDBConnection,
-  DuckDBDataChunk,
   DuckDBInstance,
   type DuckDBType,
   type DuckDBValue,
   SQLNULL,
   VARCHAR,
 } from "@duckdb/node-api";
-import duckdb from "@duckdb/node-bindings";
 import { DimensionFolder } from "../rollup/dimensions.js";
 import { bucketOf, HOUR_MS } from "../rollup/plan.js";
-import { appendBatch, closeQuietly, textStarts, toPlain } from "./append.js";
-import { copyColumn, int64Column } from "./columns.js";
+import { appendBatch, textStarts, toPlain } from "./append.js";
 import { appendContent, logContent, migrateContentTable } from "./content-append.js";
 import { ContentLog } from "./content-log.js";
 import { contentCall, indexedEnds } from "./content-read.js";
@@ -33,14 +30,14 @@ import {
   readBinsThrough,
   readStatus,
   readySql,
-  SeriesTotals,
   settleSql,
 } from "./rollup-maintain.js";
 import { ROLLUP_SCHEMA_SQL } from "./rollup-schema.js";
 import { appendRollups, rollupBatch } from "./rollup-write.js";
 import { SCHEMA_SQL } from "./schema.js";
-import { FETCH_CHUNK, idList } from "./search.js";
-import { idHashes, keepSpans, keyHash, SpanIdFilter } from "./span-ids.js";
+import { SeriesTotals } from "./series-totals.js";
+import { idHashes, keepSpans, SpanIdFilter } from "./span-ids.js";
+import { loadIds, storedIds } from "./stored-ids.js";
 
 const port = parentPort;
 if (port === null) throw new Error("store worker must run in a worker thread");
@@ -146,70 +143,12 @@ async function loadNamedValues(b: SpanBatch): Promise<void> {
 /** The ids of the stored spans (loaded at start): a span already stored is not stored again. */
 let ids = new SpanIdFilter();
 
-// The `trace_id \0 span_id` of the stored spans of these traces (the check of a possible hit).
-async function storedIds(traceIds: string[]): Promise<Set<string>> {
-  const out = new Set<string>();
-  for (let i = 0; i < traceIds.length; i += FETCH_CHUNK) {
-    const { list, params } = idList(traceIds.slice(i, i + FETCH_CHUNK));
-    for (const r of await readAll(
-      `SELECT trace_id || chr(0) || span_id AS k FROM spans WHERE trace_id IN (${list})`,
-      params,
-    )) {
-      out.add(String(r.k));
-    }
-  }
-  return out;
-}
-
-// Every stored span's id into the filter: one scan of spans.id_hash at start, read as raw
-// int64 words. Rows from before that column get it computed from their ids first (once).
-async function loadIds(): Promise<void> {
-  await fillIdHashes();
-  const [c] = await readAll("SELECT count(*) AS n FROM spans", []);
-  ids = new SpanIdFilter(Number(c.n));
-  const result = await writer.stream("SELECT id_hash FROM spans");
-  for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-    const bytes = duckdb.vector_get_data(duckdb.data_chunk_get_vector(chunk.chunk, 0), chunk.rowCount * 8);
-    ids.addHashes(new Int32Array(bytes.buffer, bytes.byteOffset, chunk.rowCount * 2), chunk.rowCount);
-  }
-}
-
-// id_hash of rows written before the column existed: their ids read once, hashed here, and
-// written back through a temp table in one transaction.
-async function fillIdHashes(): Promise<void> {
-  const [c] = await readAll("SELECT count(*) AS n FROM spans WHERE id_hash IS NULL", []);
-  if (c.n === 0) return;
-  await writer.run("CREATE OR REPLACE TEMP TABLE id_fill (r BIGINT, h BIGINT)");
-  const a = await writer.createAppender("id_fill", "main", "temp");
-  try {
-    const rows = await writer.stream("SELECT rowid, trace_id || chr(0) || span_id FROM spans WHERE id_hash IS NULL");
-    for (let chunk = await rows.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await rows.fetchChunk()) {
-      const n = chunk.rowCount;
-      const r = chunk.getColumnVector(0);
-      const k = chunk.getColumnVector(1);
-      const words = new Int32Array(n * 2);
-      for (let i = 0; i < n; i++) words.set(keyHash(k.getItem(i) as string), 2 * i);
-      const out = DuckDBDataChunk.create([BIGINT, BIGINT], n);
-      int64Column(out, 0, n, (i) => Number(r.getItem(i)));
-      copyColumn(out, 1, words);
-      a.appendDataChunk(out);
-    }
-    a.flushSync();
-  } finally {
-    closeQuietly(a);
-  }
-  await runAll([
-    { sql: "UPDATE spans SET id_hash = id_fill.h FROM id_fill WHERE spans.rowid = id_fill.r", params: [] },
-    { sql: "DROP TABLE id_fill", params: [] },
-  ]);
-}
-
 // The new spans of the batch (none already stored, none twice), their rollup rows and their
 // content commit together; the counters and the id filter move only after the commit.
 async function insertBatch(sent: SpanBatch, content: ContentColumns | undefined): Promise<number> {
   const sentStarts = textStarts(sent);
   sent.idHashes = idHashes(sent, sentStarts);
-  const keep = await ids.newSpans(sent, sentStarts, storedIds);
+  const keep = await ids.newSpans(sent, sentStarts, (traceIds) => storedIds(readAll, traceIds));
   const b = keep === null ? sent : keepSpans(sent, sentStarts, keep);
   const declared = init.dimensions.names.length > 0;
   if (declared) await loadNamedValues(b);
@@ -336,7 +275,7 @@ async function start(): Promise<void> {
   log = new ContentLog(init.path === ":memory:" ? new MemorySegments() : new FileSegments(`${init.path}.content`));
   await migrateContentTable(writer, log, readAll);
   log.recover(await indexedEnds(readAll));
-  await loadIds();
+  ids = await loadIds(writer, readAll, runAll);
   let { ready, rebuildNext } = await readStatus(readAll, init.dimensions);
   if (!ready && rebuildNext === null) {
     // A new file has nothing to roll up: its rollups are current from the first insert on.
