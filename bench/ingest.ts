@@ -122,7 +122,9 @@ try {
   const before = ((await (await fetch(`${server.url}/health`)).json()) as { span_count: number }).span_count;
   const cpuBefore = cpuSeconds(server.child.pid);
   const threadsBefore = threadSeconds(server.child.pid);
+  const clientCpu = process.cpuUsage();
   const { accepted, errors, refused, requests, elapsed } = await postLoad([server.url], bodies, CLIENTS, SECONDS);
+  const { user, system } = process.cpuUsage(clientCpu);
   const health = (await (await fetch(`${server.url}/health`)).json()) as { span_count: number };
   const committed = health.span_count - before;
   const cpuAfter = cpuSeconds(server.child.pid);
@@ -151,6 +153,8 @@ try {
       .map(([name, us]) => `${name} ${us.toFixed(1)}`);
     console.log(`  by thread (µs per span): ${parts.join(", ")}`);
   }
+  // The load generator shares the machine's cores with the server: its cost bounds the figure too.
+  if (committed > 0) console.log(`  client CPU (this process): ${((user + system) / committed).toFixed(1)} µs per span`);
   if (committed !== accepted) console.log(`MISMATCH: store has ${committed} new spans, clients were told ${accepted}`);
 } finally {
   await server.stop();

@@ -1,3 +1,5 @@
+import http from "node:http";
+
 /** What a load run against POST /spans did. */
 export interface LoadResult {
   accepted: number; // spans the server acknowledged with 202
@@ -51,6 +53,7 @@ export async function postLoad(
   let requests = 0;
   let serial = 0;
   const offsets = bodies.map(traceIdOffsets);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
   const deadline = performance.now() + seconds * 1000;
   const start = performance.now();
   await Promise.all(
@@ -58,14 +61,10 @@ export async function postLoad(
       const url = urls[c % urls.length];
       for (let i = c; performance.now() < deadline; i += clients) {
         const k = i % bodies.length;
-        const res = await fetch(`${url}/spans`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: stamp(bodies[k], offsets[k], serial++),
-        });
-        const body = (await res.json()) as { accepted?: number };
+        const res = await post(agent, `${url}/spans`, stamp(bodies[k], offsets[k], serial++));
+        const body = JSON.parse(res.body) as { accepted?: number };
         requests++;
-        const retryAfter = res.headers.get("retry-after");
+        const retryAfter = res.retryAfter;
         if (res.status === 202) accepted += body.accepted ?? 0;
         else if (res.status === 503 && retryAfter !== null) {
           // Backpressure, as an SDK meets it: wait as told, then go on with the next body.
@@ -75,5 +74,37 @@ export async function postLoad(
       }
     }),
   );
+  agent.destroy();
   return { accepted, errors, refused, requests, elapsed: (performance.now() - start) / 1000 };
+}
+
+/**
+ * One POST over node:http. fetch (undici) cost this client ~5.6 ms of CPU per 534 KB body,
+ * a fifth of what the whole run used, on the two cores the server needs too; about 1 ms.
+ */
+function post(
+  agent: http.Agent,
+  url: string,
+  body: Uint8Array,
+): Promise<{ status: number; retryAfter: string | null; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      { method: "POST", agent, headers: { "content-type": "application/json", "content-length": body.length } },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (d: string) => {
+          text += d;
+        });
+        res.on("end", () => {
+          const retry = res.headers["retry-after"];
+          resolve({ status: res.statusCode ?? 0, retryAfter: typeof retry === "string" ? retry : null, body: text });
+        });
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
 }
