@@ -154,7 +154,8 @@ try {
     console.log(`  by thread (µs per span): ${parts.join(", ")}`);
   }
   // The load generator shares the machine's cores with the server: its cost bounds the figure too.
-  if (committed > 0) console.log(`  client CPU (this process): ${((user + system) / committed).toFixed(1)} µs per span`);
+  if (committed > 0)
+    console.log(`  client CPU (this process): ${((user + system) / committed).toFixed(1)} µs per span`);
   if (committed !== accepted) console.log(`MISMATCH: store has ${committed} new spans, clients were told ${accepted}`);
 } finally {
   await server.stop();
