@@ -68,9 +68,13 @@ test("names every bad field with its path", () => {
     "filter.attr.x",
   ]);
   assert.deepEqual(paths({ ...SEED_BODY, filter: { status: "failed" } }), ["filter.status"]);
-  assert.deepEqual(paths({ ...SEED_BODY, filter: { model: "gpt\u0000", "attr.a\u0000": "x" } }), [
+  assert.deepEqual(paths({ ...SEED_BODY, filter: { model: "gpt\u0000", "attr.a\u0000": "x", caller: "\udfff" } }), [
     "filter.model",
-    "filter.attr.a\u0000",
+    "filter.attr.a\\u0000",
+    "filter.caller",
+  ]);
+  assert.deepEqual(paths({ ...SEED_BODY, delivery: { type: "http", url: "http://example.com/\ud800" } }), [
+    "delivery.url",
   ]);
   assert.deepEqual(paths("rule"), [""]);
 });

@@ -1,4 +1,5 @@
 import { findScalar, SCALARS } from "../metrics/catalogue.js";
+import { findBadText } from "../schema/span.js";
 import { SPAN_STATUSES, type SpanStatus } from "../span/types.js";
 import type { SpanFilter } from "../store/store.js";
 import { parseDuration } from "../util/duration.js";
@@ -67,10 +68,10 @@ function checkFilter(v: unknown, errors: RuleError[]): RuleFilter {
   }
   for (const [key, value] of Object.entries(v)) {
     const path = `filter.${key}`;
-    // no stored key or value holds one, and PostgreSQL cannot store or compare it
-    if (key.includes("\0") || (typeof value === "string" && value.includes("\0"))) {
-      errors.push({ path, message: "must not contain a NUL character" });
-    } else if (key.startsWith("attr.")) {
+    // the span text rule: no span holds a NUL or a lone surrogate, and PostgreSQL stores neither
+    const bad = findBadText({ [key]: value }, "filter");
+    if (bad !== null) errors.push({ path: bad[0], message: bad[1] });
+    else if (key.startsWith("attr.")) {
       if (key.length === 5) errors.push({ path, message: "the attribute key is missing (attr.KEY)" });
       // attribute values compare as strings, so 5 and true are accepted and stored as "5", "true"
       else if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
@@ -109,6 +110,11 @@ function checkDuration(v: unknown, path: string, errors: RuleError[]): string | 
 export function validateRule(input: unknown): RuleCheck {
   const errors: RuleError[] = [];
   if (!isObject(input)) return { ok: false, errors: [{ path: "", message: "an alert rule must be an object" }] };
+  // The span text rule (schema/span.ts) outside the filter (checkFilter applies it per entry):
+  // PostgreSQL stores neither a NUL nor a lone surrogate, so a rule carrying one is refused.
+  const { filter: _filter, ...rest } = input;
+  const bad = findBadText(rest, "");
+  if (bad !== null) errors.push({ path: bad[0], message: bad[1] });
   for (const key of Object.keys(input)) {
     if (!(KEYS as readonly string[]).includes(key)) {
       errors.push({ path: key, message: `unknown field; known: ${KEYS.join(", ")}` });

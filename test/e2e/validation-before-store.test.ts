@@ -142,6 +142,41 @@ function suite(name: string, skip: string | false, open: () => Promise<{ store: 
       }
     });
 
+    test("finding: an alert rule with a lone surrogate or a NUL in its filter or delivery is a 400 naming the field, never a 503", async () => {
+      const { store, cleanup } = await open();
+      const server = await startServer(config(), { store });
+      const rule = (extra: Record<string, unknown>) => ({
+        name: "cost-spike",
+        metric: "total_cost",
+        op: "gt",
+        threshold: 1,
+        window: "1h",
+        ...extra,
+      });
+      try {
+        // the fuzz case that got a 503 from PostgreSQL ("the store is unavailable")
+        const cases: [Record<string, unknown>, string][] = [
+          [{ filter: { caller: "\udfff" } }, "filter.caller: contains a lone surrogate (\\udfff)"],
+          [{ filter: { "attr.k": "a\u0000" } }, `filter.attr.k: ${NUL}`],
+          [{ filter: { "attr.\ud800": "x" } }, "filter.attr.\\ud800: key contains a lone surrogate"],
+          [
+            { delivery: { type: "http", url: "http://example.com/hook", headers: { "x-a": "\ud800" } } },
+            `delivery.headers.x-a: ${LONE}`,
+          ],
+        ];
+        for (const [extra, error] of cases) {
+          const r = await postJson(server, "/alerts", rule(extra));
+          assert.equal(r.status, 400, JSON.stringify(r.body));
+          assert.ok(String(r.body.error).includes(error), `${r.body.error} should include ${error}`);
+        }
+        assert.equal((await postJson(server, "/alerts", rule({ filter: { caller: "ok\ud83d\ude00" } }))).status, 201);
+        assert.equal((await fetch(`${server.url}/health`)).status, 200);
+      } finally {
+        await server.close();
+        await cleanup();
+      }
+    });
+
     test("finding: requests committed together with one carrying a bad value all commit", async () => {
       const { store, cleanup } = await open();
       const server = await startServer(config(), { store });
