@@ -151,3 +151,11 @@ test("GET /alerts masks delivery secrets", () => {
     routing_key: "***3456",
   });
 });
+
+test("a deeply nested field is an error, never a crash (the text rule walks only known strings)", () => {
+  let deep: unknown = "x\u0000";
+  for (let i = 0; i < 20_000; i++) deep = { a: deep };
+  assert.deepEqual(paths({ ...SEED_BODY, filter: { "attr.x": deep } }), ["filter.attr.x"]);
+  assert.deepEqual(paths({ ...SEED_BODY, delivery: deep }), ["delivery.type"]);
+  assert.deepEqual(paths({ ...SEED_BODY, a: deep }), ["a"]);
+});

@@ -69,7 +69,8 @@ function checkFilter(v: unknown, errors: RuleError[]): RuleFilter {
   for (const [key, value] of Object.entries(v)) {
     const path = `filter.${key}`;
     // the span text rule: no span holds a NUL or a lone surrogate, and PostgreSQL stores neither
-    const bad = findBadText({ [key]: value }, "filter");
+    // (a value that is not a string is refused below: never walked, it may be nested deep)
+    const bad = findBadText({ [key]: typeof value === "string" ? value : null }, "filter");
     if (bad !== null) errors.push({ path: bad[0], message: bad[1] });
     else if (key.startsWith("attr.")) {
       if (key.length === 5) errors.push({ path, message: "the attribute key is missing (attr.KEY)" });
@@ -110,11 +111,6 @@ function checkDuration(v: unknown, path: string, errors: RuleError[]): string | 
 export function validateRule(input: unknown): RuleCheck {
   const errors: RuleError[] = [];
   if (!isObject(input)) return { ok: false, errors: [{ path: "", message: "an alert rule must be an object" }] };
-  // The span text rule (schema/span.ts) outside the filter (checkFilter applies it per entry):
-  // PostgreSQL stores neither a NUL nor a lone surrogate, so a rule carrying one is refused.
-  const { filter: _filter, ...rest } = input;
-  const bad = findBadText(rest, "");
-  if (bad !== null) errors.push({ path: bad[0], message: bad[1] });
   for (const key of Object.keys(input)) {
     if (!(KEYS as readonly string[]).includes(key)) {
       errors.push({ path: key, message: `unknown field; known: ${KEYS.join(", ")}` });
@@ -149,6 +145,11 @@ export function validateRule(input: unknown): RuleCheck {
   }
   const filter = checkFilter(input.filter, errors);
   const delivery = validateDelivery(input.delivery, errors);
+  // The span text rule (schema/span.ts) on the delivery's strings, once its shape is known (the
+  // filter's are checked per entry; every other field has a fixed form): PostgreSQL stores
+  // neither a NUL nor a lone surrogate, so a rule carrying one is refused.
+  const badText = delivery === null ? null : findBadText(delivery, "delivery");
+  if (badText !== null) errors.push({ path: badText[0], message: badText[1] });
   if (errors.length > 0 || delivery === null || window === null || cooldown === null) return { ok: false, errors };
   return {
     ok: true,
