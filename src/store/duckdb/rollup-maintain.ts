@@ -5,6 +5,7 @@ import type { Dimensions } from "../rollup/dimensions.js";
 import { mergeSql, ROLLUP_VERSION, SKETCH_COLUMNS } from "../rollup/fields.js";
 import { bucketOf, DAY_MS, HOUR_MS, RESOLUTIONS } from "../rollup/plan.js";
 import { dimsJsonSql, renameSql } from "./rollup-dims.js";
+import { projectSql } from "./rollup-project.js";
 import { ROLLUP_COST_TYPE } from "./rollup-schema.js";
 
 type Sql = { sql: string; params: unknown[] };
@@ -43,6 +44,7 @@ function binsFromSpansSql(res: number, from: number, to: number, dims: Dimension
         WHERE cv.v IS NOT NULL GROUP BY ALL`,
       params: [res, from, to, SKETCH_K],
     },
+    ...projectSql(res, bucketOf(from, res), to, dims),
   ];
 }
 
@@ -98,10 +100,28 @@ export function settleSql(from: number, to: number, dims: Dimensions): Sql[] {
           GROUP BY ALL`,
         params: [DAY_MS, days.from, days.to, HOUR_MS],
       },
+      ...projectSql(DAY_MS, days.from, days.to, dims),
     );
   }
   out.push(markBinsSql(to));
   return out;
+}
+
+const PROJECTED = "bins_by";
+
+/**
+ * Once per file: rollup_bins_by from rollup_bins for a file written before it (a no-op on a
+ * new file). Rebuilds, retention and settling keep it from then on.
+ */
+export async function projectOnce(query: Query, run: Run, dims: Dimensions): Promise<void> {
+  const [r] = await query("SELECT v FROM rollup_state WHERE k = $1", [PROJECTED]);
+  if (r !== undefined) return;
+  const all = Number.MAX_SAFE_INTEGER;
+  await run([
+    ...RESOLUTIONS.flatMap((res) => projectSql(res, 0, all, dims)),
+    { sql: "DELETE FROM rollup_stale", params: [] },
+    setState(PROJECTED, "1"),
+  ]);
 }
 
 /** Records bins_through. */
@@ -117,7 +137,7 @@ export function retainSql(cut: number, dims: Dimensions): Sql[] {
   ];
   for (const res of RESOLUTIONS) {
     const partial = bucketOf(cut, res);
-    for (const t of ["rollup", "rollup_bins"]) {
+    for (const t of ["rollup", "rollup_bins", "rollup_bins_by"]) {
       out.push({ sql: `DELETE FROM ${t} WHERE res = $1 AND bucket < $2`, params: [res, partial] });
     }
     if (partial < cut) out.push(...recomputeSql(res, cut, partial + res, dims));
@@ -232,6 +252,8 @@ export async function rebuildStep(query: Query, run: Run, dims: Dimensions): Pro
     await run([
       { sql: "DELETE FROM rollup", params: [] },
       { sql: "DELETE FROM rollup_bins", params: [] },
+      { sql: "DELETE FROM rollup_bins_by", params: [] },
+      { sql: "DELETE FROM rollup_stale", params: [] },
       { sql: "DELETE FROM rollup_named", params: [] },
       { sql: "DELETE FROM rollup_state WHERE k = 'version'", params: [] },
       setState("rebuild_next", "0"),

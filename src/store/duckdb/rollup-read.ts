@@ -5,6 +5,7 @@ import { keptGroupSql, num, numOrNull, summaryCounts } from "../sql-rows.js";
 import type { SummaryQuery, SummaryRow } from "../store.js";
 import { filterConditions, jsonPointer, Params } from "./filter.js";
 import { foldedValueSql } from "./rollup-dims.js";
+import { projectionOf } from "./rollup-project.js";
 import { ROLLUP_COST_TYPE } from "./rollup-schema.js";
 import { NONE_GROUP, rowKey, type SqlRunner } from "./summarize.js";
 
@@ -193,19 +194,50 @@ async function sketchedPercentiles(
   const p = new Params();
   // Inlined, not bound: a window without ragged edges would leave the parameter unused.
   const k = `${SKETCH_K}::DOUBLE`;
+  // One key at most: whole buckets from the bins merged on that key (rollup-project.ts).
+  const projection = plan.rollups.length === 0 ? null : projectionOf(q);
+  // Buckets late spans changed since they were projected (a few rows at most, rollup-project.ts).
+  // Read apart from the query below: a late span committed between the two is missing from
+  // this answer's percentiles only (counts and sums come from rollup), and the next read has it.
+  const stale = projection === null ? [] : await db.all("SELECT DISTINCT res, bucket FROM rollup_stale", []);
+  const staleSql = stale.map((b) => `(res = ${p.add(num(b.res))} AND bucket = ${p.add(num(b.bucket))})`).join(" OR ");
+  const projected = (projection === null ? [] : plan.rollups).map((r) => {
+    const where = [
+      `res = ${p.add(r.res)}`,
+      `bucket >= ${p.add(r.from)}::BIGINT`,
+      `bucket < ${p.add(r.to)}::BIGINT`,
+      `key = ${p.add(projection?.key)}`,
+      ...(projection?.value === undefined ? [] : [`value = ${p.add(projection.value)}`]),
+      `col IN (${cols.join(", ")})`,
+      // a bucket late spans changed since it was projected is read from rollup_bins below
+      ...(stale.length === 0 ? [] : [`NOT (${staleSql})`]),
+    ];
+    const g = q.groupBy;
+    const grp =
+      g === undefined
+        ? "NULL::VARCHAR"
+        : keptGroupSql(`coalesce(value, ${p.add(NONE_GROUP)})`, g.keep, (x) => p.add(x));
+    return `SELECT ${grp} AS grp, ${bucketSql(p, q, "bucket")} AS bucket, col, bin, n, lo, hi FROM rollup_bins_by WHERE ${where.join(" AND ")}`;
+  });
+  // rollup_bins only for what no projection answers (its pieces would leave parameters unused)
+  const binsPlan = projection !== null && stale.length === 0 ? { rollups: [], spans: plan.spans } : plan;
   const parts = pieces(
     p,
     q,
-    plan,
+    binsPlan,
     (s) =>
       s === "rollup"
         ? `col, bin, n, lo, hi`
         : `unnest(list_value(${cols.map((i) => `{'col': ${i}, 'v': ${SKETCH_COLUMNS[i]}}`).join(", ")})) AS cv`,
     "rollup_bins",
   );
-  const rollupPart = parts.slice(0, plan.rollups.length).map((s) => `${s} AND col IN (${cols.join(", ")})`);
+  const fromBins = parts.slice(0, binsPlan.rollups.length).map((s) => `${s} AND col IN (${cols.join(", ")})`);
+  const rollupPart =
+    projection === null
+      ? fromBins
+      : [...projected, ...(stale.length === 0 ? [] : fromBins.map((s) => `${s} AND (${staleSql})`))];
   const spanPart = parts
-    .slice(plan.rollups.length)
+    .slice(binsPlan.rollups.length)
     .map(
       (s) =>
         `SELECT grp, bucket, cv.col AS col, ${binSql("cv.v", k)} AS bin, 1 AS n, cv.v AS lo, cv.v AS hi FROM (${s}) WHERE cv.v IS NOT NULL`,

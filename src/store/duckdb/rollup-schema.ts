@@ -13,6 +13,8 @@ const SQL_TYPES = { int: "BIGINT", float: "DOUBLE", cost: ROLLUP_COST_TYPE } as 
  *   merges them anyway, so uncompacted rows are only slower, never wrong.
  * - rollup_bins: the same keys, per sketch column (0 latency, 1 ttft, 2 eval score), the
  *   log-bucket histogram (src/metrics/sketch.ts bins) with each bin's exact min and max.
+ * - rollup_bins_by: rollup_bins merged per bucket and one key (rollup-project.ts): key "" (no
+ *   key), model, provider, caller, status or attr.NAME of a declared dimension, and its value.
  * - rollup_named: per hour and declared dimension, the values that keep their name.
  * - rollup_state: the definition version, declared dimensions and rebuild progress.
  */
@@ -41,6 +43,19 @@ CREATE TABLE IF NOT EXISTS rollup_bins (
   lo DOUBLE NOT NULL,
   hi DOUBLE NOT NULL
 );
+CREATE TABLE IF NOT EXISTS rollup_bins_by (
+  res BIGINT NOT NULL,
+  bucket BIGINT NOT NULL,
+  key VARCHAR NOT NULL,
+  value VARCHAR,
+  col TINYINT NOT NULL,
+  bin INTEGER NOT NULL,
+  n BIGINT NOT NULL,
+  lo DOUBLE NOT NULL,
+  hi DOUBLE NOT NULL
+);
+-- Buckets whose rollup_bins_by lags rollup_bins (late spans), until the worker re-projects them.
+CREATE TABLE IF NOT EXISTS rollup_stale (res BIGINT NOT NULL, bucket BIGINT NOT NULL);
 -- The values of each declared dimension named in each UTC hour (the rest fold into "(other)").
 CREATE TABLE IF NOT EXISTS rollup_named (h BIGINT NOT NULL, dim VARCHAR NOT NULL, val VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS rollup_state (k VARCHAR PRIMARY KEY, v VARCHAR NOT NULL);

@@ -17,6 +17,7 @@ import { ROLLUP_FIELDS, type RollupKey } from "../rollup/fields.js";
 import { closeQuietly, textStarts } from "./append.js";
 import { float64Column, int64Column, smallIntColumn, textColumn } from "./columns.js";
 import { NUMBER_FIELDS, type SpanBatch, TEXT_FIELDS, TEXTS_PER_SPAN } from "./protocol.js";
+import { staleSql } from "./rollup-project.js";
 
 const CHUNK_ROWS = 2048;
 const text = (f: (typeof TEXT_FIELDS)[number]) => TEXT_FIELDS.indexOf(f);
@@ -181,7 +182,8 @@ function fillBinRows(chunk: DuckDBDataChunk, entries: RollupEntry[], b: BinRows,
 }
 
 /**
- * Appends the builder's rows to rollup and rollup_bins, and the dimension values the batch
+ * Appends the builder's rows to rollup and rollup_bins, marks the buckets that got bins as
+ * stale for rollup_bins_by (rollup-project.ts), and appends the dimension values the batch
  * named to rollup_named (inside the caller's transaction).
  */
 export async function appendRollups(
@@ -195,6 +197,11 @@ export async function appendRollups(
   await appendChunks(conn, "rollup_bins", BIN_TYPES, bins.count, (c, from, n) =>
     fillBinRows(c, entries, bins, from, n),
   );
+  const stale = new Map<string, { res: number; bucket: number }>();
+  for (const { key, bins: b } of entries) {
+    if (b[0].size + b[1].size + b[2].size > 0) stale.set(`${key.res}:${key.bucket}`, key);
+  }
+  for (const st of staleSql([...stale.values()])) await conn.run(st.sql, st.params as number[]);
   await appendChunks(conn, "rollup_named", NAMED_TYPES, named.length, (c, from, n) => {
     int64Column(c, 0, n, (r) => named[from + r][0]);
     textColumn(c, 1, n, (r) => named[from + r][1]);

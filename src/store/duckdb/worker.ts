@@ -28,11 +28,13 @@ import {
   Compactor,
   compactSql,
   markBinsSql,
+  projectOnce,
   readBinsThrough,
   readStatus,
   readySql,
   settleSql,
 } from "./rollup-maintain.js";
+import { projectStale } from "./rollup-project.js";
 import { ROLLUP_SCHEMA_SQL } from "./rollup-schema.js";
 import { appendRollups, rollupBatch } from "./rollup-write.js";
 import { SCHEMA_SQL } from "./schema.js";
@@ -186,12 +188,17 @@ let binsThrough = 0;
 let settleTimer: NodeJS.Timeout | undefined;
 let trimTimer: NodeJS.Timeout | undefined;
 
-/** Builds the bins of the hours (and days) that end by `through` (down to an hour boundary) from the spans. */
+/**
+ * Builds the bins of the hours (and days) that end by `through` (down to an hour boundary)
+ * from the spans, and brings rollup_bins_by up to date for buckets that late spans changed.
+ */
 async function settle(at: number): Promise<void> {
   const through = bucketOf(at, HOUR_MS);
-  if (through <= binsThrough) return;
-  await runAll(settleSql(binsThrough, through, init.dimensions));
-  binsThrough = through;
+  if (through > binsThrough) {
+    await runAll(settleSql(binsThrough, through, init.dimensions));
+    binsThrough = through;
+  }
+  await projectStale(readAll, runAll, init.dimensions);
 }
 
 /** Settles every hour that is over; run at start and then every minute, behind the writes. */
@@ -290,6 +297,7 @@ async function start(): Promise<void> {
       ready = true;
     }
   }
+  await projectOnce(readAll, runAll, init.dimensions);
   await totals.load(readAll, ready, init.dimensions);
   // A file without the mark (new, or from before it) had every span binned at ingest.
   binsThrough = (await readBinsThrough(readAll)) ?? bucketOf(Date.now(), HOUR_MS);
