@@ -94,17 +94,23 @@ function serialWrite<T>(f: () => Promise<T>): Promise<T> {
 }
 
 async function readAll(sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
-  const conn = idleReaders.pop() ?? (await connect());
+  while (trimming !== null) await trimming;
+  reads++;
   try {
-    // Without parameters the statement is not prepared first: one round less.
-    const reader = await (params.length === 0 ? conn.runAndReadAll(sql) : conn.runAndReadAll(sql, ...bind(params)));
-    return reader.getRowObjects().map((row) => {
-      const out: Record<string, unknown> = {};
-      for (const k of Object.keys(row)) out[k] = toPlain(row[k]);
-      return out;
-    });
+    const conn = idleReaders.pop() ?? (await connect());
+    try {
+      // Without parameters the statement is not prepared first: one round less.
+      const reader = await (params.length === 0 ? conn.runAndReadAll(sql) : conn.runAndReadAll(sql, ...bind(params)));
+      return reader.getRowObjects().map((row) => {
+        const out: Record<string, unknown> = {};
+        for (const k of Object.keys(row)) out[k] = toPlain(row[k]);
+        return out;
+      });
+    } finally {
+      idleReaders.push(conn);
+    }
   } finally {
-    idleReaders.push(conn);
+    reads--;
   }
 }
 
@@ -187,6 +193,26 @@ async function insertBatch(sent: SpanBatch, content: ContentColumns | undefined)
 let binsThrough = 0;
 let settleTimer: NodeJS.Timeout | undefined;
 let trimTimer: NodeJS.Timeout | undefined;
+/** Reads running now, and the cache trim while it runs: neither starts while the other runs. */
+let reads = 0;
+let trimming: Promise<void> | null = null;
+
+/**
+ * Trims DuckDB's block cache (cache-trim.ts) when no read is running, on the writer's turn:
+ * the limit is low for a few milliseconds, and a read allocating then could fail for want of
+ * memory. Reads that arrive meanwhile wait for it. Busy readers only postpone it to the next turn.
+ */
+function trimWhenIdle(limit: number): Promise<void> {
+  return serialWrite(async () => {
+    if (reads > 0) return;
+    trimming = trimCache(writer, limit)
+      .catch(() => {}) // a failed trim only leaves the cache as it was
+      .finally(() => {
+        trimming = null;
+      });
+    await trimming;
+  });
+}
 
 /**
  * Builds the bins of the hours (and days) that end by `through` (down to an hour boundary)
@@ -306,8 +332,9 @@ async function start(): Promise<void> {
   settleTimer = setInterval(() => settleOver().catch(() => {}), 60_000).unref();
   if (init.path !== ":memory:") {
     // an in-memory file's blocks are its data: evicting them would only move them to disk
-    const limit = await pinMemoryLimit(writer);
-    trimTimer = setInterval(() => serialWrite(() => trimCache(writer, limit)).catch(() => {}), 5_000).unref();
+    // An optimisation only: a DuckDB that shows its limit in a form not understood is left alone.
+    const limit = await pinMemoryLimit(writer).catch(() => null);
+    if (limit !== null) trimTimer = setInterval(() => trimWhenIdle(limit).catch(() => {}), 5_000).unref();
   }
 }
 
