@@ -197,20 +197,30 @@ let trimTimer: NodeJS.Timeout | undefined;
 let reads = 0;
 let trimming: Promise<void> | null = null;
 
+/** How long a trim waits for running reads to finish before it gives up its turn. */
+const TRIM_WAIT_MS = 100;
+
 /**
- * Trims DuckDB's block cache (cache-trim.ts) when no read is running, on the writer's turn:
- * the limit is low for a few milliseconds, and a read allocating then could fail for want of
- * memory. Reads that arrive meanwhile wait for it. Busy readers only postpone it to the next turn.
+ * Trims DuckDB's block cache (cache-trim.ts) on the writer's turn, with no read running: the
+ * limit is low for a few milliseconds, and a read allocating then could fail for want of
+ * memory. New reads wait from the start of the turn; running ones get TRIM_WAIT_MS to finish,
+ * else the trim gives up this turn (a long read only postpones it to the next).
  */
 function trimWhenIdle(limit: number): Promise<void> {
   return serialWrite(async () => {
-    if (reads > 0) return;
-    trimming = trimCache(writer, limit)
-      .catch(() => {}) // a failed trim only leaves the cache as it was
-      .finally(() => {
-        trimming = null;
-      });
-    await trimming;
+    let release = () => {};
+    trimming = new Promise<void>((r) => {
+      release = r;
+    });
+    try {
+      const until = performance.now() + TRIM_WAIT_MS;
+      while (reads > 0 && performance.now() < until) await new Promise((r) => setTimeout(r, 5));
+      // a failed trim only leaves the cache as it was
+      if (reads === 0) await trimCache(writer, limit).catch(() => {});
+    } finally {
+      trimming = null;
+      release();
+    }
   });
 }
 
