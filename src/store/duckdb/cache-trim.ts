@@ -51,3 +51,46 @@ export async function trimCache(conn: DuckDBConnection, limit: number, budget = 
   }
   await conn.run(`SET memory_limit = '${limit}B'`);
 }
+
+/**
+ * Keeps reads and cache trims apart: a trim lowers the limit for a few milliseconds, and a read
+ * allocating then could fail for want of memory. A trim holds new reads from its start and
+ * gives running ones `waitMs` to finish, else gives up its turn (a long read only postpones
+ * it to the next one).
+ */
+export class TrimGate {
+  private reads = 0;
+  private trimming: Promise<void> | null = null;
+
+  constructor(private readonly waitMs = 100) {}
+
+  /** Runs a read, after any trim under way. */
+  async read<T>(f: () => Promise<T>): Promise<T> {
+    while (this.trimming !== null) await this.trimming;
+    this.reads++;
+    try {
+      return await f();
+    } finally {
+      this.reads--;
+    }
+  }
+
+  /** Runs `trim` with no read running; false when running reads kept it from its turn. */
+  async trim(trim: () => Promise<void>): Promise<boolean> {
+    let release = () => {};
+    this.trimming = new Promise<void>((r) => {
+      release = r;
+    });
+    try {
+      const until = performance.now() + this.waitMs;
+      while (this.reads > 0 && performance.now() < until) await new Promise((r) => setTimeout(r, 5));
+      if (this.reads > 0) return false;
+      // a failed trim only leaves the cache as it was
+      await trim().catch(() => {});
+      return true;
+    } finally {
+      this.trimming = null;
+      release();
+    }
+  }
+}

@@ -16,7 +16,7 @@ import {
 import { DimensionFolder } from "../rollup/dimensions.js";
 import { bucketOf, HOUR_MS } from "../rollup/plan.js";
 import { appendBatch, textStarts, toPlain } from "./append.js";
-import { pinMemoryLimit, trimCache } from "./cache-trim.js";
+import { pinMemoryLimit, TrimGate, trimCache } from "./cache-trim.js";
 import { appendContent, logContent, migrateContentTable } from "./content-append.js";
 import { ContentLog } from "./content-log.js";
 import { contentCall, indexedEnds } from "./content-read.js";
@@ -93,10 +93,11 @@ function serialWrite<T>(f: () => Promise<T>): Promise<T> {
   return p;
 }
 
-async function readAll(sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
-  while (trimming !== null) await trimming;
-  reads++;
-  try {
+/** Reads never run beside a cache trim (cache-trim.ts). */
+const gate = new TrimGate();
+
+function readAll(sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+  return gate.read(async () => {
     const conn = idleReaders.pop() ?? (await connect());
     try {
       // Without parameters the statement is not prepared first: one round less.
@@ -109,9 +110,7 @@ async function readAll(sql: string, params: unknown[]): Promise<Record<string, u
     } finally {
       idleReaders.push(conn);
     }
-  } finally {
-    reads--;
-  }
+  });
 }
 
 async function runAll(statements: { sql: string; params: unknown[] }[]): Promise<number[]> {
@@ -193,37 +192,6 @@ async function insertBatch(sent: SpanBatch, content: ContentColumns | undefined)
 let binsThrough = 0;
 let settleTimer: NodeJS.Timeout | undefined;
 let trimTimer: NodeJS.Timeout | undefined;
-/** Reads running now, and the cache trim while it runs: neither starts while the other runs. */
-let reads = 0;
-let trimming: Promise<void> | null = null;
-
-/** How long a trim waits for running reads to finish before it gives up its turn. */
-const TRIM_WAIT_MS = 100;
-
-/**
- * Trims DuckDB's block cache (cache-trim.ts) on the writer's turn, with no read running: the
- * limit is low for a few milliseconds, and a read allocating then could fail for want of
- * memory. New reads wait from the start of the turn; running ones get TRIM_WAIT_MS to finish,
- * else the trim gives up this turn (a long read only postpones it to the next).
- */
-function trimWhenIdle(limit: number): Promise<void> {
-  return serialWrite(async () => {
-    let release = () => {};
-    trimming = new Promise<void>((r) => {
-      release = r;
-    });
-    try {
-      const until = performance.now() + TRIM_WAIT_MS;
-      while (reads > 0 && performance.now() < until) await new Promise((r) => setTimeout(r, 5));
-      // a failed trim only leaves the cache as it was
-      if (reads === 0) await trimCache(writer, limit).catch(() => {});
-    } finally {
-      trimming = null;
-      release();
-    }
-  });
-}
-
 /**
  * Builds the bins of the hours (and days) that end by `through` (down to an hour boundary)
  * from the spans, and brings rollup_bins_by up to date for buckets that late spans changed.
@@ -344,7 +312,10 @@ async function start(): Promise<void> {
     // an in-memory file's blocks are its data: evicting them would only move them to disk
     // An optimisation only: a DuckDB that shows its limit in a form not understood is left alone.
     const limit = await pinMemoryLimit(writer).catch(() => null);
-    if (limit !== null) trimTimer = setInterval(() => trimWhenIdle(limit).catch(() => {}), 5_000).unref();
+    if (limit !== null) {
+      const trim = () => serialWrite(() => gate.trim(() => trimCache(writer, limit)));
+      trimTimer = setInterval(() => trim().catch(() => {}), 5_000).unref();
+    }
   }
 }
 
