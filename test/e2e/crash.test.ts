@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { type TestContext, test } from "node:test";
-import { makeTempDir, removeDir, type ServeProcess, startServe } from "./helpers/server.js";
+import { tempServeDir } from "./helpers/server.js";
 
 const CLIENTS = 6;
 const BATCH = 100;
@@ -26,15 +26,9 @@ function batch(traceId: string): string {
 }
 
 async function ackedSurvive(t: TestContext, signal: "SIGKILL" | "SIGTERM"): Promise<void> {
-  const dir = await makeTempDir();
-  let server: ServeProcess | null = null;
-  t.after(async () => {
-    await server?.kill("SIGKILL");
-    await removeDir(dir);
-  });
+  const { start } = await tempServeDir(t);
 
-  server = await startServe({ dataDir: dir });
-  const first = server;
+  const first = await start();
   const acked: string[] = [];
   let failures = 0;
   let stopped: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | null = null;
@@ -64,7 +58,7 @@ async function ackedSurvive(t: TestContext, signal: "SIGKILL" | "SIGTERM"): Prom
   else assert.deepEqual(exit, { code: 0, signal: null }, first.output());
   assert.ok(acked.length >= KILL_AFTER_ACKS);
 
-  server = await startServe({ dataDir: dir });
+  const server = await start();
   let spansChecked = 0;
   for (const traceId of acked) {
     const res: Response = await fetch(`${server.url}/traces/${traceId}`);

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import { createTracer, FileTransport } from "../../src/index.js";
-import { makeTempDir, removeDir, runCli, type ServeProcess, startServe } from "./helpers/server.js";
+import { runCli, tempServeDir } from "./helpers/server.js";
 
 const cli = (args: string[]) => runCli(args);
 
@@ -25,12 +25,7 @@ async function spanCount(url: string): Promise<number> {
 }
 
 test("tokentrace import: exactly once, incremental, resumable", async (t) => {
-  const dir = await makeTempDir();
-  let server: ServeProcess | null = null;
-  t.after(async () => {
-    await server?.kill("SIGKILL");
-    await removeDir(dir);
-  });
+  const { dir, start } = await tempServeDir(t);
   const file = join(dir, "spans.jsonl");
   const traceId = await writeSpans(file, 2500, 0);
 
@@ -42,7 +37,7 @@ test("tokentrace import: exactly once, incremental, resumable", async (t) => {
     /cannot reach http:\/\/127\.0\.0\.1:9\/spans \(.+\) after 1 attempt: start the server or fix --url, then run the import again\n$/,
   );
 
-  server = await startServe({ dataDir: dir });
+  const server = await start();
   const first = await cli(["import", file, "--url", server.url, "--batch-size", "1000"]);
   assert.equal(first.code, 0, first.stderr);
   // 2500 calls and the trace around them, a grouping span (no model) sent to /v1/traces

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import { connect, type Socket } from "node:net";
 import { type TestContext, test } from "node:test";
-import { makeTempDir, removeDir, type ServeProcess, startServe } from "./helpers/server.js";
+import { tempServeDir } from "./helpers/server.js";
 
 interface Response {
   head: string;
@@ -70,14 +70,8 @@ async function hold(t: TestContext, port: number): Promise<Held> {
 const TRACE_ID = "5b8efff798038103d269b633813fc60c";
 
 test("SIGTERM: in-flight requests finish with Connection: close, late ones get 503, and the server exits 0 while clients still hold their connections", async (t) => {
-  const dir = await makeTempDir();
-  let server: ServeProcess | null = null;
-  t.after(async () => {
-    await server?.kill("SIGKILL");
-    await removeDir(dir);
-  });
-  server = await startServe({ dataDir: dir });
-  const first = server;
+  const { start } = await tempServeDir(t);
+  const first = await start();
 
   // idle: a keep-alive connection with its request answered. The server closes it when it
   // starts to stop, which tells the test that the stop has begun.
@@ -122,7 +116,7 @@ test("SIGTERM: in-flight requests finish with Connection: close, late ones get 5
   // the test still holds all three connections: the server ended them and exits on its own
   assert.deepEqual(await exited, [0, null], first.output());
 
-  server = await startServe({ dataDir: dir });
+  const server = await start();
   const res = await fetch(`${server.url}/traces/${TRACE_ID}`);
   assert.equal(res.status, 200, "the span answered 202 during the stop was committed");
   assert.deepEqual(await server.stop(), { code: 0, signal: null });
@@ -131,15 +125,9 @@ test("SIGTERM: in-flight requests finish with Connection: close, late ones get 5
 test("SIGTERM: a client trickling a body holds the stop for at most request_timeout; the server cuts it and exits 0", {
   timeout: 90_000,
 }, async (t) => {
-  const dir = await makeTempDir();
-  let server: ServeProcess | null = null;
-  t.after(async () => {
-    await server?.kill("SIGKILL");
-    await removeDir(dir);
-  });
+  const { start } = await tempServeDir(t);
   const env = { TOKENTRACE_REQUEST_TIMEOUT: "2s", TOKENTRACE_HEADERS_TIMEOUT: "1s" };
-  server = await startServe({ dataDir: dir, env });
-  const first = server;
+  const first = await start({ env });
 
   // committed before the signal
   const span = { trace_id: TRACE_ID, span_id: "eee19b7ec3c1b174", name: "chat", model: "gpt-4o", prompt_tokens: 10 };
@@ -182,7 +170,7 @@ test("SIGTERM: a client trickling a body holds the stop for at most request_time
   clearInterval(drip);
   assert.deepEqual(await exited, [0, null], first.output());
 
-  server = await startServe({ dataDir: dir });
+  const server = await start();
   const res = await fetch(`${server.url}/traces/${TRACE_ID}`);
   assert.equal(res.status, 200, "the span answered 202 before the signal was committed");
   assert.deepEqual(await server.stop(), { code: 0, signal: null });

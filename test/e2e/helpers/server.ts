@@ -10,6 +10,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { TestContext } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 /** The repository root (this file is test/e2e/helpers/server.ts). */
@@ -133,6 +134,28 @@ export async function makeTempDir(prefix = "tokentrace-e2e-"): Promise<string> {
 
 export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * A temp data dir for a test that starts (and restarts) servers on it: `start` runs one
+ * there, and when the test ends the last one started is killed and the dir removed.
+ */
+export async function tempServeDir(
+  t: TestContext,
+): Promise<{ dir: string; start(opts?: Omit<ServeOptions, "dataDir">): Promise<ServeProcess> }> {
+  const dir = await makeTempDir();
+  let last: ServeProcess | null = null;
+  t.after(async () => {
+    await last?.kill("SIGKILL");
+    await removeDir(dir);
+  });
+  return {
+    dir,
+    start: async (opts = {}) => {
+      last = await startServe({ ...opts, dataDir: dir });
+      return last;
+    },
+  };
 }
 
 /** Writes a tokentrace.yml into dir and returns its path (for `--config`). */
