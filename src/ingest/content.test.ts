@@ -136,6 +136,28 @@ test("malformed content is a 400 naming the span and field, and nothing is store
   assert.deepEqual(await (t as TestApp).store.content.getContent(TRACE), []);
 });
 
+test("content in an array body follows the text rule: a NUL or lone surrogate is a 400, a written \\u is text", async () => {
+  await app();
+  const bad: [Record<string, unknown>, string][] = [
+    [{ input: [{ role: "user", parts: ["hi\u0000"] }] }, "spans[1].input[0].parts[0]: contains a NUL character"],
+    [{ output: "o\udc00" }, "spans[1].output: contains a lone surrogate (\\udc00)"],
+  ];
+  for (const [extra, message] of bad) {
+    const res = await post([span({ input: "fine" }), span(extra)]);
+    assert.equal(res.statusCode, 400, JSON.stringify(extra));
+    assert.ok(res.json().error.startsWith(message), res.json().error);
+  }
+  assert.equal((t as TestApp).store.spans.length, 0);
+  // a backslash followed by "u0000" in the text itself, and an emoji (a surrogate pair), are fine
+  const text = "path C:\\users\\u0000dir \u{1F600}";
+  const res = await post([span({ input: "fine" }), span({ span_id: "00000000000000b2", output: text })]);
+  assert.equal(res.statusCode, 202, res.body);
+  const rows = await (t as TestApp).store.content.getContent(TRACE);
+  assert.deepEqual(rows.find((r) => r.span_id === "00000000000000b2")?.output, [
+    { role: "assistant", parts: [{ type: "text", content: text }] },
+  ]);
+});
+
 test("GET /traces?q= finds traces by content within a bounded window", async () => {
   await app();
   const other = "00000000-0000-4000-8000-000000000001";

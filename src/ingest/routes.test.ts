@@ -56,6 +56,37 @@ test("400 for malformed and empty JSON", async () => {
   await expectError(await post('{"__proto__": {"x": 1}, "model": "m", "prompt_tokens": 1}'), 400, /__proto__/);
 });
 
+test("malformed JSON anywhere in an array answers before a bad span earlier in it, and stores nothing", async () => {
+  const before = t.store.spans.length;
+  const res = await post(`[${JSON.stringify(SEED_SPAN)}, {"model": ""}, {"model": "gpt-4o", "prompt_tokens": tru}]`);
+  await expectError(res, 400, /^malformed JSON: Unexpected token/);
+  // the same message as parsing the whole text gives, position included
+  const whole = `[{"model": "gpt-4o"}, {"model": "x", "prompt_tokens": 1,}]`;
+  let expected = "";
+  try {
+    JSON.parse(whole);
+  } catch (e) {
+    expected = `malformed JSON: ${(e as Error).message}`;
+  }
+  assert.deepEqual((await post(whole)).json(), { error: expected });
+  // an outline that is not one array: text after it, a missing element
+  await expectError(await post(`[${JSON.stringify(SEED_SPAN)}] []`), 400, /^malformed JSON/);
+  await expectError(await post(`[${JSON.stringify(SEED_SPAN)},,{}]`), 400, /^malformed JSON/);
+  assert.equal(t.store.spans.length, before);
+});
+
+test("array bodies, whatever their spacing, store every span with its own fields", async () => {
+  const before = t.store.spans.length;
+  const spans = [1, 2, 3].map((n) => ({ ...SEED_SPAN, span_id: `${n}`.repeat(16), name: `call "${n}", [x]` }));
+  const res = await post(`\n [ ${spans.map((s) => JSON.stringify(s, null, 2)).join(" ,\n")} ]\r\n`);
+  assert.equal(res.statusCode, 202, res.body);
+  assert.deepEqual(
+    t.store.spans.slice(before).map((s) => [s.span_id, s.name]),
+    spans.map((s) => [s.span_id, s.name]),
+  );
+  assert.equal((await post("[]")).statusCode, 202);
+});
+
 test("400 names the index and field of the bad span", async () => {
   const ok = { model: "gpt-4o", prompt_tokens: 1 };
   await expectError(await post([ok, { prompt_tokens: 1 }]), 400, /spans\[1\]\.model/);

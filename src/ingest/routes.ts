@@ -3,7 +3,6 @@ import type { Config } from "../config/types.js";
 import { contentPolicy } from "../content/prepare.js";
 import { ApiError } from "../errors.js";
 import { createPricer } from "../pricing/index.js";
-import { parseSpans } from "../span/normalize.js";
 import {
   BAD_IDEMPOTENCY_KEY,
   createIdempotencyCache,
@@ -11,7 +10,8 @@ import {
   idempotencyKeyOf,
   runOnce,
 } from "../util/idempotency.js";
-import { contentOfBody } from "./content.js";
+import { SpanBody } from "./body.js";
+import { readSpans } from "./content.js";
 import type { Ingestor } from "./ingestor.js";
 
 export interface SpanRouteOptions {
@@ -47,27 +47,37 @@ export async function spanRoutes(app: FastifyInstance, ctx: SpanRouteOptions): P
   // Requests counted as arriving by the ingest queue, until their body is parsed or they end.
   const arrivals = new WeakMap<FastifyRequest, () => void>();
 
-  // A function of its own: the parsed body is not held by an awaiting frame.
+  // A function of its own: the parsed spans are not held by an awaiting frame.
   function prepare(request: FastifyRequest) {
-    const body = request.body;
+    const body = request.body as SpanBody;
     arrivals.get(request)?.();
+    try {
+      return read(body);
+    } catch (e) {
+      // Malformed JSON anywhere in the body answers before any span's problem, as when bodies
+      // were parsed whole first; an overloaded server refuses without reading further.
+      if (!(e instanceof ApiError && e.code === "overloaded")) body.checkJson();
+      throw e;
+    }
+  }
+
+  function read(body: SpanBody) {
     // Count first: an oversized batch is refused before any span is validated.
-    if (Array.isArray(body) && body.length > max_batch_size) {
+    if (body.isArray && body.count > max_batch_size) {
       throw new ApiError(
         "batch_too_large",
-        `${body.length} spans in one request; http_server.max_batch_size is ${max_batch_size}`,
+        `${body.count} spans in one request; http_server.max_batch_size is ${max_batch_size}`,
       );
     }
     // A full queue refuses the request before its spans are built (503 with Retry-After).
-    ctx.ingest.admit(Array.isArray(body) ? body.length : 1);
-    const spans = parseSpans(body, { ...parseOpts, now: ctx.now() });
-    return { spans, rows: contentOfBody(body, spans, content) };
+    ctx.ingest.admit(body.count);
+    return readSpans(body, { ...parseOpts, now: ctx.now() }, content);
   }
 
   async function ingest(request: FastifyRequest): Promise<number> {
     const { spans, rows } = prepare(request);
-    // Nothing needs the parsed body (~4 KB of content a span) any more: let it die young
-    // rather than survive into the old generation while the commit is awaited.
+    // Nothing needs the body's text (~4 KB of content a span) any more: let it go rather
+    // than keep it while the commit is awaited.
     request.body = null;
     await ctx.ingest.submit(spans, rows);
     return spans.length;
@@ -84,6 +94,18 @@ export async function spanRoutes(app: FastifyInstance, ctx: SpanRouteOptions): P
   // Own scope: only JSON is accepted here, whatever parsers other routes add.
   await app.register(async (scope) => {
     scope.removeContentTypeParser("text/plain");
+    // POST /spans reads its array span by span (SpanBody), other routes parse bodies whole.
+    scope.removeContentTypeParser("application/json");
+    scope.addContentTypeParser("application/json", { parseAs: "string" }, (_request, text, done) => {
+      let body: SpanBody;
+      try {
+        body = SpanBody.of(text as string);
+      } catch (e) {
+        done(e as Error, undefined);
+        return;
+      }
+      done(null, body);
+    });
     // A full queue answers 503 before the body is read and parsed: under overload the CPU
     // goes to commits, not to requests that would be refused anyway.
     scope.addHook("onRequest", async (request, reply) => {

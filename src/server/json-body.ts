@@ -10,24 +10,30 @@ import { ApiError } from "../errors.js";
 export function installJsonParser(app: FastifyInstance): void {
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
-    const text = body as string;
-    if (text.length === 0) {
-      done(new ApiError("bad_json", "malformed JSON: the body is empty"), undefined);
-      return;
-    }
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = parseJsonBody(body as string);
     } catch (err) {
-      done(new ApiError("bad_json", `malformed JSON: ${(err as Error).message}`), undefined);
-      return;
-    }
-    if (text.includes("__proto__") && hasProtoKey(value)) {
-      done(new ApiError("bad_json", 'malformed JSON: "__proto__" keys are not allowed'), undefined);
+      done(err as Error, undefined);
       return;
     }
     done(null, value);
   });
+}
+
+/** A request body's JSON value; an ApiError (bad_json) says where and why it is not JSON. */
+export function parseJsonBody(text: string): unknown {
+  if (text.length === 0) throw new ApiError("bad_json", "malformed JSON: the body is empty");
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new ApiError("bad_json", `malformed JSON: ${(err as Error).message}`);
+  }
+  if (text.includes("__proto__") && hasProtoKey(value)) {
+    throw new ApiError("bad_json", 'malformed JSON: "__proto__" keys are not allowed');
+  }
+  return value;
 }
 
 /**
