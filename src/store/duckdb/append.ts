@@ -15,7 +15,7 @@ import {
 import { SPAN_SCHEMA } from "../../schema/span.js";
 import type { Span } from "../../span/types.js";
 import { COST_SCALE, COST_WIDTH, toPico } from "../../stats/cost.js";
-import { bytesColumn, copyColumn, float64Column, int64Column } from "./columns.js";
+import { copyColumn, float64Column, int64Column, slicesColumn, type TextSlices } from "./columns.js";
 import { encodeSpans, NUMBER_FIELDS, type SpanBatch, TEXT_FIELDS, TEXTS_PER_SPAN } from "./protocol.js";
 import { idHashes } from "./span-ids.js";
 
@@ -76,14 +76,8 @@ export function textStarts(b: SpanBatch): Int32Array {
   return starts;
 }
 
-/** The batch text as UTF-8 and where each string starts in it (bytes), for textBytesColumn. */
-interface TextBytes {
-  bytes: Uint8Array;
-  starts: Int32Array;
-  ends: Int32Array;
-}
-
-function textBytes(b: SpanBatch, charStarts: Int32Array): TextBytes {
+/** The batch text as UTF-8 and where each string lies in it (bytes), for slicesColumn. */
+function textBytes(b: SpanBatch, charStarts: Int32Array): TextSlices {
   const utf8 = Buffer.from(b.text, "utf8");
   // A plain view, not the Buffer: its subarrays (one per string) are much cheaper to make.
   const bytes = new Uint8Array(utf8.buffer, utf8.byteOffset, utf8.length);
@@ -91,7 +85,7 @@ function textBytes(b: SpanBatch, charStarts: Int32Array): TextBytes {
   if (bytes.length === b.text.length) {
     // ASCII (ids, models, JSON of plain keys): byte offsets are the character offsets
     for (let k = 0; k < ends.length; k++) ends[k] = charStarts[k] + Math.max(0, b.lengths[k]);
-    return { bytes, starts: charStarts, ends };
+    return { bytes, starts: charStarts, ends, lengths: b.lengths };
   }
   const starts = new Int32Array(b.lengths.length);
   let at = 0;
@@ -100,7 +94,7 @@ function textBytes(b: SpanBatch, charStarts: Int32Array): TextBytes {
     if (b.lengths[k] > 0) at += Buffer.byteLength(b.text.substring(charStarts[k], charStarts[k] + b.lengths[k]));
     ends[k] = at;
   }
-  return { bytes, starts, ends };
+  return { bytes, starts, ends, lengths: b.lengths };
 }
 
 /** Fills one column of a chunk holding spans [from, from + rows): one loop per kind. */
@@ -109,31 +103,25 @@ function fillColumn(
   col: number,
   c: Column,
   b: SpanBatch,
-  text: TextBytes,
+  text: TextSlices,
   ids: Int32Array,
   from: number,
   rows: number,
   now: number,
 ): void {
-  const { lengths, numbers, nulls } = b;
-  if (c.kind === "ingested") int64Column(chunk, col, rows, () => now);
-  else if (c.kind === "text") {
-    bytesColumn(chunk, col, rows, (r) => {
-      const k = (from + r) * TEXTS_PER_SPAN + c.index;
-      return lengths[k] < 0 ? null : text.bytes.subarray(text.starts[k], text.ends[k]);
-    });
-  } else if (c.kind === "bloom") {
-    copyColumn(chunk, col, b.blooms.subarray(from, from + rows));
-  } else if (c.kind === "idHash") {
-    copyColumn(chunk, col, ids.subarray(2 * from, 2 * (from + rows)));
-  } else {
+  if (c.kind === "ingested") int64Column(chunk, col, new Float64Array(rows).fill(now));
+  else if (c.kind === "text") slicesColumn(chunk, col, rows, text, from * TEXTS_PER_SPAN + c.index, TEXTS_PER_SPAN);
+  else if (c.kind === "bloom") copyColumn(chunk, col, b.blooms.subarray(from, from + rows));
+  else if (c.kind === "idHash") copyColumn(chunk, col, ids.subarray(2 * from, 2 * (from + rows)));
+  else {
     const base = c.index * b.count + from;
-    const isNull = (r: number) => nulls[base + r] === 1;
-    if (c.kind === "double") float64Column(chunk, col, rows, (r) => numbers[base + r], isNull);
-    else if (c.kind === "int") int64Column(chunk, col, rows, (r) => numbers[base + r], isNull);
+    const values = b.numbers.subarray(base, base + rows);
+    const nulls = b.nulls.subarray(base, base + rows);
+    if (c.kind === "double") float64Column(chunk, col, values, nulls);
+    else if (c.kind === "int") int64Column(chunk, col, values, nulls);
     else {
       const v = chunk.getColumnVector(col);
-      for (let r = 0; r < rows; r++) v.setItem(r, isNull(r) ? null : costValue(numbers[base + r]));
+      for (let r = 0; r < rows; r++) v.setItem(r, nulls[r] === 1 ? null : costValue(values[r]));
       v.flush();
     }
   }
@@ -164,7 +152,9 @@ function appendAttrRows(a: Appender, b: SpanBatch): void {
     const rows = Math.min(CHUNK_ROWS, b.hashes.length - from);
     const chunk = DuckDBDataChunk.create(ATTR_TYPES, rows);
     copyColumn(chunk, 0, b.hashes.subarray(from, from + rows));
-    int64Column(chunk, 1, rows, (r) => b.numbers[started + spanOf[from + r]]);
+    const startedAt = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) startedAt[r] = b.numbers[started + spanOf[from + r]];
+    int64Column(chunk, 1, startedAt);
     a.appendDataChunk(chunk);
   }
 }

@@ -12,10 +12,10 @@ import {
   VARCHAR,
 } from "@duckdb/node-api";
 import type { SpanStatus } from "../../span/types.js";
-import { RollupBuilder, type RollupEntry, type RollupSpan, type RollupSums } from "../rollup/builder.js";
+import { RollupBuilder, type RollupEntry, type RollupSums } from "../rollup/builder.js";
 import { ROLLUP_FIELDS, type RollupKey } from "../rollup/fields.js";
 import { closeQuietly, textStarts } from "./append.js";
-import { float64Column, int64Column, smallIntColumn, textColumn } from "./columns.js";
+import { copyColumn, float64Column, int64Column, textColumn } from "./columns.js";
 import { NUMBER_FIELDS, type SpanBatch, TEXT_FIELDS, TEXTS_PER_SPAN } from "./protocol.js";
 import { staleSql } from "./rollup-project.js";
 
@@ -23,6 +23,19 @@ const CHUNK_ROWS = 2048;
 const text = (f: (typeof TEXT_FIELDS)[number]) => TEXT_FIELDS.indexOf(f);
 const num = (f: (typeof NUMBER_FIELDS)[number]) => NUMBER_FIELDS.indexOf(f);
 const ATTRIBUTES = TEXT_FIELDS.length;
+const [MODEL, PROVIDER, CALLER, STATUS] = [text("model"), text("provider"), text("caller"), text("status")];
+const STARTED_AT = num("started_at");
+
+// Readers of a batch's fields. Hot per-row code here uses module functions and loops, not
+// closures made per batch: V8 compiled each such closure again for every batch.
+function str(b: SpanBatch, starts: Int32Array, i: number, f: number): string | null {
+  const k = i * TEXTS_PER_SPAN + f;
+  return b.lengths[k] < 0 ? null : b.text.substring(starts[k], starts[k] + b.lengths[k]);
+}
+
+function val(b: SpanBatch, i: number, f: number): number | null {
+  return b.nulls[f * b.count + i] === 1 ? null : b.numbers[f * b.count + i];
+}
 
 /** Folds a span's attributes into its rollup dimensions (JSON text); "{}" without declared dimensions. */
 export type DimsOf = (attributesJson: string, startedAt: number) => string;
@@ -35,34 +48,28 @@ export function rollupBatch(
 ): RollupBuilder {
   const builder = new RollupBuilder(binned);
   const starts = textStarts(b);
-  const { lengths, numbers, nulls, count } = b;
-  const str = (i: number, f: number): string | null => {
-    const k = i * TEXTS_PER_SPAN + f;
-    return lengths[k] < 0 ? null : b.text.substring(starts[k], starts[k] + lengths[k]);
-  };
-  const val = (i: number, f: number): number | null => (nulls[f * count + i] === 1 ? null : numbers[f * count + i]);
+  const { numbers, count } = b;
   for (let i = 0; i < count; i++) {
-    const model = str(i, text("model"));
+    const model = str(b, starts, i, MODEL);
     if (model === null) continue;
-    const started = numbers[num("started_at") * count + i];
-    const s: RollupSpan = {
+    const started = numbers[STARTED_AT * count + i];
+    builder.add({
       model,
-      provider: str(i, text("provider")),
-      caller: str(i, text("caller")),
-      status: str(i, text("status")) as SpanStatus,
-      dims: dimsOf === null ? "{}" : dimsOf(str(i, ATTRIBUTES) ?? "{}", started),
+      provider: str(b, starts, i, PROVIDER),
+      caller: str(b, starts, i, CALLER),
+      status: str(b, starts, i, STATUS) as SpanStatus,
+      dims: dimsOf === null ? "{}" : dimsOf(str(b, starts, i, ATTRIBUTES) ?? "{}", started),
       started_at: started,
-      cost_usd: val(i, num("cost_usd")),
+      cost_usd: val(b, i, num("cost_usd")),
       prompt_tokens: numbers[num("prompt_tokens") * count + i],
       comp_tokens: numbers[num("comp_tokens") * count + i],
       total_tokens: numbers[num("total_tokens") * count + i],
-      cached_tokens: val(i, num("cached_tokens")),
-      reasoning_tokens: val(i, num("reasoning_tokens")),
+      cached_tokens: val(b, i, num("cached_tokens")),
+      reasoning_tokens: val(b, i, num("reasoning_tokens")),
       latency_ms: numbers[num("latency_ms") * count + i],
-      ttft_ms: val(i, num("ttft_ms")),
-      eval_score: val(i, num("eval_score")),
-    };
-    builder.add(s);
+      ttft_ms: val(b, i, num("ttft_ms")),
+      eval_score: val(b, i, num("eval_score")),
+    });
   }
   return builder;
 }
@@ -76,22 +83,37 @@ const ROLLUP_TYPES = [...KEY_TYPES, ...FIELD_TYPES];
 const BIN_TYPES: DuckDBType[] = [...KEY_TYPES, TINYINT, INTEGER, BIGINT, DOUBLE, DOUBLE];
 const NAMED_TYPES: DuckDBType[] = [BIGINT, VARCHAR, VARCHAR];
 
-/** Fills the 7 key columns of rows [from, from + rows) whose key is keyOf(row). */
-function fillKeys(chunk: DuckDBDataChunk, rows: number, keyOf: (r: number) => RollupKey): void {
-  int64Column(chunk, 0, rows, (r) => keyOf(r).res);
-  int64Column(chunk, 1, rows, (r) => keyOf(r).bucket);
-  textColumn(chunk, 2, rows, (r) => keyOf(r).model);
-  textColumn(chunk, 3, rows, (r) => keyOf(r).provider);
-  textColumn(chunk, 4, rows, (r) => keyOf(r).caller);
-  textColumn(chunk, 5, rows, (r) => keyOf(r).status);
-  textColumn(chunk, 6, rows, (r) => keyOf(r).dims);
+/** Fills the 7 key columns of the chunk's rows: row r's key is keys[r]. */
+function fillKeys(chunk: DuckDBDataChunk, keys: readonly RollupKey[]): void {
+  const n = keys.length;
+  const res = new Float64Array(n);
+  const bucket = new Float64Array(n);
+  const texts: (string | null)[][] = [[], [], [], [], []];
+  for (let r = 0; r < n; r++) {
+    const k = keys[r];
+    res[r] = k.res;
+    bucket[r] = k.bucket;
+    texts[0].push(k.model);
+    texts[1].push(k.provider);
+    texts[2].push(k.caller);
+    texts[3].push(k.status);
+    texts[4].push(k.dims);
+  }
+  int64Column(chunk, 0, res);
+  int64Column(chunk, 1, bucket);
+  for (let t = 0; t < texts.length; t++) textColumn(chunk, 2 + t, texts[t]);
 }
 
-/** The value of one integer or float ROLLUP_FIELDS figure in a row's sums. */
-function figure(s: RollupSums, name: string): number {
-  if (name.startsWith("lb")) return s.lb[Number(name.slice(2))];
-  if (name.startsWith("qb")) return s.qb[Number(name.slice(2))];
-  return s[name as Exclude<keyof RollupSums, "lb" | "qb" | "cost_pico">];
+/** Where each integer or float ROLLUP_FIELDS figure is in a row's sums: a key, or an index into lb or qb. */
+const FIGURES = ROLLUP_FIELDS.map((f) => {
+  const bound = /^([lq]b)(\d+)$/.exec(f.name);
+  if (bound !== null) return { list: bound[1] as "lb" | "qb", index: Number(bound[2]), key: null };
+  return { list: null, index: 0, key: f.name as Exclude<keyof RollupSums, "lb" | "qb" | "cost_pico"> };
+});
+
+function figure(s: RollupSums, i: number): number {
+  const f = FIGURES[i];
+  return f.list === null ? s[f.key] : s[f.list][f.index];
 }
 
 /** Appends `rows` rows through one appender, a data chunk of up to CHUNK_ROWS at a time. */
@@ -118,18 +140,22 @@ async function appendChunks(
 }
 
 function fillRollupRows(chunk: DuckDBDataChunk, entries: RollupEntry[], from: number, n: number): void {
-  fillKeys(chunk, n, (r) => entries[from + r].key);
-  ROLLUP_FIELDS.forEach((f, i) => {
+  const keys: RollupKey[] = [];
+  for (let r = 0; r < n; r++) keys.push(entries[from + r].key);
+  fillKeys(chunk, keys);
+  for (let i = 0; i < ROLLUP_FIELDS.length; i++) {
     const col = KEY_TYPES.length + i;
-    const sums = (r: number) => entries[from + r].sums;
-    if (f.type === "int") int64Column(chunk, col, n, (r) => figure(sums(r), f.name));
-    else if (f.type === "float") float64Column(chunk, col, n, (r) => figure(sums(r), f.name));
-    else {
+    if (ROLLUP_FIELDS[i].type === "cost") {
       const v = chunk.getColumnVector(col);
-      for (let r = 0; r < n; r++) v.setItem(r, new DuckDBDecimalValue(sums(r).cost_pico, 38, 12));
+      for (let r = 0; r < n; r++) v.setItem(r, new DuckDBDecimalValue(entries[from + r].sums.cost_pico, 38, 12));
       v.flush();
+      continue;
     }
-  });
+    const data = new Float64Array(n);
+    for (let r = 0; r < n; r++) data[r] = figure(entries[from + r].sums, i);
+    if (ROLLUP_FIELDS[i].type === "int") int64Column(chunk, col, data);
+    else float64Column(chunk, col, data);
+  }
 }
 
 /** The bin rows of a batch, column by column: entry index, sketch column, bin, count, min, max. */
@@ -156,9 +182,10 @@ function binRows(entries: RollupEntry[]): BinRows {
     hi: new Float64Array(count),
   };
   let k = 0;
-  entries.forEach((e, i) => {
-    e.bins.forEach((col, c) => {
-      for (const [bin, b] of col) {
+  for (let i = 0; i < entries.length; i++) {
+    const bins = entries[i].bins;
+    for (let c = 0; c < bins.length; c++) {
+      for (const [bin, b] of bins[c]) {
         out.entry[k] = i;
         out.col[k] = c;
         out.bin[k] = bin;
@@ -167,18 +194,20 @@ function binRows(entries: RollupEntry[]): BinRows {
         out.hi[k] = b.hi;
         k++;
       }
-    });
-  });
+    }
+  }
   return out;
 }
 
 function fillBinRows(chunk: DuckDBDataChunk, entries: RollupEntry[], b: BinRows, from: number, n: number): void {
-  fillKeys(chunk, n, (r) => entries[b.entry[from + r]].key);
-  smallIntColumn(chunk, 7, n, 1, (r) => b.col[from + r]);
-  smallIntColumn(chunk, 8, n, 4, (r) => b.bin[from + r]);
-  int64Column(chunk, 9, n, (r) => b.n[from + r]);
-  float64Column(chunk, 10, n, (r) => b.lo[from + r]);
-  float64Column(chunk, 11, n, (r) => b.hi[from + r]);
+  const keys: RollupKey[] = [];
+  for (let r = 0; r < n; r++) keys.push(entries[b.entry[from + r]].key);
+  fillKeys(chunk, keys);
+  copyColumn(chunk, 7, b.col.subarray(from, from + n));
+  copyColumn(chunk, 8, b.bin.subarray(from, from + n));
+  int64Column(chunk, 9, b.n.subarray(from, from + n));
+  float64Column(chunk, 10, b.lo.subarray(from, from + n));
+  float64Column(chunk, 11, b.hi.subarray(from, from + n));
 }
 
 /**
@@ -203,8 +232,21 @@ export async function appendRollups(
   }
   for (const st of staleSql([...stale.values()])) await conn.run(st.sql, st.params as number[]);
   await appendChunks(conn, "rollup_named", NAMED_TYPES, named.length, (c, from, n) => {
-    int64Column(c, 0, n, (r) => named[from + r][0]);
-    textColumn(c, 1, n, (r) => named[from + r][1]);
-    textColumn(c, 2, n, (r) => named[from + r][2]);
+    const rows = named.slice(from, from + n);
+    int64Column(
+      c,
+      0,
+      Float64Array.from(rows, (r) => r[0]),
+    );
+    textColumn(
+      c,
+      1,
+      rows.map((r) => r[1]),
+    );
+    textColumn(
+      c,
+      2,
+      rows.map((r) => r[2]),
+    );
   });
 }

@@ -54,7 +54,9 @@ async function fillIdHashes(writer: DuckDBConnection, readAll: Query, runAll: Ru
       const words = new Int32Array(n * 2);
       for (let i = 0; i < n; i++) words.set(keyHash(k.getItem(i) as string), 2 * i);
       const out = DuckDBDataChunk.create([BIGINT, BIGINT], n);
-      int64Column(out, 0, n, (i) => Number(r.getItem(i)));
+      const rowids = new Float64Array(n);
+      for (let i = 0; i < n; i++) rowids[i] = Number(r.getItem(i));
+      int64Column(out, 0, rowids);
       copyColumn(out, 1, words);
       a.appendDataChunk(out);
     }
