@@ -113,7 +113,10 @@ function threadSeconds(pid: number | undefined): Map<string, number> {
 const dir = await makeTempDir("tokentrace-bench-");
 const server = await startServe({
   dataDir: dir,
-  nodeArgs: [...(process.env.SERVER_NODE_ARGS?.split(" ") ?? []), ...(values.profile ? ["--cpu-prof", `--cpu-prof-dir=${dir}/prof`] : [])],
+  nodeArgs: [
+    ...(process.env.SERVER_NODE_ARGS?.split(" ") ?? []),
+    ...(values.profile ? ["--cpu-prof", `--cpu-prof-dir=${dir}/prof`] : []),
+  ],
   cli: values.dist ? fileURLToPath(new URL("../dist/cli/main.js", import.meta.url)) : undefined,
   // a busy shared machine can take longer than the default to compile and open the store
   readyTimeoutMs: 180_000,
