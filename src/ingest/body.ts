@@ -28,6 +28,11 @@ export class SpanBody {
     return at === null ? new SpanBody(text, null, parseJsonBody(text)) : new SpanBody(text, at, undefined);
   }
 
+  /** A body some other way already parsed (or none: a request without one). */
+  static parsed(value: unknown): SpanBody {
+    return new SpanBody("", null, value);
+  }
+
   /** An array body, read span by span through count and span(i). */
   get isArray(): boolean {
     return this.at !== null || Array.isArray(this.whole);

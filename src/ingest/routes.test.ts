@@ -50,6 +50,11 @@ test("charset parameter on the JSON content type is fine", async () => {
   assert.deepEqual(res.json(), { accepted: 2 });
 });
 
+test("400 for a POST without a body or content type", async () => {
+  const res = await t.app.inject({ method: "POST", url: "/spans" });
+  await expectError(res, 400, /body must be a span object or an array of span objects/);
+});
+
 test("400 for malformed and empty JSON", async () => {
   await expectError(await post('[{"model": "gpt-4o",'), 400, /^malformed JSON/);
   await expectError(await post(""), 400, /malformed JSON: the body is empty/);

@@ -49,7 +49,8 @@ export async function spanRoutes(app: FastifyInstance, ctx: SpanRouteOptions): P
 
   // A function of its own: the parsed spans are not held by an awaiting frame.
   function prepare(request: FastifyRequest) {
-    const body = request.body as SpanBody;
+    // a request without a body (nor a content type) has none to parse
+    const body = request.body instanceof SpanBody ? request.body : SpanBody.parsed(request.body);
     arrivals.get(request)?.();
     try {
       return read(body);
