@@ -12,6 +12,7 @@ import { DEFAULT_CONFIG } from "../src/config/types.js";
 import { contentPolicy } from "../src/content/prepare.js";
 import { SpanBody } from "../src/ingest/body.js";
 import { readSpans } from "../src/ingest/content.js";
+import { parseJsonBody } from "../src/server/json-body.js";
 import { encodeContent } from "../src/store/duckdb/content-schema.js";
 import { chatContent } from "./lib/content-data.js";
 import { generateSpans } from "./lib/generate.js";
@@ -64,7 +65,7 @@ const threadUs = () => {
 
 function once(i: number): number {
   // The body as the server gets it: bytes decoded, then read as POST /spans reads it.
-  const body = SpanBody.of(bodies[i % bodies.length].toString("utf8"));
+  const body = SpanBody.of(bodies[i % bodies.length].toString("utf8"), parseJsonBody);
   const { rows } = readSpans(body, { ...opts, now: Date.now() }, policy);
   return encodeContent(rows).columns.count;
 }

@@ -1,4 +1,3 @@
-import { parseJsonBody } from "../server/json-body.js";
 import { jsonArrayElements } from "../util/json-elements.js";
 
 // String.prototype.isWellFormed (Node 20) is newer than the ES2022 library types.
@@ -16,21 +15,27 @@ type WellFormed = { isWellFormed(): boolean };
 export class SpanBody {
   private constructor(
     private readonly text: string,
+    /** Parses a text whole, throwing bad_json that says where it breaks (the app's JSON parser). */
+    private readonly parseWhole: (text: string) => unknown,
     /** [start, end) of each element of an array body; null when parsed whole. */
     private readonly at: number[] | null,
     /** The parsed value when parsed whole. */
     readonly whole: unknown,
   ) {}
 
-  /** Throws bad_json when the text is not JSON at all (empty, broken outline, "__proto__" keys). */
-  static of(text: string): SpanBody {
+  /**
+   * The body of this text; `parseWhole` (the app's JSON parser) parses what is not read span by
+   * span, and says where malformed text breaks. Throws its bad_json when the text is not JSON
+   * at all (empty, a broken outline, "__proto__" keys).
+   */
+  static of(text: string, parseWhole: (text: string) => unknown): SpanBody {
     const at = text.includes("__proto__") ? null : jsonArrayElements(text);
-    return at === null ? new SpanBody(text, null, parseJsonBody(text)) : new SpanBody(text, at, undefined);
+    return new SpanBody(text, parseWhole, at, at === null ? parseWhole(text) : undefined);
   }
 
   /** A body some other way already parsed (or none: a request without one). */
   static parsed(value: unknown): SpanBody {
-    return new SpanBody("", null, value);
+    return new SpanBody("", () => value, null, value);
   }
 
   /** An array body, read span by span through count and span(i). */
@@ -50,7 +55,7 @@ export class SpanBody {
       return JSON.parse(this.text.slice(this.at[2 * i], this.at[2 * i + 1]));
     } catch {
       // the whole text says where it breaks, as the other routes do
-      return (parseJsonBody(this.text) as unknown[])[i];
+      return (this.parseWhole(this.text) as unknown[])[i];
     }
   }
 
@@ -71,6 +76,6 @@ export class SpanBody {
    * first: malformed JSON anywhere is the answer, as when bodies were parsed before reading.
    */
   checkJson(): void {
-    if (this.at !== null) parseJsonBody(this.text);
+    if (this.at !== null) this.parseWhole(this.text);
   }
 }

@@ -19,6 +19,8 @@ export interface SpanRouteOptions {
   /** Resolves once the spans and their content are committed (the group-commit ingestor). */
   ingest: Pick<Ingestor, "submit" | "admit" | "arrive">;
   now: () => number;
+  /** Parses a JSON text whole, throwing bad_json that says where it breaks (the app's parser). */
+  parseJson: (text: string) => unknown;
   /** Shared with other ingest paths in tests; one per app otherwise. */
   idempotency?: IdempotencyCache;
 }
@@ -100,7 +102,7 @@ export async function spanRoutes(app: FastifyInstance, ctx: SpanRouteOptions): P
     scope.addContentTypeParser("application/json", { parseAs: "string" }, (_request, text, done) => {
       let body: SpanBody;
       try {
-        body = SpanBody.of(text as string);
+        body = SpanBody.of(text as string, ctx.parseJson);
       } catch (e) {
         done(e as Error, undefined);
         return;

@@ -10,7 +10,7 @@ import { acceptedTokens, bearerAuth } from "./auth.js";
 import type { AppContext } from "./context.js";
 import { installErrorHandling, refuseNulInQuery, rejectWhileClosing } from "./error-handler.js";
 import { healthRoutes } from "./health.js";
-import { installJsonParser } from "./json-body.js";
+import { installJsonParser, parseJsonBody } from "./json-body.js";
 import { boundTheStop, timeoutOptions } from "./timeouts.js";
 
 type RoutePlugin = (app: FastifyInstance, ctx: AppContext) => Promise<void>;
@@ -18,7 +18,7 @@ type RoutePlugin = (app: FastifyInstance, ctx: AppContext) => Promise<void>;
 // Each domain's routes get only the part of the context they use.
 const ROUTES: RoutePlugin[] = [
   healthRoutes,
-  (app, ctx) => spanRoutes(app, ctx),
+  (app, ctx) => spanRoutes(app, { ...ctx, parseJson: parseJsonBody }),
   (app, ctx) => traceRoutes(app, ctx),
   (app, ctx) => metricRoutes(app, ctx),
   (app, ctx) => alertRoutes(app, ctx),
