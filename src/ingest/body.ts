@@ -1,4 +1,4 @@
-import { jsonArrayElements } from "../util/json-elements.js";
+import { jsonArrayElements, mayHaveProtoKey } from "../util/json-text.js";
 
 // String.prototype.isWellFormed (Node 20) is newer than the ES2022 library types.
 type WellFormed = { isWellFormed(): boolean };
@@ -9,7 +9,7 @@ type WellFormed = { isWellFormed(): boolean };
  * content is alive as JS values at a time instead of the whole body's. With ~4 KB of content
  * a span, a parsed 1000-span body outlived several young-generation collections and was
  * copied by each of them (garbage collection was a third of the server's CPU).
- * Any other body (one span object, anything with a "__proto__" key, text whose outline is
+ * Any other body (one span object, text that may hold a "__proto__" key, text whose outline is
  * not one array) is parsed whole at once, as every other JSON route does.
  */
 export class SpanBody {
@@ -29,7 +29,7 @@ export class SpanBody {
    * at all (empty, a broken outline, "__proto__" keys).
    */
   static of(text: string, parseWhole: (text: string) => unknown): SpanBody {
-    const at = text.includes("__proto__") ? null : jsonArrayElements(text);
+    const at = mayHaveProtoKey(text) ? null : jsonArrayElements(text);
     return new SpanBody(text, parseWhole, at, at === null ? parseWhole(text) : undefined);
   }
 

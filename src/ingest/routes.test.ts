@@ -59,6 +59,10 @@ test("400 for malformed and empty JSON", async () => {
   await expectError(await post('[{"model": "gpt-4o",'), 400, /^malformed JSON/);
   await expectError(await post(""), 400, /malformed JSON: the body is empty/);
   await expectError(await post('{"__proto__": {"x": 1}, "model": "m", "prompt_tokens": 1}'), 400, /__proto__/);
+  // spelt with escapes, JSON.parse makes the same key: refused too, in one span or an array
+  const escaped = '{"model": "m", "prompt_tokens": 1, "attributes": {"\\u005f_pr\\u006fto__": {"x": 1}}}';
+  await expectError(await post(escaped), 400, /"__proto__" keys are not allowed/);
+  await expectError(await post(`[${JSON.stringify(SEED_SPAN)}, ${escaped}]`), 400, /"__proto__" keys are not allowed/);
 });
 
 test("malformed JSON anywhere in an array answers before a bad span earlier in it, and stores nothing", async () => {

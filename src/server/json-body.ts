@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { ApiError } from "../errors.js";
+import { hasProtoKey, mayHaveProtoKey } from "../util/json-text.js";
 
 /**
  * Replaces Fastify's JSON parser so a malformed body says where it broke
@@ -30,25 +31,8 @@ export function parseJsonBody(text: string): unknown {
   } catch (err) {
     throw new ApiError("bad_json", `malformed JSON: ${(err as Error).message}`);
   }
-  if (text.includes("__proto__") && hasProtoKey(value)) {
+  if (mayHaveProtoKey(text) && hasProtoKey(value)) {
     throw new ApiError("bad_json", 'malformed JSON: "__proto__" keys are not allowed');
   }
   return value;
-}
-
-/**
- * True when any object in the value has an own "__proto__" key. Walks with its own stack, not
- * by recursion: a body nested thousands deep (which JSON.parse accepts) once overflowed the
- * call stack here and answered 500.
- */
-function hasProtoKey(root: unknown): boolean {
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const value = stack.pop();
-    if (value === null || typeof value !== "object") continue;
-    if (!Array.isArray(value) && Object.hasOwn(value, "__proto__")) return true;
-    // a loop, not push(...): spreading a long array overflows the stack as well
-    for (const v of Array.isArray(value) ? value : Object.values(value)) if (typeof v === "object") stack.push(v);
-  }
-  return false;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { jsonArrayElements } from "./json-elements.js";
+import { hasProtoKey, jsonArrayElements, mayHaveProtoKey } from "./json-text.js";
 import { prng, type Rand } from "./random.js";
 
 const parsedElements = (text: string) => {
@@ -67,4 +67,22 @@ test("an element malformed inside is still cut out, for JSON.parse to refuse", (
 test("an empty array has no elements", () => {
   assert.deepEqual(jsonArrayElements("[]"), []);
   assert.deepEqual(jsonArrayElements(" [ \n ] "), []);
+});
+
+test('a text that can spell a "__proto__" key, plainly or with escapes, is found; others are not', () => {
+  for (const key of [
+    "__proto__",
+    "\\u005f_proto__",
+    "__pr\\u006fto__",
+    "\\u005F\\u005Fproto__",
+    "_\\u005fpro\\u0074o__",
+  ]) {
+    const text = `[{"a": {"${key}": 1}}]`;
+    assert.ok(mayHaveProtoKey(text), text);
+    assert.ok(hasProtoKey(JSON.parse(text)), text);
+  }
+  for (const text of ['[{"a": "proto"}]', '[{"a": "caf\\u00e9 \\u00ff"}]', '{"__proto": 1, "proto__": 2}']) {
+    assert.equal(mayHaveProtoKey(text), false, text);
+  }
+  assert.equal(hasProtoKey(JSON.parse('{"a": [{"b": "__proto__"}]}')), false, "a value is not a key");
 });

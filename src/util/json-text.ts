@@ -67,3 +67,31 @@ export function jsonArrayElements(text: string): number[] | null {
   }
   return null;
 }
+
+/**
+ * False when no key of the JSON text can be "__proto__": it neither holds the word nor an
+ * escape of one of its letters (`\u005f` for "_", `\u006f` "o", `\u0070` "p", `\u0072` "r",
+ * `\u0074` "t"), which JSON.parse would turn into the same key.
+ */
+export function mayHaveProtoKey(text: string): boolean {
+  return text.includes("__proto__") || ESCAPED_PROTO_LETTER.test(text);
+}
+
+const ESCAPED_PROTO_LETTER = /\\u00[5-7]/;
+
+/**
+ * True when any object in the value has an own "__proto__" key. Walks with its own stack, not
+ * by recursion: a body nested thousands deep (which JSON.parse accepts) once overflowed the
+ * call stack here and answered 500.
+ */
+export function hasProtoKey(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (value === null || typeof value !== "object") continue;
+    if (!Array.isArray(value) && Object.hasOwn(value, "__proto__")) return true;
+    // a loop, not push(...): spreading a long array overflows the stack as well
+    for (const v of Array.isArray(value) ? value : Object.values(value)) if (typeof v === "object") stack.push(v);
+  }
+  return false;
+}
