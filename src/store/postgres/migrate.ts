@@ -19,6 +19,7 @@ import { DAY_MS, HOUR_MS, leColumns, lockKey, PG_TYPES, ROLLUP_LATENCY_LE, ROLLU
  *   they give the same percentiles as the sketch over raw spans.
  * - span_days: spans (LLM or not) per day partition, so counting them (GET /health) does not
  *   scan millions of rows.
+ * - scores (a later version): scores of traces and spans, one row per score id.
  * Both rollups are partitioned by grain: a 30-day window scans the small day partition and
  * looks up at most two days of hours by index, instead of wading through every hour row.
  */
@@ -76,6 +77,23 @@ export const MIGRATIONS: readonly string[] = [
      DEFAULT (extract(epoch FROM clock_timestamp()) * 1000)::bigint;
   CREATE INDEX spans_ingested_at ON spans (ingested_at);`,
   identityMigration(),
+  // Scores (POST /scores): a table of their own, replaced by id; read per trace, or by time
+  // and name; retention deletes by created_at. No link to spans: a score may come first.
+  `CREATE TABLE scores (
+    score_id TEXT PRIMARY KEY,
+    trace_id TEXT NOT NULL,
+    span_id TEXT,
+    name TEXT NOT NULL,
+    value_num DOUBLE PRECISION,
+    value_bool BOOLEAN,
+    label TEXT,
+    comment TEXT,
+    source TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+  );
+  CREATE INDEX scores_trace_id ON scores (trace_id, created_at);
+  CREATE INDEX scores_created_at ON scores (created_at);
+  CREATE INDEX scores_name ON scores (name, created_at);`,
 ];
 
 /**
