@@ -15,6 +15,7 @@ export const ERRORS = {
     status: 400,
     title: "An alert rule or silence request failed validation; the message names the field.",
   },
+  invalid_score: { status: 400, title: "A score failed validation; the message names the field." },
   invalid_otlp: { status: 400, title: "An OTLP request body could not be decoded." },
   unauthorized: { status: 401, title: "Missing or wrong bearer token." },
   forbidden: {
@@ -25,6 +26,7 @@ export const ERRORS = {
   trace_not_found: { status: 404, title: "Trace ID not found (not recorded, or outside the retention window)." },
   unknown_metric: { status: 404, title: "Unknown metric name; the message lists the known names." },
   alert_not_found: { status: 404, title: "No alert rule with that name." },
+  score_not_found: { status: 404, title: "No score with that id." },
   method_not_allowed: { status: 405, title: "Method not allowed on this path." },
   request_timeout: {
     status: 408,

@@ -1,4 +1,5 @@
 import type { ContentStore, SpanContent } from "../content/types.js";
+import type { ScoreStore } from "../score/types.js";
 import type { Span, SpanStatus } from "../span/types.js";
 
 /** Filters shared by trace search, metrics and alert rules. All fields are exact matches. */
@@ -192,6 +193,8 @@ export interface Store {
   deleteBefore(before: number): Promise<number>;
   /** Prompts and completions: a table of their own, with their own retention (docs/content.md). */
   readonly content: ContentStore;
+  /** Scores of traces and spans (POST /scores): a table of their own, kept as long as spans. */
+  readonly scores: ScoreStore;
 
   listAlertRules(): Promise<JsonObject[]>;
   saveAlertRule(name: string, rule: JsonObject): Promise<void>;

@@ -23,6 +23,7 @@ import { DuckDbContent } from "./content.js";
 import { filterConditions, Params } from "./filter.js";
 import { type RebuildProgress, readStatus, rebuildStep, retainSql } from "./rollup-maintain.js";
 import { rollupsAnswer, summarizeRollups } from "./rollup-read.js";
+import { DuckDbScores } from "./scores.js";
 import { getTraceSql, searchTracesSql } from "./search.js";
 import { exposeDuckdb, type SqlRunner, summarizeDuckdb } from "./summarize.js";
 
@@ -84,6 +85,7 @@ export class DuckDbStore implements Store, SqlRunner {
   private rollupsReady = false;
   private rebuilding: Promise<void> | null = null;
   readonly content: DuckDbContent;
+  readonly scores: DuckDbScores;
 
   private constructor(
     readonly path: string,
@@ -91,6 +93,10 @@ export class DuckDbStore implements Store, SqlRunner {
     readonly dimensions: Dimensions,
   ) {
     this.content = new DuckDbContent(client, (f) => this.write(f));
+    this.scores = new DuckDbScores(
+      (sql, params) => this.all(sql, params),
+      (statements) => this.write(() => this.client.request({ op: "runApart", statements })),
+    );
   }
 
   /** Opens (creating if needed) the file; `:memory:` gives a throwaway in-memory database. */

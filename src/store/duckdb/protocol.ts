@@ -101,6 +101,8 @@ export type WorkerRequest =
   | { id: number; op: "all"; sql: string; params: unknown[] }
   /** Write statements run in one transaction; the result is each one's changed-row count. */
   | { id: number; op: "run"; statements: { sql: string; params: unknown[] }[] }
+  /** Like run, for tables apart from spans and rollups (scores.ts): the rollup state stays as it is. */
+  | { id: number; op: "runApart"; statements: { sql: string; params: unknown[] }[] }
   /** Prometheus series totals kept at ingest (rollup-maintain.ts SeriesTotals). */
   | { id: number; op: "series" }
   /** The time up to which rollup buckets have their bins (rollup-maintain.ts settleSql). */

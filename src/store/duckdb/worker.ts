@@ -38,6 +38,7 @@ import { projectStale } from "./rollup-project.js";
 import { ROLLUP_SCHEMA_SQL } from "./rollup-schema.js";
 import { appendRollups, rollupBatch } from "./rollup-write.js";
 import { SCHEMA_SQL } from "./schema.js";
+import { SCORES_SCHEMA_SQL } from "./scores.js";
 import { SeriesTotals } from "./series-totals.js";
 import { idHashes, keepSpans, SpanIdFilter } from "./span-ids.js";
 import { loadIds, storedIds } from "./stored-ids.js";
@@ -256,6 +257,8 @@ async function handle(m: WorkerRequest): Promise<unknown> {
     case "run":
       // Retention and rebuild steps rewrite rollups: named values are read back afresh.
       return serialWrite(() => runAll(m.statements).finally(() => folder.forget()));
+    case "runApart":
+      return serialWrite(() => runAll(m.statements));
     case "all":
       return readAll(m.sql, m.params);
     case "series":
@@ -287,6 +290,7 @@ async function start(): Promise<void> {
   await writer.run(SCHEMA_SQL);
   await writer.run(ROLLUP_SCHEMA_SQL);
   await writer.run(CONTENT_SCHEMA_SQL);
+  await writer.run(SCORES_SCHEMA_SQL);
   // The content log sits beside the file it indexes (content-log.ts).
   log = new ContentLog(init.path === ":memory:" ? new MemorySegments() : new FileSegments(`${init.path}.content`));
   await migrateContentTable(writer, log, readAll);

@@ -18,6 +18,7 @@ import { isAfter } from "../trace-search.js";
 import { MemoryContent } from "./content.js";
 import { exportFrom, firstIngested } from "./export.js";
 import { byStart, newestFirst, spanMatches } from "./match.js";
+import { MemoryScores } from "./scores.js";
 import { type DimensionView, exposeSpans, summarizeSpans } from "./summarize.js";
 
 /** A span's identity (trace_id, span_id) as one string. */
@@ -70,6 +71,7 @@ export class MemoryStore implements Store {
   }
 
   readonly content = new MemoryContent(() => this.check());
+  readonly scores = new MemoryScores(() => this.check());
 
   async insert(spans: Span[], content?: SpanContent[]): Promise<void> {
     this.check();

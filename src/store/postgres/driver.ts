@@ -24,6 +24,7 @@ import { AlertLeader } from "./leader.js";
 import { migrate } from "./migrate.js";
 import { Partitions } from "./partitions.js";
 import { deleteBeforePg } from "./retention.js";
+import { PgScores } from "./scores.js";
 import { getTracePg, searchTracesPg } from "./search.js";
 import { summarizePg } from "./summarize.js";
 
@@ -71,6 +72,7 @@ export class PostgresStore implements Store {
   private readonly parts: Partitions;
   private readonly leader: AlertLeader;
   readonly content: PgContent;
+  readonly scores: PgScores;
 
   private constructor(
     readonly target: PgTarget,
@@ -80,6 +82,7 @@ export class PostgresStore implements Store {
     this.parts = new Partitions(pool, target.schema);
     this.leader = new AlertLeader(() => createClient(target, { connectTimeoutMs: o.connectTimeoutMs }), target.schema);
     this.content = new PgContent(this.run);
+    this.scores = new PgScores(this.run);
     this.timer = setInterval(() => void this.probe(), o.probeIntervalMs ?? 2000);
     this.timer.unref();
   }

@@ -11,6 +11,7 @@ import { DAY, id, ids, MIN, q, span, T0 } from "./conformance-fixtures.js";
 import type { ConformanceOptions, OpenedStore } from "./conformance-lifecycle.js";
 import { lifecycleTests, type WithStore } from "./conformance-lifecycle.js";
 import { orderTests } from "./conformance-order.js";
+import { scoreTests } from "./conformance-scores.js";
 
 export type { ConformanceOptions, OpenedStore } from "./conformance-lifecycle.js";
 
@@ -236,6 +237,7 @@ export function runStoreConformance(name: string, open: () => Promise<OpenedStor
     orderTests(withStore);
     cursorTests(withStore);
     contentTests(withStore, opts);
+    scoreTests(withStore, opts);
     exportTests(withStore);
     lifecycleTests(withStore, opts);
     dedupTests(withStore, opts);

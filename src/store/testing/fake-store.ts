@@ -3,6 +3,7 @@
 import type { Span } from "../../span/types.js";
 import { MemoryContent } from "../memory/content.js";
 import { newestFirst, spanMatches } from "../memory/match.js";
+import { MemoryScores } from "../memory/scores.js";
 import type { ExpositionRow, JsonObject, Store, StoreHealth, SummaryRow, TraceSearchResult } from "../store.js";
 import { isAfter } from "../trace-search.js";
 
@@ -24,6 +25,7 @@ export function createFakeStore(): FakeStore {
   const store: FakeStore = {
     driver: "memory",
     content: new MemoryContent(() => {}),
+    scores: new MemoryScores(() => {}),
     spans: [],
     insertCalls: [],
     hold: false,

@@ -1,0 +1,97 @@
+import type { Score, ScoreQuery, ScoreStore } from "../../score/types.js";
+import { lastPerScore, rowToScore, SCORE_COLUMNS, scoreValues } from "../score-rows.js";
+
+/**
+ * Scores have a table of their own beside the spans: a few per trace, replaced by id (a
+ * retried POST /scores), read per trace or by time. Created at start (worker.ts) like the
+ * content index.
+ */
+export const SCORES_SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS scores (
+  score_id VARCHAR PRIMARY KEY,
+  trace_id VARCHAR NOT NULL,
+  span_id VARCHAR,
+  name VARCHAR NOT NULL,
+  value_num DOUBLE,
+  value_bool BOOLEAN,
+  label VARCHAR,
+  comment VARCHAR,
+  source VARCHAR NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS scores_trace_id ON scores (trace_id);
+`;
+
+type Read = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
+/** Write statements run in one transaction on the worker; resolves with each one's changed-row count. */
+type Write = (statements: { sql: string; params: unknown[] }[]) => Promise<number[]>;
+
+/** Rows per INSERT statement: 10 parameters each, well inside what one prepared statement takes. */
+const ROWS_PER_STATEMENT = 500;
+
+/** The DuckDB store's scores: plain SQL on the store's worker, each call one transaction (durable once it resolves). */
+export class DuckDbScores implements ScoreStore {
+  constructor(
+    private readonly read: Read,
+    private readonly write: Write,
+  ) {}
+
+  async upsertScores(scores: Score[]): Promise<void> {
+    const unique = lastPerScore(scores);
+    if (unique.length === 0) return;
+    const statements: { sql: string; params: unknown[] }[] = [];
+    for (let at = 0; at < unique.length; at += ROWS_PER_STATEMENT) {
+      const chunk = unique.slice(at, at + ROWS_PER_STATEMENT);
+      const ids = chunk.map((s) => s.score_id);
+      // Delete, then insert: a replaced score may move to another trace, and DuckDB's
+      // ON CONFLICT cannot update an indexed column (trace_id).
+      statements.push({
+        sql: `DELETE FROM scores WHERE score_id IN (${ids.map((_, i) => `$${i + 1}`).join(", ")})`,
+        params: ids,
+      });
+      const params = chunk.flatMap(scoreValues);
+      const width = params.length / chunk.length;
+      const rows = chunk.map(
+        (_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(", ")})`,
+      );
+      statements.push({ sql: `INSERT INTO scores (${SCORE_COLUMNS}) VALUES ${rows.join(", ")}`, params });
+    }
+    await this.write(statements);
+  }
+
+  async deleteScore(scoreId: string): Promise<boolean> {
+    const [n] = await this.write([{ sql: "DELETE FROM scores WHERE score_id = $1", params: [scoreId] }]);
+    return n > 0;
+  }
+
+  async listScores(q: ScoreQuery): Promise<Score[]> {
+    const params: unknown[] = [q.since, q.until];
+    let where = "created_at >= $1 AND created_at <= $2";
+    if (q.traceId !== undefined) {
+      params.push(q.traceId);
+      where += ` AND trace_id = $${params.length}`;
+    }
+    if (q.name !== undefined) {
+      params.push(q.name);
+      where += ` AND name = $${params.length}`;
+    }
+    const rows = await this.read(
+      `SELECT ${SCORE_COLUMNS} FROM scores WHERE ${where} ORDER BY created_at DESC, score_id DESC LIMIT ${Math.trunc(q.limit)}`,
+      params,
+    );
+    return rows.map(rowToScore);
+  }
+
+  async traceScores(traceId: string): Promise<Score[]> {
+    const rows = await this.read(
+      `SELECT ${SCORE_COLUMNS} FROM scores WHERE trace_id = $1 ORDER BY created_at, score_id`,
+      [traceId],
+    );
+    return rows.map(rowToScore);
+  }
+
+  async deleteScoresBefore(before: number): Promise<number> {
+    const [n] = await this.write([{ sql: "DELETE FROM scores WHERE created_at < $1", params: [before] }]);
+    return n;
+  }
+}

@@ -1,0 +1,74 @@
+import type { Score, ScoreQuery, ScoreStore } from "../../score/types.js";
+import { lastPerScore, rowToScore, SCORE_COLUMNS, scoreValues } from "../score-rows.js";
+
+type Run = (text: string, values: unknown[]) => Promise<Record<string, unknown>[]>;
+
+const TYPES = ["text", "text", "text", "text", "float8", "bool", "text", "text", "text", "bigint"];
+const UNNEST = TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(", ");
+// score_id, compared byte-wise like the other drivers (and JS), whatever the database's collation
+const ORDER_ID = 'score_id COLLATE "C"';
+
+/** The PostgreSQL store's scores table (migration 4): one row per score id, replaced when sent again. */
+export class PgScores implements ScoreStore {
+  constructor(private readonly run: Run) {}
+
+  async upsertScores(scores: Score[]): Promise<void> {
+    // ON CONFLICT cannot touch one row twice in a statement: keep each id's last score.
+    const unique = lastPerScore(scores);
+    if (unique.length === 0) return;
+    const cols: unknown[][] = TYPES.map(() => []);
+    for (const s of unique) {
+      const values = scoreValues(s);
+      for (let i = 0; i < values.length; i++) cols[i].push(values[i]);
+    }
+    const set = SCORE_COLUMNS.split(", ")
+      .slice(1)
+      .map((c) => `${c} = excluded.${c}`)
+      .join(", ");
+    await this.run(
+      `INSERT INTO scores (${SCORE_COLUMNS}) SELECT * FROM unnest(${UNNEST})
+       ON CONFLICT (score_id) DO UPDATE SET ${set}`,
+      cols,
+    );
+  }
+
+  async deleteScore(scoreId: string): Promise<boolean> {
+    const rows = await this.run("DELETE FROM scores WHERE score_id = $1 RETURNING 1 AS gone", [scoreId]);
+    return rows.length > 0;
+  }
+
+  async listScores(q: ScoreQuery): Promise<Score[]> {
+    const values: unknown[] = [q.since, q.until];
+    let where = "created_at >= $1 AND created_at <= $2";
+    if (q.traceId !== undefined) {
+      values.push(q.traceId);
+      where += ` AND trace_id = $${values.length}`;
+    }
+    if (q.name !== undefined) {
+      values.push(q.name);
+      where += ` AND name = $${values.length}`;
+    }
+    const rows = await this.run(
+      `SELECT ${SCORE_COLUMNS} FROM scores WHERE ${where}
+       ORDER BY created_at DESC, ${ORDER_ID} DESC LIMIT ${Math.trunc(q.limit)}`,
+      values,
+    );
+    return rows.map(rowToScore);
+  }
+
+  async traceScores(traceId: string): Promise<Score[]> {
+    const rows = await this.run(
+      `SELECT ${SCORE_COLUMNS} FROM scores WHERE trace_id = $1 ORDER BY created_at, ${ORDER_ID}`,
+      [traceId],
+    );
+    return rows.map(rowToScore);
+  }
+
+  async deleteScoresBefore(before: number): Promise<number> {
+    const rows = await this.run(
+      "WITH d AS (DELETE FROM scores WHERE created_at < $1 RETURNING 1) SELECT count(*)::int AS n FROM d",
+      [before],
+    );
+    return Number(rows[0].n);
+  }
+}
