@@ -8,6 +8,15 @@ export const SCORE_LIMITS = { maxName: 128, maxLabel: 256, maxComment: 4096, max
 
 /** Names and ids: 1–128 of A-Z a-z 0-9 _ . : - */
 const NAME_RE = /^[A-Za-z0-9_.:-]+$/;
+
+/**
+ * A valid score name or id: 1–128 of A-Z a-z 0-9 _ . : -
+ *
+ * @example isScoreName("helpfulness") // true
+ */
+export function isScoreName(s: string): boolean {
+  return s.length >= 1 && s.length <= SCORE_LIMITS.maxName && NAME_RE.test(s);
+}
 const NAME_HINT = "letters, digits and _ . : -";
 
 type Raw = Record<string, unknown>;

@@ -5,6 +5,7 @@ import { exportRoutes } from "../export/routes.js";
 import { spanRoutes } from "../ingest/routes.js";
 import { metricRoutes } from "../metrics/routes.js";
 import { otlpRoutes } from "../otlp/routes.js";
+import { scoreRoutes } from "../scoring/routes.js";
 import { traceRoutes } from "../traces/routes.js";
 import { acceptedTokens, bearerAuth } from "./auth.js";
 import type { AppContext } from "./context.js";
@@ -20,6 +21,7 @@ const ROUTES: RoutePlugin[] = [
   healthRoutes,
   (app, ctx) => spanRoutes(app, { ...ctx, parseJson: parseJsonBody }),
   (app, ctx) => traceRoutes(app, ctx),
+  (app, ctx) => scoreRoutes(app, ctx),
   (app, ctx) => metricRoutes(app, ctx),
   (app, ctx) => alertRoutes(app, ctx),
   (app, ctx) => otlpRoutes(app, ctx),

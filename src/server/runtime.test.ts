@@ -14,6 +14,23 @@ test("retention runs once at start with now - retention_ms", async () => {
   assert.deepEqual(store.deleteBeforeCalls, [NOW - 86_400_000]);
 });
 
+test("retention deletes scores created before now - retention_ms too, and keeps the rest", async () => {
+  const store = createFakeStore();
+  const score = { trace_id: "7f3a1c2b-e4d5-4f6a-8b9c-0d1e2f3a4b5c", span_id: null, name: "n", value: 1 } as const;
+  const common = { ...score, label: null, comment: null, source: "api" as const };
+  await store.scores.upsertScores([
+    { ...common, score_id: "old", created_at: NOW - 86_400_001 },
+    { ...common, score_id: "kept", created_at: NOW - 86_400_000 },
+  ]);
+  const rt = await createRuntime(testConfig({}, { retention_ms: 86_400_000 }), { store, now: () => NOW });
+  await rt.close();
+  const left = await store.scores.listScores({ since: 0, until: NOW, limit: 10 });
+  assert.deepEqual(
+    left.map((s) => s.score_id),
+    ["kept"],
+  );
+});
+
 test("close drains accepted spans before closing the store, and is idempotent", async () => {
   const store = createFakeStore();
   store.hold = true;

@@ -29,7 +29,7 @@ async function openConfiguredStore(config: Config): Promise<Store> {
   return openStore(config);
 }
 
-/** Spans older than retention are deleted this often (and once at start). */
+/** Spans and scores older than retention are deleted this often (and once at start). */
 const RETENTION_INTERVAL_MS = 10 * 60_000;
 
 /**
@@ -65,6 +65,13 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
       store.deleteBefore(now() - config.retention_ms).then(
         () => undefined,
         (err: unknown) => console.error("tokentrace: retention sweep failed:", err),
+      ),
+    );
+    // Scores are kept as long as spans.
+    retention = retention.then(() =>
+      store.scores.deleteScoresBefore(now() - config.retention_ms).then(
+        () => undefined,
+        (err: unknown) => console.error("tokentrace: score retention sweep failed:", err),
       ),
     );
     // Content has its own, usually shorter, retention (content.retention, default 7d).

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { ApiError } from "../errors.js";
+import { toApiScore } from "../score/parse.js";
 import { normalizeTraceId } from "../span/ids.js";
 import type { Store } from "../store/store.js";
 import { parseContentQuery, searchByContent, wantsContent, withContent } from "./content.js";
@@ -8,7 +9,7 @@ import { parseTraceQuery } from "./query.js";
 import { renderTrace } from "./render.js";
 
 export interface TraceRouteOptions {
-  store: Pick<Store, "getTrace" | "searchTraces" | "content">;
+  store: Pick<Store, "getTrace" | "searchTraces" | "content" | "scores">;
   /** The clock: content search windows end now by default. */
   now: () => number;
 }
@@ -19,11 +20,17 @@ export async function traceRoutes(app: FastifyInstance, ctx: TraceRouteOptions):
     // A malformed id can never have been recorded, so it is a 404 like an unknown one.
     const id = normalizeTraceId(request.params.id);
     const spans = id === null ? [] : await ctx.store.getTrace(id);
-    if (spans.length === 0) {
+    if (id === null || spans.length === 0) {
       throw new ApiError("trace_not_found", `trace ${JSON.stringify(request.params.id)} not found`);
     }
-    const trace = renderTrace(spans);
-    return wantsContent(request.query as Record<string, unknown>) ? withContent(trace, ctx.store.content) : trace;
+    const [trace, scores] = await Promise.all([
+      wantsContent(request.query as Record<string, unknown>)
+        ? withContent(renderTrace(spans), ctx.store.content)
+        : renderTrace(spans),
+      ctx.store.scores.traceScores(id),
+    ]);
+    // the seed page's fields first, then the trace's scores, oldest first
+    return { ...trace, scores: scores.map(toApiScore) };
   });
 
   app.get("/traces", async (request) => {

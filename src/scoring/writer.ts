@@ -1,0 +1,75 @@
+import { ApiError } from "../errors.js";
+import type { Score, ScoreStore } from "../score/types.js";
+
+/** Scores per store call at most. */
+const MAX_BATCH = 1000;
+
+export interface ScoreWriterOptions {
+  /** Where the cause of a failed commit goes (default stderr); clients never see it. */
+  log?: (message: string) => void;
+}
+
+interface Waiting {
+  score: Score;
+  resolve(): void;
+  reject(e: Error): void;
+}
+
+/** Group commit of scores: see createScoreWriter. */
+export interface ScoreWriter {
+  /** Resolves once the score is committed; rejects with ApiError store_unavailable when the commit fails. */
+  submit(score: Score): Promise<void>;
+  /** Resolves once every score submitted so far is committed or refused. */
+  drain(): Promise<void>;
+}
+
+/**
+ * Commits scores in groups: one store call at a time, and the scores that arrive meanwhile
+ * go together in the next one (up to 1000), so a busy server pays one commit (one fsync) per
+ * group, not per score. Nothing is acknowledged before its group commits.
+ *
+ * @example const w = createScoreWriter(store.scores); await w.submit(score);
+ */
+export function createScoreWriter(store: Pick<ScoreStore, "upsertScores">, o: ScoreWriterOptions = {}): ScoreWriter {
+  const log = o.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  let queue: Waiting[] = [];
+  let running: Promise<void> | null = null;
+
+  async function commit(group: Waiting[]): Promise<void> {
+    try {
+      await store.upsertScores(group.map((w) => w.score));
+      for (const w of group) w.resolve();
+    } catch (err) {
+      log(`tokentrace: a commit of ${group.length} scores failed: ${err instanceof Error ? err.message : String(err)}`);
+      const e = new ApiError(
+        "store_unavailable",
+        "the store could not commit the score (the cause is in the server log)",
+        {
+          "Retry-After": "1",
+        },
+      );
+      for (const w of group) w.reject(e);
+    }
+  }
+
+  async function run(): Promise<void> {
+    while (queue.length > 0) {
+      const group = queue.slice(0, MAX_BATCH);
+      queue = queue.slice(group.length);
+      await commit(group);
+    }
+    running = null;
+  }
+
+  return {
+    submit(score) {
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ score, resolve, reject });
+        running ??= run();
+      });
+    },
+    async drain() {
+      while (running !== null) await running;
+    },
+  };
+}
