@@ -2,6 +2,7 @@
 // Only the SDK is loaded here; the server is loaded on demand (tracer httpServer, CLI).
 
 export type { ContentFields, Message, OutputMessage, Part } from "./content/types.js";
+export type { ScoreSource } from "./score/types.js";
 export type {
   AttrInput,
   AttributesInput,
@@ -16,6 +17,8 @@ export type {
   MemoryTransportOptions,
   PricingConfig,
   RetryPolicy,
+  ScoreInput,
+  ScoreOptions,
   SdkRedactRule,
   SpanHandle,
   TraceHandle,
@@ -23,6 +26,7 @@ export type {
   TracerConfig,
   TracerStats,
   Transport,
+  WireScore,
   WireSpan,
   WrapOptions,
 } from "./sdk/index.js";

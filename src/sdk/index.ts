@@ -5,6 +5,8 @@ export type { WrapOptions } from "./instrument/hooks.js";
 export { wrapOpenAI } from "./instrument/openai.js";
 export { statusOfError } from "./record.js";
 export { DEFAULT_RETRY, exportWithRetry } from "./retry.js";
+export type { ScoreInput, ScoreOptions, WireScore } from "./score.js";
+export { toWireScore } from "./score.js";
 export { createTracer } from "./tracer.js";
 export type {
   ConsoleTransportOptions,
@@ -14,6 +16,7 @@ export type {
   MemoryTransportOptions,
   PostOptions,
   PostResult,
+  Sink,
   Transport,
 } from "./transports/index.js";
 export {
@@ -25,6 +28,7 @@ export {
   postSpans,
   retryable,
   SUCCESS,
+  scoresEndpoint,
   spansEndpoint,
 } from "./transports/index.js";
 export type {

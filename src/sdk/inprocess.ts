@@ -2,13 +2,16 @@ import { parseAddr } from "../config/addr.js";
 import { type Config, DEFAULT_CONFIG } from "../config/types.js";
 import type { Span } from "../span/types.js";
 import { BatchProcessor, type ProcessorOptions } from "./processor.js";
-import { type ExportResult, failure, SUCCESS, type Transport } from "./transports/types.js";
+import type { WireScore } from "./score.js";
+import { type ExportResult, failure, type Sink, SUCCESS, type Transport } from "./transports/types.js";
 import type { TracerConfig } from "./types.js";
 
 /** A started in-process server: its URL, a way to commit spans, and its shutdown. */
 export interface InProcessRunning {
   url: string;
   submit(spans: Span[]): Promise<void>;
+  /** Commits scores (the body of POST /scores each) to the server's store. */
+  submitScores(scores: WireScore[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,7 +69,8 @@ async function start(config: Config, codeRules: unknown[], transportName: string
  */
 export class InProcessServer {
   private readonly running: Promise<InProcessRunning | null>;
-  private readonly processor: BatchProcessor;
+  private readonly processor: BatchProcessor<Span>;
+  private readonly scores: BatchProcessor<WireScore>;
   private closed: Promise<void> | null = null;
 
   constructor(tc: TracerConfig, transportName: string, opts: ProcessorOptions) {
@@ -95,27 +99,45 @@ export class InProcessServer {
       maxBatchSize: config.http_server.max_batch_size,
       retry: { maxAttempts: 1 },
     });
+    const scoreSink: Sink<WireScore> = {
+      name: "in-process",
+      export: async (scores): Promise<ExportResult> => {
+        const r = await this.running;
+        if (r === null) return failure("the in-process server is not running");
+        try {
+          await r.submitScores(scores);
+          return SUCCESS;
+        } catch (err) {
+          return failure(String(err));
+        }
+      },
+    };
+    this.scores = new BatchProcessor(scoreSink, { ...opts, retry: { maxAttempts: 1 }, noun: "scores" });
   }
 
   add(span: Span): void {
     this.processor.add(span);
   }
 
+  addScore(score: WireScore): void {
+    this.scores.add(score);
+  }
+
   hasUnsent(): boolean {
-    return this.processor.hasUnsent();
+    return this.processor.hasUnsent() || this.scores.hasUnsent();
   }
 
   async url(): Promise<string | null> {
     return (await this.running)?.url ?? null;
   }
 
-  flush(): Promise<void> {
-    return this.processor.flush();
+  async flush(): Promise<void> {
+    await Promise.all([this.processor.flush(), this.scores.flush()]);
   }
 
   shutdown(): Promise<void> {
     this.closed ??= (async () => {
-      await this.processor.shutdown();
+      await Promise.all([this.processor.shutdown(), this.scores.shutdown()]);
       await (await this.running)?.close().catch(() => undefined);
     })();
     return this.closed;

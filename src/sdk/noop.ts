@@ -28,6 +28,9 @@ class NoopSpan implements TraceHandle {
     return fn(new NoopSpan(name));
   }
   end(): void {}
+  score(): this {
+    return this;
+  }
 }
 
 const ZERO: TracerStats = Object.freeze({ recorded: 0, exported: 0, dropped: 0, failed: 0, queued: 0 });
@@ -45,6 +48,7 @@ export function noopTracer(service: string | null): Tracer {
       return fn(new NoopSpan(name));
     },
     recordLLMCall() {},
+    score() {},
     currentTrace: () => undefined,
     stats: () => ZERO,
     serverUrl: async () => null,

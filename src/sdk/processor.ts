@@ -1,7 +1,6 @@
-import type { Span } from "../span/types.js";
 import { type RetryHooks, sleep } from "../util/retry.js";
 import { DEFAULT_RETRY, exportWithRetry } from "./retry.js";
-import type { Transport } from "./transports/types.js";
+import type { Sink } from "./transports/types.js";
 import type { RetryPolicy } from "./types.js";
 
 export interface ProcessorOptions {
@@ -12,6 +11,8 @@ export interface ProcessorOptions {
   retry: RetryPolicy;
   warn(message: string): void;
   random?: () => number;
+  /** What the queue holds, in warnings (default "spans"). */
+  noun?: string;
 }
 
 export interface ProcessorStats {
@@ -28,8 +29,8 @@ const WARN_EVERY_MS = 60_000;
  * `add` is O(1) and never blocks; past maxQueueSize new spans are dropped and counted;
  * the interval timer is unref'ed; flush and shutdown are idempotent and never reject.
  */
-export class BatchProcessor {
-  private queue: Span[] = [];
+export class BatchProcessor<T> {
+  private queue: T[] = [];
   private exporting: Promise<void> | null = null;
   private readonly timer: NodeJS.Timeout;
   private readonly giveUp = new AbortController();
@@ -46,7 +47,7 @@ export class BatchProcessor {
   readonly counts = { exported: 0, dropped: 0, failed: 0 };
 
   constructor(
-    readonly transport: Transport,
+    readonly transport: Sink<T>,
     private readonly opts: ProcessorOptions,
   ) {
     this.policy = { ...DEFAULT_RETRY, ...stripUndefined(opts.retry) };
@@ -69,7 +70,7 @@ export class BatchProcessor {
     this.timer.unref();
   }
 
-  add(span: Span): void {
+  add(span: T): void {
     if (this.stopped !== null) {
       this.counts.dropped++;
       return;
@@ -119,7 +120,7 @@ export class BatchProcessor {
       if (left > 0) {
         this.counts.dropped += left;
         this.opts.warn(
-          `tokentrace: ${left} spans not sent by the ${this.describe()} before the shutdown deadline were dropped`,
+          `tokentrace: ${left} ${this.noun} not sent by the ${this.describe()} before the shutdown deadline were dropped`,
         );
         this.queue = [];
       }
@@ -130,6 +131,10 @@ export class BatchProcessor {
       }
     })();
     return this.stopped;
+  }
+
+  private get noun(): string {
+    return this.opts.noun ?? "spans";
   }
 
   private batchSize(): number {
@@ -164,14 +169,14 @@ export class BatchProcessor {
         if (now - this.lastFailWarn >= WARN_EVERY_MS) {
           this.lastFailWarn = now;
           this.opts.warn(
-            `tokentrace: ${batch.length} spans not sent by the ${this.describe()}: ${r.error} (${this.counts.failed} so far)`,
+            `tokentrace: ${batch.length} ${this.noun} not sent by the ${this.describe()}: ${r.error} (${this.counts.failed} so far)`,
           );
         }
       } else {
         // Still retryable when shutdown gave up on it.
         this.counts.dropped += batch.length;
         this.opts.warn(
-          `tokentrace: ${batch.length} spans not sent by the ${this.describe()} before the shutdown deadline were dropped (${r.error})`,
+          `tokentrace: ${batch.length} ${this.noun} not sent by the ${this.describe()} before the shutdown deadline were dropped (${r.error})`,
         );
       }
     }
@@ -182,7 +187,7 @@ export class BatchProcessor {
     if (now - this.lastWarn < WARN_EVERY_MS) return;
     this.lastWarn = now;
     this.opts.warn(
-      `tokentrace: span queue full (${this.maxQueueSize}): the ${this.describe()} is not keeping up; dropping spans (${this.counts.dropped} so far)`,
+      `tokentrace: ${this.noun.replace(/s$/, "")} queue full (${this.maxQueueSize}): the ${this.describe()} is not keeping up; dropping ${this.noun} (${this.counts.dropped} so far)`,
     );
   }
 

@@ -7,6 +7,7 @@ import { type Attributes, nonLlmSpan, type Span, type SpanStatus } from "../span
 import { mergeAttributes } from "./attributes.js";
 import type { CaptureSettings } from "./content.js";
 import type { ActiveContext } from "./context.js";
+import type { ScoreInput } from "./score.js";
 import type { LLMCall } from "./types.js";
 
 /** What span building needs from a tracer; the client wrappers see only this. */
@@ -16,6 +17,8 @@ export interface RecorderCore {
   readonly scoreAttribute: string;
   price(input: PriceInput): number | null;
   emit(span: Span): void;
+  /** Sends a score (trace.score()); absent on a core that records nothing. */
+  score?(score: ScoreInput): void;
   /** Content capture: whether calls capture by default, and how (cut, redaction). */
   readonly captureByDefault?: boolean;
   readonly capture?: CaptureSettings;

@@ -1,6 +1,5 @@
-import type { Span } from "../span/types.js";
 import { REAL_HOOKS, type RetryHooks, type RetryPolicy, withRetry } from "../util/retry.js";
-import { type ExportResult, failure, type Transport } from "./transports/types.js";
+import { type ExportResult, failure, type Sink } from "./transports/types.js";
 
 /** The SDK's retry: endless while the queue holds the batch, from 200 ms up to 30 s; Retry-After up to 5 min. */
 export const DEFAULT_RETRY: Required<RetryPolicy> = {
@@ -15,9 +14,9 @@ export const DEFAULT_RETRY: Required<RetryPolicy> = {
  * time, so a transport can key per-batch state (the HTTP Idempotency-Key) on it. A transport
  * that throws counts as a failure; running out of attempts turns a retryable result into one.
  */
-export async function exportWithRetry(
-  transport: Transport,
-  batch: Span[],
+export async function exportWithRetry<T>(
+  transport: Sink<T>,
+  batch: T[],
   policy: RetryPolicy,
   signal: AbortSignal,
   hooks: RetryHooks = REAL_HOOKS,

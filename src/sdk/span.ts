@@ -5,6 +5,7 @@ import { mergeAttributes } from "./attributes.js";
 import { type ActiveContext, runInContext } from "./context.js";
 import { newSpanId } from "./ids.js";
 import { buildGroupSpan, buildSpan, type RecorderCore, statusOfError } from "./record.js";
+import type { ScoreOptions } from "./score.js";
 import type { AttributesInput, LLMCall, SpanHandle, TraceHandle } from "./types.js";
 
 /**
@@ -94,6 +95,23 @@ export class SpanImpl implements TraceHandle {
     } catch {
       // Recording must never reach the host app.
     }
+  }
+
+  score(name: string, value: number | boolean | string, options?: ScoreOptions): this {
+    try {
+      this.core.score?.({
+        traceId: this.traceId,
+        // a trace's own score is about the whole trace, not its root span
+        ...(this.parent !== null && { spanId: this.spanId }),
+        name,
+        ...(typeof value === "string" ? { label: value } : { value }),
+        comment: options?.comment,
+        source: options?.source,
+      });
+    } catch {
+      // Recording must never reach the host app.
+    }
+    return this;
   }
 
   private inherited(): Attributes {

@@ -10,7 +10,9 @@ import { noopTracer } from "./noop.js";
 import { BatchProcessor, type ProcessorOptions } from "./processor.js";
 import type { RecorderCore } from "./record.js";
 import { registerTracer } from "./registry.js";
+import { RefusedScores, type ScoreInput, toWireScore, type WireScore } from "./score.js";
 import { recordCompleted, runSpan, SpanImpl } from "./span.js";
+import { failure, type Sink, type Transport } from "./transports/types.js";
 import type { LLMCall, SpanHandle, TraceHandle, Tracer, TracerConfig, TracerStats } from "./types.js";
 
 function warner(fn: ((m: string) => void) | undefined): (m: string) => void {
@@ -32,7 +34,9 @@ class TracerImpl implements Tracer, RecorderCore, ExitFlushable {
   readonly captureByDefault: boolean;
   readonly capture: CaptureSettings;
   private readonly pricer: Pricer;
-  private readonly processor: BatchProcessor | null;
+  private readonly processor: BatchProcessor<Span> | null;
+  private readonly scores: BatchProcessor<WireScore> | null;
+  private readonly refused: RefusedScores;
   private readonly server: InProcessServer | null;
   private recorded = 0;
   private closed: Promise<void> | null = null;
@@ -53,6 +57,8 @@ class TracerImpl implements Tracer, RecorderCore, ExitFlushable {
       warn: warner(config.onWarning),
     };
     this.processor = config.transport ? new BatchProcessor(config.transport, opts) : null;
+    this.scores = config.transport ? scoreProcessor(config.transport, opts) : null;
+    this.refused = new RefusedScores(opts.warn);
     this.transportName = config.transport?.name ?? "memory";
     this.server = config.httpServer ? new InProcessServer(config, this.transportName, opts) : null;
     flushAtExit(this);
@@ -63,7 +69,11 @@ class TracerImpl implements Tracer, RecorderCore, ExitFlushable {
   }
 
   hasUnsent(): boolean {
-    return (this.processor?.hasUnsent() ?? false) || (this.server?.hasUnsent() ?? false);
+    return (
+      (this.processor?.hasUnsent() ?? false) ||
+      (this.scores?.hasUnsent() ?? false) ||
+      (this.server?.hasUnsent() ?? false)
+    );
   }
 
   price(input: PriceInput): number | null {
@@ -93,6 +103,20 @@ class TracerImpl implements Tracer, RecorderCore, ExitFlushable {
     recordCompleted(this, currentContext(), call);
   }
 
+  score(input: ScoreInput): void {
+    try {
+      const w = toWireScore(input);
+      if (typeof w === "string") {
+        this.refused.note(w);
+        return;
+      }
+      this.scores?.add(w);
+      this.server?.addScore(w);
+    } catch {
+      // never into the host app
+    }
+  }
+
   currentTrace(): TraceHandle | undefined {
     const root = currentContext()?.root;
     return root instanceof SpanImpl ? root : undefined;
@@ -108,14 +132,35 @@ class TracerImpl implements Tracer, RecorderCore, ExitFlushable {
   }
 
   async flush(): Promise<void> {
-    await Promise.all([this.processor?.flush(), this.server?.flush()]);
+    await Promise.all([this.processor?.flush(), this.scores?.flush(), this.server?.flush()]);
   }
 
   shutdown(): Promise<void> {
     forgetAtExit(this);
-    this.closed ??= Promise.all([this.processor?.shutdown(), this.server?.shutdown()]).then(() => undefined);
+    // Scores first, beside the spans' flush: the span processor closes the transport.
+    this.closed ??= Promise.all([this.scores?.shutdown(), this.processor?.flush(), this.server?.shutdown()])
+      .then(() => this.processor?.shutdown())
+      .then(() => undefined);
     return this.closed;
   }
+}
+
+/** Scores through the transport's exportScores, queued and retried like spans; dropped with a warning without one. */
+function scoreProcessor(transport: Transport, opts: ProcessorOptions): BatchProcessor<WireScore> {
+  let warned = false;
+  const sink: Sink<WireScore> = {
+    name: transport.name,
+    target: transport.target,
+    minQueueSize: transport.minQueueSize,
+    export: async (scores) => {
+      if (transport.exportScores !== undefined) return transport.exportScores(scores);
+      if (!warned)
+        opts.warn(`tokentrace: the ${transport.name} transport cannot send scores (no exportScores); dropping them`);
+      warned = true;
+      return failure("the transport has no exportScores");
+    },
+  };
+  return new BatchProcessor(sink, { ...opts, noun: "scores" });
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Config, PriceOverride } from "../config/types.js";
 import type { SpanStatus } from "../span/types.js";
 import type { CaptureContentOption, SdkRedactRule } from "./content.js";
+import type { ScoreInput, ScoreOptions } from "./score.js";
 import type { Transport } from "./transports/types.js";
 
 /** Attribute values the SDK accepts; nested objects are flattened to dotted keys, arrays become JSON text. */
@@ -123,6 +124,14 @@ export interface SpanHandle {
   startSpan(name: string): SpanHandle;
   /** Ends the span; idempotent. Only spans with LLM data are sent (POST /spans requires a model). */
   end(status?: SpanStatus): void;
+  /**
+   * Scores this span (on a trace handle: the whole trace), sent like `tracer.score()`: a
+   * number or boolean is the value, a string the label. Never throws; a bad score is dropped
+   * with a warning.
+   *
+   * @example trace.score("thumbs", true); span.score("topic", "billing", { source: "llm" })
+   */
+  score(name: string, value: number | boolean | string, options?: ScoreOptions): this;
 }
 
 /** A trace: its id groups every span recorded inside it. */
@@ -143,6 +152,14 @@ export interface Tracer {
   span<T>(name: string, fn: (span: SpanHandle) => T | Promise<T>): Promise<T>;
   /** Records one completed LLM call under the current span/trace. */
   recordLLMCall(call: LLMCall): void;
+  /**
+   * Sends a score for a trace (or one of its spans), queued and retried like spans; the trace
+   * may be recorded before or after. Never throws: a score the server would refuse is dropped
+   * with a warning (onWarning).
+   *
+   * @example tracer.score({ traceId, name: "helpfulness", value: 0.9, source: "human" })
+   */
+  score(score: ScoreInput): void;
   /** The current trace, if any. */
   currentTrace(): TraceHandle | undefined;
   stats(): TracerStats;

@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import type { Config } from "../config/types.js";
+import { parseScore } from "../score/parse.js";
 import type { InProcessRunning } from "../sdk/inprocess.js";
 import { startServer } from "./listen.js";
 
@@ -14,5 +16,12 @@ export async function startInProcess(
   transportName: string,
 ): Promise<InProcessRunning> {
   const server = await startServer(config, { codeRules, transportName });
-  return { url: server.url, submit: (spans) => server.runtime.ingest.submit(spans), close: () => server.close() };
+  const rt = server.runtime;
+  return {
+    url: server.url,
+    submit: (spans) => rt.ingest.submit(spans),
+    // checked again as POST /scores would: created_at is the server's receive time
+    submitScores: (scores) => rt.store.scores.upsertScores(scores.map((w) => parseScore(w, rt.now(), randomUUID))),
+    close: () => server.close(),
+  };
 }

@@ -1,4 +1,5 @@
 import type { Span } from "../../span/types.js";
+import type { WireScore } from "../score.js";
 import { toWireSpan } from "../wire.js";
 import { type ExportResult, SUCCESS, type Transport } from "./types.js";
 
@@ -19,8 +20,15 @@ function summary(s: Span): string {
   );
 }
 
+function scoreSummary(s: WireScore): string {
+  const v = s.label ?? String(s.value);
+  const span = s.span_id === undefined ? "" : ` span=${s.span_id}`;
+  const comment = s.comment === undefined ? "" : ` ${JSON.stringify(s.comment)}`;
+  return `[tokentrace] score ${s.name}=${v} (${s.source}) trace=${s.trace_id}${span}${comment}\n`;
+}
+
 /**
- * Prints spans: handy while developing.
+ * Prints spans and scores: handy while developing.
  *
  * @example createTracer({ service: "api", transport: new ConsoleTransport() })
  */
@@ -37,6 +45,13 @@ export class ConsoleTransport implements Transport {
   async export(spans: Span[]): Promise<ExportResult> {
     let out = "";
     for (const s of spans) out += this.json ? `${JSON.stringify(toWireSpan(s))}\n` : summary(s);
+    this.stream.write(out);
+    return SUCCESS;
+  }
+
+  async exportScores(scores: WireScore[]): Promise<ExportResult> {
+    let out = "";
+    for (const s of scores) out += this.json ? `${JSON.stringify({ score: s })}\n` : scoreSummary(s);
     this.stream.write(out);
     return SUCCESS;
   }

@@ -1,12 +1,19 @@
 import { type FileHandle, mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Span } from "../../span/types.js";
+import type { WireScore } from "../score.js";
 import { toWireSpan } from "../wire.js";
 import { type ExportResult, failure, retryable, SUCCESS, type Transport } from "./types.js";
 
 export interface FileTransportOptions {
   /** The JSON-lines file; rotated files get .1, .2, ... (newest first). */
   path: string;
+  /**
+   * Where scores go, one per line in the body format of POST /scores (default: the span file's
+   * name with .scores before its extension, spans.jsonl → spans.scores.jsonl), rotated alike.
+   * A file of their own: `tokentrace import` reads the span file as spans.
+   */
+  scoresPath?: string;
   /** Rotate before a write would take the file past this size (default 50 MiB). */
   maxBytes?: number;
   /** Rotated files kept besides the current one (default 5). */
@@ -35,12 +42,15 @@ export class FileTransport implements Transport {
   private readonly maxFiles: number;
   private handle: FileHandle | null = null;
   private size = 0;
+  private readonly scoresPath: string;
+  private scoreFile: FileTransport | null = null;
 
   constructor(opts: FileTransportOptions) {
     this.path = opts.path;
     this.maxBytes = opts.maxBytes ?? 50 * 1024 * 1024;
     this.maxFiles = Math.max(0, opts.maxFiles ?? 5);
     this.minQueueSize = opts.maxQueueSize ?? 100_000;
+    this.scoresPath = opts.scoresPath ?? defaultScoresPath(opts.path);
   }
 
   get target(): string {
@@ -50,6 +60,17 @@ export class FileTransport implements Transport {
   async export(spans: Span[]): Promise<ExportResult> {
     let text = "";
     for (const s of spans) text += `${JSON.stringify(toWireSpan(s))}\n`;
+    return this.writeLines(text);
+  }
+
+  async exportScores(scores: WireScore[]): Promise<ExportResult> {
+    let text = "";
+    for (const s of scores) text += `${JSON.stringify(s)}\n`;
+    this.scoreFile ??= new FileTransport({ path: this.scoresPath, maxBytes: this.maxBytes, maxFiles: this.maxFiles });
+    return this.scoreFile.writeLines(text);
+  }
+
+  private async writeLines(text: string): Promise<ExportResult> {
     const bytes = Buffer.from(text);
     try {
       if (this.handle === null) await this.openFile();
@@ -66,6 +87,7 @@ export class FileTransport implements Transport {
   }
 
   async shutdown(): Promise<void> {
+    await this.scoreFile?.shutdown();
     if (this.handle !== null) await this.handle.sync().catch(() => undefined);
     await this.closeFile();
   }
@@ -93,4 +115,10 @@ export class FileTransport implements Transport {
     this.handle = null;
     if (h !== null) await h.close().catch(() => undefined);
   }
+}
+
+/** spans.jsonl → spans.scores.jsonl; spans → spans.scores */
+function defaultScoresPath(path: string): string {
+  const m = /^(.*[^/\\])(\.[^./\\]+)$/.exec(path);
+  return m === null ? `${path}.scores` : `${m[1]}.scores${m[2]}`;
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Span } from "../../span/types.js";
 import { toOtlpBody } from "../otlp.js";
+import type { WireScore } from "../score.js";
 import { isGroupSpan, toWireBody, toWireSpan } from "../wire.js";
-import { otlpEndpoint, postSpans, spansEndpoint } from "./post.js";
+import { otlpEndpoint, postSpans, scoresEndpoint, spansEndpoint } from "./post.js";
 import { type ExportResult, failure, SUCCESS, type Transport } from "./types.js";
 
 export interface HttpTransportOptions {
@@ -21,7 +22,8 @@ export interface HttpTransportOptions {
  * model) to its POST /v1/traces as OTLP/JSON. Each request carries an Idempotency-Key that
  * its retries reuse, so a retry after a lost response is not stored twice. A 413 splits
  * the batch in halves (and lowers maxBatchSize for later batches); halves already accepted
- * are not sent again when the rest is retried.
+ * are not sent again when the rest is retried. Scores go to POST /scores, one request each;
+ * each carries its own id, so a retry replaces instead of adding.
  *
  * @example createTracer({ service: "api", transport: new HttpTransport({ url: "http://localhost:9090" }) })
  */
@@ -29,6 +31,7 @@ export class HttpTransport implements Transport {
   readonly name = "http";
   readonly url: string;
   private readonly otlpUrl: string;
+  private readonly scoresUrl: string;
   maxBatchSize: number;
   get target(): string {
     return this.url;
@@ -37,11 +40,12 @@ export class HttpTransport implements Transport {
   private readonly timeoutMs: number;
   private readonly keys = new WeakMap<Span[], string>();
   private readonly halves = new WeakMap<Span[], [Span[], Span[]]>();
-  private readonly done = new WeakSet<Span[]>();
+  private readonly done = new WeakSet<Span[] | WireScore>();
 
   constructor(opts: HttpTransportOptions) {
     this.url = spansEndpoint(opts.url);
     this.otlpUrl = otlpEndpoint(opts.url);
+    this.scoresUrl = scoresEndpoint(opts.url);
     this.token = opts.token ?? null;
     this.maxBatchSize = Math.max(1, opts.maxBatchSize ?? 1000);
     this.timeoutMs = opts.timeoutMs ?? 10_000;
@@ -79,6 +83,25 @@ export class HttpTransport implements Transport {
     this.halves.set(spans, pair);
     this.maxBatchSize = Math.min(this.maxBatchSize, mid);
     return this.exportHalves(pair);
+  }
+
+  async exportScores(scores: WireScore[]): Promise<ExportResult> {
+    let refused: ExportResult | null = null;
+    for (const s of scores) {
+      if (this.done.has(s)) continue;
+      const r = await postSpans({
+        url: this.scoresUrl,
+        body: JSON.stringify(s),
+        idempotencyKey: s.id,
+        token: this.token,
+        timeoutMs: this.timeoutMs,
+      });
+      // retried later from here: the scores already sent are not sent again
+      if (r.kind === "retryable") return r;
+      this.done.add(s);
+      if (r.kind !== "success") refused ??= failure(r.error);
+    }
+    return refused ?? SUCCESS;
   }
 
   private async exportHalves([a, b]: [Span[], Span[]]): Promise<ExportResult> {

@@ -7,6 +7,6 @@ export { HttpTransport } from "./http.js";
 export type { MemoryTransportOptions } from "./memory.js";
 export { MemoryTransport } from "./memory.js";
 export type { PostOptions, PostResult } from "./post.js";
-export { postSpans, spansEndpoint } from "./post.js";
-export type { ExportResult, Transport } from "./types.js";
+export { postSpans, scoresEndpoint, spansEndpoint } from "./post.js";
+export type { ExportResult, Sink, Transport } from "./types.js";
 export { failure, retryable, SUCCESS } from "./types.js";

@@ -1,13 +1,14 @@
 import type { Span } from "../../span/types.js";
+import type { WireScore } from "../score.js";
 import { type ExportResult, SUCCESS, type Transport } from "./types.js";
 
 export interface MemoryTransportOptions {
-  /** Spans kept; the oldest go first past this (default 100 000). */
+  /** Spans kept, and scores kept; the oldest go first past this (default 100 000). */
   maxSpans?: number;
 }
 
 /**
- * Keeps spans in memory: for tests, and for apps that read their own spans.
+ * Keeps spans (and scores) in memory: for tests, and for apps that read their own spans.
  *
  * @example const mem = new MemoryTransport(); createTracer({ transport: mem }); mem.spans()
  */
@@ -17,6 +18,7 @@ export class MemoryTransport implements Transport {
   private ring: Span[] = [];
   private next = 0;
   private readonly maxSpans: number;
+  private scoreList: WireScore[] = [];
 
   constructor(opts: MemoryTransportOptions = {}) {
     this.maxSpans = Math.max(1, opts.maxSpans ?? 100_000);
@@ -37,8 +39,20 @@ export class MemoryTransport implements Transport {
     return [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
   }
 
+  async exportScores(scores: WireScore[]): Promise<ExportResult> {
+    this.scoreList.push(...scores);
+    if (this.scoreList.length > this.maxSpans) this.scoreList = this.scoreList.slice(-this.maxSpans);
+    return SUCCESS;
+  }
+
+  /** The scores received so far (at most maxSpans, the newest), oldest first. */
+  scores(): WireScore[] {
+    return this.scoreList.slice();
+  }
+
   clear(): void {
     this.ring = [];
     this.next = 0;
+    this.scoreList = [];
   }
 }

@@ -22,6 +22,13 @@ export function spansEndpoint(url: string): string {
   return u.toString();
 }
 
+/** The POST /scores URL of the same server, from a base URL or its /spans URL. */
+export function scoresEndpoint(url: string): string {
+  const u = new URL(url);
+  u.pathname = `${u.pathname.replace(/\/+$/, "").replace(/\/spans$/, "")}/scores`;
+  return u.toString();
+}
+
 /** The POST /v1/traces URL (OTLP/HTTP) of the same server, from a base URL or its /spans URL. */
 export function otlpEndpoint(url: string): string {
   const u = new URL(url);

@@ -1,5 +1,6 @@
 import type { Span } from "../../span/types.js";
 import type { RetryResult } from "../../util/retry.js";
+import type { WireScore } from "../score.js";
 
 /**
  * What one export attempt came to (`afterMs`: the server's Retry-After). Transports never
@@ -9,6 +10,16 @@ import type { RetryResult } from "../../util/retry.js";
 export type ExportResult = RetryResult;
 
 export const SUCCESS: ExportResult = Object.freeze({ kind: "success" });
+
+/** What a BatchProcessor sends to: a transport's spans, or its scores. */
+export interface Sink<T> {
+  readonly name: string;
+  readonly maxBatchSize?: number;
+  readonly target?: string;
+  readonly minQueueSize?: number;
+  export(items: T[]): Promise<ExportResult>;
+  shutdown?(): Promise<void>;
+}
 
 /** Where finished spans go. `export` must not throw; a thrown error counts as a failure. */
 export interface Transport {
@@ -24,6 +35,12 @@ export interface Transport {
    */
   readonly minQueueSize?: number;
   export(spans: Span[]): Promise<ExportResult>;
+  /**
+   * Sends scores (tracer.score(), trace.score()), queued and retried like spans. Every
+   * transport of the SDK has it; scores given to a tracer whose transport has not are
+   * dropped with a warning.
+   */
+  exportScores?(scores: WireScore[]): Promise<ExportResult>;
   /** Releases resources (open files); called once by tracer.shutdown(). */
   shutdown?(): Promise<void>;
 }
