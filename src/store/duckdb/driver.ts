@@ -96,6 +96,7 @@ export class DuckDbStore implements Store, SqlRunner {
     this.scores = new DuckDbScores(
       (sql, params) => this.all(sql, params),
       (statements) => this.write(() => this.client.request({ op: "runApart", statements })),
+      (scores) => this.write(() => this.client.request({ op: "upsertScores", scores })),
     );
   }
 

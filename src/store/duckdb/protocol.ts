@@ -1,4 +1,5 @@
 import { namesOfKind } from "../../schema/span.js";
+import type { Score } from "../../score/types.js";
 import type { Span } from "../../span/types.js";
 import type { Dimensions } from "../rollup/dimensions.js";
 import { attrIndex } from "./bloom.js";
@@ -103,6 +104,8 @@ export type WorkerRequest =
   | { id: number; op: "run"; statements: { sql: string; params: unknown[] }[] }
   /** Like run, for tables apart from spans and rollups (scores.ts): the rollup state stays as it is. */
   | { id: number; op: "runApart"; statements: { sql: string; params: unknown[] }[] }
+  /** Scores (ids unique) replacing those of their ids, in one transaction (scores-write.ts). */
+  | { id: number; op: "upsertScores"; scores: Score[] }
   /** Prometheus series totals kept at ingest (rollup-maintain.ts SeriesTotals). */
   | { id: number; op: "series" }
   /** The time up to which rollup buckets have their bins (rollup-maintain.ts settleSql). */

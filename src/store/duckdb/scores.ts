@@ -1,5 +1,5 @@
 import type { Score, ScoreQuery, ScoreStore } from "../../score/types.js";
-import { lastPerScore, rowToScore, SCORE_COLUMNS, scoreValues } from "../score-rows.js";
+import { lastPerScore, rowToScore, SCORE_COLUMNS } from "../score-rows.js";
 
 /**
  * Scores have a table of their own beside the spans: a few per trace, replaced by id (a
@@ -26,37 +26,19 @@ type Read = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[
 /** Write statements run in one transaction on the worker; resolves with each one's changed-row count. */
 type Write = (statements: { sql: string; params: unknown[] }[]) => Promise<number[]>;
 
-/** Rows per INSERT statement: 10 parameters each, well inside what one prepared statement takes. */
-const ROWS_PER_STATEMENT = 500;
-
 /** The DuckDB store's scores: plain SQL on the store's worker, each call one transaction (durable once it resolves). */
 export class DuckDbScores implements ScoreStore {
   constructor(
     private readonly read: Read,
     private readonly write: Write,
+    /** Runs scores-write.ts on the worker. */
+    private readonly upsert: (scores: Score[]) => Promise<unknown>,
   ) {}
 
   async upsertScores(scores: Score[]): Promise<void> {
     const unique = lastPerScore(scores);
     if (unique.length === 0) return;
-    const statements: { sql: string; params: unknown[] }[] = [];
-    for (let at = 0; at < unique.length; at += ROWS_PER_STATEMENT) {
-      const chunk = unique.slice(at, at + ROWS_PER_STATEMENT);
-      const ids = chunk.map((s) => s.score_id);
-      // Delete, then insert: a replaced score may move to another trace, and DuckDB's
-      // ON CONFLICT cannot update an indexed column (trace_id).
-      statements.push({
-        sql: `DELETE FROM scores WHERE score_id IN (${ids.map((_, i) => `$${i + 1}`).join(", ")})`,
-        params: ids,
-      });
-      const params = chunk.flatMap(scoreValues);
-      const width = params.length / chunk.length;
-      const rows = chunk.map(
-        (_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(", ")})`,
-      );
-      statements.push({ sql: `INSERT INTO scores (${SCORE_COLUMNS}) VALUES ${rows.join(", ")}`, params });
-    }
-    await this.write(statements);
+    await this.upsert(unique);
   }
 
   async deleteScore(scoreId: string): Promise<boolean> {

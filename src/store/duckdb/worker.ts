@@ -39,6 +39,7 @@ import { ROLLUP_SCHEMA_SQL } from "./rollup-schema.js";
 import { appendRollups, rollupBatch } from "./rollup-write.js";
 import { SCHEMA_SQL } from "./schema.js";
 import { SCORES_SCHEMA_SQL } from "./scores.js";
+import { writeScores } from "./scores-write.js";
 import { SeriesTotals } from "./series-totals.js";
 import { idHashes, keepSpans, SpanIdFilter } from "./span-ids.js";
 import { loadIds, storedIds } from "./stored-ids.js";
@@ -259,6 +260,8 @@ async function handle(m: WorkerRequest): Promise<unknown> {
       return serialWrite(() => runAll(m.statements).finally(() => folder.forget()));
     case "runApart":
       return serialWrite(() => runAll(m.statements));
+    case "upsertScores":
+      return serialWrite(() => writeScores(writer, m.scores));
     case "all":
       return readAll(m.sql, m.params);
     case "series":
