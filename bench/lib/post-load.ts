@@ -79,10 +79,10 @@ export async function postLoad(
 }
 
 /**
- * One POST over node:http. fetch (undici) cost this client ~5.6 ms of CPU per 534 KB body,
+ * One POST over node:http (also used by bench/scores.ts). fetch (undici) cost this client ~5.6 ms of CPU per 534 KB body,
  * a fifth of what the whole run used, on the two cores the server needs too; about 1 ms.
  */
-function post(
+export function post(
   agent: http.Agent,
   url: string,
   body: Uint8Array,
