@@ -20,6 +20,7 @@ import { makeTempDir, removeDir, startServe } from "../test/e2e/helpers/server.j
 import { chatContent } from "./lib/content-data.js";
 import { generateSpans } from "./lib/generate.js";
 import { postLoad } from "./lib/post-load.js";
+import { cpuSeconds } from "./lib/proc.js";
 
 const { values } = parseArgs({
   allowNegative: true,
@@ -79,17 +80,6 @@ if (values.raw) {
   console.log(
     `store.insert alone: ${Math.round(await rawStoreRate()).toLocaleString("en")} spans/s (DuckDB, 8000 per commit)`,
   );
-}
-
-// CPU seconds the server process (all its threads) has used: a figure that, unlike
-// spans/s, holds up when other work shares the machine. Linux only; null elsewhere.
-function cpuSeconds(pid: number | undefined): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ ticks
-  } catch {
-    return null;
-  }
 }
 
 // CPU seconds per thread name (main thread "node", the store worker and DuckDB's threads,

@@ -4,13 +4,13 @@
 // verified at the end against the scores table of the stopped server's file. Target
 // (issue #14): >= 5,000 scores/s.
 // Run: npx tsx bench/scores.ts [--seconds 10] [--clients 32] [--traces 10000]
-import { readFileSync } from "node:fs";
 import http from "node:http";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { DuckDbStore } from "../src/store/duckdb/driver.js";
 import { makeTempDir, removeDir, startServe, storageFile } from "../test/e2e/helpers/server.js";
 import { post } from "./lib/post-load.js";
+import { cpuSeconds } from "./lib/proc.js";
 
 const { values } = parseArgs({
   options: {
@@ -38,17 +38,6 @@ function body(i: number): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(kinds[i % kinds.length]));
 }
 const bodies = Array.from({ length: 3000 }, (_, i) => body(i));
-
-// CPU seconds the server process (all its threads) has used: unlike scores/s, a figure that
-// holds up when other work shares the machine. Linux only; null elsewhere.
-function cpuSeconds(pid: number | undefined): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ ticks
-  } catch {
-    return null;
-  }
-}
 
 const dir = await makeTempDir("tokentrace-bench-scores-");
 const server = await startServe({ dataDir: dir, readyTimeoutMs: 180_000 });

@@ -3,7 +3,7 @@ import { type Config, DEFAULT_CONFIG } from "../config/types.js";
 import type { Span } from "../span/types.js";
 import { BatchProcessor, type ProcessorOptions } from "./processor.js";
 import type { WireScore } from "./score.js";
-import { type ExportResult, failure, type Sink, SUCCESS, type Transport } from "./transports/types.js";
+import { type ExportResult, failure, type Sink, SUCCESS } from "./transports/types.js";
 import type { TracerConfig } from "./types.js";
 
 /** A started in-process server: its URL, a way to commit spans, and its shutdown. */
@@ -81,38 +81,31 @@ export class InProcessServer {
       );
       return null;
     });
-    const sink: Transport = {
-      name: "in-process",
-      export: async (spans): Promise<ExportResult> => {
-        const r = await this.running;
-        if (r === null) return failure("the in-process server is not running");
-        try {
-          await r.submit(spans);
-          return SUCCESS;
-        } catch (err) {
-          return failure(String(err));
-        }
-      },
-    };
+    const sink = this.sink<Span>((r, spans) => r.submit(spans));
     this.processor = new BatchProcessor(sink, {
       ...opts,
       maxBatchSize: config.http_server.max_batch_size,
       retry: { maxAttempts: 1 },
     });
-    const scoreSink: Sink<WireScore> = {
+    const scoreSink = this.sink<WireScore>((r, scores) => r.submitScores(scores));
+    this.scores = new BatchProcessor(scoreSink, { ...opts, retry: { maxAttempts: 1 }, noun: "scores" });
+  }
+
+  /** Where a queue of this server sends: the running server, once started. */
+  private sink<T>(submit: (r: InProcessRunning, items: T[]) => Promise<void>): Sink<T> {
+    return {
       name: "in-process",
-      export: async (scores): Promise<ExportResult> => {
+      export: async (items): Promise<ExportResult> => {
         const r = await this.running;
         if (r === null) return failure("the in-process server is not running");
         try {
-          await r.submitScores(scores);
+          await submit(r, items);
           return SUCCESS;
         } catch (err) {
           return failure(String(err));
         }
       },
     };
-    this.scores = new BatchProcessor(scoreSink, { ...opts, retry: { maxAttempts: 1 }, noun: "scores" });
   }
 
   add(span: Span): void {

@@ -1,4 +1,4 @@
-import type { Score, ScoreSource } from "../score/types.js";
+import type { Score, ScoreQuery, ScoreSource } from "../score/types.js";
 
 /** Newest first: created_at, then score_id, descending (GET /scores). */
 export function newestScoreFirst(a: Score, b: Score): number {
@@ -45,4 +45,24 @@ export function rowToScore(r: Record<string, unknown>): Score {
     source: String(r.source) as ScoreSource,
     created_at: Number(r.created_at),
   };
+}
+
+/**
+ * The SELECT of GET /scores for the SQL drivers ($1, $2 ... parameters), newest first;
+ * `id` is how the driver orders score_id byte-wise (PostgreSQL adds a collation).
+ */
+export function listScoresSql(q: ScoreQuery, id = "score_id"): { sql: string; params: unknown[] } {
+  const params: unknown[] = [q.since, q.until];
+  let where = "created_at >= $1 AND created_at <= $2";
+  if (q.traceId !== undefined) {
+    params.push(q.traceId);
+    where += ` AND trace_id = $${params.length}`;
+  }
+  if (q.name !== undefined) {
+    params.push(q.name);
+    where += ` AND name = $${params.length}`;
+  }
+  const sql = `SELECT ${SCORE_COLUMNS} FROM scores WHERE ${where}
+    ORDER BY created_at DESC, ${id} DESC LIMIT ${Math.trunc(q.limit)}`;
+  return { sql, params };
 }

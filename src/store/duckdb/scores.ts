@@ -1,5 +1,5 @@
 import type { Score, ScoreQuery, ScoreStore } from "../../score/types.js";
-import { lastPerScore, rowToScore, SCORE_COLUMNS } from "../score-rows.js";
+import { lastPerScore, listScoresSql, rowToScore, SCORE_COLUMNS } from "../score-rows.js";
 
 /**
  * Scores have a table of their own beside the spans: a few per trace, replaced by id (a
@@ -47,21 +47,8 @@ export class DuckDbScores implements ScoreStore {
   }
 
   async listScores(q: ScoreQuery): Promise<Score[]> {
-    const params: unknown[] = [q.since, q.until];
-    let where = "created_at >= $1 AND created_at <= $2";
-    if (q.traceId !== undefined) {
-      params.push(q.traceId);
-      where += ` AND trace_id = $${params.length}`;
-    }
-    if (q.name !== undefined) {
-      params.push(q.name);
-      where += ` AND name = $${params.length}`;
-    }
-    const rows = await this.read(
-      `SELECT ${SCORE_COLUMNS} FROM scores WHERE ${where} ORDER BY created_at DESC, score_id DESC LIMIT ${Math.trunc(q.limit)}`,
-      params,
-    );
-    return rows.map(rowToScore);
+    const { sql, params } = listScoresSql(q);
+    return (await this.read(sql, params)).map(rowToScore);
   }
 
   async traceScores(traceId: string): Promise<Score[]> {

@@ -1,5 +1,5 @@
 import type { Score, ScoreQuery, ScoreStore } from "../../score/types.js";
-import { lastPerScore, rowToScore, SCORE_COLUMNS, scoreValues } from "../score-rows.js";
+import { lastPerScore, listScoresSql, rowToScore, SCORE_COLUMNS, scoreValues } from "../score-rows.js";
 
 type Run = (text: string, values: unknown[]) => Promise<Record<string, unknown>[]>;
 
@@ -38,22 +38,8 @@ export class PgScores implements ScoreStore {
   }
 
   async listScores(q: ScoreQuery): Promise<Score[]> {
-    const values: unknown[] = [q.since, q.until];
-    let where = "created_at >= $1 AND created_at <= $2";
-    if (q.traceId !== undefined) {
-      values.push(q.traceId);
-      where += ` AND trace_id = $${values.length}`;
-    }
-    if (q.name !== undefined) {
-      values.push(q.name);
-      where += ` AND name = $${values.length}`;
-    }
-    const rows = await this.run(
-      `SELECT ${SCORE_COLUMNS} FROM scores WHERE ${where}
-       ORDER BY created_at DESC, ${ORDER_ID} DESC LIMIT ${Math.trunc(q.limit)}`,
-      values,
-    );
-    return rows.map(rowToScore);
+    const { sql, params } = listScoresSql(q, ORDER_ID);
+    return (await this.run(sql, params)).map(rowToScore);
   }
 
   async traceScores(traceId: string): Promise<Score[]> {
