@@ -55,13 +55,17 @@ describe("scoped tokens (finding: a single all-powerful token)", () => {
       ...(payload !== undefined && { payload: payload as object }),
     });
 
-  test("ingest: POST /spans and POST /v1/traces, nothing else (403 in the error envelope)", async () => {
+  test("ingest: POST /spans, POST /v1/traces and POST /scores, nothing else (403 in the error envelope)", async () => {
     const spans = await call(INGEST, "POST", "/spans", [SEED_SPAN]);
     assert.equal(spans.statusCode, 202);
     assert.equal(spans.headers[SCOPE_HEADER], "ingest");
     assert.equal((await call(INGEST, "POST", "/v1/traces", OTLP)).statusCode, 200);
+    const score = { trace_id: "7f3a1c2b-e4d5-4f6a-8b9c-0d1e2f3a4b5c", name: "thumbs", value: true, id: "s-1" };
+    assert.equal((await call(INGEST, "POST", "/scores", score)).statusCode, 201);
     for (const [method, url, body] of [
       ["GET", "/metrics"],
+      ["GET", "/scores"],
+      ["DELETE", "/scores/s-1"],
       ["GET", "/traces"],
       ["GET", "/health"],
       ["POST", "/alerts", RULE],

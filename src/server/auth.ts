@@ -15,8 +15,8 @@ export interface PublicRouteConfig {
 /** Response header naming the scope of the token a request was made with (the dashboard reads it). */
 export const SCOPE_HEADER = "x-tokentrace-scope";
 
-/** The routes an `ingest` token may call (method and route pattern). */
-const INGEST_ROUTES = new Set(["POST /spans", "POST /v1/traces"]);
+/** The routes an `ingest` token may call (method and route pattern): what an app and its SDK send. */
+const INGEST_ROUTES = new Set(["POST /spans", "POST /v1/traces", "POST /scores"]);
 
 /** The scope a request needs: ingest routes, then every GET (read), then admin for the rest. */
 export function requiredScope(method: string, route: string | undefined): TokenScope {
