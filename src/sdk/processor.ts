@@ -108,10 +108,11 @@ export class BatchProcessor<T> {
     await withTimeout(this.draining, timeoutMs);
   }
 
-  shutdown(): Promise<void> {
+  /** Flushes (waiting at most `timeoutMs`), drops and counts what is left, closes the transport; idempotent. */
+  shutdown(timeoutMs = this.opts.shutdownTimeoutMs): Promise<void> {
     this.stopped ??= (async () => {
       clearInterval(this.timer);
-      await this.flush(this.opts.shutdownTimeoutMs);
+      await this.flush(timeoutMs);
       this.giveUp.abort();
       // An export stuck past the deadline is abandoned: the app must be able to exit.
       await withTimeout(this.exporting ?? Promise.resolve(), 50);

@@ -38,12 +38,14 @@ class TracerImpl implements Tracer, RecorderCore, ExitFlushable {
   private readonly scores: BatchProcessor<WireScore> | null;
   private readonly refused: RefusedScores;
   private readonly server: InProcessServer | null;
+  private readonly shutdownTimeoutMs: number;
   private recorded = 0;
   private closed: Promise<void> | null = null;
 
   constructor(config: TracerConfig) {
     this.service = config.service ?? null;
     this.scoreAttribute = config.scoreAttribute ?? "eval.score";
+    this.shutdownTimeoutMs = config.shutdownTimeoutMs ?? 5000;
     this.pricer = createPricer(config.pricing?.overrides ?? {});
     const c = captureSettings(config.captureContent, config.redact);
     this.capture = c.settings;
@@ -52,7 +54,7 @@ class TracerImpl implements Tracer, RecorderCore, ExitFlushable {
       maxQueueSize: config.maxQueueSize ?? 2048,
       maxBatchSize: config.maxBatchSize ?? 1000,
       flushIntervalMs: config.flushIntervalMs ?? 1000,
-      shutdownTimeoutMs: config.shutdownTimeoutMs ?? 5000,
+      shutdownTimeoutMs: this.shutdownTimeoutMs,
       retry: config.retry ?? {},
       warn: warner(config.onWarning),
     };
@@ -137,10 +139,13 @@ class TracerImpl implements Tracer, RecorderCore, ExitFlushable {
 
   shutdown(): Promise<void> {
     forgetAtExit(this);
-    // Scores first, beside the spans' flush: the span processor closes the transport.
-    this.closed ??= Promise.all([this.scores?.shutdown(), this.processor?.flush(), this.server?.shutdown()])
-      .then(() => this.processor?.shutdown())
-      .then(() => undefined);
+    // Scores first, beside the spans' flush, for the span processor closes the transport (a
+    // file); one deadline for both.
+    this.closed ??= (async () => {
+      const deadline = Date.now() + this.shutdownTimeoutMs;
+      await Promise.all([this.scores?.shutdown(), this.processor?.flush(), this.server?.shutdown()]);
+      await this.processor?.shutdown(Math.max(0, deadline - Date.now()));
+    })();
     return this.closed;
   }
 }
