@@ -19,10 +19,14 @@ export const FLOORS = {
   sdk: 7,
   demo: 7,
   export: 7,
+  // POST/DELETE/GET /scores and their group commit
+  scoring: 7,
   metrics: 6,
   store: 5,
   // prompt and completion content: shapes, redaction, capping; stores keep it, it reads spans
   content: 4.5,
+  // the score record and its validation, shared by SDK and server; stores keep it, it reads span ids
+  score: 4.5,
   span: 4,
   pricing: 3,
   stats: 2,
