@@ -3,7 +3,7 @@
 // connections, as evaluators and feedback buttons do. Prints acknowledged (201) scores/s,
 // verified at the end against the scores table of the stopped server's file. Target
 // (issue #14): >= 5,000 scores/s.
-// Run: npx tsx bench/scores.ts [--seconds 10] [--clients 32] [--traces 10000]
+// Run: npx tsx bench/scores.ts [--seconds 10] [--clients 64] [--traces 10000]
 import http from "node:http";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
@@ -15,7 +15,7 @@ import { cpuSeconds } from "./lib/proc.js";
 const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "10" },
-    clients: { type: "string", default: "32" },
+    clients: { type: "string", default: "64" },
     traces: { type: "string", default: "10000" },
   },
 });
