@@ -24,7 +24,19 @@ const text = (f: (typeof TEXT_FIELDS)[number]) => TEXT_FIELDS.indexOf(f);
 const num = (f: (typeof NUMBER_FIELDS)[number]) => NUMBER_FIELDS.indexOf(f);
 const ATTRIBUTES = TEXT_FIELDS.length;
 const [MODEL, PROVIDER, CALLER, STATUS] = [text("model"), text("provider"), text("caller"), text("status")];
-const STARTED_AT = num("started_at");
+// Indexes of the number fields a rollup reads, found once rather than per span.
+const N = {
+  started_at: num("started_at"),
+  cost_usd: num("cost_usd"),
+  prompt_tokens: num("prompt_tokens"),
+  comp_tokens: num("comp_tokens"),
+  total_tokens: num("total_tokens"),
+  cached_tokens: num("cached_tokens"),
+  reasoning_tokens: num("reasoning_tokens"),
+  latency_ms: num("latency_ms"),
+  ttft_ms: num("ttft_ms"),
+  eval_score: num("eval_score"),
+};
 
 // Readers of a batch's fields. Hot per-row code here uses module functions and loops, not
 // closures made per batch: V8 compiled each such closure again for every batch.
@@ -52,7 +64,7 @@ export function rollupBatch(
   for (let i = 0; i < count; i++) {
     const model = str(b, starts, i, MODEL);
     if (model === null) continue;
-    const started = numbers[STARTED_AT * count + i];
+    const started = numbers[N.started_at * count + i];
     builder.add({
       model,
       provider: str(b, starts, i, PROVIDER),
@@ -60,15 +72,15 @@ export function rollupBatch(
       status: str(b, starts, i, STATUS) as SpanStatus,
       dims: dimsOf === null ? "{}" : dimsOf(str(b, starts, i, ATTRIBUTES) ?? "{}", started),
       started_at: started,
-      cost_usd: val(b, i, num("cost_usd")),
-      prompt_tokens: numbers[num("prompt_tokens") * count + i],
-      comp_tokens: numbers[num("comp_tokens") * count + i],
-      total_tokens: numbers[num("total_tokens") * count + i],
-      cached_tokens: val(b, i, num("cached_tokens")),
-      reasoning_tokens: val(b, i, num("reasoning_tokens")),
-      latency_ms: numbers[num("latency_ms") * count + i],
-      ttft_ms: val(b, i, num("ttft_ms")),
-      eval_score: val(b, i, num("eval_score")),
+      cost_usd: val(b, i, N.cost_usd),
+      prompt_tokens: numbers[N.prompt_tokens * count + i],
+      comp_tokens: numbers[N.comp_tokens * count + i],
+      total_tokens: numbers[N.total_tokens * count + i],
+      cached_tokens: val(b, i, N.cached_tokens),
+      reasoning_tokens: val(b, i, N.reasoning_tokens),
+      latency_ms: numbers[N.latency_ms * count + i],
+      ttft_ms: val(b, i, N.ttft_ms),
+      eval_score: val(b, i, N.eval_score),
     });
   }
   return builder;
