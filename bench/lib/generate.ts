@@ -166,6 +166,8 @@ function llmSpan(r: Rand, t: TraceCtx, parent: string | null, start: number, seq
     started_at: start,
     ended_at: start + Math.round(latency),
     eval_score: evalScore,
+    session_id: null,
+    user_id: null,
     attributes,
   };
 }

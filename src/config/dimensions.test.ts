@@ -19,14 +19,14 @@ function problems(text: string, env: NodeJS.ProcessEnv = {}): string[] {
 }
 
 test("metrics.dimensions and max_dimension_values are read, with defaults", () => {
-  const c = parseConfig("metrics:\n  dimensions: [workflow, user_id]\n  max_dimension_values: 50\n", {
+  const c = parseConfig("metrics:\n  dimensions: [workflow, tenant]\n  max_dimension_values: 50\n", {
     env: {},
     flags: {},
     validateRule: (rule: unknown) => ({ ok: true as const, rule }),
     file: "tokentrace.yml",
   });
   assert.deepEqual(c.metrics, {
-    dimensions: ["workflow", "user_id"],
+    dimensions: ["workflow", "tenant"],
     max_dimension_values: 50,
     max_groups: 100,
     max_series_groups: 20,

@@ -80,7 +80,7 @@ const BUILT_IN: ReadonlySet<string> = new Set(SPAN_SCHEMA.map((f) => f.name));
 export const dimensionList: Parse<string[]> = (v) => {
   if (v === null || v === undefined || v === "") return ok([]);
   const list = typeof v === "string" ? v.split(",").map((s) => s.trim()) : v;
-  if (!Array.isArray(list)) return bad("must be a list of attribute keys, e.g. [workflow, user_id]");
+  if (!Array.isArray(list)) return bad("must be a list of attribute keys, e.g. [workflow, tenant]");
   const keys: string[] = [];
   for (const k of list) {
     if (typeof k !== "string" || !/^[^\s\p{Cc}]{1,128}$/u.test(k)) {

@@ -30,6 +30,8 @@ function span(n: number): Span {
     started_at: 1000,
     ended_at: 1001,
     eval_score: null,
+    session_id: null,
+    user_id: null,
     attributes: {},
   };
 }

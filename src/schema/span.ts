@@ -33,13 +33,19 @@ export interface SpanField {
   readonly apiOmits?: true;
   /** Its row in the dashboard's Fields table (1 first); absent: not listed there. */
   readonly shownAt?: number;
+  /**
+   * Added after the first release: stores that existed before add its column by migration,
+   * after their own extra columns (DuckDB: after id_hash; PostgreSQL: migration 5), so the
+   * column order of a new database and an upgraded one stay the same.
+   */
+  readonly later?: true;
 }
 
 /**
- * Every span field, in the order the stores lay out their columns. Existing databases hold
- * them in this order: never reorder or remove one. A new field goes at the end, with a
- * migration in each store (PostgreSQL: a new entry in MIGRATIONS; DuckDB: an ALTER TABLE in
- * SCHEMA_SQL, and the appender's column order).
+ * Every span field. Existing databases hold them as columns in this order: never reorder or
+ * remove one. A new field goes at the end, marked `later`, with a migration in each store
+ * (PostgreSQL: a new entry in MIGRATIONS; DuckDB: an ALTER TABLE in SCHEMA_SQL, which puts
+ * it after the table's own extra columns, as the appender's column order does).
  */
 export const SPAN_SCHEMA = [
   { name: "trace_id", kind: "string", nullable: false, shownAt: 3 }, // lowercase UUID form
@@ -65,9 +71,17 @@ export const SPAN_SCHEMA = [
   // promoted from attributes[quality.score_attribute]
   { name: "eval_score", kind: "double", nullable: true, apiOmits: true },
   { name: "attributes", kind: "attributes", nullable: false },
+  // the conversation and the end user the call served (1-256 characters; see docs/sessions.md)
+  { name: "session_id", kind: "string", nullable: true, shownAt: 19, later: true },
+  { name: "user_id", kind: "string", nullable: true, shownAt: 20, later: true },
 ] as const satisfies readonly SpanField[];
 
 type Schema = (typeof SPAN_SCHEMA)[number];
+
+/** The fields every store's first table held, in column order. */
+export const FIRST_FIELDS = SPAN_SCHEMA.filter((f) => !("later" in f));
+/** The fields added later, in the order their columns were added (see SpanField.later). */
+export const LATER_FIELDS = SPAN_SCHEMA.filter((f) => "later" in f);
 
 /** The name of a span field. */
 export type SpanFieldName = Schema["name"];

@@ -125,6 +125,8 @@ export function buildSpan(
     started_at: startedAt,
     ended_at: endedAt,
     eval_score: typeof score === "number" ? score : null,
+    session_id: null,
+    user_id: null,
     attributes,
   });
 }

@@ -65,6 +65,20 @@ describe("parseSpans fields", () => {
     rejects({ ...seed, caller: ["a"] }, "spans[0].caller: must be a string");
   });
 
+  test("session_id and user_id: optional strings of 1-256 characters, kept as sent", () => {
+    const s = one({ session_id: "conv-2291", user_id: "U-1042 é" });
+    assert.deepEqual([s.session_id, s.user_id], ["conv-2291", "U-1042 é"]);
+    const none = one({ session_id: null });
+    assert.deepEqual([none.session_id, none.user_id], [null, null]);
+    assert.equal(one({ user_id: "u".repeat(256) }).user_id, "u".repeat(256));
+    for (const f of ["session_id", "user_id"]) {
+      rejects({ ...seed, [f]: "" }, `spans[0].${f}: must be 1-256 characters`);
+      rejects({ ...seed, [f]: "x".repeat(257) }, `spans[0].${f}: must be 1-256 characters`);
+      rejects({ ...seed, [f]: 42 }, `spans[0].${f}: must be a string`);
+      rejects({ ...seed, [f]: "a\u0000b" }, `spans[0].${f}: contains a NUL character (\\u0000)`);
+    }
+  });
+
   test("ids are validated and normalised", () => {
     const s = one({
       trace_id: "0AF7651916CD43DD8448EB211C80319C",

@@ -75,6 +75,20 @@ function optString(r: Raw, f: string, i: number): string | null {
   return v;
 }
 
+/** Longest session_id / user_id accepted. */
+export const MAX_SESSION_USER_LENGTH = 256;
+
+/** session_id / user_id: undefined/null → null; else a string of 1-256 characters. */
+function optIdentity(r: Raw, f: string, i: number): string | null {
+  const v = r[f];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== "string") fail(i, f, "must be a string");
+  if (v.length === 0 || v.length > MAX_SESSION_USER_LENGTH) {
+    fail(i, f, `must be 1-${MAX_SESSION_USER_LENGTH} characters`);
+  }
+  return v;
+}
+
 function optTime(r: Raw, f: string, i: number): number | null {
   const v = r[f];
   if (v === undefined || v === null) return null;
@@ -243,6 +257,8 @@ function normalizeOne(r: Raw, i: number, o: NormalizeOptions): Span {
     ended_at: ended,
     eval_score: score(attributes, o.qualityKey),
     attributes,
+    session_id: optIdentity(r, "session_id", i),
+    user_id: optIdentity(r, "user_id", i),
   };
   const bad = spanTextProblem(span);
   if (bad !== null) fail(i, bad[0], bad[1]);

@@ -9,19 +9,20 @@ export { SPAN_STATUSES } from "../schema/span.js";
 export const SPAN_FIELDS: readonly SpanFieldName[] = SPAN_SCHEMA.map((f) => f.name);
 
 /** What a span without an LLM call has of its own; every LLM field is empty. */
-export type NonLlmFields = Pick<
-  Span,
-  | "trace_id"
-  | "span_id"
-  | "parent_span_id"
-  | "name"
-  | "latency_ms"
-  | "status"
-  | "caller"
-  | "started_at"
-  | "ended_at"
-  | "attributes"
->;
+export type NonLlmFields = Partial<Pick<Span, "session_id" | "user_id">> &
+  Pick<
+    Span,
+    | "trace_id"
+    | "span_id"
+    | "parent_span_id"
+    | "name"
+    | "latency_ms"
+    | "status"
+    | "caller"
+    | "started_at"
+    | "ended_at"
+    | "attributes"
+  >;
 
 /**
  * A span that is not an LLM call (a trace or step that groups calls): no model, no tokens,
@@ -49,5 +50,7 @@ export function nonLlmSpan(f: NonLlmFields): Span {
     ended_at: f.ended_at,
     eval_score: null,
     attributes: f.attributes,
+    session_id: f.session_id ?? null,
+    user_id: f.user_id ?? null,
   };
 }

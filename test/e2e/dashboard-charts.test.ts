@@ -41,6 +41,8 @@ function llmSpan(model: string, at: number, status: Span["status"]): Span {
     started_at: at,
     ended_at: at + 900,
     eval_score: null,
+    session_id: null,
+    user_id: null,
     attributes: {},
   };
 }

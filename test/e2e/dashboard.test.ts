@@ -44,6 +44,8 @@ function span(over: Partial<Span>): Span {
     started_at: 0,
     ended_at: 0,
     eval_score: null,
+    session_id: null,
+    user_id: null,
     attributes: { request_id: NEEDLE },
     ...over,
   };

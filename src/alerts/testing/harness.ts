@@ -32,6 +32,8 @@ export function span(over: Partial<Span> = {}): Span {
     started_at: T0 - 5 * MIN,
     ended_at: T0 - 5 * MIN + 1000,
     eval_score: null,
+    session_id: null,
+    user_id: null,
     attributes: {},
     ...over,
   };

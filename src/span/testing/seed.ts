@@ -41,6 +41,8 @@ export function seedStoredSpan(over: Partial<Span> = {}): Span {
     started_at: Date.parse(STARTED),
     ended_at: Date.parse(ENDED),
     eval_score: 0.87,
+    session_id: null,
+    user_id: null,
     attributes: { ...attributes },
     ...over,
   };

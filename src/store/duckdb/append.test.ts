@@ -28,6 +28,8 @@ function span(i: number, over: Partial<Span> = {}): Span {
     started_at: 1_790_000_000_000 + i,
     ended_at: 1_790_000_000_100 + i,
     eval_score: i % 2 === 0 ? 0.5 : null,
+    session_id: null,
+    user_id: null,
     attributes: i % 10 === 0 ? {} : { request_id: `r${i}`, n: i, ok: i % 2 === 0, q: 'it\'s \u0000 "quoted"' },
     ...over,
   };

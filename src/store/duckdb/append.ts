@@ -12,7 +12,7 @@ import {
   INTEGER,
   VARCHAR,
 } from "@duckdb/node-api";
-import { SPAN_SCHEMA } from "../../schema/span.js";
+import { FIRST_FIELDS, LATER_FIELDS, type SpanField } from "../../schema/span.js";
 import type { Span } from "../../span/types.js";
 import { COST_SCALE, COST_WIDTH, toPico } from "../../stats/cost.js";
 import { copyColumn, float64Column, int64Column, slicesColumn, type TextSlices } from "./columns.js";
@@ -39,20 +39,24 @@ type Column =
   | { kind: "ingested"; index: 0 }
   | { kind: "idHash"; index: 0 };
 
-// Where each table column (SPAN_SCHEMA, attr_bloom, ingested_at, id_hash) comes from in a SpanBatch.
+function fieldColumn({ name, kind }: SpanField): Column {
+  if (kind === "attributes") return { kind: "text", index: TEXT_FIELDS.length };
+  const t = (TEXT_FIELDS as readonly string[]).indexOf(name);
+  if (t >= 0) return { kind: "text", index: t };
+  const index = (NUMBER_FIELDS as readonly string[]).indexOf(name);
+  if (index < 0) throw new Error(`no batch field for column ${name}`);
+  if (kind === "decimal") return { kind: "cost", index };
+  return { kind: kind === "double" ? "double" : "int", index };
+}
+
+// Where each table column comes from in a SpanBatch, in the table's order (schema.ts): the
+// first fields, attr_bloom, ingested_at, id_hash, then the fields added later.
 const COLUMNS: Column[] = [
-  ...SPAN_SCHEMA.map(({ name, kind }): Column => {
-    if (kind === "attributes") return { kind: "text", index: TEXT_FIELDS.length };
-    const t = (TEXT_FIELDS as readonly string[]).indexOf(name);
-    if (t >= 0) return { kind: "text", index: t };
-    const index = (NUMBER_FIELDS as readonly string[]).indexOf(name);
-    if (index < 0) throw new Error(`no batch field for column ${name}`);
-    if (kind === "decimal") return { kind: "cost", index };
-    return { kind: kind === "double" ? "double" : "int", index };
-  }),
+  ...FIRST_FIELDS.map(fieldColumn),
   { kind: "bloom", index: 0 },
   { kind: "ingested", index: 0 },
   { kind: "idHash", index: 0 },
+  ...LATER_FIELDS.map(fieldColumn),
 ];
 
 const TYPES: DuckDBType[] = COLUMNS.map((c) =>

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { SPAN_FIELDS } from "../../span/types.js";
+import { FIRST_FIELDS } from "../../schema/span.js";
 import { span } from "../testing/conformance-fixtures.js";
 import { DuckDbStore } from "./driver.js";
 
@@ -146,7 +146,7 @@ describe("duckdb driver", () => {
     }
   });
 
-  test("a file from before ingested_at and id_hash opens: same columns, its spans read back, new ones append once", async () => {
+  test("a file from before ingested_at, id_hash, session_id and user_id opens: same columns, its spans read back, new ones append once", async () => {
     const path = join(dir, "old.duckdb");
     // The spans table as tokentrace 0.3 wrote it (frozen: what files on disk hold), with one span.
     const old = span({ cost_usd: 0.00448, ttft_ms: 120, eval_score: 0.9, attributes: { k: "v" } });
@@ -159,9 +159,10 @@ describe("duckdb driver", () => {
       ttft_ms DOUBLE, status VARCHAR NOT NULL, caller VARCHAR, started_at BIGINT NOT NULL,
       ended_at BIGINT NOT NULL, eval_score DOUBLE, attributes VARCHAR NOT NULL,
       attr_bloom BIGINT NOT NULL DEFAULT -1)`);
-    const values = SPAN_FIELDS.map((f) => (f === "attributes" ? JSON.stringify(old.attributes) : old[f]));
+    const oldFields = FIRST_FIELDS.map((f) => f.name);
+    const values = oldFields.map((f) => (f === "attributes" ? JSON.stringify(old.attributes) : old[f]));
     await conn.run(
-      `INSERT INTO spans (${SPAN_FIELDS.join(", ")}) VALUES (${values.map((_, i) => `$${i + 1}`).join(", ")})`,
+      `INSERT INTO spans (${oldFields.join(", ")}) VALUES (${values.map((_, i) => `$${i + 1}`).join(", ")})`,
       values,
     );
     conn.closeSync();
@@ -175,7 +176,7 @@ describe("duckdb driver", () => {
       );
       assert.deepEqual(
         columns.map((c) => c.column_name),
-        [...SPAN_FIELDS, "attr_bloom", "ingested_at", "id_hash"],
+        [...oldFields, "attr_bloom", "ingested_at", "id_hash", "session_id", "user_id"],
       );
       assert.deepEqual(await s.getTrace(old.trace_id), [old]);
       await s.insert([old]);

@@ -1,4 +1,4 @@
-import { type FieldKind, SPAN_SCHEMA } from "../../schema/span.js";
+import { FIRST_FIELDS, type FieldKind, LATER_FIELDS } from "../../schema/span.js";
 import { COST_SCALE, COST_WIDTH } from "../../stats/cost.js";
 
 /** The DuckDB column type of each kind of span field (schema/span.ts). */
@@ -15,12 +15,17 @@ export const DUCKDB_TYPES: Record<FieldKind, string> = {
   attributes: "VARCHAR",
 };
 
-const spanColumns = SPAN_SCHEMA.map((f) => `  ${f.name} ${DUCKDB_TYPES[f.kind]}${f.nullable ? "" : " NOT NULL"},`);
+const spanColumns = FIRST_FIELDS.map((f) => `  ${f.name} ${DUCKDB_TYPES[f.kind]}${f.nullable ? "" : " NOT NULL"},`);
+// Later fields are all nullable: rows written before them hold null.
+const laterColumns = LATER_FIELDS.map(
+  (f) => `ALTER TABLE spans ADD COLUMN IF NOT EXISTS ${f.name} ${DUCKDB_TYPES[f.kind]};`,
+);
 
 /**
- * DuckDB schema. A typed column for every span field, in SPAN_SCHEMA order; the table ends
- * with attr_bloom, which the driver derives from attributes (an INSERT may leave it to its
- * default), and ingested_at, the commit time the appender stamps on each batch.
+ * DuckDB schema. A typed column for every span field of the first release, in SPAN_SCHEMA
+ * order; then attr_bloom, which the driver derives from attributes (an INSERT may leave it to
+ * its default), ingested_at, the commit time the appender stamps on each batch, id_hash, and
+ * the span fields added later (session_id, user_id), in the order they were added.
  */
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS spans (
@@ -37,6 +42,7 @@ UPDATE spans SET ingested_at = ended_at WHERE ingested_at IS NULL;
 -- A 64-bit hash of (trace_id, span_id) (span-ids.ts), so the worker loads the ids of every
 -- stored span at start by reading numbers. Rows from before it are filled in at start.
 ALTER TABLE spans ADD COLUMN IF NOT EXISTS id_hash BIGINT;
+${laterColumns.join("\n")}
 CREATE INDEX IF NOT EXISTS spans_trace_id ON spans (trace_id);
 -- One row per span attribute: hash of (key, value as string) and the span's started_at.
 -- "h = ?" is pushed into the scan, so finding a rare value (a request_id) scans 4-byte

@@ -1,13 +1,13 @@
 import type pg from "pg";
-import { SPAN_SCHEMA } from "../../schema/span.js";
+import { FIRST_FIELDS, LATER_FIELDS } from "../../schema/span.js";
 import { ident, transaction } from "./connect.js";
 import { rollupInserts } from "./insert.js";
 import { DAY_MS, HOUR_MS, leColumns, lockKey, PG_TYPES, ROLLUP_LATENCY_LE, ROLLUP_QUALITY_LE } from "./schema.js";
 
 /**
  * Versioned migrations, applied in order at start and recorded in tokentrace_migrations.
- * Never edit a released one: append a new version. The spans columns of the first one come
- * from SPAN_SCHEMA, which never reorders or drops a field (a new field gets its own migration).
+ * Never edit a released one: append a new version. The spans columns of the first one are
+ * SPAN_SCHEMA's first fields; each field marked `later` is added by its own migration.
  *
  * - spans: one typed column per span field (cost_usd NUMERIC so sums are exact decimals),
  *   attributes as JSONB, partitioned by day on started_at so retention drops whole tables.
@@ -19,13 +19,14 @@ import { DAY_MS, HOUR_MS, leColumns, lockKey, PG_TYPES, ROLLUP_LATENCY_LE, ROLLU
  *   they give the same percentiles as the sketch over raw spans.
  * - span_days: spans (LLM or not) per day partition, so counting them (GET /health) does not
  *   scan millions of rows.
- * - scores (a later version): scores of traces and spans, one row per score id.
+ * - scores (version 4): scores of traces and spans, one row per score id.
+ * - spans.session_id, spans.user_id (version 5), with partial indexes.
  * Both rollups are partitioned by grain: a 30-day window scans the small day partition and
  * looks up at most two days of hours by index, instead of wading through every hour row.
  */
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE spans (
-    ${SPAN_SCHEMA.map((f) => `${f.name} ${PG_TYPES[f.kind]}${f.nullable ? "" : " NOT NULL"}`).join(",\n    ")}
+    ${FIRST_FIELDS.map((f) => `${f.name} ${PG_TYPES[f.kind]}${f.nullable ? "" : " NOT NULL"}`).join(",\n    ")}
   ) PARTITION BY RANGE (started_at);
   CREATE INDEX spans_trace_id ON spans (trace_id);
   CREATE INDEX spans_started_at ON spans (started_at);
@@ -94,6 +95,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX scores_trace_id ON scores (trace_id, created_at);
   CREATE INDEX scores_created_at ON scores (created_at);
   CREATE INDEX scores_name ON scores (name, created_at);`,
+  // session_id and user_id on spans (nullable: older rows have neither). A session is read
+  // by its id, a user's spans by theirs; most spans of some apps carry neither, so the
+  // indexes leave nulls out.
+  `${LATER_FIELDS.map((f) => `ALTER TABLE spans ADD COLUMN ${f.name} ${PG_TYPES[f.kind]};`).join("\n  ")}
+  CREATE INDEX spans_session_id ON spans (session_id, started_at) WHERE session_id IS NOT NULL;
+  CREATE INDEX spans_user_id ON spans (user_id, started_at) WHERE user_id IS NOT NULL;`,
 ];
 
 /**

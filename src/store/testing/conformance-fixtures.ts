@@ -45,6 +45,8 @@ export function span(o: Partial<Span> = {}): Span {
     started_at: started,
     ended_at: started + 813,
     eval_score: null,
+    session_id: null,
+    user_id: null,
     attributes: {},
     ...o,
   };

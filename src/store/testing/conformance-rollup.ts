@@ -53,6 +53,8 @@ export function randomSpan(r: Rand, n: number, from: number, to: number): Span {
     started_at: started,
     ended_at: started + Math.ceil(latency),
     eval_score: score,
+    session_id: null,
+    user_id: null,
     attributes,
   };
 }

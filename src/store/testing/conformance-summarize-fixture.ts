@@ -36,6 +36,8 @@ export function makeSpan(over: Partial<Span>): Span {
     started_at: started,
     ended_at: started + Math.trunc(over.latency_ms ?? 0),
     eval_score: null,
+    session_id: null,
+    user_id: null,
     attributes: {},
     ...over,
   };

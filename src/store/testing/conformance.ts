@@ -42,6 +42,8 @@ export function runStoreConformance(name: string, open: () => Promise<OpenedStor
         latency_ms: 1234.5,
         ttft_ms: 87.25,
         eval_score: 0.82,
+        session_id: "conv-é 42",
+        user_id: `u-${"x".repeat(254)}`,
         attributes: {
           "eval.score": 0.82,
           workflow: "résumé 要約",
