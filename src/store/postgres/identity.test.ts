@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import pg from "pg";
+import { FIRST_FIELDS, LATER_FIELDS } from "../../schema/span.js";
 import type { Span } from "../../span/types.js";
 import { prng } from "../../util/random.js";
 import { span } from "../testing/conformance-fixtures.js";
@@ -96,13 +97,16 @@ describe("postgres: exactly once by span identity", { skip: SKIP_PG }, () => {
         await c.query(
           `CREATE TABLE spans_d${Math.floor(DAY0 / 86_400_000)} PARTITION OF spans FOR VALUES FROM (${DAY0}) TO (${DAY0 + 86_400_000})`,
         );
-        // Without the unique index the statement's conflict clause has nothing to infer from.
+        // Without the unique index the statement's conflict clause has nothing to infer from;
+        // and the columns added later (migration 5) are not there yet: they come last.
         const plain = (x: Span[]) => {
           const st = insertStatement(x);
-          return {
-            text: st.text.replace(/ON CONFLICT \(trace_id, span_id, started_at\) DO NOTHING/, ""),
-            values: st.values,
-          };
+          const later = LATER_FIELDS.map((f) => f.name);
+          let text = st.text.replace(/ON CONFLICT \(trace_id, span_id, started_at\) DO NOTHING/, "");
+          for (const [i, name] of later.entries()) {
+            text = text.replaceAll(`, ${name}`, "").replace(`, $${FIRST_FIELDS.length + i + 1}::TEXT[]`, "");
+          }
+          return { text, values: st.values.slice(0, FIRST_FIELDS.length) };
         };
         for (const x of [all, [all[2]], [all[2]]]) {
           const st = plain(x);
