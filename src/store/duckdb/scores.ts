@@ -1,5 +1,21 @@
-import type { Score, ScoreQuery, ScoreStore } from "../../score/types.js";
+import type {
+  Score,
+  ScoreBucketRow,
+  ScoreQuery,
+  ScoreStore,
+  ScoreSummaryQuery,
+  ScoreSummaryRow,
+} from "../../score/types.js";
 import { lastPerScore, listScoresSql, rowToScore, SCORE_COLUMNS } from "../score-rows.js";
+import {
+  type ScoreSqlDialect,
+  scoreBucketRows,
+  scoreBucketsSql,
+  scoreSummaryRows,
+  scoreSummarySql,
+} from "../score-summary.js";
+
+const DIALECT: ScoreSqlDialect = { p10: (v) => `quantile_cont(${v}, 0.1)`, spanIdOrder: "span_id" };
 
 /**
  * Scores have a table of their own beside the spans: a few per trace, replaced by id (a
@@ -31,14 +47,15 @@ export class DuckDbScores implements ScoreStore {
   constructor(
     private readonly read: Read,
     private readonly write: Write,
-    /** Runs scores-write.ts on the worker. */
+    /** Runs scores-write.ts on the worker: resolves with the ids it replaced. */
     private readonly upsert: (scores: Score[]) => Promise<unknown>,
   ) {}
 
-  async upsertScores(scores: Score[]): Promise<void> {
+  async upsertScores(scores: Score[]): Promise<Score[]> {
     const unique = lastPerScore(scores);
-    if (unique.length === 0) return;
-    await this.upsert(unique);
+    if (unique.length === 0) return [];
+    const replaced = new Set((await this.upsert(unique)) as string[]);
+    return unique.filter((s) => !replaced.has(s.score_id));
   }
 
   async deleteScore(scoreId: string): Promise<boolean> {
@@ -62,5 +79,15 @@ export class DuckDbScores implements ScoreStore {
   async deleteScoresBefore(before: number): Promise<number> {
     const [n] = await this.write([{ sql: "DELETE FROM scores WHERE created_at < $1", params: [before] }]);
     return n;
+  }
+
+  async summarizeScores(q: ScoreSummaryQuery): Promise<ScoreSummaryRow[]> {
+    const { values, labels, params } = scoreSummarySql(q, DIALECT);
+    const [v, l] = await Promise.all([this.read(values, params), this.read(labels, params)]);
+    return scoreSummaryRows(v, l, q.groupBy !== undefined);
+  }
+
+  async scoreBuckets(bounds: readonly number[]): Promise<ScoreBucketRow[]> {
+    return scoreBucketRows(await this.read(scoreBucketsSql(bounds), []), bounds);
   }
 }

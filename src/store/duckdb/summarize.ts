@@ -1,4 +1,5 @@
 import { type Bins, binSql, DEFAULT_EXACT_LIMIT, quantilesFromBins, SKETCH_K } from "../../stats/sketch.js";
+import { NONE_GROUP } from "../rollup/dimensions.js";
 import { expositionRow, keptGroupSql, num, numOrNull, summaryCounts } from "../sql-rows.js";
 import type { ExpositionQuery, ExpositionRow, GroupBy, SpanFilter, SummaryQuery, SummaryRow } from "../store.js";
 import { filterConditions, jsonPointer, Params } from "./filter.js";
@@ -9,7 +10,7 @@ export interface SqlRunner {
 }
 
 /** Group name for spans that lack the group-by column or attribute. */
-export const NONE_GROUP = "(none)";
+export { NONE_GROUP };
 
 function whereClause(p: Params, from: number | null, to: number | null, f: SpanFilter): string {
   const where = ["model IS NOT NULL"];

@@ -71,7 +71,10 @@ export class MemoryStore implements Store {
   }
 
   readonly content = new MemoryContent(() => this.check());
-  readonly scores = new MemoryScores(() => this.check());
+  readonly scores = new MemoryScores(
+    () => this.check(),
+    (traceId) => this.byTrace.get(traceId) ?? [],
+  );
 
   async insert(spans: Span[], content?: SpanContent[]): Promise<void> {
     this.check();

@@ -1,15 +1,30 @@
-import type { Score, ScoreQuery, ScoreStore } from "../../score/types.js";
-import { newestScoreFirst, oldestScoreFirst } from "../score-rows.js";
+import type {
+  Score,
+  ScoreBucketRow,
+  ScoreQuery,
+  ScoreStore,
+  ScoreSummaryQuery,
+  ScoreSummaryRow,
+} from "../../score/types.js";
+import type { Span } from "../../span/types.js";
+import { lastPerScore, newestScoreFirst, oldestScoreFirst } from "../score-rows.js";
+import { scoreBucketList, scoredSpan, summarizeScoreList } from "../score-summary.js";
 
 /** Scores in memory, for the memory store (and the fake store of server tests). */
 export class MemoryScores implements ScoreStore {
   private rows = new Map<string, Score>();
 
-  constructor(private readonly check: () => void) {}
+  constructor(
+    private readonly check: () => void,
+    /** The stored spans of a trace (a summary reads the scored span's columns). */
+    private readonly traceSpans: (traceId: string) => readonly Span[] = () => [],
+  ) {}
 
-  async upsertScores(scores: Score[]): Promise<void> {
+  async upsertScores(scores: Score[]): Promise<Score[]> {
     this.check();
+    const added = lastPerScore(scores).filter((s) => !this.rows.has(s.score_id));
     for (const s of scores) this.rows.set(s.score_id, { ...s });
+    return added.map((s) => ({ ...s }));
   }
 
   async deleteScore(scoreId: string): Promise<boolean> {
@@ -48,5 +63,15 @@ export class MemoryScores implements ScoreStore {
       }
     }
     return n;
+  }
+
+  async summarizeScores(q: ScoreSummaryQuery): Promise<ScoreSummaryRow[]> {
+    this.check();
+    return summarizeScoreList(this.rows.values(), (s) => scoredSpan(s, this.traceSpans(s.trace_id)), q);
+  }
+
+  async scoreBuckets(bounds: readonly number[]): Promise<ScoreBucketRow[]> {
+    this.check();
+    return scoreBucketList(this.rows.values(), bounds);
   }
 }

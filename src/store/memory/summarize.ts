@@ -2,11 +2,11 @@ import type { Span } from "../../span/types.js";
 import { fromPico, toPico } from "../../stats/cost.js";
 import { quantileSorted, sortedCopy } from "../../stats/percentile.js";
 import { DEFAULT_EXACT_LIMIT, sketchQuantiles } from "../../stats/sketch.js";
-import { OTHER } from "../rollup/dimensions.js";
+import { NONE_GROUP, OTHER } from "../rollup/dimensions.js";
 import type { ExpositionQuery, ExpositionRow, GroupBy, SpanFilter, SummaryQuery, SummaryRow } from "../store.js";
 
 /** Group name for spans that lack the group-by column or attribute. */
-export const NONE_GROUP = "(none)";
+export { NONE_GROUP };
 
 /**
  * Declared dimensions as the rollups see them: `dimsOf` gives a span's folded values

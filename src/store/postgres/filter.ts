@@ -1,3 +1,4 @@
+import { NONE_GROUP } from "../rollup/dimensions.js";
 import { keptGroupSql } from "../sql-rows.js";
 import type { GroupBy, SpanFilter } from "../store.js";
 
@@ -12,7 +13,7 @@ export class Params {
 }
 
 /** Group name for spans that lack the group-by column or attribute. */
-export const NONE_GROUP = "(none)";
+export { NONE_GROUP };
 
 /**
  * WHERE conditions (ANDed, possibly empty) for a SpanFilter over spans. An attribute compares

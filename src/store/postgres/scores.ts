@@ -1,5 +1,19 @@
-import type { Score, ScoreQuery, ScoreStore } from "../../score/types.js";
+import type {
+  Score,
+  ScoreBucketRow,
+  ScoreQuery,
+  ScoreStore,
+  ScoreSummaryQuery,
+  ScoreSummaryRow,
+} from "../../score/types.js";
 import { lastPerScore, listScoresSql, rowToScore, SCORE_COLUMNS, scoreValues } from "../score-rows.js";
+import {
+  type ScoreSqlDialect,
+  scoreBucketRows,
+  scoreBucketsSql,
+  scoreSummaryRows,
+  scoreSummarySql,
+} from "../score-summary.js";
 
 type Run = (text: string, values: unknown[]) => Promise<Record<string, unknown>[]>;
 
@@ -7,15 +21,19 @@ const TYPES = ["text", "text", "text", "text", "float8", "bool", "text", "text",
 const UNNEST = TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(", ");
 // score_id, compared byte-wise like the other drivers (and JS), whatever the database's collation
 const ORDER_ID = 'score_id COLLATE "C"';
+const DIALECT: ScoreSqlDialect = {
+  p10: (v) => `percentile_cont(0.1) WITHIN GROUP (ORDER BY ${v})`,
+  spanIdOrder: 'span_id COLLATE "C"',
+};
 
 /** The PostgreSQL store's scores table (migration 4): one row per score id, replaced when sent again. */
 export class PgScores implements ScoreStore {
   constructor(private readonly run: Run) {}
 
-  async upsertScores(scores: Score[]): Promise<void> {
+  async upsertScores(scores: Score[]): Promise<Score[]> {
     // ON CONFLICT cannot touch one row twice in a statement: keep each id's last score.
     const unique = lastPerScore(scores);
-    if (unique.length === 0) return;
+    if (unique.length === 0) return [];
     const cols: unknown[][] = TYPES.map(() => []);
     for (const s of unique) {
       const values = scoreValues(s);
@@ -25,11 +43,15 @@ export class PgScores implements ScoreStore {
       .slice(1)
       .map((c) => `${c} = excluded.${c}`)
       .join(", ");
-    await this.run(
+    // xmax = 0 on a row this statement inserted; an updated (replaced) row has its xmax set
+    const rows = await this.run(
       `INSERT INTO scores (${SCORE_COLUMNS}) SELECT * FROM unnest(${UNNEST})
-       ON CONFLICT (score_id) DO UPDATE SET ${set}`,
+       ON CONFLICT (score_id) DO UPDATE SET ${set}
+       RETURNING score_id, (xmax = 0) AS inserted`,
       cols,
     );
+    const added = new Set(rows.filter((r) => r.inserted === true).map((r) => String(r.score_id)));
+    return unique.filter((s) => added.has(s.score_id));
   }
 
   async deleteScore(scoreId: string): Promise<boolean> {
@@ -56,5 +78,15 @@ export class PgScores implements ScoreStore {
       [before],
     );
     return Number(rows[0].n);
+  }
+
+  async summarizeScores(q: ScoreSummaryQuery): Promise<ScoreSummaryRow[]> {
+    const { values, labels, params } = scoreSummarySql(q, DIALECT);
+    const [v, l] = await Promise.all([this.run(values, params), this.run(labels, params)]);
+    return scoreSummaryRows(v, l, q.groupBy !== undefined);
+  }
+
+  async scoreBuckets(bounds: readonly number[]): Promise<ScoreBucketRow[]> {
+    return scoreBucketRows(await this.run(scoreBucketsSql(bounds), []), bounds);
   }
 }

@@ -4,6 +4,23 @@ import { HOUR_MS } from "./plan.js";
 /** The value a dimension takes for spans past its per-hour cap of distinct values. */
 export const OTHER = "(other)";
 
+/** The group of spans (or scores) without a value for the group-by. */
+export const NONE_GROUP = "(none)";
+
+/**
+ * The cap on a label's values: `v` keeps its name when it is named already or `named` holds
+ * fewer than `max` values (it is then named for good); false means it folds into "(other)".
+ * A value once named stays named, so counts kept under it never move to another label.
+ *
+ * @example admit(named, "gpt-4o", 1000) // true while fewer than 1000 values are named
+ */
+export function admit(named: Set<string>, v: string, max: number): boolean {
+  if (named.has(v)) return true;
+  if (named.size >= max) return false;
+  named.add(v);
+  return true;
+}
+
 /** Declared attribute dimensions and their per-bucket cap (metrics.dimensions, metrics.max_dimension_values). */
 export interface Dimensions {
   names: readonly string[];
@@ -82,10 +99,9 @@ export class DimensionFolder {
         set = new Set();
         named.set(d, set);
       }
-      if (set.has(v)) out[d] = v;
-      else if (set.size < this.dims.maxValues) {
-        set.add(v);
-        this.fresh.push([hour, d, v]);
+      const known = set.has(v);
+      if (admit(set, v, this.dims.maxValues)) {
+        if (!known) this.fresh.push([hour, d, v]);
         out[d] = v;
       } else {
         out[d] = OTHER;

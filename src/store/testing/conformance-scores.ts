@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import type { Score } from "../../score/types.js";
 import { DAY, id, MIN, span, T0 } from "./conformance-fixtures.js";
 import type { ConformanceOptions, WithStore } from "./conformance-lifecycle.js";
+import { scoreSummaryTests } from "./conformance-score-summary.js";
 
 let seq = 0;
 
@@ -153,6 +154,8 @@ export function scoreTests(withStore: WithStore, opts: ConformanceOptions): void
     const newest = await s.scores.listScores({ traceId: trace, since: T0, until: T0 + DAY, limit: 1000 });
     assert.deepEqual(newest, rows.slice(-1000).reverse());
   });
+
+  scoreSummaryTests(withStore);
 
   if (opts.durable) {
     withStore("scores: committed scores survive close and reopen", async (s, o) => {

@@ -25,7 +25,10 @@ export function createFakeStore(): FakeStore {
   const store: FakeStore = {
     driver: "memory",
     content: new MemoryContent(() => {}),
-    scores: new MemoryScores(() => {}),
+    scores: new MemoryScores(
+      () => {},
+      (traceId) => store.spans.filter((s) => s.trace_id === traceId),
+    ),
     spans: [],
     insertCalls: [],
     hold: false,
