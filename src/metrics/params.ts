@@ -13,7 +13,8 @@ export interface Grouping {
 
 const FILTER_PARAMS = ["model", "caller", "provider", "status"] as const;
 
-function single(query: Record<string, unknown>, name: string): string | undefined {
+/** A query parameter given at most once; a repeated one is a 400 naming it. */
+export function single(query: Record<string, unknown>, name: string): string | undefined {
   const v = query[name];
   if (v === undefined) return undefined;
   if (typeof v !== "string") throw new ApiError("invalid_query", `${name}: give it once`);

@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import type { Score } from "../score/types.js";
 import type { Span } from "../span/types.js";
 import { exposeSpans } from "../store/memory/summarize.js";
 import { makeSpan } from "../store/testing/conformance-summarize.js";
@@ -14,6 +15,7 @@ import {
   renderProcessMetrics,
   renderSpanMetrics,
 } from "./prometheus.js";
+import { ScoreHistogram } from "./score-histogram.js";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const PROMTOOL = process.env.PROMTOOL ?? `${REPO}.bin/prometheus/usr/bin/promtool`;
@@ -47,9 +49,39 @@ function dataset(): Span[] {
   return spans;
 }
 
-function render(spans: Span[]): string {
+/** Scores of several names (ratings, fractions, thumbs, labels, negatives); past 4 names they fold into "(other)". */
+function scoreDataset(): Score[] {
+  const names = ["helpfulness", "user.thumbs:v2", "rating-1to5", "toxicity", "late_a", "late_b"];
+  return Array.from({ length: 600 }, (_, i): Score => {
+    const name = names[i % names.length];
+    const value =
+      name === "user.thumbs:v2"
+        ? i % 4 === 0
+        : name === "rating-1to5"
+          ? 1 + (i % 5)
+          : name === "toxicity" && i % 7 === 0
+            ? null
+            : ((i * 13) % 23) / 10 - 0.3;
+    return {
+      score_id: `s${i}`,
+      trace_id: "7f3a1c2b-e4d5-4f6a-8b9c-0d1e2f3a4b5c",
+      span_id: null,
+      name,
+      value,
+      label: value === null ? "off-topic" : null,
+      comment: null,
+      source: "api",
+      created_at: 0,
+    };
+  });
+}
+
+function render(spans: Span[], scores: Score[] = scoreDataset()): string {
   const out = new Exposition();
   renderSpanMetrics(out, exposeSpans(spans, { latencyBucketsMs: LATENCY_BUCKETS_MS, qualityBuckets: QUALITY_BUCKETS }));
+  const h = new ScoreHistogram(4);
+  h.observe(scores);
+  h.render(out);
   renderProcessMetrics(out, Date.UTC(2026, 2, 15));
   return out.text();
 }
@@ -67,6 +99,8 @@ test("promtool check metrics parses the exposition of a realistic data set", (t)
   assert.match(text, /caller="say \\"hi\\""/);
   assert.match(text, /caller="multi\\nline"/);
   assert.match(text, /caller="back\\\\slash"/);
+  assert.match(text, /^tokentrace_score_bucket\{name="user.thumbs:v2",le="0"\} \d+$/m);
+  assert.match(text, /^tokentrace_score_count\{name="\(other\)"\} 200$/m);
   const r = spawnSync(PROMTOOL, ["check", "metrics"], { input: text, encoding: "utf8" });
   const report = `${r.stdout}${r.stderr}`;
   // Exit 1 is a parse error; 3 is lint findings, of which only the accepted `_ms` unit note may appear.
@@ -81,7 +115,7 @@ test("promtool check metrics parses the exposition of a realistic data set", (t)
 
 test("histograms: buckets in increasing le order, cumulative, +Inf last and equal to _count", () => {
   const text = render(dataset());
-  for (const name of ["tokentrace_latency_ms", "tokentrace_quality_score"]) {
+  for (const name of ["tokentrace_latency_ms", "tokentrace_quality_score", "tokentrace_score"]) {
     const series = new Map<string, { les: string[]; counts: number[] }>();
     const counts = new Map<string, number>();
     for (const line of text.split("\n")) {
@@ -97,7 +131,7 @@ test("histograms: buckets in increasing le order, cumulative, +Inf last and equa
       s.counts.push(Number(m[4]));
       series.set(key, s);
     }
-    assert.ok(series.size > 5, `${name}: several label sets`);
+    assert.ok(series.size >= 5, `${name}: several label sets`);
     for (const [key, s] of series) {
       assert.equal(s.les.at(-1), "+Inf", `${name}{${key}} ends with +Inf`);
       const bounds = s.les.slice(0, -1).map(Number);
@@ -122,6 +156,7 @@ test("every family has HELP then TYPE before its samples; only bounded labels", 
     ["tokentrace_errors_total", "counter"],
     ["tokentrace_latency_ms", "histogram"],
     ["tokentrace_quality_score", "histogram"],
+    ["tokentrace_score", "histogram"],
     ["process_resident_memory_bytes", "gauge"],
     ["process_cpu_seconds_total", "counter"],
     ["process_start_time_seconds", "gauge"],
@@ -134,7 +169,7 @@ test("every family has HELP then TYPE before its samples; only bounded labels", 
   for (const line of lines.filter((l) => l.startsWith("tokentrace_"))) {
     const names = [...line.replace(/"(?:[^"\\]|\\.)*"/g, '""').matchAll(/([a-z_]+)=""/g)].map((m) => m[1]);
     for (const n of names)
-      assert.ok(["model", "provider", "caller", "type", "le"].includes(n), `label ${n} in ${line}`);
+      assert.ok(["model", "provider", "caller", "type", "le", "name"].includes(n), `label ${n} in ${line}`);
   }
   assert.match(
     text,

@@ -131,11 +131,17 @@ export function renderProcessMetrics(out: Exposition, startedAt: number): void {
  * process started plus those it found stored at start. They never decrease while it runs
  * (retention does not subtract); a restart counts what is stored then, a counter reset.
  * The store answers from totals kept at ingest: O(series), never a scan of the spans.
+ * `scores` renders the score histogram (ScoreHistogram), kept the same way.
  */
-export async function prometheusText(store: Store, startedAt: number): Promise<string> {
+export async function prometheusText(
+  store: Store,
+  startedAt: number,
+  scores?: { render(out: Exposition): void },
+): Promise<string> {
   const rows = await store.exposition({ latencyBucketsMs: LATENCY_BUCKETS_MS, qualityBuckets: QUALITY_BUCKETS });
   const out = new Exposition();
   renderSpanMetrics(out, rows);
+  scores?.render(out);
   const folded = (await store.foldedSpans?.()) ?? {};
   if (Object.keys(folded).length > 0) {
     out.family(

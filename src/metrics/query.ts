@@ -1,4 +1,5 @@
 import { ApiError } from "../errors.js";
+import { SCORE_SPAN_COLUMNS } from "../score/types.js";
 import { OTHER } from "../store/rollup/dimensions.js";
 import type { SpanFilter, Store, SummaryRow } from "../store/store.js";
 import {
@@ -14,6 +15,8 @@ import { allBlocks, costByModel, familyBlock, toMap } from "./compute.js";
 import { type Figures, figures } from "./figures.js";
 import { capGroups, type Truncation } from "./groups.js";
 import type { Grouping } from "./params.js";
+import type { ScoreFilter } from "./score-params.js";
+import { isScoreMetric, scoreValue } from "./scores.js";
 import type { Window } from "./window.js";
 
 /**
@@ -25,16 +28,20 @@ export function windowRange(windowMs: number, now: number): { from: number; to: 
 }
 
 export interface MetricValueQuery {
-  /** A scalar metric name (span_count, total_cost, latency_p95, error_rate, ...). */
+  /** A scalar metric name (span_count, total_cost, latency_p95, error_rate, ...) or a score metric (score_avg, score_p10). */
   metric: string;
   windowMs: number;
   filter: SpanFilter;
+  /** The score name of a score metric. */
+  score?: string;
 }
 
 /**
  * The value of one scalar metric over a window ending at `now`: THE function alert rules call,
  * so a rule and GET /metrics/{name} never compute a figure differently. `value` is null when
  * it is undefined (no spans, no scored spans, ...). Unknown metric names throw unknown_metric.
+ * A score metric (with `score`) reads the scores of that name instead (scoreValue): then
+ * `span_count` is the number of scores with a value.
  *
  * @example await metricValue(store, { metric: "latency_p95", windowMs: 1_800_000, filter: { model: "gpt-4o" } }, now)
  */
@@ -43,6 +50,13 @@ export async function metricValue(
   q: MetricValueQuery,
   now: number,
 ): Promise<{ value: number | null; span_count: number }> {
+  if (isScoreMetric(q.metric) && q.score !== undefined) {
+    // scores created in the window, filtered through the scored span's columns
+    const filter: ScoreFilter = {};
+    for (const c of SCORE_SPAN_COLUMNS) if (q.filter[c] !== undefined) filter[c] = q.filter[c];
+    const r = await scoreValue(store.scores, { metric: q.metric, score: q.score, windowMs: q.windowMs, filter }, now);
+    return { value: r.value, span_count: r.count };
+  }
   const metric = findScalar(q.metric);
   if (!metric) throw unknownMetric(q.metric);
   const [row] = await store.summarize({ ...windowRange(q.windowMs, now), filter: q.filter, stats: metric.stats });

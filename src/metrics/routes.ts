@@ -4,6 +4,9 @@ import type { Store } from "../store/store.js";
 import { parseFilter, parseGroupBy } from "./params.js";
 import { PROMETHEUS_CONTENT_TYPE, prometheusText } from "./prometheus.js";
 import { type MetricsRequest, metricByName, overview } from "./query.js";
+import type { ScoreHistogram } from "./score-histogram.js";
+import { parseScoreMetrics } from "./score-params.js";
+import { scoreMetrics } from "./scores.js";
 import { series } from "./series.js";
 import { parseStep, parseWindow } from "./window.js";
 
@@ -21,7 +24,7 @@ function readRequest(query: Query, maxGroups: number, extra: string[] = []): Met
 const queryOf = (req: FastifyRequest): Query => (req.query ?? {}) as Query;
 
 /**
- * GET /metrics, /metrics/prometheus, /metrics/{name}, /metrics/{name}/series. Windows end at
+ * GET /metrics, /metrics/prometheus, /metrics/scores, /metrics/{name}, /metrics/{name}/series. Windows end at
  * ctx.now(), so tests with a fixed clock get fixed answers.
  */
 export interface MetricRouteOptions {
@@ -32,6 +35,8 @@ export interface MetricRouteOptions {
   now: () => number;
   /** When the server started (the Prometheus start-time gauge). */
   startedAt: number;
+  /** The Prometheus score histogram (tokentrace_score). */
+  scoreCounts?: ScoreHistogram;
 }
 
 export async function metricRoutes(app: FastifyInstance, ctx: MetricRouteOptions): Promise<void> {
@@ -39,10 +44,14 @@ export async function metricRoutes(app: FastifyInstance, ctx: MetricRouteOptions
   app.get("/metrics", async (req) => overview(ctx.store, readRequest(queryOf(req), max_groups), ctx.now()));
 
   app.get("/metrics/prometheus", async (_req, reply) => {
-    const text = await prometheusText(ctx.store, ctx.startedAt);
+    const text = await prometheusText(ctx.store, ctx.startedAt, ctx.scoreCounts);
     return reply.header("content-type", PROMETHEUS_CONTENT_TYPE).send(text);
   });
 
+  // a static route: it wins over /metrics/:name
+  app.get("/metrics/scores", async (req) =>
+    scoreMetrics(ctx.store.scores, parseScoreMetrics(queryOf(req), max_groups), ctx.now()),
+  );
   app.get<{ Params: { name: string } }>("/metrics/:name", async (req) =>
     metricByName(ctx.store, req.params.name, readRequest(queryOf(req), max_groups), ctx.now()),
   );

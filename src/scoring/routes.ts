@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { ApiError } from "../errors.js";
+import type { ScoreHistogram } from "../metrics/score-histogram.js";
 import { isScoreName, parseScore, toApiScore } from "../score/parse.js";
 import type { ScoreStore } from "../score/types.js";
 import { parseScoreQuery } from "./query.js";
@@ -10,6 +11,8 @@ export interface ScoreRouteOptions {
   store: { scores: ScoreStore };
   /** The clock: a score's created_at, and the end of GET /scores windows. */
   now: () => number;
+  /** The Prometheus score histogram: told of every new score committed. */
+  scoreCounts: Pick<ScoreHistogram, "observe">;
 }
 
 const createdSchema = {
@@ -18,7 +21,7 @@ const createdSchema = {
 
 /** POST /scores, DELETE /scores/{id}, GET /scores. */
 export async function scoreRoutes(app: FastifyInstance, ctx: ScoreRouteOptions): Promise<void> {
-  const writer = createScoreWriter(ctx.store.scores);
+  const writer = createScoreWriter(ctx.store.scores, { onCommit: (added) => ctx.scoreCounts.observe(added) });
 
   app.post("/scores", { schema: { response: createdSchema } }, async (request, reply) => {
     const score = parseScore(request.body, ctx.now(), randomUUID);

@@ -34,6 +34,7 @@ function heldStore() {
         failNext = false;
         throw new Error("disk full");
       }
+      return scores;
     },
   };
 }

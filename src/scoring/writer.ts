@@ -7,6 +7,8 @@ const MAX_BATCH = 1000;
 export interface ScoreWriterOptions {
   /** Where the cause of a failed commit goes (default stderr); clients never see it. */
   log?: (message: string) => void;
+  /** Told of each commit's new scores (ids not stored before): the Prometheus histogram. */
+  onCommit?: (added: Score[]) => void;
 }
 
 interface Waiting {
@@ -37,7 +39,8 @@ export function createScoreWriter(store: Pick<ScoreStore, "upsertScores">, o: Sc
 
   async function commit(group: Waiting[]): Promise<void> {
     try {
-      await store.upsertScores(group.map((w) => w.score));
+      const added = await store.upsertScores(group.map((w) => w.score));
+      o.onCommit?.(added);
       for (const w of group) w.resolve();
     } catch (err) {
       log(`tokentrace: a commit of ${group.length} scores failed: ${err instanceof Error ? err.message : String(err)}`);

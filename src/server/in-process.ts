@@ -21,7 +21,10 @@ export async function startInProcess(
     url: server.url,
     submit: (spans) => rt.ingest.submit(spans),
     // checked again as POST /scores would: created_at is the server's receive time
-    submitScores: (scores) => rt.store.scores.upsertScores(scores.map((w) => parseScore(w, rt.now(), randomUUID))),
+    submitScores: async (scores) => {
+      const added = await rt.store.scores.upsertScores(scores.map((w) => parseScore(w, rt.now(), randomUUID)));
+      rt.scoreCounts.observe(added);
+    },
     close: () => server.close(),
   };
 }

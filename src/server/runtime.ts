@@ -2,6 +2,7 @@ import { createAlertService } from "../alerts/index.js";
 import type { Config } from "../config/types.js";
 import { ScheduledExport } from "../export/schedule.js";
 import { createIngestor } from "../ingest/ingestor.js";
+import { SCORE_BUCKETS, ScoreHistogram } from "../metrics/score-histogram.js";
 import type { Store } from "../store/store.js";
 import type { AppContext } from "./context.js";
 import { VERSION } from "./version.js";
@@ -42,8 +43,11 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   const now = opts.now ?? Date.now;
   const store = opts.store ?? (await openConfiguredStore(config));
   const ingest = createIngestor(store);
+  const scoreCounts = new ScoreHistogram(config.metrics.max_dimension_values);
   let alerts: Awaited<ReturnType<typeof createAlertService>>;
   try {
+    // before any route can commit a score: each stored score is counted once
+    scoreCounts.seed(await store.scores.scoreBuckets(SCORE_BUCKETS));
     alerts = await createAlertService({ store, config, now, codeRules: opts.codeRules ?? [] });
   } catch (err) {
     await store.close();
@@ -92,6 +96,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     store,
     ingest,
     alerts,
+    scoreCounts,
     now,
     startedAt: now(),
     version: VERSION,
