@@ -133,12 +133,14 @@ export class AlertEngine {
 
   private async evaluateRule(entry: RuleEntry, now: number): Promise<void> {
     const { name } = entry.rule;
+    // a score rule reads scores: span_count is then the number of scores with a value
     let reading: { value: number | null; span_count: number };
     try {
       const q = {
         metric: entry.rule.metric,
         windowMs: ruleTiming(entry.rule).windowMs,
         filter: toSpanFilter(entry.rule.filter),
+        score: entry.rule.score,
       };
       reading = await metricValue(this.o.store, q, now);
       this.lastError.delete(name);

@@ -8,12 +8,13 @@ function labelName(key: string): string {
 }
 
 /**
- * The labels that identify a rule's alert: its name, its metric and its filter
+ * The labels that identify a rule's alert: its name, its metric (and score name) and its filter
  * (`attr.workflow` becomes `attr_workflow`). Threshold and window are not labels, so
  * tuning a rule keeps its identity.
  */
 export function ruleLabels(rule: AlertRule): Record<string, string> {
   const labels: Record<string, string> = { alertname: rule.name, metric: rule.metric };
+  if (rule.score !== undefined) labels.score = rule.score;
   for (const [key, value] of Object.entries(rule.filter)) labels[labelName(key)] = value;
   labels.source = "tokentrace";
   return labels;

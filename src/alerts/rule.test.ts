@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { ConfigError } from "../config/errors.js";
+import { parseConfig } from "../config/load.js";
 import { hostAllowed, redactDelivery } from "./delivery-spec.js";
 import { describeErrors, toSpanFilter, validateRule } from "./rule.js";
 
@@ -158,4 +160,78 @@ test("a deeply nested field is an error, never a crash (the text rule walks only
   assert.deepEqual(paths({ ...SEED_BODY, filter: { "attr.x": deep } }), ["filter.attr.x"]);
   assert.deepEqual(paths({ ...SEED_BODY, delivery: deep }), ["delivery.type"]);
   assert.deepEqual(paths({ ...SEED_BODY, a: deep }), ["a"]);
+});
+
+test("score rules: score_avg and score_p10 take a score name; every other metric refuses one", () => {
+  const base = { name: "helpful-drop", metric: "score_avg", op: "lt", threshold: 0.7, window: "1h" };
+  const r = validateRule({ ...base, score: "user.thumbs:v2", filter: { model: "gpt-4o", caller: "chat" } });
+  assert.ok(r.ok);
+  assert.equal(r.rule.score, "user.thumbs:v2");
+  // the canonical form validates again unchanged (it is what gets persisted)
+  assert.deepEqual(validateRule(JSON.parse(JSON.stringify(r.rule))), r);
+  assert.ok(validateRule({ ...base, metric: "score_p10", score: "helpfulness" }).ok);
+  const plain = validateRule({ ...base, metric: "quality_avg" });
+  assert.ok(plain.ok);
+  assert.equal("score" in plain.rule, false);
+
+  const problems = (input: Record<string, unknown>) => {
+    const c = validateRule(input);
+    assert.equal(c.ok, false);
+    return c.ok ? "" : describeErrors(c.errors);
+  };
+  assert.equal(problems(base), "score: is required for score_avg and score_p10: the score name");
+  assert.equal(
+    problems({ ...base, score: "has space" }),
+    "score: must be 1-128 characters of letters, digits, _ . : -",
+  );
+  assert.equal(
+    problems({ ...base, score: "x".repeat(129) }),
+    "score: must be 1-128 characters of letters, digits, _ . : -",
+  );
+  assert.equal(problems({ ...base, score: 5 }), "score: must be 1-128 characters of letters, digits, _ . : -");
+  assert.equal(
+    problems({ ...base, metric: "latency_p95", score: "helpfulness" }),
+    "score: only score_avg and score_p10 take a score name",
+  );
+  assert.equal(
+    problems({ ...base, score: "helpfulness", filter: { provider: "openai", "attr.workflow": "chat" } }),
+    "filter.provider: a score rule filters on model or caller (of the scored span); " +
+      "filter.attr.workflow: a score rule filters on model or caller (of the scored span)",
+  );
+  assert.match(
+    problems({ ...base, metric: "score_max" }),
+    /^metric: must be a scalar metric: .*, score_avg, score_p10$/,
+  );
+});
+
+test("score rule errors in tokentrace.yml carry file:line:col like every rule error", () => {
+  const text = `alerts:
+  rules:
+    - name: thumbs-down
+      metric: score_avg
+      op: lt
+      threshold: 0.5
+      window: 1h
+      score: "bad name"
+    - name: no-score
+      metric: score_p10
+      op: lt
+      threshold: 0.2
+      window: 1h
+      filter: { status: error }
+`;
+  try {
+    parseConfig(text, { file: "tokentrace.yml", env: {}, flags: {}, validateRule });
+    assert.fail("the config should be refused");
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, String(e));
+    assert.deepEqual(
+      e.problems.map((p) => `${p.where} ${p.path}: ${p.message}`),
+      [
+        "tokentrace.yml:8:14 alerts.rules[0].score: must be 1-128 characters of letters, digits, _ . : -",
+        "tokentrace.yml:9:7 alerts.rules[1].score: is required for score_avg and score_p10: the score name",
+        "tokentrace.yml:14:25 alerts.rules[1].filter.status: a score rule filters on model or caller (of the scored span)",
+      ],
+    );
+  }
 });

@@ -1,5 +1,8 @@
 import { findScalar, SCALARS } from "../metrics/catalogue.js";
+import { isScoreMetric, SCORE_METRICS } from "../metrics/scores.js";
 import { findBadText } from "../schema/span.js";
+import { isScoreName } from "../score/parse.js";
+import { SCORE_SPAN_COLUMNS } from "../score/types.js";
 import { SPAN_STATUSES, type SpanStatus } from "../span/types.js";
 import type { SpanFilter } from "../store/store.js";
 import { parseDuration } from "../util/duration.js";
@@ -27,6 +30,8 @@ export interface RuleFilter {
 export interface AlertRule {
   name: string;
   metric: string;
+  /** The score name of a score metric (score_avg, score_p10); absent for every other metric. */
+  score?: string;
   op: Op;
   threshold: number;
   window: string;
@@ -42,6 +47,7 @@ export type RuleCheck = { ok: true; rule: AlertRule } | { ok: false; errors: Rul
 const KEYS = [
   "name",
   "metric",
+  "score",
   "op",
   "threshold",
   "window",
@@ -93,6 +99,33 @@ function checkFilter(v: unknown, errors: RuleError[]): RuleFilter {
   return filter;
 }
 
+/** `score`: the score name, required for score_avg and score_p10 and refused for every other metric. */
+function checkScore(v: unknown, scored: boolean, errors: RuleError[]): string | null {
+  if (!scored) {
+    if (v !== undefined)
+      errors.push({ path: "score", message: `only ${SCORE_METRICS.join(" and ")} take a score name` });
+    return null;
+  }
+  if (v === undefined) {
+    errors.push({ path: "score", message: `is required for ${SCORE_METRICS.join(" and ")}: the score name` });
+  } else if (typeof v !== "string" || !isScoreName(v)) {
+    errors.push({ path: "score", message: "must be 1-128 characters of letters, digits, _ . : -" });
+  } else return v;
+  return null;
+}
+
+/** A score rule filters through the scored span, on its columns only. */
+function checkScoreFilter(filter: RuleFilter, errors: RuleError[]): void {
+  for (const key of Object.keys(filter)) {
+    if (!(SCORE_SPAN_COLUMNS as readonly string[]).includes(key)) {
+      errors.push({
+        path: `filter.${key}`,
+        message: `a score rule filters on ${SCORE_SPAN_COLUMNS.join(" or ")} (of the scored span)`,
+      });
+    }
+  }
+}
+
 function checkDuration(v: unknown, path: string, errors: RuleError[]): string | null {
   if (typeof v !== "string" || parseDuration(v) === null) {
     errors.push({ path, message: 'must be a duration such as "30m", "1h" or "1h30m", at most 10y' });
@@ -122,9 +155,12 @@ export function validateRule(input: unknown): RuleCheck {
     errors.push({ path: "name", message: "must be 1-128 characters of letters, digits, _ . : -" });
   }
   if (metric === undefined) errors.push({ path: "metric", message: "is required" });
-  else if (typeof metric !== "string" || !findScalar(metric)) {
-    errors.push({ path: "metric", message: `must be a scalar metric: ${SCALARS.map((m) => m.name).join(", ")}` });
+  else if (typeof metric !== "string" || !(findScalar(metric) || isScoreMetric(metric))) {
+    const known = [...SCALARS.map((m) => m.name), ...SCORE_METRICS].join(", ");
+    errors.push({ path: "metric", message: `must be a scalar metric: ${known}` });
   }
+  const scored = typeof metric === "string" && isScoreMetric(metric);
+  const score = checkScore(input.score, scored, errors);
   if (op === undefined) errors.push({ path: "op", message: "is required" });
   else if (typeof op !== "string" || !(OPS as readonly string[]).includes(op)) {
     errors.push({ path: "op", message: `must be one of ${OPS.join(", ")}` });
@@ -144,6 +180,7 @@ export function validateRule(input: unknown): RuleCheck {
     errors.push({ path: "send_resolved", message: "must be true or false" });
   }
   const filter = checkFilter(input.filter, errors);
+  if (scored) checkScoreFilter(filter, errors);
   const delivery = validateDelivery(input.delivery, errors);
   // The span text rule (schema/span.ts) on the delivery's strings, once its shape is known (the
   // filter's are checked per entry; every other field has a fixed form): PostgreSQL stores
@@ -156,6 +193,7 @@ export function validateRule(input: unknown): RuleCheck {
     rule: {
       name: name as string,
       metric: metric as string,
+      ...(score === null ? {} : { score }),
       op: op as Op,
       threshold: threshold as number,
       window,

@@ -43,6 +43,7 @@ export function ruleView(entry: RuleEntry, state: AlertState, now: number): Reco
     firing_since: iso(state.firing_since),
     cooldown: rule.cooldown,
     min_spans: rule.min_spans,
+    ...(rule.score === undefined ? {} : { score: rule.score }),
     filter: rule.filter,
     delivery: redactDelivery(rule.delivery),
     send_resolved: rule.send_resolved,

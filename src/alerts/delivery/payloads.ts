@@ -18,10 +18,16 @@ function filterText(n: Notification): string {
   return parts.length ? ` where ${parts.join(", ")}` : "";
 }
 
+/** The metric as a person reads it: `score_avg(helpfulness)` for a score rule. */
+const metricText = (r: Notification["rule"]) => (r.score === undefined ? r.metric : `${r.metric}(${r.score})`);
+
+/** What the value was computed from: spans, or the scores of a score rule. */
+const countText = (n: Notification) => `${n.span_count} ${n.rule.score === undefined ? "spans" : "scores"}`;
+
 /** One line for humans: "cost-spike: total_cost 12.5 > 10 over 1h where model=gpt-4o". */
 export function summaryLine(n: Notification): string {
   const r = n.rule;
-  const cond = `${r.metric} ${valueText(n.value)} (threshold ${OP_TEXT[r.op]} ${r.threshold}) over ${r.window}${filterText(n)}`;
+  const cond = `${metricText(r)} ${valueText(n.value)} (threshold ${OP_TEXT[r.op]} ${r.threshold}) over ${r.window}${filterText(n)}`;
   return n.status === "firing" ? `${r.name} firing: ${cond}` : `${r.name} resolved: ${cond}`;
 }
 
@@ -32,6 +38,7 @@ function tokentraceBlock(n: Notification): Record<string, unknown> {
     rule: n.rule.name,
     status: n.status,
     metric: n.rule.metric,
+    ...(n.rule.score === undefined ? {} : { score: n.rule.score }),
     value: n.value,
     op: n.rule.op,
     threshold: n.rule.threshold,
@@ -52,7 +59,7 @@ export function webhookPayload(n: Notification): Record<string, unknown> {
   const labels = ruleLabels(n.rule);
   const annotations = {
     summary: summaryLine(n),
-    description: `${n.rule.metric} is ${valueText(n.value)} over the last ${n.rule.window} (${n.span_count} spans); the rule fires when it is ${OP_TEXT[n.rule.op]} ${n.rule.threshold}.`,
+    description: `${metricText(n.rule)} is ${valueText(n.value)} over the last ${n.rule.window} (${countText(n)}); the rule fires when it is ${OP_TEXT[n.rule.op]} ${n.rule.threshold}.`,
   };
   return {
     version: "4",
@@ -85,7 +92,7 @@ export function slackPayload(n: Notification): Record<string, unknown> {
   const icon = n.status === "firing" ? ":rotating_light:" : ":white_check_mark:";
   const text = `${icon} ${summaryLine(n)}`;
   const fields = [
-    ["Metric", `\`${n.rule.metric}\``],
+    ["Metric", `\`${metricText(n.rule)}\``],
     ["Value", valueText(n.value)],
     ["Threshold", `${OP_TEXT[n.rule.op]} ${n.rule.threshold}`],
     ["Window", n.rule.window],
@@ -106,7 +113,7 @@ export function slackPayload(n: Notification): Record<string, unknown> {
         elements: [
           {
             type: "mrkdwn",
-            text: `tokentrace · id ${alertId(n.rule, n.starts_at)} · since ${iso(n.starts_at)} · ${n.span_count} spans${filterText(n)}`,
+            text: `tokentrace · id ${alertId(n.rule, n.starts_at)} · since ${iso(n.starts_at)} · ${countText(n)}${filterText(n)}`,
           },
         ],
       },
