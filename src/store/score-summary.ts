@@ -176,8 +176,26 @@ export function scoreSummarySql(
 type Row = Record<string, unknown>;
 const numOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
+type Read = (sql: string, params: unknown[]) => Promise<Row[]>;
+
+/** summarizeScores of a SQL driver: both SELECTs of scoreSummarySql, read back. */
+export async function summarizeScoresSql(
+  read: Read,
+  q: ScoreSummaryQuery,
+  d: ScoreSqlDialect,
+): Promise<ScoreSummaryRow[]> {
+  const { values, labels, params } = scoreSummarySql(q, d);
+  const [v, l] = await Promise.all([read(values, params), read(labels, params)]);
+  return scoreSummaryRows(v, l, q.groupBy !== undefined);
+}
+
+/** scoreBuckets of a SQL driver. */
+export async function scoreBucketsSqlRead(read: Read, bounds: readonly number[]): Promise<ScoreBucketRow[]> {
+  return scoreBucketRows(await read(scoreBucketsSql(bounds), []), bounds);
+}
+
 /** The rows of scoreSummarySql's two SELECTs as summary rows, in their order. */
-export function scoreSummaryRows(values: Row[], labels: Row[], grouped: boolean): ScoreSummaryRow[] {
+function scoreSummaryRows(values: Row[], labels: Row[], grouped: boolean): ScoreSummaryRow[] {
   const key = (r: Row) => `${String(r.name)}\u0000${r.grp === null ? "" : String(r.grp)}`;
   const byKey = new Map<string, ScoreSummaryRow>();
   for (const r of values) {
@@ -202,14 +220,14 @@ export function scoreSummaryRows(values: Row[], labels: Row[], grouped: boolean)
 }
 
 /** scoreBuckets for the SQL drivers: one row per name (name, n, total, b0, b1, ...). */
-export function scoreBucketsSql(bounds: readonly number[]): string {
+function scoreBucketsSql(bounds: readonly number[]): string {
   const cols = bounds.map((le, i) => `sum(CASE WHEN v <= ${Number(le)}::FLOAT8 THEN 1 ELSE 0 END) AS b${i}`);
   return `SELECT name, count(*) AS n, coalesce(sum(v), 0) AS total${cols.map((c) => `, ${c}`).join("")}
     FROM (SELECT name, ${VALUE_SQL} AS v FROM scores) s WHERE v IS NOT NULL GROUP BY name`;
 }
 
 /** The rows of scoreBucketsSql, sorted by name. */
-export function scoreBucketRows(rows: Row[], bounds: readonly number[]): ScoreBucketRow[] {
+function scoreBucketRows(rows: Row[], bounds: readonly number[]): ScoreBucketRow[] {
   return rows
     .map((r) => ({
       name: String(r.name),

@@ -10,7 +10,7 @@ import { startReceiver } from "../../src/alerts/testing/receiver.js";
 import { DEFAULT_CONFIG } from "../../src/config/types.js";
 import { buildApp } from "../../src/server/app.js";
 import { createRuntime, type Runtime } from "../../src/server/runtime.js";
-import { makeTempDir, removeDir } from "./helpers/server.js";
+import { callJson, makeTempDir, removeDir } from "./helpers/server.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: assertions walk parsed JSON bodies
 type Json = any;
@@ -44,15 +44,7 @@ async function serve(): Promise<{ url: string; rt: Runtime; app: FastifyInstance
 test("a score_avg rule fires on scores through the scored span's filter, with min_spans counting scores", async () => {
   const rx = await startReceiver();
   const s = await serve();
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${s.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text === "" ? null : (JSON.parse(text) as Json) };
-  };
+  const call = (method: string, path: string, body?: unknown) => callJson(s, method, path, body);
   const evaluate = async () => {
     assert.ok(s.rt.alerts);
     await s.rt.alerts.evaluateNow();

@@ -7,13 +7,7 @@ import type {
   ScoreSummaryRow,
 } from "../../score/types.js";
 import { lastPerScore, listScoresSql, rowToScore, SCORE_COLUMNS } from "../score-rows.js";
-import {
-  type ScoreSqlDialect,
-  scoreBucketRows,
-  scoreBucketsSql,
-  scoreSummaryRows,
-  scoreSummarySql,
-} from "../score-summary.js";
+import { type ScoreSqlDialect, scoreBucketsSqlRead, summarizeScoresSql } from "../score-summary.js";
 
 const DIALECT: ScoreSqlDialect = { p10: (v) => `quantile_cont(${v}, 0.1)`, spanIdOrder: "span_id" };
 
@@ -81,13 +75,11 @@ export class DuckDbScores implements ScoreStore {
     return n;
   }
 
-  async summarizeScores(q: ScoreSummaryQuery): Promise<ScoreSummaryRow[]> {
-    const { values, labels, params } = scoreSummarySql(q, DIALECT);
-    const [v, l] = await Promise.all([this.read(values, params), this.read(labels, params)]);
-    return scoreSummaryRows(v, l, q.groupBy !== undefined);
+  summarizeScores(q: ScoreSummaryQuery): Promise<ScoreSummaryRow[]> {
+    return summarizeScoresSql(this.read, q, DIALECT);
   }
 
-  async scoreBuckets(bounds: readonly number[]): Promise<ScoreBucketRow[]> {
-    return scoreBucketRows(await this.read(scoreBucketsSql(bounds), []), bounds);
+  scoreBuckets(bounds: readonly number[]): Promise<ScoreBucketRow[]> {
+    return scoreBucketsSqlRead(this.read, bounds);
   }
 }

@@ -7,13 +7,7 @@ import type {
   ScoreSummaryRow,
 } from "../../score/types.js";
 import { lastPerScore, listScoresSql, rowToScore, SCORE_COLUMNS, scoreValues } from "../score-rows.js";
-import {
-  type ScoreSqlDialect,
-  scoreBucketRows,
-  scoreBucketsSql,
-  scoreSummaryRows,
-  scoreSummarySql,
-} from "../score-summary.js";
+import { type ScoreSqlDialect, scoreBucketsSqlRead, summarizeScoresSql } from "../score-summary.js";
 
 type Run = (text: string, values: unknown[]) => Promise<Record<string, unknown>[]>;
 
@@ -80,13 +74,11 @@ export class PgScores implements ScoreStore {
     return Number(rows[0].n);
   }
 
-  async summarizeScores(q: ScoreSummaryQuery): Promise<ScoreSummaryRow[]> {
-    const { values, labels, params } = scoreSummarySql(q, DIALECT);
-    const [v, l] = await Promise.all([this.run(values, params), this.run(labels, params)]);
-    return scoreSummaryRows(v, l, q.groupBy !== undefined);
+  summarizeScores(q: ScoreSummaryQuery): Promise<ScoreSummaryRow[]> {
+    return summarizeScoresSql(this.run, q, DIALECT);
   }
 
-  async scoreBuckets(bounds: readonly number[]): Promise<ScoreBucketRow[]> {
-    return scoreBucketRows(await this.run(scoreBucketsSql(bounds), []), bounds);
+  scoreBuckets(bounds: readonly number[]): Promise<ScoreBucketRow[]> {
+    return scoreBucketsSqlRead(this.run, bounds);
   }
 }
