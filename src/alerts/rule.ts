@@ -4,7 +4,7 @@ import { findBadText } from "../schema/span.js";
 import { isScoreName } from "../score/parse.js";
 import { SCORE_SPAN_COLUMNS } from "../score/types.js";
 import { SPAN_STATUSES, type SpanStatus } from "../span/types.js";
-import type { SpanFilter } from "../store/store.js";
+import { FILTER_FIELDS, type FilterField, type SpanFilter } from "../store/store.js";
 import { parseDuration } from "../util/duration.js";
 import type { Delivery, RuleError } from "./delivery-spec.js";
 import { validateDelivery } from "./delivery-spec.js";
@@ -20,6 +20,8 @@ export interface RuleFilter {
   caller?: string;
   provider?: string;
   status?: SpanStatus;
+  session_id?: string;
+  user_id?: string;
   [attrKey: `attr.${string}`]: string;
 }
 
@@ -57,7 +59,7 @@ const KEYS = [
   "delivery",
   "send_resolved",
 ] as const;
-const FILTER_COLUMNS = ["model", "caller", "provider", "status"] as const;
+const FILTER_COLUMNS = FILTER_FIELDS;
 // Names travel in URL paths (/alerts/{name}/silence) and in receivers' labels.
 const NAME_RE = /^[A-Za-z0-9_.:-]{1,128}$/;
 
@@ -93,7 +95,7 @@ function checkFilter(v: unknown, errors: RuleError[]): RuleFilter {
         (filter as Record<string, string>)[key] = value;
       }
     } else {
-      errors.push({ path, message: "unknown filter; use model, caller, provider, status or attr.KEY" });
+      errors.push({ path, message: `unknown filter; use ${FILTER_COLUMNS.join(", ")} or attr.KEY` });
     }
   }
   return filter;
@@ -217,7 +219,7 @@ export function toSpanFilter(filter: RuleFilter): SpanFilter {
   for (const [key, value] of Object.entries(filter)) {
     if (key.startsWith("attr.")) out.attrs = { ...out.attrs, [key.slice(5)]: value };
     else if (key === "status") out.status = value as SpanStatus;
-    else out[key as "model" | "caller" | "provider"] = value;
+    else out[key as Exclude<FilterField, "status">] = value;
   }
   return out;
 }

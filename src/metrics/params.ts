@@ -1,9 +1,6 @@
 import { ApiError } from "../errors.js";
 import { SPAN_STATUSES, type SpanStatus } from "../span/types.js";
-import type { GroupBy, SpanFilter } from "../store/store.js";
-
-/** Built-in group-by dimensions; any other `groupby` value is an attribute key. */
-const GROUP_COLUMNS = ["model", "caller", "provider", "status"] as const;
+import { FILTER_FIELDS, type FilterField, type GroupBy, type SpanFilter } from "../store/store.js";
 
 export interface Grouping {
   groupBy: GroupBy;
@@ -11,7 +8,8 @@ export interface Grouping {
   key: string;
 }
 
-const FILTER_PARAMS = ["model", "caller", "provider", "status"] as const;
+/** Built-in filters and group-by dimensions; any other `groupby` value is an attribute key. */
+const FILTER_PARAMS = FILTER_FIELDS;
 
 /** A query parameter given at most once; a repeated one is a 400 naming it. */
 export function single(query: Record<string, unknown>, name: string): string | undefined {
@@ -22,7 +20,7 @@ export function single(query: Record<string, unknown>, name: string): string | u
 }
 
 /**
- * The filters GET /traces accepts (model, caller, provider, status, attr.KEY), read from a
+ * The filters the metrics routes accept (model, caller, provider, status, session_id, user_id, attr.KEY), read from a
  * query string. Unknown parameters are a 400 so a typo does not silently widen the query.
  *
  * @example parseFilter({ model: "gpt-4o", "attr.workflow": "chat" }, ["window"])
@@ -62,11 +60,11 @@ export function parseGroupBy(query: Record<string, unknown>): Grouping | null {
   if (v === undefined) return null;
   const key = v.trim();
   if (key === "")
-    throw new ApiError("invalid_query", "groupby: must name model, caller, provider, status or an attribute key");
+    throw new ApiError("invalid_query", `groupby: must name ${FILTER_PARAMS.join(", ")} or an attribute key`);
   // attr.KEY is accepted too, mirroring the filter syntax.
   if (key.startsWith("attr.") && key.length > 5) return { groupBy: { attr: key.slice(5) }, key: `by_${key.slice(5)}` };
-  if ((GROUP_COLUMNS as readonly string[]).includes(key)) {
-    return { groupBy: { column: key as (typeof GROUP_COLUMNS)[number] }, key: `by_${key}` };
+  if ((FILTER_PARAMS as readonly string[]).includes(key)) {
+    return { groupBy: { column: key as FilterField }, key: `by_${key}` };
   }
   return { groupBy: { attr: key }, key: `by_${key}` };
 }

@@ -2,12 +2,33 @@ import type { ContentStore, SpanContent } from "../content/types.js";
 import type { ScoreStore } from "../score/types.js";
 import type { Span, SpanStatus } from "../span/types.js";
 
+/**
+ * The span fields filters and group-by name (besides attribute keys): one list for every
+ * parser, driver and matcher. Rollups key on the first four; session_id and user_id are read
+ * from the spans (see FIELDS_FROM_SPANS).
+ */
+export const FILTER_FIELDS = ["model", "caller", "provider", "status", "session_id", "user_id"] as const;
+/** A span field a filter or group-by names. */
+export type FilterField = (typeof FILTER_FIELDS)[number];
+/** Filter fields no rollup keeps: a filter or group-by on one reads the spans of the window. */
+export const FIELDS_FROM_SPANS: readonly FilterField[] = ["session_id", "user_id"];
+
+/** True when a filter or group-by names a field no rollup keeps (FIELDS_FROM_SPANS). */
+export function readsSpans(filter: SpanFilter, groupBy?: GroupBy): boolean {
+  if (FIELDS_FROM_SPANS.some((k) => filter[k] !== undefined)) return true;
+  return groupBy !== undefined && "column" in groupBy && FIELDS_FROM_SPANS.includes(groupBy.column);
+}
+
 /** Filters shared by trace search, metrics and alert rules. All fields are exact matches. */
 export interface SpanFilter {
   model?: string;
   caller?: string;
   provider?: string;
   status?: SpanStatus;
+  /** The conversation (span field session_id). */
+  session_id?: string;
+  /** The end user (span field user_id). */
+  user_id?: string;
   /** attr.KEY=value pairs; values compare as strings (a number 5 matches "5", true matches "true"). */
   attrs?: Record<string, string>;
 }
@@ -38,7 +59,7 @@ export interface TraceSearchResult {
  * With `keep`, only those groups keep their name; every other group's spans fold into one
  * "(other)" group, whose figures (percentiles included) are computed over its spans.
  */
-export type GroupBy = ({ column: "model" | "caller" | "provider" | "status" } | { attr: string }) & {
+export type GroupBy = ({ column: FilterField } | { attr: string }) & {
   keep?: readonly string[];
 };
 

@@ -1,5 +1,5 @@
 import type { Span } from "../span/types.js";
-import type { TraceKey, TraceQuery, TraceSearchResult } from "./store.js";
+import { FILTER_FIELDS, type TraceKey, type TraceQuery, type TraceSearchResult } from "./store.js";
 
 const HOUR = 3_600_000;
 // Search windows grow by this factor (1h, 8h, 64h, 21d) before the whole table is searched.
@@ -46,14 +46,7 @@ export function isAfter(start: number, traceId: string, key: TraceKey | undefine
 
 /** True when the filters can reject a span of a trace that has other spans matching them. */
 function selective(q: TraceQuery): boolean {
-  return (
-    q.model !== undefined ||
-    q.caller !== undefined ||
-    q.provider !== undefined ||
-    q.status !== undefined ||
-    q.attrs !== undefined ||
-    q.since !== undefined
-  );
+  return FILTER_FIELDS.some((f) => q[f] !== undefined) || q.attrs !== undefined || q.since !== undefined;
 }
 
 /**

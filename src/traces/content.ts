@@ -2,7 +2,7 @@ import type { ContentFields, ContentStore, SpanContent } from "../content/types.
 import { ApiError } from "../errors.js";
 import type { Span } from "../span/types.js";
 import { spanMatches } from "../store/memory/match.js";
-import type { Store, TraceQuery } from "../store/store.js";
+import { FILTER_FIELDS, type Store, type TraceQuery } from "../store/store.js";
 import { parseTraceQuery } from "./query.js";
 import type { ApiTrace } from "./render.js";
 
@@ -92,12 +92,7 @@ export async function searchByContent(
   cq: ContentQuery,
 ): Promise<{ traces: Span[][]; hasMore: boolean }> {
   const { rest } = cq;
-  const filtered =
-    rest.model !== undefined ||
-    rest.caller !== undefined ||
-    rest.provider !== undefined ||
-    rest.status !== undefined ||
-    rest.attrs !== undefined;
+  const filtered = FILTER_FIELDS.some((f) => rest[f] !== undefined) || rest.attrs !== undefined;
   const want = rest.offset + rest.limit + 1;
   const ids = await store.content.searchContent({
     text: cq.text,

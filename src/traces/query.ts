@@ -1,7 +1,7 @@
 import { ApiError } from "../errors.js";
 import { parseRfc3339 } from "../span/time.js";
 import { SPAN_STATUSES, type SpanStatus } from "../span/types.js";
-import type { TraceQuery } from "../store/store.js";
+import { FILTER_FIELDS, type TraceQuery } from "../store/store.js";
 import { decodeCursor } from "./cursor.js";
 
 const DEFAULT_TRACE_LIMIT = 20;
@@ -10,8 +10,8 @@ const MAX_ATTR_FILTERS = 32;
 /** Deepest `offset`: every skipped trace is still read, so deep pages go through `cursor`. */
 export const MAX_TRACE_OFFSET = 1000;
 
-const PLAIN_FILTERS = ["model", "caller", "provider"] as const;
-const KNOWN = new Set(["model", "caller", "provider", "status", "since", "until", "limit", "offset", "cursor"]);
+const PLAIN_FILTERS = FILTER_FIELDS.filter((f) => f !== "status");
+const KNOWN = new Set<string>([...FILTER_FIELDS, "since", "until", "limit", "offset", "cursor"]);
 
 function bad(message: string): never {
   throw new ApiError("invalid_query", message);
@@ -58,9 +58,7 @@ export function parseTraceQuery(query: Record<string, unknown>): TraceQuery {
       continue;
     }
     if (!KNOWN.has(name)) {
-      bad(
-        `unknown query parameter ${JSON.stringify(name)}; use attr.KEY, model, caller, provider, status, since, until, limit, offset, cursor`,
-      );
+      bad(`unknown query parameter ${JSON.stringify(name)}; use attr.KEY, ${[...KNOWN].join(", ")}`);
     }
   }
   for (const name of PLAIN_FILTERS) {

@@ -1,4 +1,4 @@
-import type { SpanFilter } from "../store.js";
+import { FILTER_FIELDS, type SpanFilter } from "../store.js";
 import { attrMask } from "./bloom.js";
 
 /**
@@ -46,10 +46,8 @@ function attrBloomSql(attrs: Record<string, string>, p: Params, alias = ""): str
 export function filterConditions(f: SpanFilter, p: Params, alias = ""): string[] {
   const c = alias === "" ? "" : `${alias}.`;
   const out: string[] = [];
-  if (f.model !== undefined) out.push(`${c}model = ${p.add(f.model)}`);
-  if (f.caller !== undefined) out.push(`${c}caller = ${p.add(f.caller)}`);
-  if (f.provider !== undefined) out.push(`${c}provider = ${p.add(f.provider)}`);
-  if (f.status !== undefined) out.push(`${c}status = ${p.add(f.status)}`);
+  // the field names come from a closed list, never from a request
+  for (const k of FILTER_FIELDS) if (f[k] !== undefined) out.push(`${c}${k} = ${p.add(f[k])}`);
   const attrs = Object.entries(f.attrs ?? {});
   if (attrs.length > 0) out.push(attrBloomSql(f.attrs ?? {}, p, alias));
   for (const [k, v] of attrs) out.push(attrEqualsSql(k, v, p, alias));

@@ -2,7 +2,7 @@ import { type Bins, binSql, DEFAULT_EXACT_LIMIT, quantilesFromBins, SKETCH_K } f
 import { mergeSql, ROLLUP_FIELDS, SKETCH_COLUMNS } from "../rollup/fields.js";
 import { planWindow, type WindowPlan } from "../rollup/plan.js";
 import { keptGroupSql, num, numOrNull, summaryCounts } from "../sql-rows.js";
-import type { SummaryQuery, SummaryRow } from "../store.js";
+import { readsSpans, type SummaryQuery, type SummaryRow } from "../store.js";
 import { filterConditions, jsonPointer, Params } from "./filter.js";
 import { foldedValueSql } from "./rollup-dims.js";
 import { projectionOf } from "./rollup-project.js";
@@ -13,10 +13,12 @@ type Row = Record<string, unknown>;
 
 /**
  * True when rollups can answer the query: every filter and the group-by name a rollup key
- * (model, provider, caller, status, or a declared dimension). Anything else reads spans.
+ * (model, provider, caller, status, or a declared dimension). Anything else (session_id,
+ * user_id, an undeclared attribute) reads spans.
  */
 export function rollupsAnswer(q: SummaryQuery, dimensions: readonly string[]): boolean {
   const declared = (k: string) => dimensions.includes(k);
+  if (readsSpans(q.filter, q.groupBy)) return false;
   if (!Object.keys(q.filter.attrs ?? {}).every(declared)) return false;
   return q.groupBy === undefined || "column" in q.groupBy || declared(q.groupBy.attr);
 }

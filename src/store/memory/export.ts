@@ -17,7 +17,7 @@ export function exportFrom(spans: readonly Span[], ingestedAt: (s: Span) => numb
     if (q.ingestedFrom !== undefined && at < q.ingestedFrom) return false;
     if (q.ingestedTo !== undefined && at >= q.ingestedTo) return false;
     if (q.after !== undefined && cmpKey(s, q.after) <= 0) return false;
-    return spanMatches(s, { ...q.filter, limit: 0, offset: 0 });
+    return spanMatches(s, q.filter);
   });
   return out.sort(cmpKey).slice(0, q.limit);
 }

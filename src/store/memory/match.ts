@@ -1,12 +1,12 @@
 import type { Span } from "../../span/types.js";
-import type { TraceQuery } from "../store.js";
+import { FILTER_FIELDS, type SpanFilter, type TraceQuery } from "../store.js";
 
-/** True when the span passes every filter of the query (since/until exclusive on started_at). */
-export function spanMatches(s: Span, q: TraceQuery): boolean {
-  if (q.model !== undefined && s.model !== q.model) return false;
-  if (q.caller !== undefined && s.caller !== q.caller) return false;
-  if (q.provider !== undefined && s.provider !== q.provider) return false;
-  if (q.status !== undefined && s.status !== q.status) return false;
+/**
+ * True when the span passes every filter of the query (since/until exclusive on started_at);
+ * attribute values compare as strings.
+ */
+export function spanMatches(s: Span, q: SpanFilter & Pick<TraceQuery, "since" | "until">): boolean {
+  for (const f of FILTER_FIELDS) if (q[f] !== undefined && s[f] !== q[f]) return false;
   if (q.since !== undefined && !(s.started_at > q.since)) return false;
   if (q.until !== undefined && !(s.started_at < q.until)) return false;
   for (const [k, v] of Object.entries(q.attrs ?? {})) {

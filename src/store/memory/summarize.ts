@@ -4,6 +4,7 @@ import { quantileSorted, sortedCopy } from "../../stats/percentile.js";
 import { DEFAULT_EXACT_LIMIT, sketchQuantiles } from "../../stats/sketch.js";
 import { NONE_GROUP, OTHER } from "../rollup/dimensions.js";
 import type { ExpositionQuery, ExpositionRow, GroupBy, SpanFilter, SummaryQuery, SummaryRow } from "../store.js";
+import { spanMatches } from "./match.js";
 
 /** Group name for spans that lack the group-by column or attribute. */
 export { NONE_GROUP };
@@ -24,20 +25,8 @@ function attrOf(s: Span, key: string, view: DimensionView | undefined): string |
 }
 
 function matchesDims(s: Span, f: SpanFilter, view: DimensionView | undefined): boolean {
-  if (!matchesFilter(s, { ...f, attrs: undefined })) return false;
+  if (!spanMatches(s, { ...f, attrs: undefined })) return false;
   for (const [key, want] of Object.entries(f.attrs ?? {})) if (attrOf(s, key, view) !== want) return false;
-  return true;
-}
-
-/** True when the span passes every filter; attribute values compare as strings. */
-function matchesFilter(s: Span, f: SpanFilter): boolean {
-  if (f.model !== undefined && s.model !== f.model) return false;
-  if (f.caller !== undefined && s.caller !== f.caller) return false;
-  if (f.provider !== undefined && s.provider !== f.provider) return false;
-  if (f.status !== undefined && s.status !== f.status) return false;
-  for (const [key, want] of Object.entries(f.attrs ?? {})) {
-    if (!Object.hasOwn(s.attributes, key) || String(s.attributes[key]) !== want) return false;
-  }
   return true;
 }
 

@@ -1,6 +1,6 @@
 import { NONE_GROUP } from "../rollup/dimensions.js";
 import { keptGroupSql } from "../sql-rows.js";
-import type { GroupBy, SpanFilter } from "../store.js";
+import { FILTER_FIELDS, type GroupBy, readsSpans, type SpanFilter } from "../store.js";
 
 /** Collects positional parameters ($1, $2, ...) while SQL is assembled. */
 export class Params {
@@ -22,10 +22,8 @@ export { NONE_GROUP };
  */
 export function filterConditions(f: SpanFilter, p: Params): string[] {
   const out: string[] = [];
-  if (f.model !== undefined) out.push(`model = ${p.add(f.model)}`);
-  if (f.caller !== undefined) out.push(`caller = ${p.add(f.caller)}`);
-  if (f.provider !== undefined) out.push(`provider = ${p.add(f.provider)}`);
-  if (f.status !== undefined) out.push(`status = ${p.add(f.status)}`);
+  // the field names come from a closed list, never from a request
+  for (const k of FILTER_FIELDS) if (f[k] !== undefined) out.push(`${k} = ${p.add(f[k])}`);
   for (const [k, v] of Object.entries(f.attrs ?? {})) out.push(`attributes ->> ${p.add(k)}::text = ${p.add(v)}`);
   return out;
 }
@@ -39,11 +37,11 @@ export function groupExpr(g: GroupBy | undefined, p: Params): string {
 
 /** True when the filter uses only columns the rollup table keeps. */
 export function rollupFilter(f: SpanFilter): boolean {
-  return Object.keys(f.attrs ?? {}).length === 0;
+  return Object.keys(f.attrs ?? {}).length === 0 && !readsSpans(f);
 }
 
 /** True when the histograms (kept per model only) can answer this filter and grouping. */
 export function histEligible(f: SpanFilter, g: GroupBy | undefined): boolean {
-  const onlyModel = f.caller === undefined && f.provider === undefined && f.status === undefined && rollupFilter(f);
+  const onlyModel = FILTER_FIELDS.every((k) => k === "model" || f[k] === undefined) && rollupFilter(f);
   return onlyModel && (g === undefined || ("column" in g && g.column === "model"));
 }

@@ -1,4 +1,4 @@
-import type { SummaryQuery } from "../store.js";
+import { readsSpans, type SummaryQuery } from "../store.js";
 import { filterConditions, groupExpr, type Params, rollupFilter } from "./filter.js";
 import { GRAINS } from "./schema.js";
 import { rawRanges, type Segment, segments } from "./segments.js";
@@ -40,12 +40,16 @@ function pieces(q: SummaryQuery): Segment[] {
 
 /**
  * Rollups answer queries whose filter and grouping only use the rollup's columns, with or
- * without buckets; attribute filters and attribute groups read raw spans.
+ * without buckets; attribute, session_id and user_id filters and groups read raw spans.
  */
 export function plan(q: SummaryQuery): Plan {
   const g = q.groupBy;
   const buckets = q.stepMs ? Math.ceil((q.to - q.from) / q.stepMs) : 1;
-  const rollup = buckets <= MAX_ROLLUP_BUCKETS && rollupFilter(q.filter) && (g === undefined || "column" in g);
+  const rollup =
+    buckets <= MAX_ROLLUP_BUCKETS &&
+    rollupFilter(q.filter) &&
+    (g === undefined || "column" in g) &&
+    !readsSpans(q.filter, g);
   const segs = rollup ? pieces(q) : [{ grain: null, from: q.from, to: q.to }];
   return { q, segs, rollup: rollup && segs.some((s) => s.grain !== null) };
 }

@@ -1,7 +1,7 @@
 // Spans and a brute-force reference search for the store conformance suite.
 import type { Span } from "../../span/types.js";
 import { prng } from "../../util/random.js";
-import type { TraceQuery, TraceSearchResult } from "../store.js";
+import { FILTER_FIELDS, type TraceQuery, type TraceSearchResult } from "../store.js";
 
 /** A search with the API defaults (limit 20, offset 0) and these filters. */
 export const q = (o: Partial<TraceQuery> = {}): TraceQuery => ({ limit: 20, offset: 0, ...o });
@@ -93,10 +93,7 @@ export function randomTraces(seed: number, traces: number): Span[] {
 }
 
 function matches(s: Span, q: TraceQuery): boolean {
-  if (q.model !== undefined && s.model !== q.model) return false;
-  if (q.caller !== undefined && s.caller !== q.caller) return false;
-  if (q.provider !== undefined && s.provider !== q.provider) return false;
-  if (q.status !== undefined && s.status !== q.status) return false;
+  for (const f of FILTER_FIELDS) if (q[f] !== undefined && s[f] !== q[f]) return false;
   if (q.since !== undefined && s.started_at <= q.since) return false;
   if (q.until !== undefined && s.started_at >= q.until) return false;
   return Object.entries(q.attrs ?? {}).every(

@@ -32,6 +32,9 @@ export function randomSpan(r: Rand, n: number, from: number, to: number): Span {
   if (r() < 0.8) attributes.workflow = pick(r, WORKFLOWS);
   if (r() < 0.5) attributes.user = `u${Math.floor(r() * 30)}`;
   if (score !== null) attributes["eval.score"] = score;
+  // 40 users, 80 conversations: far past the dimension cap of an hour, and a third of spans without
+  const user_id = r() < 0.7 ? `user-${Math.floor(r() * 40)}` : null;
+  const session_id = r() < 0.6 ? `s${Math.floor(r() * 80)}` : null;
   return {
     trace_id: `00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`,
     span_id: n.toString(16).padStart(16, "0"),
@@ -53,8 +56,8 @@ export function randomSpan(r: Rand, n: number, from: number, to: number): Span {
     started_at: started,
     ended_at: started + Math.ceil(latency),
     eval_score: score,
-    session_id: null,
-    user_id: null,
+    session_id,
+    user_id,
     attributes,
   };
 }
@@ -115,6 +118,9 @@ function queries(r: Rand, t0: number, lo: number, hi: number, dims: string[]): S
     { column: "status" },
     { column: "provider" },
     { attr: "workflow" },
+    { column: "user_id" },
+    { column: "session_id" },
+    { column: "user_id", keep: ["user-1", "user-2", "(none)"] },
     ...dims.map((d) => ({ attr: d })),
   ];
   const filters: SpanFilter[] = [
@@ -123,7 +129,10 @@ function queries(r: Rand, t0: number, lo: number, hi: number, dims: string[]): S
     { caller: "api", status: "ok" },
     { provider: "openai" },
     { attrs: { workflow: "chat" } },
+    { user_id: "user-3" },
+    { session_id: "s7", model: "gpt-4o" },
     ...dims.map((d) => ({ attrs: { [d]: "u3" } })),
+    ...dims.map((d) => ({ user_id: "user-5", attrs: { [d]: "(other)" } })),
     ...dims.map((d) => ({ model: "gpt-4o", attrs: { [d]: "(other)" } })),
   ];
   for (let i = 0; i < 14; i++) {
@@ -137,6 +146,10 @@ function queries(r: Rand, t0: number, lo: number, hi: number, dims: string[]): S
   out.push({ from: lo, to: hi, filter: {} }, { from: lo, to: hi, filter: {}, exactLimit: 50 });
   out.push({ from: t0 + DAY_MS, to: t0 + 2 * DAY_MS, filter: {}, groupBy: { column: "model" }, exactLimit: 20 });
   out.push({ from: t0 + 5 * HOUR_MS, to: t0 + 6 * HOUR_MS, filter: {} });
+  // Users and sessions (read from spans) over whole days and grouped, past the dimension cap
+  out.push({ from: lo, to: hi, filter: {}, groupBy: { column: "user_id" }, exactLimit: 20 });
+  out.push({ from: t0, to: t0 + DAY_MS, filter: { user_id: "user-7" }, stepMs: HOUR_MS });
+  out.push({ from: lo, to: hi, filter: { caller: "api" }, groupBy: { column: "session_id" } });
   return out;
 }
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { ExpositionRow, SummaryQuery } from "../store.js";
+import { identityConformance } from "./conformance-identity.js";
 import { statisticsConformance } from "./conformance-statistics.js";
 import {
   assertGroups,
@@ -23,7 +24,7 @@ export { fixture, makeSpan, type OpenStore } from "./conformance-summarize-fixtu
 /**
  * Conformance tests for Store.summarize and Store.exposition: every driver (memory, duckdb,
  * postgres) registers them with its own `open` and must give the same rows, worked out by hand
- * in conformance-summarize-fixture.ts. Also registers statisticsConformance (generated data).
+ * in conformance-summarize-fixture.ts. Also registers statisticsConformance and identityConformance (generated data).
  *
  * @example summarizeConformance("memory", async () => ({ store: new MemoryStore(), cleanup: async () => {} }));
  */
@@ -325,4 +326,5 @@ export function summarizeConformance(name: string, open: OpenStore): void {
   });
 
   statisticsConformance(name, open);
+  identityConformance(name, open);
 }
