@@ -59,3 +59,27 @@ test("a dimension naming a built-in field or an invalid key is an error at its f
     "tokentrace.yml:3:25 metrics.max_dimension_values: must be an integer >= 1",
   ]);
 });
+
+test("user_id and session_id in metrics.dimensions (older docs): accepted, left out, one warning at their line", () => {
+  const warnings: string[] = [];
+  const read = (text: string, env: NodeJS.ProcessEnv = {}) =>
+    parseConfig(text, {
+      env,
+      flags: {},
+      validateRule: (rule: unknown) => ({ ok: true as const, rule }),
+      file: "tokentrace.yml",
+      onWarning: (w) => warnings.push(w),
+    }).metrics.dimensions;
+  assert.deepEqual(read("metrics:\n  dimensions: [workflow, user_id]\n"), ["workflow"]);
+  assert.deepEqual(warnings, [
+    "tokentrace.yml:2:15 metrics.dimensions: user_id is a span field now, not an attribute dimension: ignored here (filter and group by it directly); remove it from the list",
+  ]);
+  warnings.length = 0;
+  assert.deepEqual(read("", { TOKENTRACE_METRICS_DIMENSIONS: "session_id,user_id" }), []);
+  assert.deepEqual(warnings, [
+    "environment variable TOKENTRACE_METRICS_DIMENSIONS metrics.dimensions: session_id and user_id are span fields now, not attribute dimensions: ignored here (filter and group by them directly); remove them from the list",
+  ]);
+  assert.deepEqual(problems("metrics:\n  dimensions: [user_id, user_id]\n"), [
+    'tokentrace.yml:2:15 metrics.dimensions: "user_id" is listed twice',
+  ]);
+});

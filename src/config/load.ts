@@ -90,7 +90,7 @@ export function parseConfig<Rule>(text: string, opts: LoadOptions<Rule> & { file
     if (spec.flag && flag !== undefined) layers.push({ value: flag, where: `flag ${FLAG_NAMES[spec.flag]}` });
     // Every layer is checked (a bad file value is reported even when env overrides it); the last good one wins.
     for (const layer of layers) {
-      const message = spec.apply(config, layer.value);
+      const message = spec.apply(config, layer.value, (w) => opts.onWarning?.(`${layer.where} ${path}: ${w}`));
       if (message !== null) problems.push({ where: layer.where, path, message });
       else where.set(path, layer.where);
     }

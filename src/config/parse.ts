@@ -4,10 +4,13 @@ import { parseDuration } from "../util/duration.js";
 import { parseAddr } from "./addr.js";
 import { checkRedactRules, type RedactRule, RedactRuleError } from "./redact-rules.js";
 
-/** Checks one config value (from YAML, an env var or a flag); returns the typed value or a message. */
-export type Parse<T> = (v: unknown) => { ok: true; value: T } | { ok: false; message: string };
+/**
+ * Checks one config value (from YAML, an env var or a flag); returns the typed value or a
+ * message. A value that is accepted but deserves a note (something redundant) carries a warning.
+ */
+export type Parse<T> = (v: unknown) => { ok: true; value: T; warning?: string } | { ok: false; message: string };
 
-const ok = <T>(value: T) => ({ ok: true as const, value });
+const ok = <T>(value: T, warning?: string) => ({ ok: true as const, value, ...(warning !== undefined && { warning }) });
 const bad = (message: string) => ({ ok: false as const, message });
 
 export const string: Parse<string> = (v) =>
@@ -72,25 +75,37 @@ export const optAddr: Parse<string | null> = (v) => (v === null || v === undefin
 
 // Span fields a dimension may not shadow: they are rolled up (or filtered) as columns already.
 const BUILT_IN: ReadonlySet<string> = new Set(SPAN_SCHEMA.map((f) => f.name));
+// Span fields that older docs told users to declare as attribute dimensions: accepted, dropped.
+const ONCE_ATTRIBUTES: ReadonlySet<string> = new Set(["user_id", "session_id"]);
 
 /**
  * metrics.dimensions: attribute keys (a list, or comma-separated from an env var). A key is
  * 1-128 printable characters without spaces, not a built-in span field, listed once.
+ * `user_id` and `session_id` were attribute keys before they became span fields: they are
+ * accepted as redundant, left out of the list, with a warning.
  */
 export const dimensionList: Parse<string[]> = (v) => {
   if (v === null || v === undefined || v === "") return ok([]);
   const list = typeof v === "string" ? v.split(",").map((s) => s.trim()) : v;
   if (!Array.isArray(list)) return bad("must be a list of attribute keys, e.g. [workflow, tenant]");
   const keys: string[] = [];
+  const dropped: string[] = [];
   for (const k of list) {
     if (typeof k !== "string" || !/^[^\s\p{Cc}]{1,128}$/u.test(k)) {
       return bad(`${JSON.stringify(k)} is not an attribute key (1-128 characters, no spaces)`);
     }
-    if (BUILT_IN.has(k)) return bad(`"${k}" is a built-in span field, not an attribute: group by it directly`);
-    if (keys.includes(k)) return bad(`"${k}" is listed twice`);
-    keys.push(k);
+    if (keys.includes(k) || dropped.includes(k)) return bad(`"${k}" is listed twice`);
+    if (ONCE_ATTRIBUTES.has(k)) dropped.push(k);
+    else if (BUILT_IN.has(k)) return bad(`"${k}" is a built-in span field, not an attribute: group by it directly`);
+    else keys.push(k);
   }
-  return ok(keys);
+  if (dropped.length === 0) return ok(keys);
+  const [one, names] = [dropped.length === 1, dropped.join(" and ")];
+  const [is, them] = one ? ["is a span field", "it"] : ["are span fields", "them"];
+  return ok(
+    keys,
+    `${names} ${is} now, not ${one ? "an attribute dimension" : "attribute dimensions"}: ignored here (filter and group by ${them} directly); remove ${them} from the list`,
+  );
 };
 
 /** A list of host names, or a comma-separated string of them (from an env var). */

@@ -3,8 +3,11 @@ import type { Config, PriceOverride } from "./types.js";
 
 /** How one scalar setting is read, where it lands in Config, and which env var / flag can set it. */
 export interface FieldSpec {
-  /** Checks one value and, when it is good, stores it in the config; returns the problem, or null. */
-  apply: (c: Config, v: unknown) => string | null;
+  /**
+   * Checks one value and, when it is good, stores it in the config; returns the problem, or
+   * null. A good value that deserves a note (a redundant entry) is passed to `warn`.
+   */
+  apply: (c: Config, v: unknown, warn: (message: string) => void) => string | null;
   env?: readonly string[]; // first one set wins
   flag?: keyof ConfigFlags;
 }
@@ -27,9 +30,10 @@ export const FLAG_NAMES: Record<keyof ConfigFlags, string> = {
 };
 
 function field<T>(parse: f.Parse<T>, set: (c: Config, v: T) => void, more: Partial<FieldSpec> = {}): FieldSpec {
-  const apply = (c: Config, v: unknown) => {
+  const apply = (c: Config, v: unknown, warn: (message: string) => void) => {
     const r = parse(v);
     if (!r.ok) return r.message;
+    if (r.warning !== undefined) warn(r.warning);
     set(c, r.value);
     return null;
   };

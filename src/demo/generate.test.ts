@@ -83,4 +83,30 @@ describe("demo traffic", () => {
     const v4 = avg(summaries.filter((s) => s.attributes.prompt_version === "v4").map((s) => s.eval_score as number));
     assert.ok(v3 - v4 > 0.04, `v3 ${v3} v4 ${v4}`);
   });
+
+  it("carries users and their conversations as span fields, the same on every span of a trace", () => {
+    assert.ok(
+      spans.every((s) => !Object.hasOwn(s.attributes, "user_id")),
+      "not an attribute any more",
+    );
+    for (const t of traces) {
+      assert.equal(new Set(t.map((s) => `${s.user_id}|${s.session_id}`)).size, 1);
+      assert.equal(t[0].user_id === null, t[0].session_id === null);
+    }
+    const served = traces.filter((t) => t[0].user_id !== null);
+    assert.ok(served.length > traces.length * 0.9, "only the nightly batch serves no one");
+    const sessionsOf = new Map<string, Set<string>>();
+    const owner = new Map<string, string>();
+    for (const [s] of served) {
+      const user = s.user_id as string;
+      const session = s.session_id as string;
+      sessionsOf.set(user, (sessionsOf.get(user) ?? new Set()).add(session));
+      assert.equal(owner.get(session) ?? user, user, "a conversation belongs to one user");
+      owner.set(session, user);
+    }
+    const perUser = [...sessionsOf.values()].map((x) => x.size);
+    const avg = perUser.reduce((a, b) => a + b, 0) / perUser.length;
+    assert.ok(sessionsOf.size > 500 && avg >= 2 && avg <= 6, `${sessionsOf.size} users, ${avg} conversations each`);
+    assert.ok(owner.size < served.length * 0.8, "conversations hold several traces");
+  });
 });

@@ -57,6 +57,28 @@ const TENANTS = [
   ["hooli", 8],
 ] as const;
 
+/**
+ * Who a trace served: most traces continue a conversation active in the last half hour (the
+ * user's next turn), the rest start a new one for any of 900 users, so each user has a few.
+ */
+class Conversations {
+  private active: { user_id: string; session_id: string; last: number }[] = [];
+
+  constructor(private readonly r: Rand) {}
+
+  next(t: number): { user_id: string; session_id: string } {
+    this.active = this.active.filter((c) => t - c.last <= 30 * 60_000);
+    if (this.active.length > 0 && this.r() < 0.6) {
+      const c = this.active[Math.floor(this.r() * this.active.length)];
+      c.last = t;
+      return { user_id: c.user_id, session_id: c.session_id };
+    }
+    const c = { user_id: `user-${int(this.r, 1, 900)}`, session_id: `conv-${hexId(this.r, 10)}`, last: t };
+    this.active.push(c);
+    return { user_id: c.user_id, session_id: c.session_id };
+  }
+}
+
 function hexId(r: Rand, n: number): string {
   let s = "";
   for (let i = 0; i < n; i++) s += Math.floor(r() * 16).toString(16);
@@ -73,6 +95,7 @@ export function* demoTraces(o: DemoOptions): Generator<Span[]> {
   const r = prng(o.seed);
   const from = o.now - o.days * DAY;
   const perHour = o.tracesPerDay / 24;
+  const people = new Conversations(r);
   for (let hour = Math.floor(from / HOUR) * HOUR; hour < o.now; hour += HOUR) {
     const expected = perHour * trafficAt(hour + HOUR / 2);
     const count = Math.max(0, Math.round(expected + normal(r) * Math.sqrt(expected)));
@@ -96,10 +119,11 @@ export function* demoTraces(o: DemoOptions): Generator<Span[]> {
         workflow: wf.name,
         environment: "production",
         tenant: weighted(r, TENANTS),
-        user_id: `user-${int(r, 1, 900)}`,
         request_id: `req_${hexId(r, 12)}`,
       };
-      const b = new TraceBuilder(r, o.price, cond, wf.caller, common, o.scoreAttribute);
+      // the nightly batch serves no one in particular
+      const who = i < starts.length ? people.next(start) : { user_id: null, session_id: null };
+      const b = new TraceBuilder(r, o.price, cond, wf.caller, common, o.scoreAttribute, who);
       wf.run(b, r, start, cond.promptVersion, cond.qualityShift);
       // A trace still running at `now` would end in the future: leave it out.
       if (b.spans.some((s) => s.ended_at > o.now)) continue;

@@ -50,6 +50,8 @@ export class TraceBuilder {
     private readonly caller: string,
     private readonly common: Attributes,
     private readonly scoreKey: string,
+    /** The user and conversation every span of the trace carries. */
+    private readonly who: Pick<Span, "session_id" | "user_id"> = { session_id: null, user_id: null },
   ) {
     this.traceId = uuid(r);
   }
@@ -131,6 +133,7 @@ export class TraceBuilder {
       started_at: start,
       ended_at: start + latency,
       attributes,
+      ...this.who,
     });
   }
 }
