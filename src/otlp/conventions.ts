@@ -74,6 +74,19 @@ export const REASONING_KEYS = [
   "ai.usage.reasoningTokens",
 ] as const;
 
+/**
+ * The conversation a span belongs to (session_id): the GenAI conventions' conversation id,
+ * then OpenTelemetry's (and OpenInference's) `session.id`, then the Vercel AI SDK's
+ * telemetry metadata (`experimental_telemetry: { metadata: { sessionId } }`).
+ */
+export const SESSION_KEYS = ["gen_ai.conversation.id", "session.id", "ai.telemetry.metadata.sessionId"] as const;
+
+/**
+ * The end user a span served (user_id): OpenTelemetry's (and OpenInference's) `user.id`, then
+ * `enduser.id` (deprecated in its favour), then the Vercel AI SDK's telemetry metadata.
+ */
+export const USER_KEYS = ["user.id", "enduser.id", "ai.telemetry.metadata.userId"] as const;
+
 export const COST_KEYS = ["gen_ai.usage.cost", "llm.cost.total"] as const;
 
 /** Time to first token; the unit differs by convention. */

@@ -242,3 +242,61 @@ describe("clipAttributes", () => {
     assert.equal((long.prompt as string).length, ATTR_LIMITS.maxValueLength);
   });
 });
+
+describe("session_id and user_id", () => {
+  const llm = { "gen_ai.request.model": "gpt-4o" };
+
+  test("each convention's keys; the key that became the field leaves the attributes", () => {
+    for (const [key, field] of [
+      ["gen_ai.conversation.id", "session_id"],
+      ["session.id", "session_id"],
+      ["ai.telemetry.metadata.sessionId", "session_id"],
+      ["user.id", "user_id"],
+      ["enduser.id", "user_id"],
+      ["ai.telemetry.metadata.userId", "user_id"],
+    ]) {
+      const m = input({ ...llm, [key]: "  v-1 " });
+      assert.equal(m[field], "v-1", key);
+      assert.deepEqual(m.attributes, {}, key);
+    }
+  });
+
+  test("precedence: gen_ai.conversation.id, session.id, Vercel; user.id, enduser.id, Vercel; losers stay attributes", () => {
+    const m = input({
+      ...llm,
+      "ai.telemetry.metadata.sessionId": "vercel",
+      "session.id": "otel",
+      "gen_ai.conversation.id": "genai",
+      "ai.telemetry.metadata.userId": "vercel-u",
+      "enduser.id": "end",
+      "user.id": "u",
+    });
+    assert.deepEqual([m.session_id, m.user_id], ["genai", "u"]);
+    assert.deepEqual(m.attributes, {
+      "ai.telemetry.metadata.sessionId": "vercel",
+      "session.id": "otel",
+      "ai.telemetry.metadata.userId": "vercel-u",
+      "enduser.id": "end",
+    });
+    assert.equal(input({ ...llm, "enduser.id": "end", "ai.telemetry.metadata.userId": "v" }).user_id, "end");
+  });
+
+  test("a value that cannot be an id is passed over (the next key wins), kept as an attribute, never a rejection", () => {
+    const long = "x".repeat(257);
+    const m = input({ ...llm, "gen_ai.conversation.id": " ", "session.id": long, "user.id": true, "enduser.id": 42 });
+    assert.equal(m.session_id, null);
+    assert.equal(m.user_id, "42", "an integer id is its decimal text");
+    assert.deepEqual(m.attributes, { "gen_ai.conversation.id": " ", "session.id": long, "user.id": true });
+    assert.equal(input({ ...llm, "user.id": "a\u0000b", "enduser.id": 1.5 }).user_id, null);
+    assert.equal(input({ ...llm, "session.id": "s".repeat(256) }).session_id, "s".repeat(256));
+  });
+
+  test("spans that are not LLM calls carry them too; resource attributes when the span has none", () => {
+    const plain = input({ "session.id": "c-9", "http.method": "GET" });
+    assert.deepEqual([plain.llm, plain.session_id, plain.attributes], [false, "c-9", { "http.method": "GET" }]);
+    const res = { "service.name": "svc", "enduser.id": "from-resource", "session.id": "res-session" };
+    const m = input({ ...llm, "session.id": "from-span" }, { resource: res });
+    assert.deepEqual([m.session_id, m.user_id], ["from-span", "from-resource"]);
+    assert.deepEqual(m.attributes, {});
+  });
+});

@@ -15,6 +15,7 @@ import {
   TTFT_KEYS,
   VERCEL_WRAPPER_OPERATIONS,
 } from "./conventions.js";
+import { identityOf } from "./identity.js";
 import type { OtlpSpan, OtlpValue } from "./read.js";
 
 /** A span the mapping refuses; the request goes on and reports it in partialSuccess. */
@@ -137,14 +138,17 @@ export function mapSpan(s: OtlpSpan): MappedSpan {
   if (s.statusMessage !== "") extra["otel.status_description"] = s.statusMessage;
 
   const model = pickString(a, MODEL_KEYS);
-  // Prompts and completions are content, stored apart (content.ts), never span attributes.
-  const contentKeys = new Set(Object.keys(a).filter(isContentKey));
+  // Prompts and completions are content, stored apart (content.ts), never span attributes;
+  // the keys that became session_id and user_id are left out too.
+  const skip = new Set(Object.keys(a).filter(isContentKey));
+  // Every span of a conversation carries its session and user, LLM call or not.
+  Object.assign(input, identityOf(a, s.resource, skip));
   if (model === null || !isLlmCall(a)) {
-    input.attributes = clipAttributes([extra, a], contentKeys);
+    input.attributes = clipAttributes([extra, a], skip);
     return { input, llm: false, cacheWrite: null };
   }
 
-  const used = new Set<string>([model[0], ...contentKeys]);
+  const used = new Set<string>([model[0], ...skip]);
   const take = <T>(hit: [string, T] | null): T | null => {
     if (hit === null) return null;
     used.add(hit[0]);

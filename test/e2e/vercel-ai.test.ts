@@ -134,3 +134,42 @@ test("streamText: a streamed call arrives with its tokens, cost and time to firs
   assert.equal(call.cost_usd, 0.0075);
   assert.equal(typeof call.ttft_ms, "number");
 });
+
+test("telemetry metadata sessionId and userId: every span carries session_id and user_id; filters find them", async () => {
+  const model = new MockLanguageModelV3({
+    provider: "openai.chat",
+    modelId: "gpt-4o-mini",
+    doGenerate: {
+      content: [{ type: "text", text: "Hi again." }],
+      finishReason: { unified: "stop", raw: "stop" },
+      usage: usage(100, 10),
+      warnings: [],
+    },
+  });
+  await generateText({
+    model,
+    prompt: "Hello?",
+    experimental_telemetry: {
+      isEnabled: true,
+      functionId: "chat-turn",
+      metadata: { sessionId: "conv-77", userId: "user-1042" },
+      tracer: provider.getTracer("ai"),
+    },
+  });
+  await provider.forceFlush();
+
+  const spans = await llmSpans("chat-turn", 1);
+  assert.ok(spans.length >= 2, "the wrapper and the call");
+  for (const s of spans) {
+    assert.deepEqual([s.name, s.session_id, s.user_id], [s.name, "conv-77", "user-1042"]);
+    assert.equal(s.attributes["ai.telemetry.metadata.userId"], undefined, "promoted, not kept twice");
+  }
+  const count = async (q: string) =>
+    ((await (await fetch(`${server.url}/metrics/span_count?window=1h&${q}`)).json()) as { value: number }).value;
+  assert.equal(await count("user_id=user-1042"), 1);
+  assert.equal(await count("session_id=conv-77"), 1);
+  const by = (await (await fetch(`${server.url}/metrics/span_count?window=1h&groupby=user_id`)).json()) as {
+    by_user_id: Record<string, number>;
+  };
+  assert.equal(by.by_user_id["user-1042"], 1);
+});
