@@ -22,6 +22,7 @@ export type {
   SdkRedactRule,
   SpanHandle,
   TraceHandle,
+  TraceOptions,
   Tracer,
   TracerConfig,
   TracerStats,

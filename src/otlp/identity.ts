@@ -1,5 +1,5 @@
 import { textProblem } from "../schema/span.js";
-import { MAX_SESSION_USER_LENGTH } from "../span/normalize.js";
+import { identityProblem } from "../span/normalize.js";
 import { SESSION_KEYS, USER_KEYS } from "./conventions.js";
 import type { OtlpValue } from "./read.js";
 
@@ -8,7 +8,7 @@ type Attrs = Record<string, OtlpValue>;
 /** A session or user id as POST /spans takes it: trimmed text (or an integer) of 1-256 characters. */
 function identity(v: OtlpValue | undefined): string | null {
   const s = typeof v === "string" ? v.trim() : typeof v === "number" && Number.isSafeInteger(v) ? String(v) : null;
-  if (s === null || s.length === 0 || s.length > MAX_SESSION_USER_LENGTH || textProblem(s) !== null) return null;
+  if (s === null || identityProblem(s) !== null || textProblem(s) !== null) return null;
   return s;
 }
 

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { TraceIdentity } from "./identity.js";
 
 /**
  * What nested code inherits: the trace, the parent span and the attributes set on the
@@ -12,6 +13,8 @@ export interface ActiveContext {
   readonly name: string;
   /** Attributes inherited by every span recorded here (nearest definition wins). */
   attributes(): Record<string, string | number | boolean>;
+  /** The session and user of the trace, which every span recorded here carries. */
+  readonly identity?: TraceIdentity;
   /** The handle behind this context (a trace or span), for tracer.currentTrace(). */
   readonly owner: unknown;
   readonly root: unknown;

@@ -1,5 +1,6 @@
 export type { CaptureContentOption, ContentSpan, SdkRedactRule } from "./content.js";
 export { withContentCapture } from "./content.js";
+export type { TraceOptions } from "./identity.js";
 export { anthropicUsage, wrapAnthropic } from "./instrument/anthropic.js";
 export type { WrapOptions } from "./instrument/hooks.js";
 export { wrapOpenAI } from "./instrument/openai.js";

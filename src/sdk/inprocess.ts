@@ -1,6 +1,7 @@
 import { parseAddr } from "../config/addr.js";
 import { type Config, DEFAULT_CONFIG } from "../config/types.js";
 import type { Span } from "../span/types.js";
+import { stampIdentity } from "./identity.js";
 import { BatchProcessor, type ProcessorOptions } from "./processor.js";
 import type { WireScore } from "./score.js";
 import { type ExportResult, failure, type Sink, SUCCESS } from "./transports/types.js";
@@ -82,11 +83,11 @@ export class InProcessServer {
       return null;
     });
     const sink = this.sink<Span>((r, spans) => r.submit(spans));
-    this.processor = new BatchProcessor(sink, {
-      ...opts,
-      maxBatchSize: config.http_server.max_batch_size,
-      retry: { maxAttempts: 1 },
-    });
+    this.processor = new BatchProcessor(
+      sink,
+      { ...opts, maxBatchSize: config.http_server.max_batch_size, retry: { maxAttempts: 1 } },
+      stampIdentity,
+    );
     const scoreSink = this.sink<WireScore>((r, scores) => r.submitScores(scores));
     this.scores = new BatchProcessor(scoreSink, { ...opts, retry: { maxAttempts: 1 }, noun: "scores" });
   }

@@ -15,6 +15,12 @@ class NoopSpan implements TraceHandle {
   setAttributes(): this {
     return this;
   }
+  setUser(): this {
+    return this;
+  }
+  setSession(): this {
+    return this;
+  }
   recordLLMCall(): this {
     return this;
   }

@@ -18,6 +18,12 @@ function otlpSpan(w: WireSpan) {
   // the duration as measured (sub-millisecond), not the difference of two rounded times
   const end = start + BigInt(Math.round(w.latency_ms * 1e6));
   const status = w.status === "ok" ? { code: 1 } : { code: 2, ...(w.status === "timeout" && { message: "timeout" }) };
+  // the keys the server reads first for session_id and user_id (src/otlp/conventions.ts)
+  const attributes = {
+    ...w.attributes,
+    ...(w.session_id !== undefined && { "gen_ai.conversation.id": w.session_id }),
+    ...(w.user_id !== undefined && { "user.id": w.user_id }),
+  };
   return {
     traceId: w.trace_id.replaceAll("-", ""),
     spanId: w.span_id,
@@ -26,7 +32,7 @@ function otlpSpan(w: WireSpan) {
     kind: 1, // SPAN_KIND_INTERNAL
     startTimeUnixNano: String(start),
     endTimeUnixNano: String(end),
-    attributes: Object.entries(w.attributes).map(([key, v]) => ({ key, value: anyValue(v) })),
+    attributes: Object.entries(attributes).map(([key, v]) => ({ key, value: anyValue(v) })),
     status,
   };
 }

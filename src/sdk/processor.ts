@@ -49,6 +49,8 @@ export class BatchProcessor<T> {
   constructor(
     readonly transport: Sink<T>,
     private readonly opts: ProcessorOptions,
+    /** Applied to each item as its batch leaves the queue (the spans' trace identity, identity.ts). */
+    private readonly prepare?: (item: T) => T,
   ) {
     this.policy = { ...DEFAULT_RETRY, ...stripUndefined(opts.retry) };
     this.maxQueueSize = Math.max(opts.maxQueueSize, transport.minQueueSize ?? 0);
@@ -157,7 +159,8 @@ export class BatchProcessor<T> {
   private async drain(fullOnly: boolean): Promise<void> {
     while (this.queue.length > 0 && !this.giveUp.signal.aborted) {
       if (fullOnly && this.queue.length < this.batchSize()) return;
-      const batch = this.queue.splice(0, this.batchSize());
+      const taken = this.queue.splice(0, this.batchSize());
+      const batch = this.prepare === undefined ? taken : taken.map(this.prepare);
       this.inFlight = batch.length;
       const r = await exportWithRetry(this.transport, batch, this.policy, this.giveUp.signal, this.deps);
       this.inFlight = 0;

@@ -7,6 +7,7 @@ import { type Attributes, nonLlmSpan, type Span, type SpanStatus } from "../span
 import { mergeAttributes } from "./attributes.js";
 import type { CaptureSettings } from "./content.js";
 import type { ActiveContext } from "./context.js";
+import { type TraceIdentity, withIdentity } from "./identity.js";
 import type { ScoreInput } from "./score.js";
 import type { LLMCall } from "./types.js";
 
@@ -19,6 +20,8 @@ export interface RecorderCore {
   emit(span: Span): void;
   /** Sends a score (trace.score()); absent on a core that records nothing. */
   score?(score: ScoreInput): void;
+  /** Reports a session or user id dropped as invalid (rate-limited warning); absent: silently. */
+  refuseId?(reason: string): void;
   /** Content capture: whether calls capture by default, and how (cut, redaction). */
   readonly captureByDefault?: boolean;
   readonly capture?: CaptureSettings;
@@ -105,7 +108,7 @@ export function buildSpan(
     reasoning_tokens: reasoning,
     at: startedAt,
   });
-  return scrubSpanText({
+  const span = scrubSpanText({
     trace_id: ids.traceId,
     span_id: ids.spanId,
     parent_span_id: ids.parentSpanId,
@@ -129,6 +132,7 @@ export function buildSpan(
     user_id: null,
     attributes,
   });
+  return withIdentity(span, ctx?.identity);
 }
 
 /** A span without LLM data (a trace or span that groups calls); see nonLlmSpan. */
@@ -138,9 +142,10 @@ export function buildGroupSpan(
   ids: { traceId: string; spanId: string; parentSpanId: string | null; name: string },
   timing: Timing,
   status: SpanStatus,
+  identity?: TraceIdentity,
 ): Span {
   const latency = ms(timing.latencyMs);
-  return scrubSpanText(
+  const span = scrubSpanText(
     nonLlmSpan({
       trace_id: ids.traceId,
       span_id: ids.spanId,
@@ -154,6 +159,7 @@ export function buildGroupSpan(
       attributes: { ...attributes },
     }),
   );
+  return withIdentity(span, identity);
 }
 
 // The SDK's own keys still count against the server's attribute limit.

@@ -74,24 +74,3 @@ export function toWireScore(input: ScoreInput): WireScore | string {
     return String(e);
   }
 }
-
-const WARN_EVERY_MS = 60_000;
-
-/**
- * Reports refused scores through the tracer's warning sink: the first at once, then at most
- * one a minute with the count, so a loop of bad scores does not flood the app's log.
- */
-export class RefusedScores {
-  private count = 0;
-  private lastWarn = Number.NEGATIVE_INFINITY;
-
-  constructor(private readonly warn: (m: string) => void) {}
-
-  note(reason: string): void {
-    this.count++;
-    const now = Date.now();
-    if (now - this.lastWarn < WARN_EVERY_MS) return;
-    this.lastWarn = now;
-    this.warn(`tokentrace: score dropped: ${reason} (${this.count} dropped so far)`);
-  }
-}

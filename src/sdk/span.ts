@@ -3,6 +3,7 @@ import { performance } from "node:perf_hooks";
 import type { Attributes, Span, SpanStatus } from "../span/types.js";
 import { mergeAttributes } from "./attributes.js";
 import { type ActiveContext, runInContext } from "./context.js";
+import { TraceIdentity, type TraceOptions } from "./identity.js";
 import { newSpanId } from "./ids.js";
 import { buildGroupSpan, buildSpan, type RecorderCore, statusOfError } from "./record.js";
 import type { ScoreOptions } from "./score.js";
@@ -22,18 +23,23 @@ export class SpanImpl implements TraceHandle {
   private readonly t0 = performance.now();
   private readonly startedAt = Date.now();
   readonly ctx: ActiveContext;
+  private readonly identity: TraceIdentity;
 
   constructor(
     private readonly core: RecorderCore,
     readonly traceId: string,
     readonly name: string,
     private readonly parent: SpanImpl | null,
+    /** A trace's own session and user (a span takes its trace's). */
+    options?: TraceOptions,
   ) {
+    this.identity = parent?.identity ?? new TraceIdentity(options, (reason) => core.refuseId?.(reason));
     this.ctx = {
       traceId,
       name,
       spanId: this.spanId,
       attributes: () => this.inherited(),
+      identity: this.identity,
       owner: this,
       root: parent === null ? this : parent.ctx.root,
     };
@@ -49,6 +55,16 @@ export class SpanImpl implements TraceHandle {
 
   setAttributes(attrs: AttributesInput): this {
     mergeAttributes(this.attrs, attrs);
+    return this;
+  }
+
+  setUser(userId: string): this {
+    this.identity.set("userId", userId);
+    return this;
+  }
+
+  setSession(sessionId: string): this {
+    this.identity.set("sessionId", sessionId);
     return this;
   }
 
@@ -77,6 +93,8 @@ export class SpanImpl implements TraceHandle {
   end(status?: SpanStatus): void {
     if (this.ended) return;
     this.ended = true;
+    // a trace that ended has its session and user settled: later setUser() calls are ignored
+    if (this.parent === null) this.identity.closed = true;
     if (!this.core.enabled) return;
     const timing = { startedAt: this.startedAt, latencyMs: performance.now() - this.t0 };
     const ids = {
@@ -89,7 +107,7 @@ export class SpanImpl implements TraceHandle {
       const call = this.llm;
       const span =
         call === null
-          ? buildGroupSpan(this.core, this.inherited(), ids, timing, status ?? "ok")
+          ? buildGroupSpan(this.core, this.inherited(), ids, timing, status ?? "ok", this.identity)
           : buildSpan(this.core, this.ctx, call, ids, timing, status ?? call.status ?? "ok");
       this.core.emit(span);
     } catch {

@@ -5,12 +5,14 @@ import type { Span } from "../span/types.js";
 import { type CaptureSettings, captureSettings } from "./content.js";
 import { currentContext } from "./context.js";
 import { type ExitFlushable, flushAtExit, forgetAtExit } from "./exit.js";
+import { stampIdentity, type TraceOptions } from "./identity.js";
 import { InProcessServer } from "./inprocess.js";
 import { noopTracer } from "./noop.js";
 import { BatchProcessor, type ProcessorOptions } from "./processor.js";
 import type { RecorderCore } from "./record.js";
+import { Refusals } from "./refusals.js";
 import { registerTracer } from "./registry.js";
-import { RefusedScores, type ScoreInput, toWireScore, type WireScore } from "./score.js";
+import { type ScoreInput, toWireScore, type WireScore } from "./score.js";
 import { recordCompleted, runSpan, SpanImpl } from "./span.js";
 import { failure, type Sink, type Transport } from "./transports/types.js";
 import type { LLMCall, SpanHandle, TraceHandle, Tracer, TracerConfig, TracerStats } from "./types.js";
@@ -36,7 +38,8 @@ class TracerImpl implements Tracer, RecorderCore, ExitFlushable {
   private readonly pricer: Pricer;
   private readonly processor: BatchProcessor<Span> | null;
   private readonly scores: BatchProcessor<WireScore> | null;
-  private readonly refused: RefusedScores;
+  private readonly refused: Refusals;
+  private readonly refusedIds: Refusals;
   private readonly server: InProcessServer | null;
   private readonly shutdownTimeoutMs: number;
   private recorded = 0;
@@ -58,9 +61,10 @@ class TracerImpl implements Tracer, RecorderCore, ExitFlushable {
       retry: config.retry ?? {},
       warn: warner(config.onWarning),
     };
-    this.processor = config.transport ? new BatchProcessor(config.transport, opts) : null;
+    this.processor = config.transport ? new BatchProcessor(config.transport, opts, stampIdentity) : null;
     this.scores = config.transport ? scoreProcessor(config.transport, opts) : null;
-    this.refused = new RefusedScores(opts.warn);
+    this.refused = new Refusals(opts.warn, "score");
+    this.refusedIds = new Refusals(opts.warn, "session or user id");
     this.transportName = config.transport?.name ?? "memory";
     this.server = config.httpServer ? new InProcessServer(config, this.transportName, opts) : null;
     flushAtExit(this);
@@ -88,12 +92,16 @@ class TracerImpl implements Tracer, RecorderCore, ExitFlushable {
     this.server?.add(span);
   }
 
-  trace<T>(name: string, fn: (trace: TraceHandle) => T | Promise<T>): Promise<T> {
-    return runSpan(this.startTrace(name) as SpanImpl, fn);
+  refuseId(reason: string): void {
+    this.refusedIds.note(reason);
   }
 
-  startTrace(name: string): TraceHandle {
-    return new SpanImpl(this, randomUUID(), name, null);
+  trace<T>(name: string, fn: (trace: TraceHandle) => T | Promise<T>, options?: TraceOptions): Promise<T> {
+    return runSpan(this.startTrace(name, options) as SpanImpl, fn);
+  }
+
+  startTrace(name: string, options?: TraceOptions): TraceHandle {
+    return new SpanImpl(this, randomUUID(), name, null, options);
   }
 
   span<T>(name: string, fn: (span: SpanHandle) => T | Promise<T>): Promise<T> {

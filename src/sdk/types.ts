@@ -1,6 +1,7 @@
 import type { Config, PriceOverride } from "../config/types.js";
 import type { SpanStatus } from "../span/types.js";
 import type { CaptureContentOption, SdkRedactRule } from "./content.js";
+import type { TraceOptions } from "./identity.js";
 import type { ScoreInput, ScoreOptions } from "./score.js";
 import type { Transport } from "./transports/types.js";
 
@@ -138,16 +139,37 @@ export interface SpanHandle {
 export interface TraceHandle extends SpanHandle {
   /** The trace id (GET /traces/{id}). */
   ID(): string;
+  /**
+   * The end user this trace serves: every span of the trace carries it as `user_id`, wrapped
+   * client calls and nested spans included, and spans that ended earlier but are still queued
+   * (not yet sent). Spans already sent keep what they had; after the trace ends it changes
+   * nothing. Never throws: an id that is not a string of 1-256 characters is dropped with a
+   * warning (onWarning).
+   *
+   * @example await tracer.trace("chat", async (t) => { const user = await auth(req); t.setUser(user.id); ... })
+   */
+  setUser(userId: string): this;
+  /**
+   * The conversation this trace is a turn of (`session_id`), carried like setUser's id.
+   *
+   * @example tracer.currentTrace()?.setSession(req.body.conversationId)
+   */
+  setSession(sessionId: string): this;
 }
 
 export interface Tracer {
   readonly service: string | null;
   /** Name of the transport in use ("http", "file", "console", "memory", "none"). */
   readonly transportName: string;
-  /** Runs fn inside a new trace; returns fn's result, rethrows its error. */
-  trace<T>(name: string, fn: (trace: TraceHandle) => T | Promise<T>): Promise<T>;
-  /** Starts a trace to end by hand; use trace.run(fn) to make it current. */
-  startTrace(name: string): TraceHandle;
+  /**
+   * Runs fn inside a new trace; returns fn's result, rethrows its error. `options` gives the
+   * trace its session and user (see TraceHandle.setUser), carried by every span in it.
+   *
+   * @example await tracer.trace("chat-turn", () => answer(question), { sessionId: conversation.id, userId: user.id })
+   */
+  trace<T>(name: string, fn: (trace: TraceHandle) => T | Promise<T>, options?: TraceOptions): Promise<T>;
+  /** Starts a trace to end by hand (options as for trace()); use trace.run(fn) to make it current. */
+  startTrace(name: string, options?: TraceOptions): TraceHandle;
   /** Child span of the current span/trace (or a new trace when none). */
   span<T>(name: string, fn: (span: SpanHandle) => T | Promise<T>): Promise<T>;
   /** Records one completed LLM call under the current span/trace. */

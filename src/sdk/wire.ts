@@ -24,6 +24,9 @@ export interface WireSpan {
   started_at: string;
   ended_at: string;
   attributes: Record<string, string | number | boolean>;
+  /** The trace's conversation and end user (tracer.trace options, setSession, setUser). */
+  session_id?: string;
+  user_id?: string;
   /** Captured content (createTracer({ captureContent })), in the GenAI shapes. */
   input?: Message[];
   output?: OutputMessage[];
@@ -79,6 +82,8 @@ export function toWireSpan(s: Span): WireSpan {
   if (s.cost_usd !== null) w.cost_usd = s.cost_usd;
   if (s.ttft_ms !== null) w.ttft_ms = s.ttft_ms;
   if (s.caller !== null) w.caller = s.caller;
+  if (s.session_id !== null) w.session_id = s.session_id;
+  if (s.user_id !== null) w.user_id = s.user_id;
   const c = (s as ContentSpan).content;
   if (c !== undefined) {
     if (c.input !== null) w.input = c.input;

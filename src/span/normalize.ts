@@ -78,14 +78,25 @@ function optString(r: Raw, f: string, i: number): string | null {
 /** Longest session_id / user_id accepted. */
 export const MAX_SESSION_USER_LENGTH = 256;
 
+/**
+ * The one length rule for a session_id or user_id, wherever it comes from (POST /spans
+ * refuses the span, OTLP and the SDK drop the value): why it cannot be one, or null.
+ *
+ * @example identityProblem("") // "must be 1-256 characters"
+ */
+export function identityProblem(v: string): string | null {
+  return v.length === 0 || v.length > MAX_SESSION_USER_LENGTH
+    ? `must be 1-${MAX_SESSION_USER_LENGTH} characters`
+    : null;
+}
+
 /** session_id / user_id: undefined/null → null; else a string of 1-256 characters. */
 function optIdentity(r: Raw, f: string, i: number): string | null {
   const v = r[f];
   if (v === undefined || v === null) return null;
   if (typeof v !== "string") fail(i, f, "must be a string");
-  if (v.length === 0 || v.length > MAX_SESSION_USER_LENGTH) {
-    fail(i, f, `must be 1-${MAX_SESSION_USER_LENGTH} characters`);
-  }
+  const problem = identityProblem(v);
+  if (problem !== null) fail(i, f, problem);
   return v;
 }
 

@@ -221,3 +221,39 @@ test("trace('rag') with no LLM data of its own is stored (through /v1/traces) as
   assert.equal(metrics.cost.total_usd, 0.00205024);
   assert.equal(tracer.stats().failed, 0);
 });
+
+test("a trace's session and user reach the server on every span, over POST /spans and /v1/traces", async (t) => {
+  const dir = await makeTempDir();
+  const server = await startServe({ dataDir: dir, readyTimeoutMs: 120_000 });
+  const tracer = createTracer({ service: "chat-app", transport: new HttpTransport({ url: server.url }) });
+  t.after(async () => {
+    await tracer.shutdown();
+    await server.kill("SIGKILL");
+    await removeDir(dir);
+  });
+  const id = await tracer.trace(
+    "turn",
+    async (trace) => {
+      await tracer.span("moderate", (span) => span.recordLLMCall({ model: "gpt-4o-mini", prompt_tokens: 20 }));
+      trace.setUser("user-1042"); // after "moderate" ended: it is still queued, so it carries it
+      trace.recordLLMCall({ name: "answer", model: "gpt-4o", prompt_tokens: 500, comp_tokens: 80 });
+      await tracer.span("tools", async () => {}); // a grouping span: sent over /v1/traces
+      return trace.ID();
+    },
+    { sessionId: "conv-77" },
+  );
+  await tracer.flush();
+  const body = (await (await fetch(`${server.url}/traces/${id}`)).json()) as {
+    spans: Array<{ name: string; session_id: string | null; user_id: string | null; attributes: object }>;
+  };
+  assert.deepEqual(body.spans.map((s) => [s.name, s.session_id, s.user_id, s.attributes]).sort(), [
+    ["answer", "conv-77", "user-1042", {}],
+    ["moderate", "conv-77", "user-1042", {}],
+    ["tools", "conv-77", "user-1042", {}],
+  ]);
+  const cost = (await (await fetch(`${server.url}/metrics/total_cost?window=1h&groupby=user_id`)).json()) as {
+    by_user_id: Record<string, number>;
+  };
+  // 500 * 2.5 + 80 * 10 = 2050 µ$, plus 20 * 0.15 = 3 µ$
+  assert.deepEqual(cost.by_user_id, { "user-1042": 0.002053 });
+});
