@@ -28,7 +28,7 @@ const CASES: [string, string, number | null][] = [
   ["/metrics/latency_p95 1h (alert path)", "/metrics/latency_p95?window=1h", 10],
   ["/metrics/total_cost/series 24h by model", "/metrics/total_cost/series?window=24h&groupby=model", null],
   ["/metrics/prometheus", "/metrics/prometheus", 50],
-  ["/metrics/cost?groupby=user_id 7d (undeclared)", "/metrics/cost?window=7d&groupby=user_id", null],
+  ["/metrics/cost?groupby=user_id 7d (span field, reads spans)", "/metrics/cost?window=7d&groupby=user_id", null],
 ];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

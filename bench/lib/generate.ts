@@ -136,7 +136,6 @@ function llmSpan(r: Rand, t: TraceCtx, parent: string | null, start: number, seq
   const attributes: Attributes = {
     workflow,
     request_id: `req-${seed.toString(16)}-${seq.toString(16).padStart(8, "0")}`,
-    user_id: t.userId,
   };
   let evalScore: number | null = null;
   if (r() < 0.6) {
@@ -167,7 +166,7 @@ function llmSpan(r: Rand, t: TraceCtx, parent: string | null, start: number, seq
     ended_at: start + Math.round(latency),
     eval_score: evalScore,
     session_id: null,
-    user_id: null,
+    user_id: t.userId,
     attributes,
   };
 }
