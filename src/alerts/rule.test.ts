@@ -195,8 +195,8 @@ test("score rules: score_avg and score_p10 take a score name; every other metric
   );
   assert.equal(
     problems({ ...base, score: "helpfulness", filter: { provider: "openai", "attr.workflow": "chat" } }),
-    "filter.provider: a score rule filters on model or caller (of the scored span); " +
-      "filter.attr.workflow: a score rule filters on model or caller (of the scored span)",
+    "filter.provider: a score rule filters on model, caller, user_id (of the scored span); " +
+      "filter.attr.workflow: a score rule filters on model, caller, user_id (of the scored span)",
   );
   assert.match(
     problems({ ...base, metric: "score_max" }),
@@ -230,7 +230,7 @@ test("score rule errors in tokentrace.yml carry file:line:col like every rule er
       [
         "tokentrace.yml:8:14 alerts.rules[0].score: must be 1-128 characters of letters, digits, _ . : -",
         "tokentrace.yml:9:7 alerts.rules[1].score: is required for score_avg and score_p10: the score name",
-        "tokentrace.yml:14:25 alerts.rules[1].filter.status: a score rule filters on model or caller (of the scored span)",
+        "tokentrace.yml:14:25 alerts.rules[1].filter.status: a score rule filters on model, caller, user_id (of the scored span)",
       ],
     );
   }

@@ -122,7 +122,7 @@ function checkScoreFilter(filter: RuleFilter, errors: RuleError[]): void {
     if (!(SCORE_SPAN_COLUMNS as readonly string[]).includes(key)) {
       errors.push({
         path: `filter.${key}`,
-        message: `a score rule filters on ${SCORE_SPAN_COLUMNS.join(" or ")} (of the scored span)`,
+        message: `a score rule filters on ${SCORE_SPAN_COLUMNS.join(", ")} (of the scored span)`,
       });
     }
   }

@@ -37,7 +37,7 @@ export interface ScoreQuery {
  * the trace's root span for a trace-level score). A new one is one entry here (the column
  * must exist in every store's spans table).
  */
-export const SCORE_SPAN_COLUMNS = ["model", "caller"] as const;
+export const SCORE_SPAN_COLUMNS = ["model", "caller", "user_id"] as const;
 export type ScoreSpanColumn = (typeof SCORE_SPAN_COLUMNS)[number];
 
 /**

@@ -72,8 +72,15 @@ export function scoreSummaryTests(withStore: WithStore): void {
 
   withStore("score summary: group by the scored span, or the trace's root span; none stored is (none)", async (s) => {
     const t1 = id();
-    const root = span({ trace_id: t1, model: "gpt-4o", caller: "chat", started_at: T0 - 5 * MIN });
-    const child = span({ trace_id: t1, parent_span_id: root.span_id, model: "claude", caller: null, started_at: T0 });
+    const root = span({ trace_id: t1, model: "gpt-4o", caller: "chat", user_id: "u1", started_at: T0 - 5 * MIN });
+    const child = span({
+      trace_id: t1,
+      parent_span_id: root.span_id,
+      model: "claude",
+      caller: null,
+      user_id: "u2",
+      started_at: T0,
+    });
     // a second root that starts later loses to the first
     const late = span({ trace_id: t1, model: "late-root", started_at: T0 - MIN });
     const t2 = id();
@@ -97,6 +104,20 @@ export function scoreSummaryTests(withStore: WithStore): void {
       ],
     );
     assert.deepEqual(byModel[0].labels, { early: 1 });
+    const byUser = await s.scores.summarizeScores({ ...q, groupBy: { column: "user_id" } });
+    assert.deepEqual(
+      byUser.map((r) => [r.group, r.count]),
+      [
+        ["(none)", 3],
+        ["u1", 1],
+        ["u2", 1],
+      ],
+    );
+    const u2 = await s.scores.summarizeScores({ ...q, filter: { user_id: "u2" } });
+    assert.deepEqual(
+      u2.map((r) => [r.name, r.count, r.sum]),
+      [["helpfulness", 1, 0]],
+    );
     const byCaller = await s.scores.summarizeScores({ ...q, groupBy: { column: "caller" } });
     assert.deepEqual(
       byCaller.map((r) => [r.group, r.count]),
