@@ -1,11 +1,18 @@
-import { metricValue } from "../metrics/query.js";
+import { groupingOf } from "../metrics/params.js";
+import { metricValue, metricValuesByGroup } from "../metrics/query.js";
 import type { AlertStatePart, JsonObject, Store } from "../store/store.js";
 import type { RetryHooks, RetryPolicy } from "../util/retry.js";
 import { deliver } from "./delivery/deliver.js";
-import { evaluate, type Notification } from "./evaluate.js";
+import { type Evaluation, evaluate, type Notification } from "./evaluate.js";
+import { evaluateGroups, type GroupReading, initialGroupedState, summarizeGroups } from "./groups.js";
 import { type RuleEntry, storedRules } from "./registry.js";
-import { ruleTiming, toSpanFilter } from "./rule.js";
-import { type AlertState, type DeliveryOutcome, initialState, readState } from "./state.js";
+import { type AlertRule, DEFAULT_MAX_GROUPS, ruleTiming, toSpanFilter } from "./rule.js";
+import { type AlertState, type DeliveryOutcome, initialState, isSilenced, readState } from "./state.js";
+
+/** The keys of a state a silence owns (Store.saveAlertStatePart "silence"). */
+function silences(s: AlertState): Pick<AlertState, "silenced_until" | "group_silences"> {
+  return { silenced_until: s.silenced_until, group_silences: s.group_silences };
+}
 
 export interface EngineOptions {
   store: Store;
@@ -76,7 +83,7 @@ export class AlertEngine {
         // Only a round was written meanwhile: it owns everything but the silence, and the
         // store's silence (set on any instance) is newer than the one the round started from.
         const roundOnly = this.silenceWrites.get(name) === seenSilence.get(name);
-        loaded.set(name, roundOnly && stored !== undefined ? { ...mine, silenced_until: stored.silenced_until } : mine);
+        loaded.set(name, roundOnly && stored !== undefined ? { ...mine, ...silences(stored) } : mine);
       }
     }
     this.states.clear();
@@ -133,16 +140,9 @@ export class AlertEngine {
 
   private async evaluateRule(entry: RuleEntry, now: number): Promise<void> {
     const { name } = entry.rule;
-    // a score rule reads scores: span_count is then the number of scores with a value
-    let reading: { value: number | null; span_count: number };
+    let step: (state: AlertState) => Evaluation;
     try {
-      const q = {
-        metric: entry.rule.metric,
-        windowMs: ruleTiming(entry.rule).windowMs,
-        filter: toSpanFilter(entry.rule.filter),
-        score: entry.rule.score,
-      };
-      reading = await metricValue(this.o.store, q, now);
+      step = await this.read(entry.rule, now);
       this.lastError.delete(name);
     } catch (err) {
       // said once per distinct error, not every interval
@@ -154,7 +154,7 @@ export class AlertEngine {
     // deleted or replaced while the query ran
     if (this.entries.get(name) !== entry) return;
     // read the state after the await: a silence may have arrived meanwhile
-    const out = evaluate(entry.rule, this.state(name), now, reading);
+    const out = step(this.state(name));
     // the silence is not the leader's to write: one set meanwhile on another instance stays
     const saved = this.setState(name, out.state, "evaluation");
     void saved.catch(() => undefined);
@@ -162,6 +162,39 @@ export class AlertEngine {
     // episode start, so its notifications carry the same alertId. If the write fails the
     // notification still goes out: a duplicate page is better than a lost one.
     for (const n of out.notifications) this.enqueue(entry, n, saved);
+  }
+
+  /** Reads what the rule watches at `now`; returns the pure evaluation to run on its state. */
+  private async read(rule: AlertRule, now: number): Promise<(state: AlertState) => Evaluation> {
+    // a score rule reads scores: span_count is then the number of scores with a value
+    const q = {
+      metric: rule.metric,
+      windowMs: ruleTiming(rule).windowMs,
+      filter: toSpanFilter(rule.filter),
+      score: rule.score,
+    };
+    const key = rule.group_by?.[0];
+    if (key === undefined) {
+      const reading = await metricValue(this.o.store, q, now);
+      return (state) => evaluate(rule, state, now, reading);
+    }
+    const rows = await metricValuesByGroup(this.o.store, { ...q, groupBy: groupingOf(key).groupBy }, now);
+    const readings: GroupReading[] = rows.map((r) => ({ ...r, labels: { [key]: r.group } }));
+    return (state) => {
+      const out = evaluateGroups(rule, state.grouped ?? initialGroupedState(), now, readings, {
+        maxGroups: rule.max_groups ?? DEFAULT_MAX_GROUPS,
+        ruleSilencedUntil: state.silenced_until,
+        groupSilences: state.group_silences,
+      });
+      const notifications: Notification[] = out.notifications;
+      if (out.overflow !== null) {
+        const notice = `too_many_groups: ${out.overflow.groups_total} ${rule.group_by?.[0]} groups matched; the rule tracks at most ${out.overflow.max_groups} (max_groups)`;
+        this.o.warn(`tokentrace: alert rule "${rule.name}" ${notice}`);
+        const base = { rule, value: out.overflow.groups_total, span_count: 0, at: now, starts_at: now, ends_at: null };
+        if (!isSilenced(state, now)) notifications.push({ ...base, status: "firing", notice });
+      }
+      return { state: summarizeGroups(rule, state, out.state, now), notifications };
+    };
   }
 
   private enqueue(entry: RuleEntry, n: Notification, saved: Promise<void>): void {

@@ -8,10 +8,17 @@ export interface MetricReading {
   span_count: number;
 }
 
+/** A group of a group-by rule: group_by key → value, e.g. {"user_id": "u1"}. */
+export type GroupLabels = Record<string, string>;
+
 /** A message for the rule's receiver. */
 export interface Notification {
   status: "firing" | "resolved";
   rule: AlertRule;
+  /** The group it is about, for a group-by rule (each group is an alert of its own). */
+  group?: GroupLabels;
+  /** A notice about the rule itself rather than a reading (a group-by rule past max_groups). */
+  notice?: string;
   value: number | null;
   span_count: number;
   /** Evaluation time that produced it (epoch ms). */

@@ -10,7 +10,6 @@ import {
   initialGroupedState,
 } from "./groups.js";
 import { type AlertRule, validateRule } from "./rule.js";
-import { initialState } from "./state.js";
 
 const T0 = Date.UTC(2026, 2, 15, 14, 0, 0);
 const MIN = 60_000;
@@ -85,21 +84,34 @@ describe("group-by rules", () => {
   test("a silence of one group mutes only that group; a silence of the rule mutes all", () => {
     const r = rule();
     let state = initialGroupedState();
-    state.groups[groupKey({ user_id: "u1" })] = { ...initialState(), silenced_until: T0 + 10 * MIN };
-    const out = evaluateGroups(r, state, T0, users({ u1: 50, u2: 50 }), { maxGroups: 100, ruleSilencedUntil: null });
+    const groupSilences = { [groupKey({ user_id: "u1" })]: T0 + 10 * MIN };
+    const out = evaluateGroups(r, state, T0, users({ u1: 50, u2: 50 }), {
+      maxGroups: 100,
+      ruleSilencedUntil: null,
+      groupSilences,
+    });
     assert.deepEqual(
       out.notifications.map((n) => n.group.user_id),
       ["u2"],
     );
     assert.equal(out.state.groups[groupKey({ user_id: "u1" })].firing, true);
-    assert.equal(out.state.groups[groupKey({ user_id: "u1" })].silenced_until, T0 + 10 * MIN);
+    // once the silence ends, the group still firing notifies
+    const later = evaluateGroups(r, out.state, T0 + 11 * MIN, users({ u1: 50, u2: 50 }), {
+      maxGroups: 100,
+      ruleSilencedUntil: null,
+      groupSilences,
+    });
+    assert.deepEqual(
+      later.notifications.map((n) => n.group.user_id),
+      ["u1"],
+    );
     state = initialGroupedState();
     const muted = evaluateGroups(r, state, T0, users({ u1: 50, u2: 50 }), {
       maxGroups: 100,
       ruleSilencedUntil: T0 + MIN,
     });
     assert.deepEqual(muted.notifications, []);
-    // the rule's silence is not written into the groups' own state
+    // silences are not written into the groups' own state
     assert.equal(muted.state.groups[groupKey({ user_id: "u2" })].silenced_until, null);
   });
 

@@ -1,26 +1,15 @@
 // Group-by rules: one rule watches every user (model, caller...) separately. Each group is an
 // alert instance with its own state, cooldown, silence and resolved notification; the rule
 // holds at most max_groups of them. Pure: readings and time are passed in.
-import { compare, evaluate, type MetricReading, type Notification } from "./evaluate.js";
+import { compare, evaluate, type GroupLabels, type MetricReading, type Notification } from "./evaluate.js";
 import type { AlertRule } from "./rule.js";
-import { type AlertState, initialState, isSilenced } from "./state.js";
+import { type AlertState, type GroupedState, initialState, isSilenced } from "./state.js";
 
-/** A group's labels: group_by key → value, e.g. {"user_id": "u1"}. */
-export type GroupLabels = Record<string, string>;
+export type { GroupedState } from "./state.js";
 
 /** The metric of one group. */
 export interface GroupReading extends MetricReading {
   labels: GroupLabels;
-}
-
-/** A group-by rule's memory: one AlertState per group that is tracked. */
-export interface GroupedState {
-  /** groupKey(labels) → that group's state. */
-  groups: Record<string, AlertState>;
-  /** More groups than max_groups matched at the last evaluation. */
-  too_many_groups: boolean;
-  /** How many groups matched then. */
-  groups_total: number;
 }
 
 export function initialGroupedState(): GroupedState {
@@ -28,9 +17,7 @@ export function initialGroupedState(): GroupedState {
 }
 
 /** A notification about one group. */
-export interface GroupNotification extends Notification {
-  group: GroupLabels;
-}
+export type GroupNotification = Notification & { group: GroupLabels };
 
 export interface GroupedEvaluation {
   state: GroupedState;
@@ -53,7 +40,7 @@ export function groupLabels(key: string): GroupLabels {
  * Evaluates a group-by rule at `now` over the groups' readings. A group already tracked that
  * has no reading any more is evaluated with no data: it stops firing (and sends its resolved
  * notification with send_resolved) and is then forgotten. A silence of the whole rule
- * (`ruleSilencedUntil`) covers every group; a group's own silence lives in its state.
+ * (`ruleSilencedUntil`) covers every group; `groupSilences` (groupKey → until) one group each.
  * Past `maxGroups` groups, the rule tracks the groups it already had, then those breaching
  * the threshold, then the ones with the most spans, and reports too_many_groups.
  */
@@ -62,7 +49,7 @@ export function evaluateGroups(
   state: GroupedState,
   now: number,
   readings: readonly GroupReading[],
-  opts: { maxGroups: number; ruleSilencedUntil: number | null },
+  opts: { maxGroups: number; ruleSilencedUntil: number | null; groupSilences?: Record<string, number> },
 ): GroupedEvaluation {
   const byKey = new Map(readings.map((r) => [groupKey(r.labels), r]));
   const tracked = pickGroups(rule, state, byKey, opts.maxGroups);
@@ -72,14 +59,14 @@ export function evaluateGroups(
   for (const key of keys) {
     const reading = tracked.includes(key) ? (byKey.get(key) as GroupReading) : undefined;
     const before = state.groups[key] ?? initialState();
-    const silence = laterSilence(before.silenced_until, opts.ruleSilencedUntil, now);
+    const silence = laterSilence(opts.groupSilences?.[key] ?? null, opts.ruleSilencedUntil, now);
     const out = evaluate(rule, { ...before, silenced_until: silence }, now, reading ?? { value: null, span_count: 0 });
-    // the rule's silence is not the group's own: keep only what the group had
-    const next = { ...out.state, silenced_until: isSilenced(before, now) ? before.silenced_until : null };
+    // silences live with the rule (group_silences), not in the group's state
+    const next = { ...out.state, silenced_until: null };
     const labels = groupLabels(key);
     for (const n of out.notifications) notifications.push({ ...n, group: labels });
-    // a group with no data that is not firing and not silenced is forgotten
-    if (reading !== undefined || next.firing || next.silenced_until !== null) groups[key] = next;
+    // a group with no data that is not firing is forgotten
+    if (reading !== undefined || next.firing) groups[key] = next;
   }
   const total = byKey.size;
   const tooMany = total > opts.maxGroups;
@@ -126,4 +113,32 @@ export function firingGroups(
   return Object.entries(state.groups)
     .filter(([, s]) => s.firing)
     .map(([k, s]) => ({ group: groupLabels(k), since: s.firing_since, value: s.current_value }));
+}
+
+/**
+ * The rule-level state of a group-by rule after a round, from its groups: firing while any
+ * group fires (since the earliest), ok while any group has data, else insufficient_data;
+ * current_value is the most extreme group's value (the highest for gt/gte/eq/ne, the lowest
+ * for lt/lte) and span_count the groups' total. The rule's own silence stays as it was.
+ */
+export function summarizeGroups(rule: AlertRule, before: AlertState, grouped: GroupedState, now: number): AlertState {
+  const states = Object.values(grouped.groups);
+  const firing = states.filter((s) => s.firing);
+  const values = states.map((s) => s.current_value).filter((v): v is number => v !== null);
+  const low = rule.op === "lt" || rule.op === "lte";
+  const since = firing.map((s) => s.firing_since).filter((t): t is number => t !== null);
+  const fired = states.map((s) => s.last_fired).filter((t): t is number => t !== null);
+  return {
+    ...before,
+    state: firing.length > 0 ? "firing" : states.some((s) => s.state === "ok") ? "ok" : "insufficient_data",
+    firing: firing.length > 0,
+    current_value: values.length === 0 ? null : low ? Math.min(...values) : Math.max(...values),
+    span_count: states.reduce((n, s) => n + s.span_count, 0),
+    last_evaluated: now,
+    firing_since: since.length === 0 ? null : Math.min(...since),
+    last_fired: fired.length === 0 ? before.last_fired : Math.max(before.last_fired ?? 0, ...fired),
+    notified: firing.some((s) => s.notified),
+    silenced_until: isSilenced(before, now) ? before.silenced_until : null,
+    grouped,
+  };
 }

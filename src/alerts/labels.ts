@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { GroupLabels } from "./evaluate.js";
 import type { AlertRule } from "./rule.js";
 
 /** Label names a receiver can route on: Prometheus rules (letters, digits, underscore). */
@@ -8,14 +9,15 @@ function labelName(key: string): string {
 }
 
 /**
- * The labels that identify a rule's alert: its name, its metric (and score name) and its filter
- * (`attr.workflow` becomes `attr_workflow`). Threshold and window are not labels, so
- * tuning a rule keeps its identity.
+ * The labels that identify a rule's alert: its name, its metric (and score name), its filter
+ * (`attr.workflow` becomes `attr_workflow`) and, for a group-by rule, the group
+ * (`user_id="u1"`). Threshold and window are not labels, so tuning a rule keeps its identity.
  */
-export function ruleLabels(rule: AlertRule): Record<string, string> {
+export function ruleLabels(rule: AlertRule, group?: GroupLabels): Record<string, string> {
   const labels: Record<string, string> = { alertname: rule.name, metric: rule.metric };
   if (rule.score !== undefined) labels.score = rule.score;
   for (const [key, value] of Object.entries(rule.filter)) labels[labelName(key)] = value;
+  for (const [key, value] of Object.entries(group ?? {})) labels[labelName(key)] = value;
   labels.source = "tokentrace";
   return labels;
 }
@@ -26,8 +28,8 @@ export function ruleLabels(rule: AlertRule): Record<string, string> {
  *
  * @example fingerprint(rule) // "9c1f0a6e2b7d4c38"
  */
-export function fingerprint(rule: AlertRule): string {
-  const labels = ruleLabels(rule);
+export function fingerprint(rule: AlertRule, group?: GroupLabels): string {
+  const labels = ruleLabels(rule, group);
   const canonical = Object.keys(labels)
     .sort()
     .map((k) => `${k}=${JSON.stringify(labels[k])}`)
@@ -40,14 +42,14 @@ export function fingerprint(rule: AlertRule): string {
  * episode began (`firing_since`, written to the store before any notification of it is sent).
  * Every notification of the episode carries it — the first, reminders after the cooldown and
  * the resolved one — whichever server sends it, so after a leader change a receiver can drop
- * one it already has (keyed on id and status). It is PagerDuty's `dedup_key`. Rules have no
- * group-by, so the rule and the start are the whole identity.
+ * one it already has (keyed on id and status). It is PagerDuty's `dedup_key`. The rule, its
+ * group (for a group-by rule) and the start are the whole identity.
  *
  * @example alertId(rule, Date.parse("2026-03-15T15:00:00Z")) // "4be1c0f7a5d2e913"
  */
-export function alertId(rule: AlertRule, firingSince: number): string {
+export function alertId(rule: AlertRule, firingSince: number, group?: GroupLabels): string {
   return createHash("sha256")
-    .update(`${fingerprint(rule)}:${firingSince}`)
+    .update(`${fingerprint(rule, group)}:${firingSince}`)
     .digest("hex")
     .slice(0, 16);
 }

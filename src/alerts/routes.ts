@@ -44,5 +44,8 @@ export async function alertRoutes(app: FastifyInstance, ctx: AlertRouteOptions):
 
   app.post<NameParams>("/alerts/:name/silence", async (req) => service(ctx).silence(req.params.name, req.body));
 
-  app.delete<NameParams>("/alerts/:name/silence", async (req) => service(ctx).unsilence(req.params.name));
+  // ?user_id=u1 (the rule's group_by key) lifts one group's silence
+  app.delete<NameParams & { Querystring: Record<string, unknown> }>("/alerts/:name/silence", async (req) =>
+    service(ctx).unsilence(req.params.name, req.query),
+  );
 }

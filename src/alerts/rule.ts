@@ -42,6 +42,14 @@ export interface AlertRule {
   filter: RuleFilter;
   delivery: Delivery;
   send_resolved: boolean;
+  /**
+   * A group-by rule: evaluated per value of this key (one key: model, provider, caller,
+   * status, user_id, session_id or an attribute key), each group an alert of its own. Absent
+   * on a rule without it, so such a rule's canonical form is unchanged.
+   */
+  group_by?: string[];
+  /** With group_by: the most groups the rule tracks (default 100). */
+  max_groups?: number;
 }
 
 export type RuleCheck = { ok: true; rule: AlertRule } | { ok: false; errors: RuleError[] };
@@ -58,7 +66,13 @@ const KEYS = [
   "filter",
   "delivery",
   "send_resolved",
+  "group_by",
+  "max_groups",
 ] as const;
+/** Groups a group-by rule tracks unless it says otherwise, and the most it may ask for. */
+export const DEFAULT_MAX_GROUPS = 100;
+const MAX_MAX_GROUPS = 10_000;
+const GROUP_KEY_RE = /^[^\s\p{Cc}]{1,128}$/u;
 const FILTER_COLUMNS = FILTER_FIELDS;
 // Names travel in URL paths (/alerts/{name}/silence) and in receivers' labels.
 const NAME_RE = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -128,6 +142,39 @@ function checkScoreFilter(filter: RuleFilter, errors: RuleError[]): void {
   }
 }
 
+/** group_by and max_groups: one key, and a cap that only a group-by rule may set. */
+function checkGroups(input: Record<string, unknown>, errors: RuleError[]): Pick<AlertRule, "group_by" | "max_groups"> {
+  const { group_by, max_groups } = input;
+  if (group_by === undefined) {
+    if (max_groups !== undefined) errors.push({ path: "max_groups", message: "applies only with group_by" });
+    return {};
+  }
+  if (!Array.isArray(group_by) || group_by.length === 0) {
+    errors.push({ path: "group_by", message: "must be a list of one key, such as [user_id]" });
+    return {};
+  }
+  if (group_by.length > 1) {
+    errors.push({ path: "group_by", message: "one key only (a rule groups by one dimension)" });
+    return {};
+  }
+  const [key] = group_by;
+  const bad = typeof key === "string" ? findBadText(key, "group_by[0]") : null;
+  if (typeof key !== "string" || !GROUP_KEY_RE.test(key) || bad !== null || key === "attr.") {
+    errors.push({
+      path: "group_by[0]",
+      message:
+        "must be model, provider, caller, status, user_id, session_id or an attribute key (1-128 characters, no spaces)",
+    });
+    return {};
+  }
+  if (max_groups !== undefined && !(Number.isSafeInteger(max_groups) && (max_groups as number) >= 1)) {
+    errors.push({ path: "max_groups", message: "must be an integer >= 1" });
+  } else if (max_groups !== undefined && (max_groups as number) > MAX_MAX_GROUPS) {
+    errors.push({ path: "max_groups", message: `must be at most ${MAX_MAX_GROUPS}` });
+  }
+  return { group_by: [key], max_groups: (max_groups as number | undefined) ?? DEFAULT_MAX_GROUPS };
+}
+
 function checkDuration(v: unknown, path: string, errors: RuleError[]): string | null {
   if (typeof v !== "string" || parseDuration(v) === null) {
     errors.push({ path, message: 'must be a duration such as "30m", "1h" or "1h30m", at most 10y' });
@@ -183,6 +230,10 @@ export function validateRule(input: unknown): RuleCheck {
   }
   const filter = checkFilter(input.filter, errors);
   if (scored) checkScoreFilter(filter, errors);
+  const groups = checkGroups(input, errors);
+  if (scored && groups.group_by !== undefined) {
+    errors.push({ path: "group_by", message: "a score rule has no group_by; filter it on model, caller or user_id" });
+  }
   const delivery = validateDelivery(input.delivery, errors);
   // The span text rule (schema/span.ts) on the delivery's strings, once its shape is known (the
   // filter's are checked per entry; every other field has a fixed form): PostgreSQL stores
@@ -204,6 +255,7 @@ export function validateRule(input: unknown): RuleCheck {
       filter,
       delivery,
       send_resolved: (send_resolved as boolean | undefined) ?? false,
+      ...groups,
     },
   };
 }

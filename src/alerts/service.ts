@@ -1,5 +1,6 @@
 import type { Config } from "../config/types.js";
 import { ApiError } from "../errors.js";
+import { findBadText } from "../schema/span.js";
 import type { Store } from "../store/store.js";
 import { parseDuration } from "../util/duration.js";
 import { type RetryPolicy, sleep } from "../util/retry.js";
@@ -7,9 +8,12 @@ import { literalRefusal } from "./delivery/address.js";
 import { DEFAULT_RETRY } from "./delivery/retry.js";
 import { deliveryUrl, hostAllowed } from "./delivery-spec.js";
 import { AlertEngine } from "./engine.js";
+import type { GroupLabels } from "./evaluate.js";
+import { groupKey } from "./groups.js";
 import { newRuleId, type RuleEntry, staticRules, toStored } from "./registry.js";
 import { type AlertRule, describeErrors, isObject, validateRule } from "./rule.js";
 import { Scheduler } from "./scheduler.js";
+import type { AlertState } from "./state.js";
 import { ruleView } from "./view.js";
 
 /** A 503 for a store failure: the cause goes to the log, never to the client (it can name files or hosts). */
@@ -55,10 +59,10 @@ export interface AlertService {
   create(input: unknown): Promise<{ rule_id: string; name: string }>;
   /** DELETE /alerts/{name}: API rules only. */
   remove(name: string): Promise<void>;
-  /** POST /alerts/{name}/silence with {"duration": "2h"}. */
+  /** POST /alerts/{name}/silence with {"duration": "2h"}, or {"duration": "2h", "group": {"user_id": "u1"}}. */
   silence(name: string, input: unknown): Promise<{ silenced_until: string }>;
   /** DELETE /alerts/{name}/silence: lifts a silence early. */
-  unsilence(name: string): Promise<{ silenced_until: null }>;
+  unsilence(name: string, group?: Record<string, unknown>): Promise<{ silenced_until: null }>;
   /** One evaluation round at `now` (default: the clock), after any round in progress. */
   evaluateNow(now?: number): Promise<void>;
   /** Resolves once every queued delivery and state write has finished. */
@@ -206,20 +210,35 @@ class Alerts implements AlertService {
   }
 
   private async silenceNow(name: string, input: unknown): Promise<{ silenced_until: string }> {
-    this.entry(name);
+    const { rule } = this.entry(name);
     if (!isObject(input)) throw new ApiError("invalid_alert", 'the body must be an object such as {"duration": "2h"}');
     const ms = typeof input.duration === "string" ? parseDuration(input.duration) : null;
     if (ms === null) throw new ApiError("invalid_alert", 'duration: must be a duration such as "30m", "2h" or "1d"');
     if (ms > MAX_SILENCE_MS) throw new ApiError("invalid_alert", "duration: must be at most 366d");
-    const until = this.o.now() + ms;
-    await this.save(name, { ...this.engine.state(name), silenced_until: until });
+    const now = this.o.now();
+    const until = now + ms;
+    const state = this.engine.state(name);
+    if (input.group === undefined) await this.save(name, { ...state, silenced_until: until });
+    else {
+      const key = groupKey(checkGroup(rule, input.group));
+      await this.save(name, { ...state, group_silences: { ...liveSilences(state, now), [key]: until } });
+    }
     return { silenced_until: new Date(until).toISOString() };
   }
 
-  unsilence(name: string): Promise<{ silenced_until: null }> {
+  /** Lifts the rule's silence, or with `group` (from the query: `?user_id=u1`) that group's. */
+  unsilence(name: string, group?: Record<string, unknown>): Promise<{ silenced_until: null }> {
     return this.access(async () => {
-      this.entry(name);
-      await this.save(name, { ...this.engine.state(name), silenced_until: null });
+      const { rule } = this.entry(name);
+      const state = this.engine.state(name);
+      if (group === undefined || Object.keys(group).length === 0) {
+        await this.save(name, { ...state, silenced_until: null });
+      } else {
+        const key = groupKey(checkGroup(rule, group));
+        const rest = liveSilences(state, this.o.now());
+        delete rest[key];
+        await this.save(name, { ...state, group_silences: rest });
+      }
       return { silenced_until: null };
     });
   }
@@ -271,4 +290,22 @@ export async function createAlertService(opts: AlertServiceOptions): Promise<Ale
     onError: (err) => warn(`tokentrace: alert evaluation failed: ${String(err)}`),
   });
   return new Alerts(engine, scheduler, opts, access);
+}
+
+/** A silence's group: exactly the rule's group_by key, with a non-empty string value. */
+function checkGroup(rule: AlertRule, group: unknown): GroupLabels {
+  const key = rule.group_by?.[0];
+  if (key === undefined)
+    throw new ApiError("invalid_alert", "group: this rule has no group_by; silence the whole rule");
+  if (!isObject(group) || Object.keys(group).length !== 1 || typeof group[key] !== "string" || group[key] === "") {
+    throw new ApiError("invalid_alert", `group: must name the rule's group_by key, e.g. {"${key}": "..."}`);
+  }
+  const bad = findBadText(group[key], `group.${key}`);
+  if (bad !== null) throw new ApiError("invalid_alert", `${bad[0]}: ${bad[1]}`);
+  return { [key]: group[key] as string };
+}
+
+/** The group silences still in force at `now` (expired ones are dropped on the next write). */
+function liveSilences(state: AlertState, now: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(state.group_silences ?? {}).filter(([, until]) => until > now));
 }

@@ -29,6 +29,27 @@ export interface AlertState {
   notified: boolean;
   silenced_until: number | null;
   last_delivery: DeliveryOutcome | null;
+  /**
+   * A group-by rule's groups (groups.ts): each group's own state, keyed by its labels. The
+   * fields above then sum the rule up: firing when a group is, its silence covering them all.
+   */
+  grouped?: GroupedState;
+  /**
+   * Silences of single groups of a group-by rule: groupKey → until (epoch ms). Kept beside
+   * silenced_until, not in `grouped`, because like it they belong to whoever silences (an
+   * API call on any instance), not to the evaluating leader (Store.saveAlertStatePart).
+   */
+  group_silences?: Record<string, number>;
+}
+
+/** A group-by rule's memory: one AlertState per group it tracks. */
+export interface GroupedState {
+  /** groupKey(labels) → that group's state. */
+  groups: Record<string, AlertState>;
+  /** More groups than max_groups matched at the last evaluation. */
+  too_many_groups: boolean;
+  /** How many groups matched then. */
+  groups_total: number;
 }
 
 export function initialState(): AlertState {
@@ -84,7 +105,28 @@ export function readState(v: unknown): AlertState {
   s.notified = s.firing && o.notified === true;
   s.silenced_until = num(o.silenced_until);
   s.last_delivery = readOutcome(o.last_delivery);
+  if (typeof o.grouped === "object" && o.grouped !== null)
+    s.grouped = readGrouped(o.grouped as Record<string, unknown>);
+  if (typeof o.group_silences === "object" && o.group_silences !== null) {
+    const silences: Record<string, number> = {};
+    for (const [key, until] of Object.entries(o.group_silences))
+      if (num(until) !== null) silences[key] = until as number;
+    s.group_silences = silences;
+  }
   return s;
+}
+
+function readGrouped(o: Record<string, unknown>): GroupedState {
+  const groups: Record<string, AlertState> = {};
+  if (typeof o.groups === "object" && o.groups !== null) {
+    for (const [key, g] of Object.entries(o.groups)) {
+      // a key is the JSON of the group's labels (groups.ts groupKey); anything else is dropped
+      try {
+        if (typeof JSON.parse(key) === "object") groups[key] = readState(g);
+      } catch {}
+    }
+  }
+  return { groups, too_many_groups: o.too_many_groups === true, groups_total: num(o.groups_total) ?? 0 };
 }
 
 /** Whether a silence is in force at `now`. */

@@ -1,4 +1,5 @@
 import { redactDelivery } from "./delivery-spec.js";
+import { groupLabels } from "./groups.js";
 import type { RuleEntry } from "./registry.js";
 import { type AlertState, type DeliveryOutcome, isSilenced } from "./state.js";
 
@@ -49,5 +50,37 @@ export function ruleView(entry: RuleEntry, state: AlertState, now: number): Reco
     send_resolved: rule.send_resolved,
     last_delivery: deliveryView(state.last_delivery),
     created_at: iso(entry.created_at),
+    ...(rule.group_by !== undefined && {
+      group_by: rule.group_by,
+      max_groups: rule.max_groups,
+      groups: groupsView(state, now),
+    }),
+  };
+}
+
+/**
+ * A group-by rule's groups as GET /alerts shows them: the firing ones (most recent first),
+ * the silenced ones, how many are tracked and matched, and whether max_groups was passed.
+ */
+function groupsView(state: AlertState, now: number): Record<string, unknown> {
+  const groups = state.grouped?.groups ?? {};
+  const silences = Object.entries(state.group_silences ?? {}).filter(([, until]) => until > now);
+  const silencedUntil = new Map(silences);
+  const firing = Object.entries(groups)
+    .filter(([, g]) => g.firing)
+    .sort(([, a], [, b]) => (b.firing_since ?? 0) - (a.firing_since ?? 0))
+    .map(([key, g]) => ({
+      group: groupLabels(key),
+      firing_since: iso(g.firing_since),
+      current_value: g.current_value,
+      span_count: g.span_count,
+      silenced_until: iso(silencedUntil.get(key) ?? null),
+    }));
+  return {
+    firing,
+    silenced: silences.map(([key, until]) => ({ group: groupLabels(key), silenced_until: iso(until) })),
+    tracked: Object.keys(groups).length,
+    groups_total: state.grouped?.groups_total ?? 0,
+    too_many_groups: state.grouped?.too_many_groups ?? false,
   };
 }

@@ -3,10 +3,10 @@ export { findFamily, findScalar, knownMetricNames, SCALARS } from "./catalogue.j
 export type { Figures } from "./figures.js";
 export { figures } from "./figures.js";
 export type { Grouping } from "./params.js";
-export { parseFilter, parseGroupBy } from "./params.js";
+export { groupingOf, parseFilter, parseGroupBy } from "./params.js";
 export { PROMETHEUS_CONTENT_TYPE, prometheusText } from "./prometheus.js";
 export type { MetricsRequest, MetricValueQuery } from "./query.js";
-export { metricByName, metricValue, overview, windowRange } from "./query.js";
+export { metricByName, metricValue, metricValuesByGroup, overview, windowRange } from "./query.js";
 export { metricRoutes } from "./routes.js";
 export { series } from "./series.js";
 export type { Window } from "./window.js";

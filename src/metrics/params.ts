@@ -61,7 +61,15 @@ export function parseGroupBy(query: Record<string, unknown>): Grouping | null {
   const key = v.trim();
   if (key === "")
     throw new ApiError("invalid_query", `groupby: must name ${FILTER_PARAMS.join(", ")} or an attribute key`);
-  // attr.KEY is accepted too, mirroring the filter syntax.
+  return groupingOf(key);
+}
+
+/**
+ * The grouping a non-empty key names: a built-in dimension, else an attribute key (`attr.KEY`
+ * is accepted too, mirroring the filter syntax). GET /metrics' groupby and alert rules'
+ * group_by read keys the same way.
+ */
+export function groupingOf(key: string): Grouping {
   if (key.startsWith("attr.") && key.length > 5) return { groupBy: { attr: key.slice(5) }, key: `by_${key.slice(5)}` };
   if ((FILTER_PARAMS as readonly string[]).includes(key)) {
     return { groupBy: { column: key as FilterField }, key: `by_${key}` };

@@ -1,7 +1,7 @@
 import { ApiError } from "../errors.js";
 import { SCORE_SPAN_COLUMNS } from "../score/types.js";
 import { OTHER } from "../store/rollup/dimensions.js";
-import type { SpanFilter, Store, SummaryRow } from "../store/store.js";
+import type { GroupBy, SpanFilter, Store, SummaryRow } from "../store/store.js";
 import {
   FAMILY_STATS,
   type Family,
@@ -61,6 +61,35 @@ export async function metricValue(
   if (!metric) throw unknownMetric(q.metric);
   const [row] = await store.summarize({ ...windowRange(q.windowMs, now), filter: q.filter, stats: metric.stats });
   return { value: metric.value(figures(row, q.windowMs)), span_count: row.span_count };
+}
+
+/** The group spans without the group-by key fall in (every driver names it so). */
+const NONE_GROUP = "(none)";
+
+/**
+ * The value of one scalar metric per group over a window ending at `now`, for group-by
+ * alert rules: the same figures as GET /metrics/{name}?groupby=, every group (no cap).
+ * Spans without the key ("(none)") and a declared dimension's folded values ("(other)") are
+ * not a group of their own: neither names one user, model or caller.
+ */
+export async function metricValuesByGroup(
+  store: Store,
+  q: MetricValueQuery & { groupBy: GroupBy },
+  now: number,
+): Promise<{ group: string; value: number | null; span_count: number }[]> {
+  const metric = findScalar(q.metric);
+  if (!metric) throw unknownMetric(q.metric);
+  const rows = await store.summarize({
+    ...windowRange(q.windowMs, now),
+    filter: q.filter,
+    groupBy: q.groupBy,
+    stats: metric.stats,
+  });
+  return rows.flatMap((r) =>
+    r.group === null || r.group === NONE_GROUP || r.group === OTHER
+      ? []
+      : [{ group: r.group, value: metric.value(figures(r, q.windowMs)), span_count: r.span_count }],
+  );
 }
 
 export function unknownMetric(name: string): ApiError {

@@ -230,9 +230,9 @@ export interface Store {
   saveAlertState(name: string, state: JsonObject): Promise<void>;
   /**
    * Shared stores only: writes one part of a rule's state in one statement, so instances
-   * writing at once do not undo each other. "silence" sets silenced_until alone (a silence
-   * from any instance); "evaluation" sets every other key and keeps the stored
-   * silenced_until (the leader's rounds). The whole `state` is written when the rule has
+   * writing at once do not undo each other. "silence" sets silenced_until and group_silences
+   * alone (a silence from any instance); "evaluation" sets every other key and keeps the
+   * stored silences (the leader's rounds). The whole `state` is written when the rule has
    * none yet. Absent = one process owns the state and saveAlertState is enough.
    */
   saveAlertStatePart?(name: string, state: JsonObject, part: AlertStatePart): Promise<void>;

@@ -54,7 +54,7 @@ export async function deliver(n: Notification, o: DeliverOptions): Promise<Deliv
   const d = n.rule.delivery;
   const url = deliveryUrl(d);
   if (url === null) {
-    o.log(`tokentrace alert: ${summaryLine(n)} (id ${alertId(n.rule, n.starts_at)})`);
+    o.log(`tokentrace alert: ${summaryLine(n)} (id ${alertId(n.rule, n.starts_at, n.group)})`);
     return { status: "ok", attempts: 1, error: null, at: o.now(), notification: n.status };
   }
   const timeoutText = d.type === "log" ? undefined : d.timeout;

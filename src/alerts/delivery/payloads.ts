@@ -24,17 +24,26 @@ const metricText = (r: Notification["rule"]) => (r.score === undefined ? r.metri
 /** What the value was computed from: spans, or the scores of a score rule. */
 const countText = (n: Notification) => `${n.span_count} ${n.rule.score === undefined ? "spans" : "scores"}`;
 
-/** One line for humans: "cost-spike: total_cost 12.5 > 10 over 1h where model=gpt-4o". */
+/** " for user_id=u1": the group of a group-by rule's notification. */
+function groupText(n: Notification): string {
+  const parts = Object.entries(n.group ?? {}).map(([k, v]) => `${k}=${v}`);
+  return parts.length ? ` for ${parts.join(", ")}` : "";
+}
+
+const idOf = (n: Notification) => alertId(n.rule, n.starts_at, n.group);
+
+/** One line for humans: "cost-spike firing: total_cost 12.5 (threshold > 10) over 1h where model=gpt-4o for user_id=u1". */
 export function summaryLine(n: Notification): string {
   const r = n.rule;
-  const cond = `${metricText(r)} ${valueText(n.value)} (threshold ${OP_TEXT[r.op]} ${r.threshold}) over ${r.window}${filterText(n)}`;
+  if (n.notice !== undefined) return `${r.name}: ${n.notice}`;
+  const cond = `${metricText(r)} ${valueText(n.value)} (threshold ${OP_TEXT[r.op]} ${r.threshold}) over ${r.window}${filterText(n)}${groupText(n)}`;
   return n.status === "firing" ? `${r.name} firing: ${cond}` : `${r.name} resolved: ${cond}`;
 }
 
 /** The `tokentrace` block every payload carries. */
 function tokentraceBlock(n: Notification): Record<string, unknown> {
   return {
-    id: alertId(n.rule, n.starts_at),
+    id: idOf(n),
     rule: n.rule.name,
     status: n.status,
     metric: n.rule.metric,
@@ -44,6 +53,7 @@ function tokentraceBlock(n: Notification): Record<string, unknown> {
     threshold: n.rule.threshold,
     window: n.rule.window,
     filter: n.rule.filter,
+    ...(n.group !== undefined && { group: n.group }),
     span_count: n.span_count,
     fired_at: iso(n.starts_at),
     resolved_at: n.ends_at === null ? null : iso(n.ends_at),
@@ -56,10 +66,10 @@ function tokentraceBlock(n: Notification): Record<string, unknown> {
  * read Alertmanager webhooks read ours, plus the `tokentrace` block.
  */
 export function webhookPayload(n: Notification): Record<string, unknown> {
-  const labels = ruleLabels(n.rule);
+  const labels = ruleLabels(n.rule, n.group);
   const annotations = {
     summary: summaryLine(n),
-    description: `${metricText(n.rule)} is ${valueText(n.value)} over the last ${n.rule.window} (${countText(n)}); the rule fires when it is ${OP_TEXT[n.rule.op]} ${n.rule.threshold}.`,
+    description: `${metricText(n.rule)} is ${valueText(n.value)} over the last ${n.rule.window}${groupText(n)} (${countText(n)}); the rule fires when it is ${OP_TEXT[n.rule.op]} ${n.rule.threshold}.`,
   };
   return {
     version: "4",
@@ -79,8 +89,8 @@ export function webhookPayload(n: Notification): Record<string, unknown> {
         startsAt: iso(n.starts_at),
         endsAt: n.ends_at === null ? ZERO_TIME : iso(n.ends_at),
         generatorURL: "",
-        fingerprint: fingerprint(n.rule),
-        id: alertId(n.rule, n.starts_at),
+        fingerprint: fingerprint(n.rule, n.group),
+        id: idOf(n),
       },
     ],
     tokentrace: tokentraceBlock(n),
@@ -96,6 +106,7 @@ export function slackPayload(n: Notification): Record<string, unknown> {
     ["Value", valueText(n.value)],
     ["Threshold", `${OP_TEXT[n.rule.op]} ${n.rule.threshold}`],
     ["Window", n.rule.window],
+    ...Object.entries(n.group ?? {}).map(([k, v]) => [k, v]),
   ].map(([k, v]) => ({ type: "mrkdwn", text: `*${k}*\n${v}` }));
   return {
     text,
@@ -113,7 +124,7 @@ export function slackPayload(n: Notification): Record<string, unknown> {
         elements: [
           {
             type: "mrkdwn",
-            text: `tokentrace · id ${alertId(n.rule, n.starts_at)} · since ${iso(n.starts_at)} · ${countText(n)}${filterText(n)}`,
+            text: `tokentrace · id ${idOf(n)} · since ${iso(n.starts_at)} · ${countText(n)}${filterText(n)}`,
           },
         ],
       },
@@ -123,7 +134,7 @@ export function slackPayload(n: Notification): Record<string, unknown> {
 
 /** PagerDuty Events API v2: trigger while firing, resolve at the end; dedup_key = the episode's alertId. */
 export function pagerDutyPayload(n: Notification, d: PagerDutyDelivery): Record<string, unknown> {
-  const dedup_key = alertId(n.rule, n.starts_at);
+  const dedup_key = idOf(n);
   if (n.status === "resolved") return { routing_key: d.routing_key, event_action: "resolve", dedup_key };
   return {
     routing_key: d.routing_key,

@@ -250,11 +250,13 @@ export class PostgresStore implements Store {
   }
 
   async saveAlertStatePart(name: string, state: JsonObject, part: AlertStatePart): Promise<void> {
-    // `||` keeps the right-hand keys: the silence from one side, the rest from the other
+    // `||` keeps the right-hand keys: the silences (of the rule and of its groups) from one
+    // side, the rest from the other
+    const keep = (side: string) =>
+      `jsonb_build_object('silenced_until', ${side}.state->'silenced_until') || CASE WHEN ${side}.state ? 'group_silences'
+        THEN jsonb_build_object('group_silences', ${side}.state->'group_silences') ELSE '{}'::jsonb END`;
     const merged =
-      part === "silence"
-        ? "alert_state.state || jsonb_build_object('silenced_until', excluded.state->'silenced_until')"
-        : "excluded.state || jsonb_build_object('silenced_until', alert_state.state->'silenced_until')";
+      part === "silence" ? `alert_state.state || ${keep("excluded")}` : `excluded.state || ${keep("alert_state")}`;
     await this.query(
       `INSERT INTO alert_state (name, state) VALUES ($1, $2::jsonb) ON CONFLICT (name) DO UPDATE SET state = ${merged}`,
       [name, JSON.stringify(state)],

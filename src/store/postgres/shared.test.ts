@@ -64,6 +64,26 @@ describe("postgres: several instances on one database", { skip: SKIP_PG }, () =>
       assert.deepEqual((await other.loadAlertStates()).r, { state: "firing", firing: true, silenced_until: 99 });
       await other.saveAlertStatePart("r", { state: "ok", silenced_until: null }, "silence");
       assert.deepEqual((await leader.loadAlertStates()).r, { state: "firing", firing: true, silenced_until: null });
+      // a group-by rule's group silences belong to the silence part too
+      await other.saveAlertStatePart(
+        "r",
+        { silenced_until: null, group_silences: { '{"user_id":"u1"}': 7 } },
+        "silence",
+      );
+      await leader.saveAlertStatePart("r", { state: "ok", firing: false, silenced_until: null }, "evaluation");
+      assert.deepEqual((await other.loadAlertStates()).r, {
+        state: "ok",
+        firing: false,
+        silenced_until: null,
+        group_silences: { '{"user_id":"u1"}': 7 },
+      });
+      await other.saveAlertStatePart("r", { silenced_until: null, group_silences: {} }, "silence");
+      await leader.saveAlertStatePart(
+        "r",
+        { state: "ok", firing: false, silenced_until: null, group_silences: { '{"user_id":"u1"}': 7 } },
+        "evaluation",
+      );
+      assert.deepEqual((await other.loadAlertStates()).r.group_silences, {});
       // a whole write (a rule created again under this name) replaces everything
       await other.saveAlertState("r", { state: "insufficient_data" });
       assert.deepEqual((await leader.loadAlertStates()).r, { state: "insufficient_data" });
