@@ -37,6 +37,71 @@ function filterText(f) {
   return e.length ? ` where ${e.map(([k, v]) => `${k}=${v}`).join(", ")}` : "";
 }
 
+/**
+ * A group-by rule's firing and silenced groups, each with a button that silences (for the
+ * card's chosen duration) or unsilences that group alone.
+ */
+function groupList(r, duration, act) {
+  const g = r.groups;
+  if (!g) return null;
+  const label = (group) =>
+    Object.entries(group)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ");
+  const silenced = new Map((g.silenced ?? []).map((s) => [label(s.group), s.silenced_until]));
+  const base = `alerts/${encodeURIComponent(r.name)}/silence`;
+  const rows = (g.firing ?? []).map((f) => {
+    const name = label(f.group);
+    const until = silenced.get(name);
+    silenced.delete(name);
+    return groupRow(name, f, until, base, f.group, duration, act, r.metric);
+  });
+  for (const s of g.silenced ?? []) {
+    const name = label(s.group);
+    if (silenced.has(name)) rows.push(groupRow(name, null, s.silenced_until, base, s.group, duration, act, r.metric));
+  }
+  const note = g.too_many_groups ? ` · too many groups: ${g.groups_total} matched, ${r.max_groups} tracked` : "";
+  return h(
+    "div",
+    { class: "groups" },
+    h("h4", {}, `Groups by ${r.group_by.join(", ")}: ${(g.firing ?? []).length} firing${note}`),
+    rows.length ? h("ul", { class: "group-list" }, rows) : null,
+  );
+}
+
+function groupRow(name, firing, until, base, group, duration, act, metric) {
+  const query = new URLSearchParams(group).toString();
+  return h(
+    "li",
+    { dataset: { group: name } },
+    h("code", {}, name),
+    firing ? h("span", { class: "badge firing" }, "firing") : null,
+    until ? h("span", { class: "badge silenced", title: dateTime(until) }, "silenced") : null,
+    firing
+      ? h("span", {}, `${metricValue(metric, firing.current_value)} since ${relative(firing.firing_since)}`)
+      : null,
+    until
+      ? h(
+          "button",
+          {
+            type: "button",
+            class: "unsilence-group",
+            onclick: () => act(() => api(`${base}?${query}`, { method: "DELETE" })),
+          },
+          "Unsilence",
+        )
+      : h(
+          "button",
+          {
+            type: "button",
+            class: "silence-group",
+            onclick: () => act(() => api(base, { method: "POST", body: { duration: duration.value, group } })),
+          },
+          "Silence group",
+        ),
+  );
+}
+
 /** One rule's card. `track` marks the page busy for the whole action (request and reload). */
 function ruleCard(r, reload, track) {
   const { state, silenced } = ruleState(r);
@@ -136,7 +201,19 @@ function ruleCard(r, reload, track) {
       "p",
       { class: "condition" },
       h("code", {}, `${r.metric} ${OPS[r.op] ?? r.op} ${metricValue(r.metric, r.threshold)}`),
-      ` over ${r.window}${filterText(r.filter)}`,
+      ` over ${r.window}${filterText(r.filter)}${r.group_by ? `, per ${r.group_by.join(", ")}` : ""}`,
+    ),
+    groupList(r, duration, (call) =>
+      track(
+        (async () => {
+          try {
+            await call();
+            await reload();
+          } catch (e) {
+            fail(e);
+          }
+        })(),
+      ),
     ),
     h(
       "dl",
@@ -158,7 +235,7 @@ function lockEditing(root, note) {
   root.dataset.readonly = String(locked);
   if (!locked) return;
   for (const el of root.querySelectorAll(
-    ".rule .actions button, .rule .actions select, #alert-form :is(input, select, button)",
+    ".rule .actions button, .rule .actions select, .rule .groups button, #alert-form :is(input, select, button)",
   )) {
     el.disabled = true;
     el.title = READ_ONLY_NOTE;
