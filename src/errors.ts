@@ -26,6 +26,7 @@ export const ERRORS = {
   trace_not_found: { status: 404, title: "Trace ID not found (not recorded, or outside the retention window)." },
   unknown_metric: { status: 404, title: "Unknown metric name; the message lists the known names." },
   alert_not_found: { status: 404, title: "No alert rule with that name." },
+  budget_not_found: { status: 404, title: "No budget rule with that name." },
   score_not_found: { status: 404, title: "No score with that id." },
   method_not_allowed: { status: 405, title: "Method not allowed on this path." },
   request_timeout: {

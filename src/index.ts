@@ -6,6 +6,9 @@ export type { ScoreSource } from "./score/types.js";
 export type {
   AttrInput,
   AttributesInput,
+  BudgetHandle,
+  BudgetOptions,
+  BudgetReading,
   CaptureContentOption,
   ConsoleTransportOptions,
   ContentSpan,

@@ -2,6 +2,8 @@ import { groupingOf } from "../metrics/params.js";
 import { metricValue, metricValuesByGroup } from "../metrics/query.js";
 import type { AlertStatePart, JsonObject, Store } from "../store/store.js";
 import type { RetryHooks, RetryPolicy } from "../util/retry.js";
+import { budgetPeriod } from "./budget.js";
+import { evaluateBudgetRule } from "./budget-eval.js";
 import { deliver } from "./delivery/deliver.js";
 import { type Evaluation, evaluate, type Notification } from "./evaluate.js";
 import { evaluateGroups, type GroupReading, initialGroupedState, summarizeGroups } from "./groups.js";
@@ -166,34 +168,44 @@ export class AlertEngine {
 
   /** Reads what the rule watches at `now`; returns the pure evaluation to run on its state. */
   private async read(rule: AlertRule, now: number): Promise<(state: AlertState) => Evaluation> {
+    const budget = rule.budget;
+    // a budget's window is its calendar period so far
+    const windowMs = budget ? now - budgetPeriod(budget, now).start + 1 : ruleTiming(rule).windowMs;
     // a score rule reads scores: span_count is then the number of scores with a value
-    const q = {
-      metric: rule.metric,
-      windowMs: ruleTiming(rule).windowMs,
-      filter: toSpanFilter(rule.filter),
-      score: rule.score,
-    };
+    const q = { metric: rule.metric, windowMs, filter: toSpanFilter(rule.filter), score: rule.score };
     const key = rule.group_by?.[0];
+    const maxGroups = rule.max_groups ?? DEFAULT_MAX_GROUPS;
     if (key === undefined) {
       const reading = await metricValue(this.o.store, q, now);
+      if (budget) {
+        const spend = { labels: null, spent: reading.value ?? 0, span_count: reading.span_count };
+        return (state) => evaluateBudgetRule({ ...rule, budget }, state, now, [spend], maxGroups);
+      }
       return (state) => evaluate(rule, state, now, reading);
     }
     const rows = await metricValuesByGroup(this.o.store, { ...q, groupBy: groupingOf(key).groupBy }, now);
     const readings: GroupReading[] = rows.map((r) => ({ ...r, labels: { [key]: r.group } }));
     return (state) => {
-      const out = evaluateGroups(rule, state.grouped ?? initialGroupedState(), now, readings, {
-        maxGroups: rule.max_groups ?? DEFAULT_MAX_GROUPS,
-        ruleSilencedUntil: state.silenced_until,
-        groupSilences: state.group_silences,
-      });
-      const notifications: Notification[] = out.notifications;
-      if (out.overflow !== null) {
-        const notice = `too_many_groups: ${out.overflow.groups_total} ${rule.group_by?.[0]} groups matched; the rule tracks at most ${out.overflow.max_groups} (max_groups)`;
-        this.o.warn(`tokentrace: alert rule "${rule.name}" ${notice}`);
-        const base = { rule, value: out.overflow.groups_total, span_count: 0, at: now, starts_at: now, ends_at: null };
-        if (!isSilenced(state, now)) notifications.push({ ...base, status: "firing", notice });
+      let out: Evaluation;
+      if (budget) {
+        const spends = readings.map((r) => ({ labels: r.labels, spent: r.value ?? 0, span_count: r.span_count }));
+        out = evaluateBudgetRule({ ...rule, budget }, state, now, spends, maxGroups);
+      } else {
+        const grouped = evaluateGroups(rule, state.grouped ?? initialGroupedState(), now, readings, {
+          maxGroups,
+          ruleSilencedUntil: state.silenced_until,
+          groupSilences: state.group_silences,
+        });
+        out = { state: summarizeGroups(rule, state, grouped.state, now), notifications: grouped.notifications };
       }
-      return { state: summarizeGroups(rule, state, out.state, now), notifications };
+      const after = out.state.grouped;
+      if (after?.too_many_groups && !state.grouped?.too_many_groups) {
+        const notice = `too_many_groups: ${after.groups_total} ${key} groups matched; the rule tracks at most ${maxGroups} (max_groups)`;
+        this.o.warn(`tokentrace: alert rule "${rule.name}" ${notice}`);
+        const base = { rule, value: after.groups_total, span_count: 0, at: now, starts_at: now, ends_at: null };
+        if (!isSilenced(state, now)) out.notifications.push({ ...base, status: "firing", notice });
+      }
+      return out;
     };
   }
 

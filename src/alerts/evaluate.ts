@@ -19,6 +19,8 @@ export interface Notification {
   group?: GroupLabels;
   /** A notice about the rule itself rather than a reading (a group-by rule past max_groups). */
   notice?: string;
+  /** For a budget rule: the threshold reached and the period's figures. */
+  budget?: BudgetNotice;
   value: number | null;
   span_count: number;
   /** Evaluation time that produced it (epoch ms). */
@@ -27,6 +29,19 @@ export interface Notification {
   starts_at: number;
   /** When it ended (resolved notifications only). */
   ends_at: number | null;
+}
+
+/** What a budget notification says beyond the rule: the threshold reached and the figures. */
+export interface BudgetNotice {
+  /** The fraction of the amount reached (0.8, 0.95, or 1 for the amount itself). */
+  threshold: number;
+  spent: number;
+  amount: number;
+  /** Spend at the end of the period at the rate so far. */
+  projected: number;
+  /** Which period ("2026-03"), and when the next begins (epoch ms). */
+  period_key: string;
+  resets_at: number;
 }
 
 export interface Evaluation {

@@ -43,13 +43,16 @@ export function fingerprint(rule: AlertRule, group?: GroupLabels): string {
  * Every notification of the episode carries it — the first, reminders after the cooldown and
  * the resolved one — whichever server sends it, so after a leader change a receiver can drop
  * one it already has (keyed on id and status). It is PagerDuty's `dedup_key`. The rule, its
- * group (for a group-by rule) and the start are the whole identity.
+ * group (for a group-by rule) and the start are the whole identity; a budget's message adds
+ * the threshold it reached (its start is the period's).
  *
  * @example alertId(rule, Date.parse("2026-03-15T15:00:00Z")) // "4be1c0f7a5d2e913"
  */
-export function alertId(rule: AlertRule, firingSince: number, group?: GroupLabels): string {
+export function alertId(rule: AlertRule, firingSince: number, group?: GroupLabels, threshold?: number): string {
+  // a budget's thresholds in one period are separate messages, each its own id
+  const tail = threshold === undefined ? "" : `:${threshold}`;
   return createHash("sha256")
-    .update(`${fingerprint(rule, group)}:${firingSince}`)
+    .update(`${fingerprint(rule, group)}:${firingSince}${tail}`)
     .digest("hex")
     .slice(0, 16);
 }

@@ -15,7 +15,8 @@ function service(ctx: AlertRouteOptions): AlertService {
 }
 
 /**
- * GET/POST /alerts, GET/DELETE /alerts/{name}, POST/DELETE /alerts/{name}/silence.
+ * GET/POST /alerts, GET/DELETE /alerts/{name}, POST/DELETE /alerts/{name}/silence, GET /budgets,
+ * GET /budgets/{name}.
  * Bodies stay `unknown` here: the service validates them and names the bad field.
  */
 export async function alertRoutes(app: FastifyInstance, ctx: AlertRouteOptions): Promise<void> {
@@ -43,6 +44,19 @@ export async function alertRoutes(app: FastifyInstance, ctx: AlertRouteOptions):
   });
 
   app.post<NameParams>("/alerts/:name/silence", async (req) => service(ctx).silence(req.params.name, req.body));
+
+  // budget rules' standing this period, read live from the store
+  app.get("/budgets", async () => {
+    if (ctx.alerts === null) return { budgets: [] };
+    await ctx.alerts.sync();
+    return ctx.alerts.budgets();
+  });
+
+  app.get<NameParams & { Querystring: Record<string, unknown> }>("/budgets/:name", async (req) => {
+    const alerts = service(ctx);
+    await alerts.sync();
+    return alerts.budget(req.params.name, req.query);
+  });
 
   // ?user_id=u1 (the rule's group_by key) lifts one group's silence
   app.delete<NameParams & { Querystring: Record<string, unknown> }>("/alerts/:name/silence", async (req) =>

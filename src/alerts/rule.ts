@@ -6,6 +6,8 @@ import { SCORE_SPAN_COLUMNS } from "../score/types.js";
 import { SPAN_STATUSES, type SpanStatus } from "../span/types.js";
 import { FILTER_FIELDS, type FilterField, type SpanFilter } from "../store/store.js";
 import { parseDuration } from "../util/duration.js";
+import type { Budget } from "./budget.js";
+import { checkBudget } from "./budget-rule.js";
 import type { Delivery, RuleError } from "./delivery-spec.js";
 import { validateDelivery } from "./delivery-spec.js";
 
@@ -50,6 +52,11 @@ export interface AlertRule {
   group_by?: string[];
   /** With group_by: the most groups the rule tracks (default 100). */
   max_groups?: number;
+  /**
+   * A spend budget over calendar periods (budget.ts). A budget rule's op is "gte", its
+   * threshold the amount, its window and cooldown the period's name ("month").
+   */
+  budget?: Budget;
 }
 
 export type RuleCheck = { ok: true; rule: AlertRule } | { ok: false; errors: RuleError[] };
@@ -68,6 +75,7 @@ const KEYS = [
   "send_resolved",
   "group_by",
   "max_groups",
+  "budget",
 ] as const;
 /** Groups a group-by rule tracks unless it says otherwise, and the most it may ask for. */
 export const DEFAULT_MAX_GROUPS = 100;
@@ -210,18 +218,25 @@ export function validateRule(input: unknown): RuleCheck {
   }
   const scored = typeof metric === "string" && isScoreMetric(metric);
   const score = checkScore(input.score, scored, errors);
-  if (op === undefined) errors.push({ path: "op", message: "is required" });
-  else if (typeof op !== "string" || !(OPS as readonly string[]).includes(op)) {
-    errors.push({ path: "op", message: `must be one of ${OPS.join(", ")}` });
-  }
-  if (threshold === undefined) errors.push({ path: "threshold", message: "is required" });
-  else if (typeof threshold !== "number" || !Number.isFinite(threshold)) {
-    errors.push({ path: "threshold", message: "must be a finite number" });
-  }
+  const budget = input.budget === undefined ? undefined : checkBudget(input, errors);
   let window: string | null = null;
-  if (input.window === undefined) errors.push({ path: "window", message: "is required" });
-  else window = checkDuration(input.window, "window", errors);
-  const cooldown = input.cooldown === undefined ? window : checkDuration(input.cooldown, "cooldown", errors);
+  let cooldown: string | null = null;
+  if (budget !== undefined) {
+    // a budget fixes op, threshold, window and cooldown (checkBudget refused other values)
+    if (budget !== null) window = cooldown = budget.period;
+  } else {
+    if (op === undefined) errors.push({ path: "op", message: "is required" });
+    else if (typeof op !== "string" || !(OPS as readonly string[]).includes(op)) {
+      errors.push({ path: "op", message: `must be one of ${OPS.join(", ")}` });
+    }
+    if (threshold === undefined) errors.push({ path: "threshold", message: "is required" });
+    else if (typeof threshold !== "number" || !Number.isFinite(threshold)) {
+      errors.push({ path: "threshold", message: "must be a finite number" });
+    }
+    if (input.window === undefined) errors.push({ path: "window", message: "is required" });
+    else window = checkDuration(input.window, "window", errors);
+    cooldown = input.cooldown === undefined ? window : checkDuration(input.cooldown, "cooldown", errors);
+  }
   if (min_spans !== undefined && !(Number.isSafeInteger(min_spans) && (min_spans as number) >= 0)) {
     errors.push({ path: "min_spans", message: "must be an integer >= 0" });
   }
@@ -247,8 +262,8 @@ export function validateRule(input: unknown): RuleCheck {
       name: name as string,
       metric: metric as string,
       ...(score === null ? {} : { score }),
-      op: op as Op,
-      threshold: threshold as number,
+      op: budget ? "gte" : (op as Op),
+      threshold: budget ? budget.amount : (threshold as number),
       window,
       cooldown,
       min_spans: (min_spans as number | undefined) ?? 1,
@@ -256,6 +271,7 @@ export function validateRule(input: unknown): RuleCheck {
       delivery,
       send_resolved: (send_resolved as boolean | undefined) ?? false,
       ...groups,
+      ...(budget && { budget }),
     },
   };
 }

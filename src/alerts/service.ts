@@ -4,6 +4,7 @@ import { findBadText } from "../schema/span.js";
 import type { Store } from "../store/store.js";
 import { parseDuration } from "../util/duration.js";
 import { type RetryPolicy, sleep } from "../util/retry.js";
+import { listBudgets, readBudget } from "./budgets.js";
 import { literalRefusal } from "./delivery/address.js";
 import { DEFAULT_RETRY } from "./delivery/retry.js";
 import { deliveryUrl, hostAllowed } from "./delivery-spec.js";
@@ -63,6 +64,10 @@ export interface AlertService {
   silence(name: string, input: unknown): Promise<{ silenced_until: string }>;
   /** DELETE /alerts/{name}/silence: lifts a silence early. */
   unsilence(name: string, group?: Record<string, unknown>): Promise<{ silenced_until: null }>;
+  /** GET /budgets: every budget rule's standing this period. */
+  budgets(): Promise<Record<string, unknown>>;
+  /** GET /budgets/{name}: one budget's standing, of one group with `?KEY=value` on a group_by rule. */
+  budget(name: string, query: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** One evaluation round at `now` (default: the clock), after any round in progress. */
   evaluateNow(now?: number): Promise<void>;
   /** Resolves once every queued delivery and state write has finished. */
@@ -133,6 +138,14 @@ class Alerts implements AlertService {
   get(name: string): Record<string, unknown> {
     const e = this.entry(name);
     return ruleView(e, this.engine.state(name), this.o.now());
+  }
+
+  budgets(): Promise<Record<string, unknown>> {
+    return listBudgets(this.o.store, this.engine.entries.values(), this.o.now());
+  }
+
+  budget(name: string, query: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return readBudget(this.o.store, this.engine.entries.get(name), name, query, this.o.now());
   }
 
   private entry(name: string): RuleEntry {

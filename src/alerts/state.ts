@@ -1,3 +1,4 @@
+import { type BudgetState, readBudgetState } from "./budget.js";
 /** What GET /alerts reports as `state`. */
 export type RuleStatus = "ok" | "firing" | "insufficient_data";
 
@@ -40,6 +41,8 @@ export interface AlertState {
    * API call on any instance), not to the evaluating leader (Store.saveAlertStatePart).
    */
   group_silences?: Record<string, number>;
+  /** A budget rule's (or a budget group's) thresholds told this period (budget.ts). */
+  budget?: BudgetState;
 }
 
 /** A group-by rule's memory: one AlertState per group it tracks. */
@@ -107,6 +110,7 @@ export function readState(v: unknown): AlertState {
   s.last_delivery = readOutcome(o.last_delivery);
   if (typeof o.grouped === "object" && o.grouped !== null)
     s.grouped = readGrouped(o.grouped as Record<string, unknown>);
+  if (typeof o.budget === "object" && o.budget !== null) s.budget = readBudgetState(o.budget);
   if (typeof o.group_silences === "object" && o.group_silences !== null) {
     const silences: Record<string, number> = {};
     for (const [key, until] of Object.entries(o.group_silences))

@@ -1,3 +1,4 @@
+export type { BudgetHandle, BudgetOptions, BudgetReading } from "./budget.js";
 export type { CaptureContentOption, ContentSpan, SdkRedactRule } from "./content.js";
 export { withContentCapture } from "./content.js";
 export type { TraceOptions } from "./identity.js";

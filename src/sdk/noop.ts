@@ -55,6 +55,8 @@ export function noopTracer(service: string | null): Tracer {
     },
     recordLLMCall() {},
     score() {},
+    // nothing to ask: a disabled tracer knows no budget
+    budget: () => ({ remaining: async () => null, read: async () => null }),
     currentTrace: () => undefined,
     stats: () => ZERO,
     serverUrl: async () => null,

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createPricer } from "../pricing/index.js";
 import type { PriceInput, Pricer } from "../pricing/types.js";
 import type { Span } from "../span/types.js";
+import { type BudgetFetch, type BudgetHandle, type BudgetOptions, budgetHandle, fetchBudget } from "./budget.js";
 import { type CaptureSettings, captureSettings } from "./content.js";
 import { currentContext } from "./context.js";
 import { type ExitFlushable, flushAtExit, forgetAtExit } from "./exit.js";
@@ -42,6 +43,9 @@ class TracerImpl implements Tracer, RecorderCore, ExitFlushable {
   private readonly refusedIds: Refusals;
   private readonly server: InProcessServer | null;
   private readonly shutdownTimeoutMs: number;
+  private readonly transport: Transport | null;
+  private readonly serverToken: string | null;
+  private readonly warn: (m: string) => void;
   private recorded = 0;
   private closed: Promise<void> | null = null;
 
@@ -61,6 +65,9 @@ class TracerImpl implements Tracer, RecorderCore, ExitFlushable {
       retry: config.retry ?? {},
       warn: warner(config.onWarning),
     };
+    this.transport = config.transport ?? null;
+    this.serverToken = config.httpServer?.auth_token ?? null;
+    this.warn = opts.warn;
     this.processor = config.transport ? new BatchProcessor(config.transport, opts, stampIdentity) : null;
     this.scores = config.transport ? scoreProcessor(config.transport, opts) : null;
     this.refused = new Refusals(opts.warn, "score");
@@ -111,6 +118,22 @@ class TracerImpl implements Tracer, RecorderCore, ExitFlushable {
 
   recordLLMCall(call: LLMCall): void {
     recordCompleted(this, currentContext(), call);
+  }
+
+  budget(name: string, opts: BudgetOptions = {}): BudgetHandle {
+    const server = this.server;
+    const transport = this.transport;
+    const fetchOne: BudgetFetch | null = server
+      ? async (n, q) => {
+          const url = await server.url();
+          return url === null
+            ? "the in-process server is not listening"
+            : fetchBudget(url, this.serverToken, 10_000, n, q);
+        }
+      : transport?.readBudget
+        ? (n, q) => (transport.readBudget as NonNullable<Transport["readBudget"]>)(n, q)
+        : null;
+    return budgetHandle(name, opts, fetchOne, this.warn);
   }
 
   score(input: ScoreInput): void {

@@ -1,5 +1,6 @@
 import type { Config, PriceOverride } from "../config/types.js";
 import type { SpanStatus } from "../span/types.js";
+import type { BudgetHandle, BudgetOptions } from "./budget.js";
 import type { CaptureContentOption, SdkRedactRule } from "./content.js";
 import type { TraceOptions } from "./identity.js";
 import type { ScoreInput, ScoreOptions } from "./score.js";
@@ -182,6 +183,13 @@ export interface Tracer {
    * @example tracer.score({ traceId, name: "helpfulness", value: 0.9, source: "human" })
    */
   score(score: ScoreInput): void;
+  /**
+   * A budget rule's standing for this app to check before a call: `remaining()` asks the
+   * server (GET /budgets/{name}) each time; null when it cannot say, never a throw.
+   *
+   * @example const left = await tracer.budget("monthly-per-user", { userId: "u-1042" }).remaining();
+   */
+  budget(name: string, opts?: BudgetOptions): BudgetHandle;
   /** The current trace, if any. */
   currentTrace(): TraceHandle | undefined;
   stats(): TracerStats;

@@ -17,15 +17,15 @@ export const SCOPE_HEADER = "x-tokentrace-scope";
 
 /** The routes an `ingest` token may call (method and route pattern): what an app and its SDK send. */
 const INGEST_ROUTES = new Set(["POST /spans", "POST /v1/traces", "POST /scores"]);
+/** Reads an `ingest` token may make too: one budget's standing, which an app checks before a call (tracer.budget). */
+const INGEST_READS = new Set(["GET /budgets/:name"]);
 
-/** The scope a request needs: ingest routes, then every GET (read), then admin for the rest. */
-export function requiredScope(method: string, route: string | undefined): TokenScope {
-  if (route !== undefined && INGEST_ROUTES.has(`${method} ${route}`)) return "ingest";
-  return method === "GET" || method === "HEAD" ? "read" : "admin";
-}
-
-function allows(have: TokenScope, need: TokenScope): boolean {
-  return have === "admin" || have === need;
+/** The scopes that may make a request: ingest routes, then every GET (read), then admin for the rest. */
+export function allowedScopes(method: string, route: string | undefined): TokenScope[] {
+  const key = `${method} ${route}`;
+  if (route !== undefined && INGEST_ROUTES.has(key)) return ["ingest", "admin"];
+  if (route !== undefined && INGEST_READS.has(key)) return ["read", "ingest", "admin"];
+  return method === "GET" || method === "HEAD" ? ["read", "admin"] : ["admin"];
 }
 
 /** Every token the server accepts: `http_server.auth_token` (admin) and `auth.tokens`. */
@@ -68,9 +68,10 @@ export function bearerAuth(tokens: readonly { token: string; scope: TokenScope }
       });
     }
     reply.header(SCOPE_HEADER, scope);
-    const need = requiredScope(request.method, request.routeOptions.url);
-    if (!allows(scope, need)) {
+    const allowed = allowedScopes(request.method, request.routeOptions.url);
+    if (!allowed.includes(scope)) {
       const path = request.url.split("?")[0];
+      const need = allowed.filter((s) => s !== "admin").join(" or ") || "admin";
       throw new ApiError(
         "forbidden",
         `a token with scope ${scope} cannot call ${request.method} ${path}; it needs scope ${need}`,

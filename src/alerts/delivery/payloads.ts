@@ -30,12 +30,25 @@ function groupText(n: Notification): string {
   return parts.length ? ` for ${parts.join(", ")}` : "";
 }
 
-const idOf = (n: Notification) => alertId(n.rule, n.starts_at, n.group);
+const idOf = (n: Notification) => alertId(n.rule, n.starts_at, n.group, n.budget?.threshold);
+
+const pctText = (f: number) => `${Number((f * 100).toPrecision(4))}%`;
+
+/** "80% of the month's budget reached: 410 of 500 USD spent (2026-03, Europe/Berlin), 480 projected". */
+function budgetText(n: Notification): string {
+  const b = n.budget;
+  const budget = n.rule.budget;
+  if (b === undefined || budget === undefined) return "";
+  const unit = n.rule.metric === "total_cost" ? " USD" : " tokens";
+  const what = b.threshold >= 1 ? "budget used up" : `${pctText(b.threshold)} of the ${budget.period}'s budget reached`;
+  return `${what}: ${valueText(b.spent)} of ${valueText(b.amount)}${unit} spent (${b.period_key}, ${budget.timezone}), ${valueText(Number(b.projected.toPrecision(6)))} projected`;
+}
 
 /** One line for humans: "cost-spike firing: total_cost 12.5 (threshold > 10) over 1h where model=gpt-4o for user_id=u1". */
 export function summaryLine(n: Notification): string {
   const r = n.rule;
   if (n.notice !== undefined) return `${r.name}: ${n.notice}`;
+  if (n.budget !== undefined) return `${r.name}: ${budgetText(n)}${filterText(n)}${groupText(n)}`;
   const cond = `${metricText(r)} ${valueText(n.value)} (threshold ${OP_TEXT[r.op]} ${r.threshold}) over ${r.window}${filterText(n)}${groupText(n)}`;
   return n.status === "firing" ? `${r.name} firing: ${cond}` : `${r.name} resolved: ${cond}`;
 }
@@ -54,6 +67,14 @@ function tokentraceBlock(n: Notification): Record<string, unknown> {
     window: n.rule.window,
     filter: n.rule.filter,
     ...(n.group !== undefined && { group: n.group }),
+    ...(n.budget !== undefined && {
+      budget: {
+        ...n.budget,
+        resets_at: iso(n.budget.resets_at),
+        period: n.rule.budget?.period,
+        timezone: n.rule.budget?.timezone,
+      },
+    }),
     span_count: n.span_count,
     fired_at: iso(n.starts_at),
     resolved_at: n.ends_at === null ? null : iso(n.ends_at),

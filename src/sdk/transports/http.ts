@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Span } from "../../span/types.js";
+import { type BudgetReading, fetchBudget } from "../budget.js";
 import { toOtlpBody } from "../otlp.js";
 import type { WireScore } from "../score.js";
 import { isGroupSpan, toWireBody, toWireSpan } from "../wire.js";
@@ -49,6 +50,10 @@ export class HttpTransport implements Transport {
     this.token = opts.token ?? null;
     this.maxBatchSize = Math.max(1, opts.maxBatchSize ?? 1000);
     this.timeoutMs = opts.timeoutMs ?? 10_000;
+  }
+
+  readBudget(name: string, query: Record<string, string>): Promise<BudgetReading | string> {
+    return fetchBudget(this.url, this.token, this.timeoutMs, name, query);
   }
 
   async export(spans: Span[]): Promise<ExportResult> {

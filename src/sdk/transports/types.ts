@@ -1,5 +1,6 @@
 import type { Span } from "../../span/types.js";
 import type { RetryResult } from "../../util/retry.js";
+import type { BudgetReading } from "../budget.js";
 import type { WireScore } from "../score.js";
 
 /**
@@ -41,6 +42,11 @@ export interface Transport {
    * dropped with a warning.
    */
   exportScores?(scores: WireScore[]): Promise<ExportResult>;
+  /**
+   * Reads a budget's standing from the server spans go to (GET /budgets/{name}): the body, or
+   * why it could not. Only transports that talk to a tokentrace server have it.
+   */
+  readBudget?(name: string, query: Record<string, string>): Promise<BudgetReading | string>;
   /** Releases resources (open files); called once by tracer.shutdown(). */
   shutdown?(): Promise<void>;
 }
