@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DEFAULT_CONFIG } from "../config/types.js";
 import { startServer } from "../server/index.js";
-import { createTracer } from "./tracer.js";
+import { createTracer } from "../index.js";
 import { HttpTransport } from "./transports/http.js";
 
 const perUser = {
