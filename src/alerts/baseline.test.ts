@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { baselineChange, baselineHolds, baselineRange, meanOf } from "./baseline.js";
+import { baselineChange, baselineRange, meanOf } from "./baseline.js";
+import { compare } from "./evaluate.js";
+
+const baselineHolds = (op: "increase_pct" | "decrease_pct", change: number, threshold: number) =>
+  compare(op, change, threshold);
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -20,7 +24,12 @@ describe("baselines", () => {
 
   test("the change in percent, and which way it breaches", () => {
     const up = baselineChange({ value: 15, span_count: 40 }, { value: 10, span_count: 35 }, 10);
-    assert.deepEqual(up, { value: 50, span_count: 40, baseline: 10, baseline_span_count: 35 });
+    assert.deepEqual(up, {
+      value: 50,
+      span_count: 40,
+      baseline: { current: 15, baseline: 10 },
+      baseline_span_count: 35,
+    });
     assert.equal(baselineHolds("increase_pct", 50, 40), true);
     assert.equal(baselineHolds("increase_pct", 50, 50), false);
     assert.equal(baselineHolds("decrease_pct", 50, 10), false);

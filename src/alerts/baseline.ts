@@ -1,12 +1,8 @@
 // Thresholds relative to what is normal: "cost is up more than 50% on the same hour last
 // week", "quality is down 20% on its 7-day average". Pure: the readings are passed in.
-import type { MetricReading } from "./evaluate.js";
+import type { BaselineFigures, MetricReading } from "./evaluate.js";
 
 export const BASELINE_OPS = ["increase_pct", "decrease_pct"] as const;
-export type BaselineOp = (typeof BASELINE_OPS)[number];
-
-/** offset: the same window that long ago; avg_over: the mean of the window's value over that span before now. */
-export type Baseline = { offset: string } | { avg_over: string };
 
 /** The time ranges a baseline reads, as [from, to) in epoch ms, for a rule window ending at `now`. */
 export function baselineRange(
@@ -27,8 +23,7 @@ export function meanOf(points: readonly (number | null)[]): number | null {
 
 /** A baseline comparison: the change in percent, with both readings for the payload. */
 export interface BaselineReading extends MetricReading {
-  /** The baseline's value (null: none). */
-  baseline: number | null;
+  baseline: BaselineFigures;
   baseline_span_count: number;
 }
 
@@ -41,7 +36,11 @@ export interface BaselineReading extends MetricReading {
  * @example baselineChange({ value: 15, span_count: 40 }, { value: 10, span_count: 35 }, 10) // value: 50
  */
 export function baselineChange(current: MetricReading, base: MetricReading, minSpans: number): BaselineReading {
-  const out = { baseline: base.value, baseline_span_count: base.span_count, span_count: current.span_count };
+  const out = {
+    baseline: { current: current.value, baseline: base.value },
+    baseline_span_count: base.span_count,
+    span_count: current.span_count,
+  };
   if (current.value === null || base.value === null || current.span_count < minSpans || base.span_count < minSpans) {
     return { ...out, value: null };
   }
@@ -49,9 +48,4 @@ export function baselineChange(current: MetricReading, base: MetricReading, minS
     return { ...out, value: current.value === 0 ? 0 : current.value > 0 ? Infinity : -Infinity };
   }
   return { ...out, value: ((current.value - base.value) / Math.abs(base.value)) * 100 };
-}
-
-/** Whether a change in percent breaches a baseline rule: up by more than, or down by more than, `threshold` %. */
-export function baselineHolds(op: BaselineOp, changePct: number, threshold: number): boolean {
-  return op === "increase_pct" ? changePct > threshold : -changePct > threshold;
 }

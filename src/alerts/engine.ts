@@ -1,7 +1,10 @@
 import { groupingOf } from "../metrics/params.js";
-import { metricValue, metricValuesByGroup } from "../metrics/query.js";
+import { type MetricValueQuery, metricValue, metricValuesByGroup } from "../metrics/query.js";
 import type { AlertStatePart, JsonObject, Store } from "../store/store.js";
 import type { RetryHooks, RetryPolicy } from "../util/retry.js";
+import { baselineChange } from "./baseline.js";
+import { readBaseline } from "./baseline-read.js";
+import type { Baseline } from "./baseline-rule.js";
 import { budgetPeriod } from "./budget.js";
 import { evaluateBudgetRule } from "./budget-eval.js";
 import { deliver } from "./delivery/deliver.js";
@@ -175,6 +178,7 @@ export class AlertEngine {
     const q = { metric: rule.metric, windowMs, filter: toSpanFilter(rule.filter), score: rule.score };
     const key = rule.group_by?.[0];
     const maxGroups = rule.max_groups ?? DEFAULT_MAX_GROUPS;
+    if (rule.baseline !== undefined) return this.readAgainstBaseline(rule, rule.baseline, q, now, key, maxGroups);
     if (key === undefined) {
       const reading = await metricValue(this.o.store, q, now);
       if (budget) {
@@ -198,14 +202,51 @@ export class AlertEngine {
         });
         out = { state: summarizeGroups(rule, state, grouped.state, now), notifications: grouped.notifications };
       }
-      const after = out.state.grouped;
-      if (after?.too_many_groups && !state.grouped?.too_many_groups) {
-        const notice = `too_many_groups: ${after.groups_total} ${key} groups matched; the rule tracks at most ${maxGroups} (max_groups)`;
-        this.o.warn(`tokentrace: alert rule "${rule.name}" ${notice}`);
-        const base = { rule, value: after.groups_total, span_count: 0, at: now, starts_at: now, ends_at: null };
-        if (!isSilenced(state, now)) out.notifications.push({ ...base, status: "firing", notice });
-      }
-      return out;
+      return this.noticeOverflow(rule, state, out, now);
+    };
+  }
+
+  /** Adds the one too_many_groups notice when a group-by rule has just gone past max_groups. */
+  private noticeOverflow(rule: AlertRule, before: AlertState, out: Evaluation, now: number): Evaluation {
+    const after = out.state.grouped;
+    if (after?.too_many_groups && !before.grouped?.too_many_groups) {
+      const notice = `too_many_groups: ${after.groups_total} ${rule.group_by?.[0]} groups matched; the rule tracks at most ${rule.max_groups ?? DEFAULT_MAX_GROUPS} (max_groups)`;
+      this.o.warn(`tokentrace: alert rule "${rule.name}" ${notice}`);
+      const base = { rule, value: after.groups_total, span_count: 0, at: now, starts_at: now, ends_at: null };
+      if (!isSilenced(before, now)) out.notifications.push({ ...base, status: "firing", notice });
+    }
+    return out;
+  }
+
+  /** A baseline rule's round: the change in percent of each reading against its baseline. */
+  private async readAgainstBaseline(
+    rule: AlertRule,
+    baseline: Baseline,
+    q: MetricValueQuery,
+    now: number,
+    key: string | undefined,
+    maxGroups: number,
+  ): Promise<(state: AlertState) => Evaluation> {
+    const none = { value: null, span_count: 0 };
+    const groupBy = key === undefined ? undefined : groupingOf(key).groupBy;
+    const base = await readBaseline(this.o.store, q, baseline, now, groupBy);
+    if (key === undefined || groupBy === undefined) {
+      const reading = baselineChange(await metricValue(this.o.store, q, now), base.get(null) ?? none, rule.min_spans);
+      return (state) => evaluate(rule, state, now, reading);
+    }
+    const rows = await metricValuesByGroup(this.o.store, { ...q, groupBy }, now);
+    const readings: GroupReading[] = rows.map((r) => ({
+      ...baselineChange(r, base.get(r.group) ?? none, rule.min_spans),
+      labels: { [key]: r.group },
+    }));
+    return (state) => {
+      const grouped = evaluateGroups(rule, state.grouped ?? initialGroupedState(), now, readings, {
+        maxGroups,
+        ruleSilencedUntil: state.silenced_until,
+        groupSilences: state.group_silences,
+      });
+      const out = { state: summarizeGroups(rule, state, grouped.state, now), notifications: grouped.notifications };
+      return this.noticeOverflow(rule, state, out, now);
     };
   }
 

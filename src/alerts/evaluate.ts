@@ -6,6 +6,14 @@ import { type AlertState, isSilenced } from "./state.js";
 export interface MetricReading {
   value: number | null;
   span_count: number;
+  /** For a baseline rule: `value` is the change in percent; these are the two readings behind it. */
+  baseline?: BaselineFigures;
+}
+
+/** A baseline rule's two readings: the window's value now, and the baseline's. */
+export interface BaselineFigures {
+  current: number | null;
+  baseline: number | null;
 }
 
 /** A group of a group-by rule: group_by key → value, e.g. {"user_id": "u1"}. */
@@ -21,6 +29,8 @@ export interface Notification {
   notice?: string;
   /** For a budget rule: the threshold reached and the period's figures. */
   budget?: BudgetNotice;
+  /** For a baseline rule: the current and baseline values (`value` is the change in percent). */
+  baseline?: BaselineFigures;
   value: number | null;
   span_count: number;
   /** Evaluation time that produced it (epoch ms). */
@@ -64,6 +74,11 @@ export function compare(op: Op, value: number, threshold: number): boolean {
       return value === threshold;
     case "ne":
       return value !== threshold;
+    // value is then a change against the baseline, in percent (baseline.ts)
+    case "increase_pct":
+      return value > threshold;
+    case "decrease_pct":
+      return -value > threshold;
   }
 }
 
@@ -103,6 +118,7 @@ export function evaluate(rule: AlertRule, state: AlertState, now: number, readin
       notifications.push({
         status: "firing",
         rule,
+        ...(reading.baseline !== undefined && { baseline: reading.baseline }),
         value: reading.value,
         span_count: reading.span_count,
         at: now,
@@ -123,6 +139,7 @@ export function evaluate(rule: AlertRule, state: AlertState, now: number, readin
     notifications.push({
       status: "resolved",
       rule,
+      ...(reading.baseline !== undefined && { baseline: reading.baseline }),
       value: reading.value,
       span_count: reading.span_count,
       at: now,

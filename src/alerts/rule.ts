@@ -6,6 +6,7 @@ import { SCORE_SPAN_COLUMNS } from "../score/types.js";
 import { SPAN_STATUSES, type SpanStatus } from "../span/types.js";
 import { FILTER_FIELDS, type FilterField, type SpanFilter } from "../store/store.js";
 import { parseDuration } from "../util/duration.js";
+import { type Baseline, checkBaseline } from "./baseline-rule.js";
 import type { Budget } from "./budget.js";
 import { checkBudget } from "./budget-rule.js";
 import type { Delivery, RuleError } from "./delivery-spec.js";
@@ -13,7 +14,8 @@ import { validateDelivery } from "./delivery-spec.js";
 
 export type { RuleError } from "./delivery-spec.js";
 
-export const OPS = ["gt", "gte", "lt", "lte", "eq", "ne"] as const;
+/** Comparisons with the threshold; increase_pct and decrease_pct compare with a baseline (baseline.ts). */
+export const OPS = ["gt", "gte", "lt", "lte", "eq", "ne", "increase_pct", "decrease_pct"] as const;
 export type Op = (typeof OPS)[number];
 
 /** A rule filter as users write it: exact matches on span columns and `attr.KEY` entries. */
@@ -57,6 +59,12 @@ export interface AlertRule {
    * threshold the amount, its window and cooldown the period's name ("month").
    */
   budget?: Budget;
+  /**
+   * With op increase_pct / decrease_pct: what the value is compared with, `{offset: "7d"}`
+   * (the same window that long ago) or `{avg_over: "7d"}` (the mean of the window's value over
+   * the windows before it); `threshold` is then a change in percent.
+   */
+  baseline?: Baseline;
 }
 
 export type RuleCheck = { ok: true; rule: AlertRule } | { ok: false; errors: RuleError[] };
@@ -76,6 +84,7 @@ const KEYS = [
   "group_by",
   "max_groups",
   "budget",
+  "baseline",
 ] as const;
 /** Groups a group-by rule tracks unless it says otherwise, and the most it may ask for. */
 export const DEFAULT_MAX_GROUPS = 100;
@@ -243,9 +252,13 @@ export function validateRule(input: unknown): RuleCheck {
   if (send_resolved !== undefined && typeof send_resolved !== "boolean") {
     errors.push({ path: "send_resolved", message: "must be true or false" });
   }
+  const baseline = checkBaseline(input, window, errors);
   const filter = checkFilter(input.filter, errors);
   if (scored) checkScoreFilter(filter, errors);
   const groups = checkGroups(input, errors);
+  if (scored && baseline !== null) {
+    errors.push({ path: "baseline", message: "a score rule has no baseline" });
+  }
   if (scored && groups.group_by !== undefined) {
     errors.push({ path: "group_by", message: "a score rule has no group_by; filter it on model, caller or user_id" });
   }
@@ -272,6 +285,7 @@ export function validateRule(input: unknown): RuleCheck {
       send_resolved: (send_resolved as boolean | undefined) ?? false,
       ...groups,
       ...(budget && { budget }),
+      ...(baseline && { baseline }),
     },
   };
 }

@@ -2,7 +2,30 @@ import type { PagerDutyDelivery } from "../delivery-spec.js";
 import type { Notification } from "../evaluate.js";
 import { alertId, fingerprint, ruleLabels } from "../labels.js";
 
-const OP_TEXT = { gt: ">", gte: ">=", lt: "<", lte: "<=", eq: "==", ne: "!=" } as const;
+const OP_TEXT = {
+  gt: ">",
+  gte: ">=",
+  lt: "<",
+  lte: "<=",
+  eq: "==",
+  ne: "!=",
+  increase_pct: "up by more than",
+  decrease_pct: "down by more than",
+} as const;
+
+/** "> 10", or for a baseline rule "up by more than 50% on its baseline (offset 7d)". */
+function thresholdText(r: Notification["rule"]): string {
+  if (r.baseline === undefined) return `${OP_TEXT[r.op]} ${r.threshold}`;
+  const on = "offset" in r.baseline ? `offset ${r.baseline.offset}` : `avg_over ${r.baseline.avg_over}`;
+  return `${OP_TEXT[r.op]} ${r.threshold}% on its baseline (${on})`;
+}
+
+/** "15" , or for a baseline rule "15 against 10 (+50%)". */
+function readingText(n: Notification): string {
+  if (n.baseline === undefined) return valueText(n.value);
+  const pct = n.value === null ? "no change known" : `${n.value >= 0 ? "+" : ""}${valueText(n.value)}%`;
+  return `${valueText(n.baseline.current)} against ${valueText(n.baseline.baseline)} (${pct})`;
+}
 // Alertmanager's "not ended yet" timestamp.
 const ZERO_TIME = "0001-01-01T00:00:00Z";
 
@@ -49,7 +72,7 @@ export function summaryLine(n: Notification): string {
   const r = n.rule;
   if (n.notice !== undefined) return `${r.name}: ${n.notice}`;
   if (n.budget !== undefined) return `${r.name}: ${budgetText(n)}${filterText(n)}${groupText(n)}`;
-  const cond = `${metricText(r)} ${valueText(n.value)} (threshold ${OP_TEXT[r.op]} ${r.threshold}) over ${r.window}${filterText(n)}${groupText(n)}`;
+  const cond = `${metricText(r)} ${readingText(n)} (threshold ${thresholdText(r)}) over ${r.window}${filterText(n)}${groupText(n)}`;
   return n.status === "firing" ? `${r.name} firing: ${cond}` : `${r.name} resolved: ${cond}`;
 }
 
@@ -67,6 +90,7 @@ function tokentraceBlock(n: Notification): Record<string, unknown> {
     window: n.rule.window,
     filter: n.rule.filter,
     ...(n.group !== undefined && { group: n.group }),
+    ...(n.baseline !== undefined && { baseline: { ...n.baseline, ...n.rule.baseline } }),
     ...(n.budget !== undefined && {
       budget: {
         ...n.budget,
@@ -90,7 +114,7 @@ export function webhookPayload(n: Notification): Record<string, unknown> {
   const labels = ruleLabels(n.rule, n.group);
   const annotations = {
     summary: summaryLine(n),
-    description: `${metricText(n.rule)} is ${valueText(n.value)} over the last ${n.rule.window}${groupText(n)} (${countText(n)}); the rule fires when it is ${OP_TEXT[n.rule.op]} ${n.rule.threshold}.`,
+    description: `${metricText(n.rule)} is ${readingText(n)} over the last ${n.rule.window}${groupText(n)} (${countText(n)}); the rule fires when it is ${thresholdText(n.rule)}.`,
   };
   return {
     version: "4",
@@ -125,7 +149,7 @@ export function slackPayload(n: Notification): Record<string, unknown> {
   const fields = [
     ["Metric", `\`${metricText(n.rule)}\``],
     ["Value", valueText(n.value)],
-    ["Threshold", `${OP_TEXT[n.rule.op]} ${n.rule.threshold}`],
+    ["Threshold", thresholdText(n.rule)],
     ["Window", n.rule.window],
     ...Object.entries(n.group ?? {}).map(([k, v]) => [k, v]),
   ].map(([k, v]) => ({ type: "mrkdwn", text: `*${k}*\n${v}` }));
