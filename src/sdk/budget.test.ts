@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DEFAULT_CONFIG } from "../config/types.js";
-import { startServer } from "../server/index.js";
 import { createTracer } from "../index.js";
+import { startServer } from "../server/index.js";
 import { HttpTransport } from "./transports/http.js";
 
 const perUser = {
