@@ -235,3 +235,41 @@ test("score rule errors in tokentrace.yml carry file:line:col like every rule er
     );
   }
 });
+
+test("group_by, budget and baseline errors in tokentrace.yml carry file:line:col", () => {
+  const text = `alerts:
+  rules:
+    - name: per-user
+      metric: total_cost
+      op: gt
+      threshold: 5
+      window: 1h
+      group_by: [user_id, model]
+    - name: monthly
+      metric: total_cost
+      budget:
+        period: month
+        amount: 500
+        timezone: Europe/Berln
+    - name: vs-last-week
+      metric: total_cost
+      op: increase_pct
+      threshold: 50
+      window: 1h
+      baseline: { offset: 30m }
+`;
+  try {
+    parseConfig(text, { file: "tokentrace.yml", env: {}, flags: {}, validateRule });
+    assert.fail("the config should be refused");
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, String(e));
+    assert.deepEqual(
+      e.problems.map((p) => `${p.where} ${p.path}: ${p.message}`),
+      [
+        "tokentrace.yml:8:17 alerts.rules[0].group_by: one key only (a rule groups by one dimension)",
+        'tokentrace.yml:14:19 alerts.rules[1].budget.timezone: must be an IANA time zone such as "Europe/Berlin" or "UTC"',
+        "tokentrace.yml:20:27 alerts.rules[2].baseline.offset: must be at least the window (1h), or the two overlap",
+      ],
+    );
+  }
+});
