@@ -1,6 +1,7 @@
 import type { ContentStore, SpanContent } from "../content/types.js";
 import type { ScoreStore } from "../score/types.js";
 import type { Span, SpanStatus } from "../span/types.js";
+import type { SessionStore } from "./sessions.js";
 
 /**
  * The span fields filters and group-by name (besides attribute keys): one list for every
@@ -216,6 +217,8 @@ export interface Store {
   readonly content: ContentStore;
   /** Scores of traces and spans (POST /scores): a table of their own, kept as long as spans. */
   readonly scores: ScoreStore;
+  /** Sessions and users (GET /sessions, /sessions/{id}, /users), read from the spans. */
+  readonly sessions: SessionStore;
 
   listAlertRules(): Promise<JsonObject[]>;
   saveAlertRule(name: string, rule: JsonObject): Promise<void>;

@@ -1,4 +1,5 @@
 import { type ApiSpan, toApiSpan } from "../span/api.js";
+import { rootOf } from "../span/root.js";
 import type { Span } from "../span/types.js";
 
 /** A trace as GET /traces/{id} and each entry of GET /traces serve it. */
@@ -41,23 +42,6 @@ export function sumUsd(values: Iterable<number | null>): number | null {
     priced = true;
   }
   return priced ? fromUnits(total) : null;
-}
-
-// Of two spans that start in the same millisecond, the enclosing (longer) one comes first.
-function before(a: Span, b: Span): boolean {
-  return a.started_at < b.started_at || (a.started_at === b.started_at && a.ended_at > b.ended_at);
-}
-
-/** The root span: the earliest span without a parent, else the earliest span. */
-function rootOf(spans: Span[]): Span {
-  let root: Span | null = null;
-  for (const s of spans) {
-    if (s.parent_span_id === null && (root === null || before(s, root))) root = s;
-  }
-  if (root !== null) return root;
-  let first = spans[0];
-  for (const s of spans) if (before(s, first)) first = s;
-  return first;
 }
 
 /**

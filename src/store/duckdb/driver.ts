@@ -6,6 +6,7 @@ import { exportPageSql, firstIngestedAtSql } from "../export-sql.js";
 import { type Dimensions, NO_DIMENSIONS } from "../rollup/dimensions.js";
 import { LATENCY_LE, QUALITY_LE } from "../rollup/fields.js";
 import { planWindow } from "../rollup/plan.js";
+import type { SessionStore } from "../sessions.js";
 import type {
   ExportQuery,
   ExpositionQuery,
@@ -25,6 +26,7 @@ import { type RebuildProgress, readStatus, rebuildStep, retainSql } from "./roll
 import { rollupsAnswer, summarizeRollups } from "./rollup-read.js";
 import { DuckDbScores } from "./scores.js";
 import { getTraceSql, searchTracesSql } from "./search.js";
+import { duckdbSessions } from "./sessions.js";
 import { exposeDuckdb, type SqlRunner, summarizeDuckdb } from "./summarize.js";
 
 export interface DuckDbOptions {
@@ -86,6 +88,7 @@ export class DuckDbStore implements Store, SqlRunner {
   private rebuilding: Promise<void> | null = null;
   readonly content: DuckDbContent;
   readonly scores: DuckDbScores;
+  readonly sessions: SessionStore;
 
   private constructor(
     readonly path: string,
@@ -98,6 +101,7 @@ export class DuckDbStore implements Store, SqlRunner {
       (statements) => this.write(() => this.client.request({ op: "runApart", statements })),
       (scores) => this.write(() => this.client.request({ op: "upsertScores", scores })),
     );
+    this.sessions = duckdbSessions((sql, params) => this.all(sql, params));
   }
 
   /** Opens (creating if needed) the file; `:memory:` gives a throwaway in-memory database. */

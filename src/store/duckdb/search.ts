@@ -12,13 +12,13 @@ const SPAN_SELECT = spanSelect();
 const RARE = 64;
 
 /** A SQL string literal: quotes doubled, so any string is only data. */
-function literal(s: string): string {
+export function literal(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
 }
 
 // Ids of the usual shapes (UUIDs, hex) are inlined: a parameterised statement costs a
 // prepare round that doubles a ~1.5 ms index lookup. Anything else stays a parameter.
-const PLAIN_ID = /^[\w.:-]{1,128}$/;
+export const PLAIN_ID = /^[\w.:-]{1,128}$/;
 
 /** All spans of one trace, ordered by started_at (the ART index on trace_id makes this a point lookup). */
 export async function getTraceSql(db: SqlRunner, traceId: string): Promise<Span[]> {

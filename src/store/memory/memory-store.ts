@@ -2,6 +2,7 @@ import type { SpanContent } from "../../content/types.js";
 import type { Span } from "../../span/types.js";
 import { DimensionFolder, type Dimensions, NO_DIMENSIONS, OTHER } from "../rollup/dimensions.js";
 import { bucketOf, HOUR_MS } from "../rollup/plan.js";
+import { SessionReader } from "../sessions-read.js";
 import type {
   ExportQuery,
   ExpositionQuery,
@@ -19,6 +20,7 @@ import { MemoryContent } from "./content.js";
 import { exportFrom, firstIngested } from "./export.js";
 import { byStart, newestFirst, spanMatches } from "./match.js";
 import { MemoryScores } from "./scores.js";
+import { memorySessionSource } from "./sessions.js";
 import { type DimensionView, exposeSpans, summarizeSpans } from "./summarize.js";
 
 /** A span's identity (trace_id, span_id) as one string. */
@@ -74,6 +76,16 @@ export class MemoryStore implements Store {
   readonly scores = new MemoryScores(
     () => this.check(),
     (traceId) => this.byTrace.get(traceId) ?? [],
+  );
+  readonly sessions = new SessionReader(
+    memorySessionSource(
+      () => {
+        this.check();
+        return this.spans;
+      },
+      (id) => this.byTrace.get(id) ?? [],
+      this.scores,
+    ),
   );
 
   async insert(spans: Span[], content?: SpanContent[]): Promise<void> {

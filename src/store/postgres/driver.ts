@@ -2,6 +2,7 @@ import type pg from "pg";
 import type { SpanContent } from "../../content/types.js";
 import type { Span } from "../../span/types.js";
 import { exportPageSql, firstIngestedAtSql } from "../export-sql.js";
+import type { SessionStore } from "../sessions.js";
 import type {
   AlertStatePart,
   ExportQuery,
@@ -26,6 +27,7 @@ import { Partitions } from "./partitions.js";
 import { deleteBeforePg } from "./retention.js";
 import { PgScores } from "./scores.js";
 import { getTracePg, searchTracesPg } from "./search.js";
+import { postgresSessions } from "./sessions.js";
 import { summarizePg } from "./summarize.js";
 
 export interface PostgresOptions {
@@ -73,6 +75,7 @@ export class PostgresStore implements Store {
   private readonly leader: AlertLeader;
   readonly content: PgContent;
   readonly scores: PgScores;
+  readonly sessions: SessionStore;
 
   private constructor(
     readonly target: PgTarget,
@@ -83,6 +86,7 @@ export class PostgresStore implements Store {
     this.leader = new AlertLeader(() => createClient(target, { connectTimeoutMs: o.connectTimeoutMs }), target.schema);
     this.content = new PgContent(this.run);
     this.scores = new PgScores(this.run);
+    this.sessions = postgresSessions(this.run);
     this.timer = setInterval(() => void this.probe(), o.probeIntervalMs ?? 2000);
     this.timer.unref();
   }

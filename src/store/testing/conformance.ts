@@ -12,6 +12,7 @@ import type { ConformanceOptions, OpenedStore } from "./conformance-lifecycle.js
 import { lifecycleTests, type WithStore } from "./conformance-lifecycle.js";
 import { orderTests } from "./conformance-order.js";
 import { scoreTests } from "./conformance-scores.js";
+import { sessionTests } from "./conformance-sessions.js";
 
 export type { ConformanceOptions, OpenedStore } from "./conformance-lifecycle.js";
 
@@ -240,6 +241,7 @@ export function runStoreConformance(name: string, open: () => Promise<OpenedStor
     cursorTests(withStore);
     contentTests(withStore, opts);
     scoreTests(withStore, opts);
+    sessionTests(withStore);
     exportTests(withStore);
     lifecycleTests(withStore, opts);
     dedupTests(withStore, opts);

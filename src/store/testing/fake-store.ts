@@ -4,6 +4,8 @@ import type { Span } from "../../span/types.js";
 import { MemoryContent } from "../memory/content.js";
 import { newestFirst, spanMatches } from "../memory/match.js";
 import { MemoryScores } from "../memory/scores.js";
+import { memorySessionSource } from "../memory/sessions.js";
+import { SessionReader } from "../sessions-read.js";
 import type { ExpositionRow, JsonObject, Store, StoreHealth, SummaryRow, TraceSearchResult } from "../store.js";
 import { isAfter } from "../trace-search.js";
 
@@ -22,12 +24,20 @@ export interface FakeStore extends Store {
 
 export function createFakeStore(): FakeStore {
   let waiting: (() => void)[] = [];
+  const scores = new MemoryScores(
+    () => {},
+    (traceId) => store.spans.filter((s) => s.trace_id === traceId),
+  );
   const store: FakeStore = {
     driver: "memory",
     content: new MemoryContent(() => {}),
-    scores: new MemoryScores(
-      () => {},
-      (traceId) => store.spans.filter((s) => s.trace_id === traceId),
+    scores,
+    sessions: new SessionReader(
+      memorySessionSource(
+        () => store.spans,
+        (id) => store.spans.filter((s) => s.trace_id === id),
+        scores,
+      ),
     ),
     spans: [],
     insertCalls: [],
