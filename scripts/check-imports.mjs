@@ -21,6 +21,8 @@ export const FLOORS = {
   export: 7,
   // POST/DELETE/GET /scores and their group commit
   scoring: 7,
+  // GET /sessions, /sessions/{id}, /users
+  sessions: 7,
   metrics: 6,
   store: 5,
   // prompt and completion content: shapes, redaction, capping; stores keep it, it reads spans

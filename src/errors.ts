@@ -28,6 +28,10 @@ export const ERRORS = {
   alert_not_found: { status: 404, title: "No alert rule with that name." },
   budget_not_found: { status: 404, title: "No budget rule with that name." },
   score_not_found: { status: 404, title: "No score with that id." },
+  session_not_found: {
+    status: 404,
+    title: "No stored span carries that session_id (never recorded, or outside the retention window).",
+  },
   method_not_allowed: { status: 405, title: "Method not allowed on this path." },
   request_timeout: {
     status: 408,

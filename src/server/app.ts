@@ -6,6 +6,7 @@ import { spanRoutes } from "../ingest/routes.js";
 import { metricRoutes } from "../metrics/routes.js";
 import { otlpRoutes } from "../otlp/routes.js";
 import { scoreRoutes } from "../scoring/routes.js";
+import { sessionRoutes } from "../sessions/routes.js";
 import { traceRoutes } from "../traces/routes.js";
 import { acceptedTokens, bearerAuth } from "./auth.js";
 import type { AppContext } from "./context.js";
@@ -22,6 +23,7 @@ const ROUTES: RoutePlugin[] = [
   (app, ctx) => spanRoutes(app, { ...ctx, parseJson: parseJsonBody }),
   (app, ctx) => traceRoutes(app, ctx),
   (app, ctx) => scoreRoutes(app, ctx),
+  (app, ctx) => sessionRoutes(app, ctx),
   (app, ctx) => metricRoutes(app, ctx),
   (app, ctx) => alertRoutes(app, ctx),
   (app, ctx) => otlpRoutes(app, ctx),
@@ -42,8 +44,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     ...timeoutOptions(ctx.config.http_server),
     logger: false,
     bodyLimit: max_body_bytes,
-    // trace ids reach 36 characters; anything longer is a 404 of its own
-    routerOptions: { maxParamLength: 200 },
+    // A session id (GET /sessions/{id}) reaches 256 characters, each up to 9 when
+    // percent-encoded (%E2%80%A6); anything longer is a 404 of its own.
+    routerOptions: { maxParamLength: 2304 },
     // rejectWhileClosing answers those requests in the {"error": ...} envelope instead
     return503OnClosing: false,
   });
