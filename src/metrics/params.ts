@@ -11,7 +11,7 @@ export interface Grouping {
 /** Built-in filters and group-by dimensions; any other `groupby` value is an attribute key. */
 const FILTER_PARAMS = FILTER_FIELDS;
 
-/** A query parameter given at most once; a repeated one is a 400 naming it. */
+/** A query parameter given at most once (`?a=1&a=2` is a 400 naming it); undefined when absent. */
 export function single(query: Record<string, unknown>, name: string): string | undefined {
   const v = query[name];
   if (v === undefined) return undefined;

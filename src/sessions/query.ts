@@ -1,4 +1,5 @@
 import { ApiError } from "../errors.js";
+import { single } from "../metrics/params.js";
 import { windowRange } from "../metrics/query.js";
 import { parseWindow } from "../metrics/window.js";
 import { MAX_SESSION_USER_LENGTH } from "../span/normalize.js";
@@ -12,13 +13,6 @@ const SORTS: readonly UserSort[] = ["cost", "spans", "errors", "last_seen"];
 
 function bad(message: string): never {
   throw new ApiError("invalid_query", message);
-}
-
-function single(query: Record<string, unknown>, name: string): string | undefined {
-  const v = query[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== "string") bad(`${name}: give it once`);
-  return v;
 }
 
 /** Refuses parameters the route does not know: a typo must not silently widen the answer. */
