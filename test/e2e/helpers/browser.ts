@@ -84,7 +84,11 @@ export async function horizontalOverflow(page: Page): Promise<number> {
  * Hash changes within the page fire `hashchange` a moment after the URL changes, so
  * waiting for the view's name first keeps `settled` from answering too early.
  */
-export async function show(page: Page, view: "overview" | "traces" | "trace" | "alerts", url?: string): Promise<void> {
+export async function show(
+  page: Page,
+  view: "overview" | "traces" | "trace" | "sessions" | "session" | "alerts",
+  url?: string,
+): Promise<void> {
   if (url !== undefined) await page.goto(url);
   await page.waitForSelector(`#view[data-view="${view}"]`, { state: "attached" });
   await settled(page);

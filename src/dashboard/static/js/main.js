@@ -1,11 +1,19 @@
-// Hash router: #/overview, #/traces?model=..., #/traces/<id>, #/alerts. Each view renders
-// into <main> and registers its own cleanup (chart observers, timers).
+// Hash router: #/overview, #/traces?model=..., #/traces/<id>, #/sessions, #/sessions/<id>,
+// #/alerts. Each view renders into <main> and registers its own cleanup (chart observers, timers).
 import { renderAlerts } from "./alerts.js";
 import { renderOverview } from "./overview.js";
+import { renderSession, renderSessions } from "./sessions.js";
 import { renderTrace } from "./trace-view.js";
 import { renderTraces } from "./traces.js";
 
-const VIEWS = { overview: renderOverview, traces: renderTraces, trace: renderTrace, alerts: renderAlerts };
+const VIEWS = {
+  overview: renderOverview,
+  traces: renderTraces,
+  trace: renderTrace,
+  sessions: renderSessions,
+  session: renderSession,
+  alerts: renderAlerts,
+};
 
 let current = null;
 let busy = 0;
@@ -36,8 +44,9 @@ async function route() {
   const { parts, params } = parseHash();
   let name = parts[0] ?? "overview";
   if (name === "traces" && parts[1]) name = "trace";
+  if (name === "sessions" && parts[1]) name = "session";
   if (!VIEWS[name]) name = "overview";
-  const nav = name === "trace" ? "traces" : name;
+  const nav = name === "trace" ? "traces" : name === "session" ? "sessions" : name;
   for (const a of document.querySelectorAll("nav a")) a.classList.toggle("active", a.dataset.view === nav);
 
   const abort = new AbortController();

@@ -7,6 +7,7 @@ import { field, fill, h, notice, select } from "./dom.js";
 import { compact, ms, pct, score, usd } from "./format.js";
 import { costExtras, errorExtras } from "./overview-charts.js";
 import { breakdownTable, groupOrder, isUnpriced, totalsTiles } from "./overview-parts.js";
+import { loadTopUsers } from "./top-users.js";
 
 export const WINDOWS = ["1h", "6h", "24h", "7d", "30d"];
 /** Step per window: 30 to 90 points, enough to see the shape without drowning in noise. */
@@ -86,6 +87,7 @@ export async function renderOverview(root, ctx) {
     pctBar.append(h("button", { type: "button", dataset: { pct: p }, onclick: () => update({ pct: p }) }, p));
   panels.get("latency").tools.append(pctBar);
   const breakdown = h("section", { class: "panel", id: "breakdown" });
+  const topUsers = h("section", { class: "panel", id: "top-users" });
   // The table gets a row of its own: eight columns do not fit beside a chart.
   const grid = h(
     "div",
@@ -107,6 +109,7 @@ export async function renderOverview(root, ctx) {
     tiles,
     grid,
     breakdown,
+    topUsers,
   );
 
   function update(change) {
@@ -148,7 +151,9 @@ export async function renderOverview(root, ctx) {
     });
     // Counts behind the error rate, shown on hover.
     const errorCounts = settle(series("error_count"));
+    const users = loadTopUsers(topUsers, state.window, stale);
     const [t, errs, ...results] = await Promise.all([totals, errorCounts, ...loads]);
+    await users;
     if (stale()) return;
 
     fill(tiles, t.error ? notice(t.error.message, "error") : totalsTiles(t.value));

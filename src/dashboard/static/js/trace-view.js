@@ -3,6 +3,7 @@ import { api } from "./api.js";
 import { conversation } from "./conversation.js";
 import { fill, h, notice } from "./dom.js";
 import { compact, dateTime, ms, toMs, usd } from "./format.js";
+import { scorePills, scoreTable } from "./scores.js";
 import { traceStatus } from "./traces.js";
 
 // The span fields in the order the Fields table lists them (the rest follow). The server
@@ -63,7 +64,7 @@ function kvTable(entries, id) {
   );
 }
 
-function details(span) {
+function details(span, scores) {
   const order = fieldOrder();
   const keys = [
     ...order.filter((k) => k in span),
@@ -76,6 +77,7 @@ function details(span) {
       {},
       h("h3", {}, span.name),
       span.model ? h("span", { class: "pill" }, span.model) : h("span", { class: "pill muted" }, "no model"),
+      scores.length ? scorePills(scores) : null,
     ),
     h(
       "div",
@@ -122,8 +124,12 @@ export async function renderTrace(root, ctx) {
   const t0 = toMs(t.started_at);
   const total = Math.max(1, toMs(t.ended_at) - t0);
   const status = traceStatus(t);
+  // The trace's session and user: its root span's, else the first span that names one.
+  const tree = spanTree(t.spans ?? []);
+  const session = tree.find(({ span }) => span.session_id)?.span.session_id;
+  const user = tree.find(({ span }) => span.user_id)?.span.user_id;
   const panel = h("section", { class: "panel span-details", id: "span-details" });
-  const rows = spanTree(t.spans ?? []).map(({ span, depth }) => {
+  const rows = tree.map(({ span, depth }) => {
     const start = toMs(span.started_at) - t0;
     const dur = Math.max(0, toMs(span.ended_at) - toMs(span.started_at));
     const left = Math.min(99.5, (100 * start) / total);
@@ -153,10 +159,25 @@ export async function renderTrace(root, ctx) {
     );
     return row;
   });
+  const scores = t.scores ?? [];
   function choose(row, span) {
     for (const r of rows) r.classList.toggle("selected", r === row);
-    fill(panel, details(span));
+    fill(
+      panel,
+      details(
+        span,
+        scores.filter((s) => s.span_id === span.span_id),
+      ),
+    );
   }
+  const byId = new Map((t.spans ?? []).map((s) => [s.span_id, s]));
+  const spanName = (id) => byId.get(id)?.name ?? `span ${id} (not recorded)`;
+  const selectSpan = (id) => {
+    const row = rows.find((r) => r.dataset.spanId === id);
+    if (!row) return;
+    row.click();
+    row.scrollIntoView({ block: "nearest" });
+  };
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => h("span", { style: { left: `${f * 100}%` } }, ms(f * total)));
   fill(
     root,
@@ -175,8 +196,16 @@ export async function renderTrace(root, ctx) {
           ["Spans", String(t.span_count)],
           ["Tokens", compact(t.total_tokens)],
           ["Cost", usd(t.total_cost_usd)],
+          ...(session ? [["Session", h("a", { href: `#/sessions/${encodeURIComponent(session)}` }, session)]] : []),
+          ...(user ? [["User", h("a", { href: `#/sessions?user_id=${encodeURIComponent(user)}` }, user)]] : []),
         ].map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", {}, v))),
       ),
+    ),
+    h(
+      "section",
+      { class: "panel", id: "scores" },
+      h("h4", {}, `Scores (${scores.length})`),
+      scoreTable(scores, spanName, selectSpan),
     ),
     h(
       "section",
@@ -191,5 +220,5 @@ export async function renderTrace(root, ctx) {
     ),
     panel,
   );
-  if (rows.length) choose(rows[0], spanTree(t.spans)[0].span);
+  if (rows.length) choose(rows[0], tree[0].span);
 }
