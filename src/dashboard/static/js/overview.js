@@ -18,9 +18,10 @@ const DIMENSIONS = [
   ["caller", "Caller"],
   ["provider", "Provider"],
   ["status", "Status"],
+  ["user_id", "User"],
   ["attr", "Attribute…"],
 ];
-const BUILTIN = new Set(["none", "model", "caller", "provider", "status"]);
+const BUILTIN = new Set(["none", "model", "caller", "provider", "status", "user_id"]);
 const PERCENTILES = ["p50", "p95", "p99"];
 /** Group → colour for as long as the page is open, so a model keeps its colour across views. */
 const COLORS = new Map();
