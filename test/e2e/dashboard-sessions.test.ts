@@ -53,7 +53,7 @@ const SPANS = [
   },
   turn(5, "conv-b", "u-bob", NOW - 20 * MIN, { cost_usd: 0.05 }),
   ...Array.from({ length: 55 }, (_, i) =>
-    turn(100 + i, `carol-${i}`, "u-carol", NOW - 120 * MIN + i * 1000, { cost_usd: 0.001 }),
+    turn(100 + i, `carol-${i}`, "u-carol", NOW - 120 * MIN + i * 1000, { cost_usd: 0.0004 }),
   ),
 ];
 
@@ -170,7 +170,7 @@ describe("sessions, scores and top users in a browser", { skip: SKIP_BROWSER }, 
     assert.deepEqual(users, ["u-alice", "u-bob", "u-carol"]);
     assert.match(
       (await page.locator("#top-users-table tr[data-user-id='u-carol']").textContent()) ?? "",
-      /u-carol\s*\$0\.055/,
+      /u-carol\s*\$0\.022/,
     );
     await page.click("#top-users-table a:text('u-bob')");
     await show(page, "sessions");
