@@ -143,10 +143,10 @@ describe("sessions, scores and top users in a browser", { skip: SKIP_BROWSER }, 
     assert.match((await turns.nth(0).textContent()) ?? "", /turn-1.*\$0\.25.*800 ms.*user\.thumbs 👍 true/);
     assert.match((await turns.nth(2).textContent()) ?? "", /helpfulness 0\.25/);
     assert.match((await page.locator(".trace-head .facts").textContent()) ?? "", /u-alice.*Traces3.*Spans4/);
+    await screenshot(page, "session");
     await turns.nth(1).locator("a").click();
     await show(page, "trace");
     assert.match(page.url(), new RegExp(`#/traces/${trace(2)}$`));
-    await screenshot(page, "session");
     assert.deepEqual(errors, []);
   });
 
