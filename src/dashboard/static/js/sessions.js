@@ -194,7 +194,7 @@ export async function renderSession(root, ctx) {
     const href = `#/traces/${encodeURIComponent(t.trace_id)}`;
     return h(
       "li",
-      { class: `turn ${t.status}`, dataset: { traceId: t.trace_id } },
+      { class: `turn status-${t.status}`, dataset: { traceId: t.trace_id } },
       h("span", { class: "turn-no" }, String(i + 1)),
       h(
         "div",
