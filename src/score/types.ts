@@ -26,6 +26,8 @@ export interface Score {
 /** Scores of a trace and/or of one name created in [since, until], newest first, at most `limit`. */
 export interface ScoreQuery {
   traceId?: string;
+  /** Scores of the traces that have a span carrying this session_id. */
+  sessionId?: string;
   name?: string;
   since: number;
   until: number;

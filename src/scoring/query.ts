@@ -4,7 +4,7 @@ import { isScoreName } from "../score/parse.js";
 import type { ScoreQuery } from "../score/types.js";
 import { normalizeTraceId } from "../span/ids.js";
 
-const KNOWN = new Set(["trace_id", "name", "window", "limit"]);
+const KNOWN = new Set(["trace_id", "session_id", "name", "window", "limit"]);
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 
@@ -20,14 +20,15 @@ function single(query: Record<string, unknown>, name: string): string | undefine
 }
 
 /**
- * Reads GET /scores query parameters: trace_id, name, window (default 24h, ending now),
+ * Reads GET /scores query parameters: trace_id, session_id, name, window (default 24h, ending now),
  * limit (1-1000, default 100). Unknown parameters are refused, as on /traces.
  *
  * @example parseScoreQuery({ name: "helpfulness", window: "7d" }, Date.now())
  */
 export function parseScoreQuery(query: Record<string, unknown>, now: number): ScoreQuery {
   for (const k of Object.keys(query)) {
-    if (!KNOWN.has(k)) bad(`unknown query parameter ${JSON.stringify(k)}; use trace_id, name, window, limit`);
+    if (!KNOWN.has(k))
+      bad(`unknown query parameter ${JSON.stringify(k)}; use trace_id, session_id, name, window, limit`);
   }
   const window = parseWindow(query.window ?? "24h");
   const q: ScoreQuery = { since: now - window.ms, until: now, limit: DEFAULT_LIMIT };
@@ -36,6 +37,11 @@ export function parseScoreQuery(query: Record<string, unknown>, now: number): Sc
     const id = normalizeTraceId(trace);
     if (id === null) bad(`trace_id: ${JSON.stringify(trace)} is not a UUID or 32 hex digits`);
     q.traceId = id;
+  }
+  const session = single(query, "session_id");
+  if (session !== undefined) {
+    if (session.length < 1 || session.length > 256) bad("session_id: must be 1-256 characters");
+    q.sessionId = session;
   }
   const name = single(query, "name");
   if (name !== undefined) {

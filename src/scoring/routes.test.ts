@@ -194,12 +194,31 @@ test("GET /scores filters by trace_id and name, newest first, within the window,
     ["?trace_id=nope", /^trace_id:/],
     ["?name=has%20space", /^name:/],
     ["?nmae=a", /unknown query parameter "nmae"/],
+    ["?session_id=", /^session_id: must be 1-256 characters$/],
+    [`?session_id=${"x".repeat(257)}`, /^session_id: must be 1-256 characters$/],
   ];
   for (const [q, re] of bad) {
     const res = await t.app.inject({ url: `/scores${q}` });
     assert.equal(res.statusCode, 400, q);
     assert.match((res.json() as { error: string }).error, re, q);
   }
+});
+
+test("GET /scores?session_id=: the scores of the session's traces", async () => {
+  const inSession = "33333333-4444-4555-8666-777777777777";
+  const res = await t.app.inject({
+    method: "POST",
+    url: "/spans",
+    payload: { trace_id: inSession, model: "gpt-4o", prompt_tokens: 5, session_id: "conv-7" },
+  });
+  assert.equal(res.statusCode, 202, res.body);
+  await postOk({ trace_id: inSession, name: "thumbs", value: true, id: "in-1" });
+  await postOk({ trace_id: TRACE, name: "thumbs", value: false, id: "out-1" });
+  assert.deepEqual(
+    (await list("?session_id=conv-7")).map((s) => s.score_id),
+    ["in-1"],
+  );
+  assert.deepEqual(await list("?session_id=conv-8"), []);
 });
 
 test("GET /traces/{id}: the trace's scores, oldest first, also for a score sent before the trace", async () => {

@@ -62,6 +62,10 @@ export function listScoresSql(q: ScoreQuery, id = "score_id"): { sql: string; pa
     params.push(q.name);
     where += ` AND name = $${params.length}`;
   }
+  if (q.sessionId !== undefined) {
+    params.push(q.sessionId);
+    where += ` AND trace_id IN (SELECT trace_id FROM spans WHERE session_id = $${params.length})`;
+  }
   const sql = `SELECT ${SCORE_COLUMNS} FROM scores WHERE ${where}
     ORDER BY created_at DESC, ${id} DESC LIMIT ${Math.trunc(q.limit)}`;
   return { sql, params };

@@ -39,7 +39,8 @@ export class MemoryScores implements ScoreStore {
         s.created_at >= q.since &&
         s.created_at <= q.until &&
         (q.traceId === undefined || s.trace_id === q.traceId) &&
-        (q.name === undefined || s.name === q.name),
+        (q.name === undefined || s.name === q.name) &&
+        (q.sessionId === undefined || this.traceSpans(s.trace_id).some((sp) => sp.session_id === q.sessionId)),
     );
     return hits
       .sort(newestScoreFirst)

@@ -133,6 +133,33 @@ export function scoreTests(withStore: WithStore, opts: ConformanceOptions): void
     assert.deepEqual(full, [rows[2]]);
   });
 
+  withStore("scores: list by session: the scores of the traces whose spans carry the session_id", async (s) => {
+    const [t1, t2, t3] = [id(), id(), id()];
+    await s.insert([
+      span({ trace_id: t1, session_id: "conv-1" }),
+      // a trace with a span of the session and one without: in the session
+      span({ trace_id: t2, session_id: null }),
+      span({ trace_id: t2, session_id: "conv-1" }),
+      span({ trace_id: t3, session_id: "conv-2" }),
+    ]);
+    const rows = [
+      scoreRow({ trace_id: t1, created_at: T0 - MIN }),
+      scoreRow({ trace_id: t2, created_at: T0 }),
+      scoreRow({ trace_id: t3, created_at: T0 + MIN }),
+      // its trace is not stored yet: in no session
+      scoreRow({ trace_id: id(), created_at: T0 }),
+    ];
+    await s.scores.upsertScores(rows);
+    const list = (sessionId: string, name?: string) =>
+      s.scores
+        .listScores({ sessionId, name, since: T0 - DAY, until: T0 + DAY, limit: 100 })
+        .then((r) => r.map((x) => x.score_id));
+    assert.deepEqual(await list("conv-1"), [rows[1].score_id, rows[0].score_id]);
+    assert.deepEqual(await list("conv-2"), [rows[2].score_id]);
+    assert.deepEqual(await list("conv-2", "other-name"), []);
+    assert.deepEqual(await list("no-such-session"), []);
+  });
+
   withStore("scores: retention deletes those created before the cut-off and counts them", async (s) => {
     const old = scoreRow({ created_at: T0 - 31 * DAY });
     const edge = scoreRow({ created_at: T0 - 30 * DAY });
