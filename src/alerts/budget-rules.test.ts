@@ -220,3 +220,24 @@ describe("budget rules", () => {
     );
   });
 });
+
+test("rules that read the same thing in a round share one store read", async () => {
+  const store = new MemoryStore();
+  const h = await harness({}, store);
+  const rx = await receiver();
+  let reads = 0;
+  const summarize = store.summarize.bind(store);
+  store.summarize = (q) => {
+    reads++;
+    return summarize(q);
+  };
+  // five budgets on the same month's spend per caller, one of them on another model
+  for (let i = 0; i < 4; i++) await h.alerts.create(budgetRule(rx.url, { name: `b${i}`, group_by: ["caller"] }));
+  await h.alerts.create(budgetRule(rx.url, { name: "mini", group_by: ["caller"], filter: { model: "gpt-4o-mini" } }));
+  await h.store.insert([span({ caller: "alice", cost_usd: 90 })]);
+  await step(h);
+  assert.equal(reads, 2);
+  assert.equal(rx.received.length, 4);
+  await step(h, 1);
+  assert.equal(reads, 4, "a new round reads again");
+});

@@ -1,9 +1,8 @@
 import { groupingOf } from "../metrics/params.js";
-import { type MetricValueQuery, metricValue, metricValuesByGroup } from "../metrics/query.js";
+import type { MetricValueQuery } from "../metrics/query.js";
 import type { AlertStatePart, JsonObject, Store } from "../store/store.js";
 import type { RetryHooks, RetryPolicy } from "../util/retry.js";
 import { baselineChange } from "./baseline.js";
-import { readBaseline } from "./baseline-read.js";
 import type { Baseline } from "./baseline-rule.js";
 import { budgetPeriod } from "./budget.js";
 import { evaluateBudgetRule } from "./budget-eval.js";
@@ -11,6 +10,7 @@ import { deliver } from "./delivery/deliver.js";
 import { type Evaluation, evaluate, type Notification } from "./evaluate.js";
 import { evaluateGroups, type GroupReading, initialGroupedState, summarizeGroups } from "./groups.js";
 import { type RuleEntry, storedRules } from "./registry.js";
+import { RoundReads } from "./round-reads.js";
 import { type AlertRule, DEFAULT_MAX_GROUPS, ruleTiming, toSpanFilter } from "./rule.js";
 import { type AlertState, type DeliveryOutcome, initialState, isSilenced, readState } from "./state.js";
 
@@ -140,14 +140,15 @@ export class AlertEngine {
 
   /** Evaluates every rule at `now`, one after the other; a failing rule does not stop the round. */
   async tick(now: number): Promise<void> {
-    for (const entry of [...this.entries.values()]) await this.evaluateRule(entry, now);
+    const reads = new RoundReads(this.o.store);
+    for (const entry of [...this.entries.values()]) await this.evaluateRule(entry, now, reads);
   }
 
-  private async evaluateRule(entry: RuleEntry, now: number): Promise<void> {
+  private async evaluateRule(entry: RuleEntry, now: number, reads: RoundReads): Promise<void> {
     const { name } = entry.rule;
     let step: (state: AlertState) => Evaluation;
     try {
-      step = await this.read(entry.rule, now);
+      step = await this.read(entry.rule, now, reads);
       this.lastError.delete(name);
     } catch (err) {
       // said once per distinct error, not every interval
@@ -170,7 +171,7 @@ export class AlertEngine {
   }
 
   /** Reads what the rule watches at `now`; returns the pure evaluation to run on its state. */
-  private async read(rule: AlertRule, now: number): Promise<(state: AlertState) => Evaluation> {
+  private async read(rule: AlertRule, now: number, reads: RoundReads): Promise<(state: AlertState) => Evaluation> {
     const budget = rule.budget;
     // a budget's window is its calendar period so far
     const windowMs = budget ? now - budgetPeriod(budget, now).start + 1 : ruleTiming(rule).windowMs;
@@ -178,16 +179,17 @@ export class AlertEngine {
     const q = { metric: rule.metric, windowMs, filter: toSpanFilter(rule.filter), score: rule.score };
     const key = rule.group_by?.[0];
     const maxGroups = rule.max_groups ?? DEFAULT_MAX_GROUPS;
-    if (rule.baseline !== undefined) return this.readAgainstBaseline(rule, rule.baseline, q, now, key, maxGroups);
+    if (rule.baseline !== undefined)
+      return this.readAgainstBaseline(rule, rule.baseline, q, now, key, maxGroups, reads);
     if (key === undefined) {
-      const reading = await metricValue(this.o.store, q, now);
+      const reading = await reads.value(q, now);
       if (budget) {
         const spend = { labels: null, spent: reading.value ?? 0, span_count: reading.span_count };
         return (state) => evaluateBudgetRule({ ...rule, budget }, state, now, [spend], maxGroups);
       }
       return (state) => evaluate(rule, state, now, reading);
     }
-    const rows = await metricValuesByGroup(this.o.store, { ...q, groupBy: groupingOf(key).groupBy }, now);
+    const rows = await reads.byGroup({ ...q, groupBy: groupingOf(key).groupBy }, now);
     const readings: GroupReading[] = rows.map((r) => ({ ...r, labels: { [key]: r.group } }));
     return (state) => {
       let out: Evaluation;
@@ -226,15 +228,16 @@ export class AlertEngine {
     now: number,
     key: string | undefined,
     maxGroups: number,
+    reads: RoundReads,
   ): Promise<(state: AlertState) => Evaluation> {
     const none = { value: null, span_count: 0 };
     const groupBy = key === undefined ? undefined : groupingOf(key).groupBy;
-    const base = await readBaseline(this.o.store, q, baseline, now, groupBy);
+    const base = await reads.baseline(q, baseline, now, groupBy);
     if (key === undefined || groupBy === undefined) {
-      const reading = baselineChange(await metricValue(this.o.store, q, now), base.get(null) ?? none, rule.min_spans);
+      const reading = baselineChange(await reads.value(q, now), base.get(null) ?? none, rule.min_spans);
       return (state) => evaluate(rule, state, now, reading);
     }
-    const rows = await metricValuesByGroup(this.o.store, { ...q, groupBy }, now);
+    const rows = await reads.byGroup({ ...q, groupBy }, now);
     const readings: GroupReading[] = rows.map((r) => ({
       ...baselineChange(r, base.get(r.group) ?? none, rule.min_spans),
       labels: { [key]: r.group },
