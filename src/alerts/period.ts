@@ -113,6 +113,22 @@ function isoWeek(c: Civil): { year: number; week: number } {
  *   // { start: Date.parse("2026-02-28T23:00:00Z"), end: Date.parse("2026-03-31T22:00:00Z"), key: "2026-03" }
  */
 export function calendarPeriod(period: Period, tz: string, now: number): CalendarPeriod {
+  // A round asks this for every budget and group at one `now`; reading a wall clock through
+  // Intl costs ~10 µs, and a period takes a dozen of them.
+  const key = `${period}|${tz}|${now}`;
+  let p = recent.get(key);
+  if (p === undefined) {
+    p = computePeriod(period, tz, now);
+    if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value as string);
+    recent.set(key, p);
+  }
+  return p;
+}
+
+const RECENT_MAX = 256;
+const recent = new Map<string, CalendarPeriod>();
+
+function computePeriod(period: Period, tz: string, now: number): CalendarPeriod {
   const today = civil(now, tz);
   let first: Civil;
   let next: Civil;

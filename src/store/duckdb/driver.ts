@@ -78,6 +78,7 @@ function openError(path: string, e: unknown): Error {
 const RECOVER_SPANS = 100;
 
 export class DuckDbStore implements Store, SqlRunner {
+  private pendingStates: { name: string; json: string; resolve: () => void; reject: (e: unknown) => void }[] = [];
   readonly driver = "duckdb" as const;
   private state: StoreHealth = { ok: true };
   /** Spans an insert must carry to clear a failed state (see write). */
@@ -281,8 +282,32 @@ export class DuckDbStore implements Store, SqlRunner {
     return Object.fromEntries(rows.map((r) => [r.name as string, JSON.parse(r.state as string) as JsonObject]));
   }
 
-  async saveAlertState(name: string, state: JsonObject): Promise<void> {
-    await this.run("INSERT OR REPLACE INTO alert_state (name, state) VALUES ($1, $2)", [name, JSON.stringify(state)]);
+  /**
+   * Writes are gathered until the event loop turns and committed in one transaction: a round
+   * of a hundred rules writes its states in one commit instead of a hundred (each commit costs
+   * ~15-20 ms). Each promise still resolves only once its state is committed.
+   */
+  saveAlertState(name: string, state: JsonObject): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.pendingStates.length === 0) setImmediate(() => this.flushStates());
+      this.pendingStates.push({ name, json: JSON.stringify(state), resolve, reject });
+    });
+  }
+
+  private flushStates(): void {
+    const waiting = this.pendingStates;
+    this.pendingStates = [];
+    // a rule saved twice in one turn: its last state is the one to keep
+    const last = new Map(waiting.map((w) => [w.name, w.json]));
+    const sql = "INSERT OR REPLACE INTO alert_state (name, state) VALUES ($1, $2)";
+    this.batch([...last].map(([name, json]) => ({ sql, params: [name, json] }))).then(
+      () => {
+        for (const w of waiting) w.resolve();
+      },
+      (err: unknown) => {
+        for (const w of waiting) w.reject(err);
+      },
+    );
   }
 
   health(): StoreHealth {
