@@ -43,8 +43,14 @@ export function evaluateBudgetRule(
   const groups: Record<string, AlertState> = {};
   let top: { spent: number; span_count: number } = { spent: 0, span_count: 0 };
   let own: AlertState = state;
+  let total = 0;
   for (const s of spends) {
+    total += s.span_count;
+    if (s.spent > top.spent || top.span_count === 0) top = s;
+    // Most users of a budget per user are far from its lowest threshold and were not before:
+    // nothing to tell or remember, so skip the work (a round may see 100,000 users).
     const key = s.labels === null ? null : groupKey(s.labels);
+    if (key !== null && s.spent / rule.budget.amount < lowest && state.grouped?.groups[key] === undefined) continue;
     const before = key === null ? state : state.grouped?.groups[key];
     const out = evaluateBudget(rule.budget, budgetOf(before), s.spent, now);
     const figures = budgetFigures(rule.budget, s.spent, now);
@@ -86,7 +92,6 @@ export function evaluateBudgetRule(
     };
     if (key === null) own = { ...entry, silenced_until: state.silenced_until, last_delivery: state.last_delivery };
     else if (figures.fraction >= lowest) groups[key] = entry;
-    if (s.spent > top.spent || top.span_count === 0) top = s;
   }
   if (rule.group_by === undefined) return { state: own, notifications };
   // past max_groups, the groups furthest into their budget are the ones remembered
@@ -103,7 +108,7 @@ export function evaluateBudgetRule(
       state: firing.length > 0 ? "firing" : "ok",
       firing: firing.length > 0,
       current_value: spends.length === 0 ? 0 : top.spent,
-      span_count: spends.reduce((n, s) => n + s.span_count, 0),
+      span_count: total,
       last_evaluated: now,
       firing_since: firing.length > 0 ? Math.min(...firing.map((g) => g.firing_since ?? now)) : null,
       last_fired: notifications.length > 0 ? now : state.last_fired,
