@@ -1,7 +1,9 @@
 // The `baseline` field of an alert rule (op increase_pct / decrease_pct): validation.
 import { parseDuration } from "../util/duration.js";
-import { BASELINE_OPS } from "./baseline.js";
 import type { RuleError } from "./delivery-spec.js";
+
+/** The ops that compare with a baseline (the threshold is then a change in percent). */
+export const BASELINE_OPS = ["increase_pct", "decrease_pct"] as const;
 
 /** offset: the same window that long ago; avg_over: the mean of the window's value over that span before it. */
 export type Baseline = { offset: string } | { avg_over: string };

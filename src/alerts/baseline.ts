@@ -2,8 +2,6 @@
 // week", "quality is down 20% on its 7-day average". Pure: the readings are passed in.
 import type { BaselineFigures, MetricReading } from "./evaluate.js";
 
-export const BASELINE_OPS = ["increase_pct", "decrease_pct"] as const;
-
 /** The time ranges a baseline reads, as [from, to) in epoch ms, for a rule window ending at `now`. */
 export function baselineRange(
   b: { offsetMs: number } | { avgOverMs: number },

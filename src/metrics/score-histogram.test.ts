@@ -9,7 +9,7 @@ import { buildApp } from "../server/app.js";
 import { createRuntime, type Runtime } from "../server/runtime.js";
 import { FIXED_NOW } from "../server/testing/app.js";
 import { MemoryStore } from "../store/memory/memory-store.js";
-import { scoreRow } from "../store/testing/conformance-scores.js";
+import { scoreRow } from "../store/testing/conformance-fixtures.js";
 
 const TRACE = "7f3a1c2b-e4d5-4f6a-8b9c-0d1e2f3a4b5c";
 

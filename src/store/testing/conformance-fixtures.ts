@@ -1,3 +1,4 @@
+import type { Score } from "../../score/types.js";
 // Spans and a brute-force reference search for the store conformance suite.
 import type { Span } from "../../span/types.js";
 import { prng } from "../../util/random.js";
@@ -120,5 +121,24 @@ export function referenceSearch(all: Span[], q: TraceQuery): TraceSearchResult {
   return {
     traces: hits.slice(q.offset, q.offset + q.limit).map((h) => h.spans),
     hasMore: hits.length > q.offset + q.limit,
+  };
+}
+
+let scoreSeq = 0;
+
+/** A score on a new trace; override any field. */
+export function scoreRow(o: Partial<Score> = {}): Score {
+  scoreSeq++;
+  return {
+    score_id: `score-${String(scoreSeq).padStart(6, "0")}`,
+    trace_id: id(),
+    span_id: null,
+    name: "helpfulness",
+    value: 0.75,
+    label: null,
+    comment: null,
+    source: "api",
+    created_at: T0,
+    ...o,
   };
 }

@@ -4,9 +4,8 @@ import assert from "node:assert/strict";
 import type { ScoreSummaryRow } from "../../score/types.js";
 import { quantileSorted, sortedCopy } from "../../stats/percentile.js";
 import { prng } from "../../util/random.js";
-import { DAY, id, MIN, span, T0 } from "./conformance-fixtures.js";
+import { DAY, id, MIN, scoreRow, span, T0 } from "./conformance-fixtures.js";
 import type { WithStore } from "./conformance-lifecycle.js";
-import { scoreRow } from "./conformance-scores.js";
 
 const row = (o: Partial<ScoreSummaryRow> & Pick<ScoreSummaryRow, "name">): ScoreSummaryRow => ({
   group: null,

@@ -1,28 +1,8 @@
 // Conformance, scores part: the scores table every driver keeps (POST /scores, docs/scores.md).
 import assert from "node:assert/strict";
-import type { Score } from "../../score/types.js";
-import { DAY, id, MIN, span, T0 } from "./conformance-fixtures.js";
+import { DAY, id, MIN, scoreRow, span, T0 } from "./conformance-fixtures.js";
 import type { ConformanceOptions, WithStore } from "./conformance-lifecycle.js";
 import { scoreSummaryTests } from "./conformance-score-summary.js";
-
-let seq = 0;
-
-/** A score on a new trace; override any field. */
-export function scoreRow(o: Partial<Score> = {}): Score {
-  seq++;
-  return {
-    score_id: `score-${String(seq).padStart(6, "0")}`,
-    trace_id: id(),
-    span_id: null,
-    name: "helpfulness",
-    value: 0.75,
-    label: null,
-    comment: null,
-    source: "api",
-    created_at: T0,
-    ...o,
-  };
-}
 
 /** Registers the score tests (called by runStoreConformance). */
 export function scoreTests(withStore: WithStore, opts: ConformanceOptions): void {

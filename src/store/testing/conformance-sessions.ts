@@ -5,9 +5,8 @@ import type { Span } from "../../span/types.js";
 import type { SessionKey, SessionSummary, UserQuery } from "../sessions.js";
 import { byCodePoint } from "../sessions-read.js";
 import type { Store } from "../store.js";
-import { DAY, id, MIN, span, T0 } from "./conformance-fixtures.js";
+import { DAY, id, MIN, scoreRow, span, T0 } from "./conformance-fixtures.js";
 import type { WithStore } from "./conformance-lifecycle.js";
-import { scoreRow } from "./conformance-scores.js";
 
 const HOUR = 60 * MIN;
 /** A span of a session (and its user), an LLM call unless told otherwise. */
