@@ -88,26 +88,39 @@ export function sqlSessionSource(db: SessionSql): SessionSource {
     },
     async listUsers(q: UserQuery): Promise<UserSummary[]> {
       const p = binder();
+      const range = (add: (v: unknown) => string) => `started_at >= ${add(q.from)} AND started_at < ${add(q.to)}`;
+      // Distinct sessions are counted for the page's users only: counting them for every user
+      // in the window doubles the query (a set per user), and no sort uses them.
       const rows = await db.run(
         `SELECT user_id,
            count(*) FILTER (WHERE ${CALL}) AS span_count,
-           count(DISTINCT session_id) AS session_count,
            CAST(sum(cost_usd) FILTER (WHERE ${CALL}) AS TEXT) AS cost_usd,
            CAST(coalesce(sum(total_tokens), 0) AS BIGINT) AS total_tokens,
            count(*) FILTER (WHERE ${CALL} AND status <> 'ok') AS error_count,
            CAST(sum(eval_score) FILTER (WHERE ${CALL}) AS DOUBLE PRECISION) AS score_sum,
            count(eval_score) FILTER (WHERE ${CALL}) AS scored,
            max(started_at) AS last_seen
-         FROM spans WHERE user_id IS NOT NULL AND started_at >= ${p.add(q.from)} AND started_at < ${p.add(q.to)}
+         FROM spans WHERE user_id IS NOT NULL AND ${range(p.add)}
          GROUP BY user_id
          ORDER BY ${SORT_SQL[q.sort]} DESC NULLS LAST, ${db.bytes("user_id")}
          LIMIT ${Math.trunc(q.limit)}`,
         p.values,
       );
+      const ids = rows.map((r) => String(r.user_id));
+      const sessions = new Map<string, number>();
+      if (ids.length > 0) {
+        const s = binder();
+        const counted = await db.run(
+          `SELECT user_id, count(DISTINCT session_id) AS n FROM spans
+           WHERE ${db.inList("user_id", ids, s.add)} AND ${range(s.add)} GROUP BY user_id`,
+          s.values,
+        );
+        for (const r of counted) sessions.set(String(r.user_id), num(r.n));
+      }
       return rows.map((r) => ({
         user_id: String(r.user_id),
         span_count: num(r.span_count),
-        session_count: num(r.session_count),
+        session_count: sessions.get(String(r.user_id)) ?? 0,
         cost_usd: r.cost_usd === null ? null : Number(r.cost_usd),
         total_tokens: num(r.total_tokens),
         error_count: num(r.error_count),
