@@ -123,4 +123,14 @@ describe("alert form", () => {
     >;
     assert.deepEqual(pd.delivery, { type: "pagerduty", routing_key: "R0UT1NG" });
   });
+
+  test("one alert per user: group_by and a user filter", () => {
+    const body = call(alertForm.ruleBody, { ...values, group_by: "user_id", user_id: " u-1042 " }) as Record<
+      string,
+      unknown
+    >;
+    assert.deepEqual(body.group_by, ["user_id"]);
+    assert.deepEqual(body.filter, { model: "gpt-4o", user_id: "u-1042", "attr.workflow": "rag" });
+    assert.equal("group_by" in (call(alertForm.ruleBody, { ...values, group_by: "" }) as object), false);
+  });
 });

@@ -55,9 +55,10 @@ export function ruleBody(v) {
   if (v.cooldown.trim()) body.cooldown = v.cooldown.trim();
   if (v.min_spans !== "") body.min_spans = Number(v.min_spans);
   const filter = {};
-  for (const k of ["model", "caller", "provider", "status"]) if (v[k]?.trim()) filter[k] = v[k].trim();
+  for (const k of ["model", "caller", "provider", "status", "user_id"]) if (v[k]?.trim()) filter[k] = v[k].trim();
   Object.assign(filter, parseAttrFilter(v.attrs ?? "").attrs);
   if (Object.keys(filter).length) body.filter = filter;
+  if (v.group_by?.trim()) body.group_by = [v.group_by.trim()];
   if (v.delivery === "pagerduty") body.delivery = { type: "pagerduty", routing_key: v.target.trim() };
   else if (v.delivery !== "log") body.delivery = { type: v.delivery, url: v.target.trim() };
   else body.delivery = { type: "log" };
@@ -102,10 +103,25 @@ export function alertForm(onCreated, track) {
       field("Window", inp("window", { value: "1h", required: true, placeholder: "1h, 30m, 24h" })),
       field("Cooldown", inp("cooldown", { placeholder: "same as window" })),
       field("Min. calls", inp("min_spans", { type: "number", min: "1", step: "1", placeholder: "1" })),
+      field(
+        "One alert per",
+        select(
+          [
+            ["", "nothing (one alert)"],
+            ["user_id", "user"],
+            ["model", "model"],
+            ["caller", "caller"],
+            ["provider", "provider"],
+          ],
+          "",
+          { name: "group_by" },
+        ),
+      ),
       field("Model", inp("model", { placeholder: "any" })),
       field("Caller", inp("caller", { placeholder: "any" })),
       field("Provider", inp("provider", { placeholder: "any" })),
       field("Status", select([["", "any"], "ok", "error", "timeout"], "", { name: "status" })),
+      field("User", inp("user_id", { placeholder: "any" })),
       field("Attributes", inp("attrs", { placeholder: "attr.workflow=rag-answer" })),
       field("Deliver to", delivery),
       targetField,
