@@ -3,7 +3,7 @@
 // connections, as evaluators and feedback buttons do. Prints acknowledged (201) scores/s,
 // verified at the end against the scores table of the stopped server's file. Target
 // (issue #14): >= 5,000 scores/s.
-// Run: npx tsx bench/scores.ts [--seconds 10] [--clients 64] [--traces 10000]
+// Run: npx tsx bench/scores.ts [--seconds 10] [--clients 64] [--traces 10000] [--batch 1]
 import http from "node:http";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
@@ -17,8 +17,12 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "10" },
     clients: { type: "string", default: "64" },
     traces: { type: "string", default: "10000" },
+    // scores per request: 1 is the single-object body; more sends an array, as the SDK's
+    // http transport sends what it has queued
+    batch: { type: "string", default: "1" },
   },
 });
+const BATCH = Math.max(1, Number(values.batch));
 const SECONDS = Number(values.seconds);
 const CLIENTS = Number(values.clients);
 const TRACES = Number(values.traces);
@@ -28,15 +32,19 @@ const traceId = (i: number) => `${hex(i, 8)}-0000-4000-8000-${hex(i, 12)}`;
 
 // A mix like real feedback: numeric evaluator scores, thumbs, labels with a comment. No
 // id: each request is a new score (the SDK's own ids make a retry replace; not measured here).
-function body(i: number): Uint8Array {
+function score(i: number): Record<string, unknown> {
   const trace_id = traceId(i % TRACES);
   const kinds = [
     { trace_id, name: "helpfulness", value: (i % 100) / 100, source: "llm" },
     { trace_id, name: "user.thumbs", value: i % 3 !== 0, source: "human" },
     { trace_id, span_id: hex(i, 16), name: "topic", label: ["billing", "shipping", "other"][i % 3], comment: "auto" },
   ];
-  return new TextEncoder().encode(JSON.stringify(kinds[i % kinds.length]));
+  return kinds[i % kinds.length];
 }
+const body = (i: number) =>
+  new TextEncoder().encode(
+    JSON.stringify(BATCH === 1 ? score(i) : Array.from({ length: BATCH }, (_, k) => score(i * BATCH + k))),
+  );
 const bodies = Array.from({ length: 3000 }, (_, i) => body(i));
 
 const dir = await makeTempDir("tokentrace-bench-scores-");
@@ -54,7 +62,7 @@ try {
     Array.from({ length: CLIENTS }, async (_, c) => {
       for (let i = c; performance.now() < deadline; i += CLIENTS) {
         const res = await post(agent, `${server.url}/scores`, bodies[i % bodies.length]);
-        if (res.status === 201) created++;
+        if (res.status === 201) created += BATCH;
         else errors++;
       }
     }),
@@ -73,7 +81,7 @@ try {
   await store.close();
   console.log(
     `scores: ${Math.round(created / elapsed).toLocaleString("en")} scores/s acknowledged with 201 ` +
-      `(${created.toLocaleString("en")} in ${elapsed.toFixed(1)} s; ${CLIENTS} clients, one score a request; ${errors} errors)`,
+      `(${created.toLocaleString("en")} in ${elapsed.toFixed(1)} s; ${CLIENTS} clients, ${BATCH === 1 ? "one score a request" : `${BATCH} scores a request`}; ${errors} errors)`,
   );
   console.log(`  machine: ${cpus().length} cores, load average ${load} (at the end of the run)`);
   if (cpuBefore !== null && cpuAfter !== null && created > 0) {

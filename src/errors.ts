@@ -40,7 +40,7 @@ export const ERRORS = {
   },
   alert_exists: { status: 409, title: "An alert rule with that name already exists." },
   alert_readonly: { status: 409, title: "The rule comes from code or config and cannot be deleted through the API." },
-  batch_too_large: { status: 413, title: "More spans in one request than http_server.max_batch_size." },
+  batch_too_large: { status: 413, title: "More spans (or scores) in one request than http_server.max_batch_size." },
   body_too_large: { status: 413, title: "Request body larger than http_server.max_body_bytes." },
   headers_too_large: { status: 431, title: "The request headers are larger than the server accepts (16 KiB)." },
   unsupported_media_type: { status: 415, title: "Unsupported Content-Type." },

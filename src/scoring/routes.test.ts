@@ -92,7 +92,7 @@ test("POST /scores with an existing id replaces that score (a retry stores it on
 test("POST /scores: every bad field is a 400 naming it, and nothing is stored", async () => {
   const ok = { trace_id: TRACE, name: "helpfulness", value: 1 };
   const cases: [unknown, string][] = [
-    [[ok], "body:"],
+    [[ok, "x"], "scores[1].body:"],
     ["text", "body:"],
     [{ ...ok, trace_id: undefined }, "trace_id:"],
     [{ ...ok, trace_id: "abc" }, "trace_id:"],
@@ -261,4 +261,34 @@ test("POST /scores: a failed commit is a 503 store_unavailable and the client ma
   assert.deepEqual(await list(), []);
   await postOk({ trace_id: TRACE, name: "n", value: 1, id: "retry-me" });
   assert.equal((await list()).length, 1);
+});
+
+test("POST /scores with an array: all stored in one commit (201 score_ids), or none with the bad index named", async () => {
+  const ok = await post([
+    { trace_id: TRACE, name: "thumbs", value: true, id: "batch-1" },
+    { trace_id: TRACE, name: "judge", label: "fine" },
+  ]);
+  assert.equal(ok.statusCode, 201, ok.body);
+  const { score_ids } = ok.json() as { score_ids: string[] };
+  assert.equal(score_ids.length, 2);
+  assert.equal(score_ids[0], "batch-1");
+  assert.deepEqual((await list()).map((s) => s.score_id).sort(), [...score_ids].sort());
+
+  const bad = await post([
+    { trace_id: TRACE, name: "thumbs", value: true, id: "batch-2" },
+    { trace_id: TRACE, name: "has space", value: 1 },
+  ]);
+  assert.equal(bad.statusCode, 400);
+  assert.match((bad.json() as { error: string }).error, /^scores\[1\]\.name: /);
+  assert.equal((await list()).length, 2, "nothing of the refused array is stored");
+
+  const empty = await post([]);
+  assert.equal(empty.statusCode, 400);
+  assert.equal((empty.json() as { error: string }).error, "body: an empty array holds no score");
+  const tooMany = await post(Array.from({ length: 1001 }, () => ({ trace_id: TRACE, name: "n", value: 1 })));
+  assert.equal(tooMany.statusCode, 413);
+  assert.match(
+    (tooMany.json() as { error: string }).error,
+    /^1001 scores in one request; http_server.max_batch_size is 1000$/,
+  );
 });

@@ -45,9 +45,9 @@ test("scores arriving during a commit go together in the next one; each resolves
   const store = heldStore();
   const w = createScoreWriter(store);
   const done: string[] = [];
-  const first = w.submit(score("a")).then(() => done.push("a"));
+  const first = w.submit([score("a")]).then(() => done.push("a"));
   await settle();
-  const rest = ["b", "c", "d"].map((id) => w.submit(score(id)).then(() => done.push(id)));
+  const rest = ["b", "c", "d"].map((id) => w.submit([score(id)]).then(() => done.push(id)));
   await settle();
   assert.deepEqual(store.calls, [["a"]]);
   assert.deepEqual(done, []);
@@ -67,9 +67,9 @@ test("a failed commit rejects its scores with store_unavailable; the next ones s
   const logged: string[] = [];
   const w = createScoreWriter(store, { log: (m) => logged.push(m) });
   store.failNext();
-  const failed = w.submit(score("a"));
+  const failed = w.submit([score("a")]);
   await settle();
-  const later = w.submit(score("b"));
+  const later = w.submit([score("b")]);
   store.release();
   await assert.rejects(failed, (e: unknown) => e instanceof ApiError && e.code === "store_unavailable");
   await settle();
@@ -77,4 +77,26 @@ test("a failed commit rejects its scores with store_unavailable; the next ones s
   await later;
   assert.deepEqual(store.calls, [["a"], ["b"]]);
   assert.match(logged[0], /1 scores failed: disk full/);
+});
+
+test("a request's scores go in one commit, never split; groups stop before 1000 scores", async () => {
+  const store = heldStore();
+  const w = createScoreWriter(store);
+  const first = w.submit([score("a")]);
+  await settle();
+  const big = Array.from({ length: 600 }, (_, i) => score(`x${i}`));
+  const other = Array.from({ length: 600 }, (_, i) => score(`y${i}`));
+  const pending = [w.submit(big), w.submit(other), w.submit([score("z")])];
+  store.release();
+  await first;
+  for (let i = 0; i < 2; i++) {
+    await settle();
+    store.release();
+  }
+  await Promise.all(pending);
+  assert.deepEqual(
+    store.calls.map((c) => c.length),
+    [1, 600, 601],
+  );
+  await w.drain();
 });

@@ -128,19 +128,22 @@ test("http transport: scores reach a real server's POST /scores and show on GET 
   ]);
 });
 
-test("http transport: a score refused with 503 is retried with the same id, and sent once it is accepted", async (t) => {
+test("http transport: scores refused with 503 are retried with the same ids, and sent once accepted", async (t) => {
   const bodies: WireScore[] = [];
+  const requests: number[] = [];
   let answers = [503, 503];
   const collector = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       assert.equal(req.url, "/scores");
-      const score = JSON.parse(Buffer.concat(chunks).toString()) as WireScore;
-      bodies.push(score);
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as WireScore | WireScore[];
+      const scores = Array.isArray(body) ? body : [body];
+      bodies.push(...scores);
+      requests.push(scores.length);
       const status = answers.shift() ?? 201;
       res.writeHead(status, { "content-type": "application/json", "retry-after": "0" });
-      res.end(JSON.stringify(status === 201 ? { score_id: score.id } : { error: "busy" }));
+      res.end(JSON.stringify(status === 201 ? { score_ids: scores.map((x) => x.id) } : { error: "busy" }));
     });
   });
   await new Promise<void>((r) => collector.listen(0, "127.0.0.1", r));
@@ -156,12 +159,13 @@ test("http transport: a score refused with 503 is retried with the same id, and 
   tracer.score({ traceId: TRACE, name: "a", value: 1 });
   tracer.score({ traceId: TRACE, name: "b", value: 2 });
   await tracer.flush();
-  // a: 503, 503, 201; then b: 201
+  // both in one request: 503, 503, 201
+  assert.deepEqual(requests, [2, 2, 2]);
   assert.deepEqual(
     bodies.map((b) => b.name),
-    ["a", "a", "a", "b"],
+    ["a", "b", "a", "b", "a", "b"],
   );
-  assert.equal(new Set(bodies.slice(0, 3).map((b) => b.id)).size, 1);
+  assert.equal(new Set(bodies.filter((b) => b.name === "a").map((b) => b.id)).size, 1);
   assert.deepEqual(warnings, []);
   // a 400 is not retried: the score is dropped with a warning
   answers = [400];
@@ -169,6 +173,41 @@ test("http transport: a score refused with 503 is retried with the same id, and 
   await tracer.flush();
   assert.equal(bodies.filter((b) => b.name === "c").length, 1);
   assert.match(warnings[0], /1 scores not sent by the http transport to .*HTTP 400 busy/);
+});
+
+test("http transport: a server that takes one score per request gets them one by one", async (t) => {
+  const got: string[] = [];
+  let arrays = 0;
+  const old = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as WireScore | WireScore[];
+      res.writeHead(Array.isArray(body) ? 400 : 201, { "content-type": "application/json" });
+      if (Array.isArray(body)) {
+        arrays++;
+        res.end(JSON.stringify({ error: "body: must be a JSON object" }));
+      } else {
+        got.push(body.name);
+        res.end(JSON.stringify({ score_id: body.id }));
+      }
+    });
+  });
+  await new Promise<void>((r) => old.listen(0, "127.0.0.1", r));
+  t.after(() => old.close());
+  const warnings: string[] = [];
+  const tracer = createTracer({
+    transport: new HttpTransport({ url: `http://127.0.0.1:${(old.address() as AddressInfo).port}` }),
+    onWarning: (m) => warnings.push(m),
+  });
+  t.after(() => tracer.shutdown());
+  for (const name of ["a", "b", "c"]) tracer.score({ traceId: TRACE, name, value: 1 });
+  await tracer.flush();
+  for (const name of ["d", "e"]) tracer.score({ traceId: TRACE, name, value: 1 });
+  await tracer.flush();
+  assert.deepEqual(got, ["a", "b", "c", "d", "e"]);
+  assert.equal(arrays, 1, "asked once, then one by one");
+  assert.equal(warnings.length, 0, warnings.join("\n"));
 });
 
 test("file transport writes scores to their own JSON-lines file beside the spans", async (t) => {

@@ -23,8 +23,9 @@ export interface HttpTransportOptions {
  * model) to its POST /v1/traces as OTLP/JSON. Each request carries an Idempotency-Key that
  * its retries reuse, so a retry after a lost response is not stored twice. A 413 splits
  * the batch in halves (and lowers maxBatchSize for later batches); halves already accepted
- * are not sent again when the rest is retried. Scores go to POST /scores, one request each;
- * each carries its own id, so a retry replaces instead of adding.
+ * are not sent again when the rest is retried. Scores go to POST /scores, a queued batch as
+ * one array (one by one when the server refuses it); each carries its own id, so a retry
+ * replaces instead of adding.
  *
  * @example createTracer({ service: "api", transport: new HttpTransport({ url: "http://localhost:9090" }) })
  */
@@ -42,6 +43,8 @@ export class HttpTransport implements Transport {
   private readonly keys = new WeakMap<Span[], string>();
   private readonly halves = new WeakMap<Span[], [Span[], Span[]]>();
   private readonly done = new WeakSet<Span[] | WireScore>();
+  /** Whether the server takes an array of scores in one POST /scores (servers before it do not). */
+  private batchScores = true;
 
   constructor(opts: HttpTransportOptions) {
     this.url = spansEndpoint(opts.url);
@@ -91,9 +94,28 @@ export class HttpTransport implements Transport {
   }
 
   async exportScores(scores: WireScore[]): Promise<ExportResult> {
+    const todo = scores.filter((s) => !this.done.has(s));
+    if (todo.length === 0) return SUCCESS;
+    if (todo.length > 1 && this.batchScores) {
+      // One request for the batch (each score carries its id, so a retry replaces, never adds).
+      const r = await postSpans({
+        url: this.scoresUrl,
+        body: JSON.stringify(todo),
+        idempotencyKey: `scores-${todo[0].id}-${todo.length}`,
+        token: this.token,
+        timeoutMs: this.timeoutMs,
+      });
+      if (r.kind === "success") {
+        for (const s of todo) this.done.add(s);
+        return SUCCESS;
+      }
+      if (r.kind === "retryable") return r;
+      // Refused: one bad score, or a server from before arrays (it answers 400 "body: must be a
+      // JSON object"). One by one, the good ones still go; an old server is asked so from now on.
+      if (/body: must be a JSON object/.test(r.error)) this.batchScores = false;
+    }
     let refused: ExportResult | null = null;
-    for (const s of scores) {
-      if (this.done.has(s)) continue;
+    for (const s of todo) {
       const r = await postSpans({
         url: this.scoresUrl,
         body: JSON.stringify(s),
