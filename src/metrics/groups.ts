@@ -18,7 +18,9 @@ export async function capGroups(
   groupBy: GroupBy,
   max: number,
 ): Promise<{ groupBy: GroupBy; truncation: Truncation }> {
-  const counts = await store.summarize({ from: q.from, to: q.to, filter: q.filter, groupBy, stats: [] });
+  const counts = store.groupSizes
+    ? await store.groupSizes({ from: q.from, to: q.to, filter: q.filter, groupBy })
+    : await store.summarize({ from: q.from, to: q.to, filter: q.filter, groupBy, stats: [] });
   if (counts.length <= max) return { groupBy, truncation: {} };
   const keep = counts
     .map((r) => ({ group: r.group ?? "", n: r.span_count }))

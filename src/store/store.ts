@@ -89,6 +89,9 @@ export interface SummaryQuery {
   exactLimit?: number;
 }
 
+/** What groupSizes counts: the LLM spans of [from, to) matching `filter`, per group of `groupBy`. */
+export type GroupSizeQuery = Pick<SummaryQuery, "from" | "to" | "filter"> & { groupBy: GroupBy };
+
 export interface SummaryRow {
   group: string | null; // null when no groupBy
   bucket: number | null; // bucket start (epoch ms) when stepMs, else null
@@ -189,6 +192,12 @@ export interface Store {
   getTrace(traceId: string): Promise<Span[]>;
   searchTraces(q: TraceQuery): Promise<TraceSearchResult>;
   summarize(q: SummaryQuery): Promise<SummaryRow[]>;
+  /**
+   * Optional: the span count of every group of a grouped window, and nothing else (the first
+   * pass of the group cap, which only ranks groups). Cheaper than summarize when the groups
+   * are many and come from spans (100,000 users). Absent: summarize answers it.
+   */
+  groupSizes?(q: GroupSizeQuery): Promise<{ group: string; span_count: number }[]>;
   exposition(q: ExpositionQuery): Promise<ExpositionRow[]>;
   /**
    * Spans whose declared dimension value was folded into "(other)" (its hour already had

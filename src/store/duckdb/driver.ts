@@ -11,6 +11,7 @@ import type {
   ExportQuery,
   ExpositionQuery,
   ExpositionRow,
+  GroupSizeQuery,
   JsonObject,
   Store,
   StoreHealth,
@@ -27,7 +28,7 @@ import { rollupsAnswer, summarizeRollups } from "./rollup-read.js";
 import { DuckDbScores } from "./scores.js";
 import { getTraceSql, searchTracesSql } from "./search.js";
 import { duckdbSessions } from "./sessions.js";
-import { exposeDuckdb, type SqlRunner, summarizeDuckdb } from "./summarize.js";
+import { exposeDuckdb, groupSizesDuckdb, type SqlRunner, summarizeDuckdb } from "./summarize.js";
 
 export interface DuckDbOptions {
   /** Declared attribute dimensions (metrics.dimensions) rolled up with the spans. */
@@ -185,7 +186,8 @@ export class DuckDbStore implements Store, SqlRunner {
     return searchTracesSql(this, q);
   }
 
-  summarize(q: SummaryQuery): Promise<SummaryRow[]> {
+  /** Whether rollups answer a summary (else spans do). */
+  private fromRollups(q: SummaryQuery): boolean {
     // Declared dimensions fold ("(other)") the same way whether rollups or spans answer.
     const names = this.dimensions.names;
     const folds = q.groupBy !== undefined && "attr" in q.groupBy && names.includes(q.groupBy.attr);
@@ -193,10 +195,26 @@ export class DuckDbStore implements Store, SqlRunner {
     const dims = folds || attrs.some((k) => names.includes(k));
     // A window without one whole hour has nothing to take from rollups: the plain scan is cheaper.
     const whole = planWindow(q.from, q.to, q.stepMs).rollups.length > 0;
-    if (this.rollupsReady && (dims || (whole && rollupsAnswer(q, names)))) {
+    return this.rollupsReady && (dims || (whole && rollupsAnswer(q, names)));
+  }
+
+  summarize(q: SummaryQuery): Promise<SummaryRow[]> {
+    if (this.fromRollups(q)) {
+      const names = this.dimensions.names;
       return summarizeRollups(this, q, names, () => this.client.request({ op: "binsThrough" }) as Promise<number>);
     }
     return summarizeDuckdb(this, q);
+  }
+
+  async groupSizes(q: GroupSizeQuery): Promise<{ group: string; span_count: number }[]> {
+    // Rollups hold the counts already; from spans, a bare count skips every sum.
+    if (this.fromRollups({ ...q, stats: [] })) {
+      return (await this.summarize({ ...q, stats: [] })).map((r) => ({
+        group: r.group ?? "",
+        span_count: r.span_count,
+      }));
+    }
+    return groupSizesDuckdb(this, q);
   }
 
   /** The series totals the worker keeps at ingest (O(series), never decreasing); other bounds scan. */

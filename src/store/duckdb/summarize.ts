@@ -1,7 +1,15 @@
 import { type Bins, binSql, DEFAULT_EXACT_LIMIT, quantilesFromBins, SKETCH_K } from "../../stats/sketch.js";
 import { NONE_GROUP } from "../rollup/dimensions.js";
 import { expositionRow, keptGroupSql, num, numOrNull, summaryCounts } from "../sql-rows.js";
-import type { ExpositionQuery, ExpositionRow, GroupBy, SpanFilter, SummaryQuery, SummaryRow } from "../store.js";
+import type {
+  ExpositionQuery,
+  ExpositionRow,
+  GroupBy,
+  GroupSizeQuery,
+  SpanFilter,
+  SummaryQuery,
+  SummaryRow,
+} from "../store.js";
 import { filterConditions, jsonPointer, Params } from "./filter.js";
 
 /** Runs SQL with positional parameters ($1, $2, ...) and returns plain JS rows. */
@@ -40,6 +48,20 @@ function source(p: Params, q: SummaryQuery): string {
   }
   const where = whereClause(p, q.from, q.to, q.filter);
   return `(SELECT ${groupExpr(p, q.groupBy)} AS grp, ${bucket} AS bucket, * FROM spans WHERE ${where})`;
+}
+
+/** The span count of every group (the group cap's first pass), read from the spans in one aggregation. */
+export async function groupSizesDuckdb(
+  db: SqlRunner,
+  q: GroupSizeQuery,
+): Promise<{ group: string; span_count: number }[]> {
+  const p = new Params();
+  const rows = await db.all(
+    `SELECT ${groupExpr(p, q.groupBy)} AS grp, count(*)::DOUBLE AS n FROM spans
+     WHERE ${whereClause(p, q.from, q.to, q.filter)} GROUP BY grp`,
+    p.values,
+  );
+  return rows.map((r) => ({ group: String(r.grp), span_count: num(r.n) }));
 }
 
 /**

@@ -237,6 +237,31 @@ export function runStoreConformance(name: string, open: () => Promise<OpenedStor
       assert.equal(await s.countSpans(), 0);
     });
 
+    withStore("groupSizes (where a driver has it) counts what summarize counts, per group", async (s) => {
+      const spans = Array.from({ length: 60 }, (_, i) =>
+        span({
+          started_at: T0 - (i % 7) * 3 * 60 * MIN - MIN,
+          model: i % 10 === 0 ? null : ["gpt-4o", "claude"][i % 2],
+          user_id: i % 4 === 0 ? null : `u${i % 5}`,
+          attributes: i % 3 === 0 ? {} : { workflow: `w${i % 3}` },
+        }),
+      );
+      await s.insert(spans);
+      for (const groupBy of [{ column: "user_id" }, { column: "model" }, { attr: "workflow" }] as const) {
+        for (const filter of [{}, { model: "claude" }]) {
+          const q = { from: T0 - DAY, to: T0 + 1, filter, groupBy };
+          const want = (await s.summarize({ ...q, stats: [] }))
+            .map((r) => [r.group, r.span_count])
+            .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+          const sizes = s.groupSizes ? await s.groupSizes(q) : [];
+          const got = sizes
+            .map((r) => [r.group, r.span_count])
+            .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+          if (s.groupSizes) assert.deepEqual(got, want, JSON.stringify({ groupBy, filter }));
+        }
+      }
+    });
+
     orderTests(withStore);
     cursorTests(withStore);
     contentTests(withStore, opts);
