@@ -220,20 +220,11 @@ test("score rule errors in tokentrace.yml carry file:line:col like every rule er
       window: 1h
       filter: { status: error }
 `;
-  try {
-    parseConfig(text, { file: "tokentrace.yml", env: {}, flags: {}, validateRule });
-    assert.fail("the config should be refused");
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    assert.deepEqual(
-      e.problems.map((p) => `${p.where} ${p.path}: ${p.message}`),
-      [
-        "tokentrace.yml:8:14 alerts.rules[0].score: must be 1-128 characters of letters, digits, _ . : -",
-        "tokentrace.yml:9:7 alerts.rules[1].score: is required for score_avg and score_p10: the score name",
-        "tokentrace.yml:14:25 alerts.rules[1].filter.status: a score rule filters on model, caller, user_id (of the scored span)",
-      ],
-    );
-  }
+  assert.deepEqual(configProblems(text), [
+    "tokentrace.yml:8:14 alerts.rules[0].score: must be 1-128 characters of letters, digits, _ . : -",
+    "tokentrace.yml:9:7 alerts.rules[1].score: is required for score_avg and score_p10: the score name",
+    "tokentrace.yml:14:25 alerts.rules[1].filter.status: a score rule filters on model, caller, user_id (of the scored span)",
+  ]);
 });
 
 test("group_by, budget and baseline errors in tokentrace.yml carry file:line:col", () => {
@@ -258,18 +249,20 @@ test("group_by, budget and baseline errors in tokentrace.yml carry file:line:col
       window: 1h
       baseline: { offset: 30m }
 `;
+  assert.deepEqual(configProblems(text), [
+    "tokentrace.yml:8:17 alerts.rules[0].group_by: one key only (a rule groups by one dimension)",
+    'tokentrace.yml:14:19 alerts.rules[1].budget.timezone: must be an IANA time zone such as "Europe/Berlin" or "UTC"',
+    "tokentrace.yml:20:27 alerts.rules[2].baseline.offset: must be at least the window (1h), or the two overlap",
+  ]);
+});
+
+/** The problems a tokentrace.yml text is refused with, as "file:line:col path: message". */
+function configProblems(text: string): string[] {
   try {
     parseConfig(text, { file: "tokentrace.yml", env: {}, flags: {}, validateRule });
-    assert.fail("the config should be refused");
   } catch (e) {
     assert.ok(e instanceof ConfigError, String(e));
-    assert.deepEqual(
-      e.problems.map((p) => `${p.where} ${p.path}: ${p.message}`),
-      [
-        "tokentrace.yml:8:17 alerts.rules[0].group_by: one key only (a rule groups by one dimension)",
-        'tokentrace.yml:14:19 alerts.rules[1].budget.timezone: must be an IANA time zone such as "Europe/Berlin" or "UTC"',
-        "tokentrace.yml:20:27 alerts.rules[2].baseline.offset: must be at least the window (1h), or the two overlap",
-      ],
-    );
+    return e.problems.map((p) => `${p.where} ${p.path}: ${p.message}`);
   }
-});
+  return assert.fail("the config should be refused");
+}

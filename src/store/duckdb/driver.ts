@@ -20,6 +20,7 @@ import type {
   TraceQuery,
   TraceSearchResult,
 } from "../store.js";
+import { AlertStateWriter } from "./alert-states.js";
 import { WorkerClient, WorkerError } from "./client.js";
 import { DuckDbContent } from "./content.js";
 import { filterConditions, Params } from "./filter.js";
@@ -79,7 +80,7 @@ function openError(path: string, e: unknown): Error {
 const RECOVER_SPANS = 100;
 
 export class DuckDbStore implements Store, SqlRunner {
-  private pendingStates: { name: string; json: string; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private readonly states = new AlertStateWriter((statements) => this.batch(statements));
   readonly driver = "duckdb" as const;
   private state: StoreHealth = { ok: true };
   /** Spans an insert must carry to clear a failed state (see write). */
@@ -300,32 +301,9 @@ export class DuckDbStore implements Store, SqlRunner {
     return Object.fromEntries(rows.map((r) => [r.name as string, JSON.parse(r.state as string) as JsonObject]));
   }
 
-  /**
-   * Writes are gathered until the event loop turns and committed in one transaction: a round
-   * of a hundred rules writes its states in one commit instead of a hundred (each commit costs
-   * ~15-20 ms). Each promise still resolves only once its state is committed.
-   */
+  /** Committed with the other states of the same event-loop turn (alert-states.ts). */
   saveAlertState(name: string, state: JsonObject): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (this.pendingStates.length === 0) setImmediate(() => this.flushStates());
-      this.pendingStates.push({ name, json: JSON.stringify(state), resolve, reject });
-    });
-  }
-
-  private flushStates(): void {
-    const waiting = this.pendingStates;
-    this.pendingStates = [];
-    // a rule saved twice in one turn: its last state is the one to keep
-    const last = new Map(waiting.map((w) => [w.name, w.json]));
-    const sql = "INSERT OR REPLACE INTO alert_state (name, state) VALUES ($1, $2)";
-    this.batch([...last].map(([name, json]) => ({ sql, params: [name, json] }))).then(
-      () => {
-        for (const w of waiting) w.resolve();
-      },
-      (err: unknown) => {
-        for (const w of waiting) w.reject(err);
-      },
-    );
+    return this.states.save(name, state);
   }
 
   health(): StoreHealth {

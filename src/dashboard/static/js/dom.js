@@ -54,3 +54,63 @@ export function select(options, value, props = {}) {
 export function field(label, control, extraClass = "") {
   return h("label", { class: `field ${extraClass}`.trim() }, h("span", {}, label), control);
 }
+
+/** A table of rows under a header, in the scrolling wrapper every list uses; `numeric` columns align right. */
+export function dataTable(head, numeric, rows, props = {}) {
+  return h(
+    "div",
+    { class: "table-wrap" },
+    h(
+      "table",
+      { class: "data", ...props },
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          head.map((c) => h("th", { class: numeric.has(c) ? "num" : "" }, c)),
+        ),
+      ),
+      h("tbody", {}, rows),
+    ),
+  );
+}
+
+/**
+ * "← Newer  1–50  Older →" over cursor pages. `pages` holds each visited page's cursor (null
+ * for the first) and the rank of its first row, newest last; the buttons change it and call
+ * `reload`.
+ */
+export function cursorPager(pages, shown, nextCursor, reload) {
+  const current = pages[pages.length - 1];
+  return h(
+    "div",
+    { class: "pager" },
+    h(
+      "button",
+      {
+        type: "button",
+        disabled: pages.length === 1,
+        onclick: () => {
+          pages.pop();
+          reload();
+        },
+      },
+      "← Newer",
+    ),
+    h("span", {}, `${current.from + 1}–${current.from + shown}`),
+    h(
+      "button",
+      {
+        type: "button",
+        disabled: !nextCursor,
+        onclick: () => {
+          pages.push({ cursor: nextCursor, from: current.from + shown });
+          reload();
+        },
+      },
+      "Older →",
+    ),
+  );
+}

@@ -1,6 +1,6 @@
 // Scores (POST /scores) as the trace and session views show them: a value or a label, who
 // gave it (source), and on which span.
-import { h } from "./dom.js";
+import { dataTable, h } from "./dom.js";
 import { dateTime } from "./format.js";
 
 /** A score's value as text: 👍/👎 for booleans, the number as sent, or its label. */
@@ -45,49 +45,29 @@ function scoreTitle(s) {
  */
 export function scoreTable(scores, spanName, onSpan) {
   if (!scores?.length) return h("p", { class: "muted", id: "trace-scores" }, "No scores yet.");
-  return h(
-    "div",
-    { class: "table-wrap" },
-    h(
-      "table",
-      { class: "data", id: "trace-scores" },
+  return dataTable(
+    ["Name", "Value", "Source", "On", "Comment", "Given"],
+    new Set(),
+    scores.map((s) =>
       h(
-        "thead",
-        {},
+        "tr",
+        { dataset: { scoreId: s.score_id } },
+        h("td", {}, s.name),
+        h("td", {}, h("span", { class: `score-pill ${tone(s)}` }, scoreText(s))),
+        h("td", {}, s.source),
         h(
-          "tr",
+          "td",
           {},
-          ["Name", "Value", "Source", "On", "Comment", "Given"].map((c) => h("th", {}, c)),
+          s.span_id
+            ? onSpan
+              ? h("button", { type: "button", class: "linkish", onclick: () => onSpan(s.span_id) }, spanName(s.span_id))
+              : spanName(s.span_id)
+            : "the trace",
         ),
-      ),
-      h(
-        "tbody",
-        {},
-        scores.map((s) =>
-          h(
-            "tr",
-            { dataset: { scoreId: s.score_id } },
-            h("td", {}, s.name),
-            h("td", {}, h("span", { class: `score-pill ${tone(s)}` }, scoreText(s))),
-            h("td", {}, s.source),
-            h(
-              "td",
-              {},
-              s.span_id
-                ? onSpan
-                  ? h(
-                      "button",
-                      { type: "button", class: "linkish", onclick: () => onSpan(s.span_id) },
-                      spanName(s.span_id),
-                    )
-                  : spanName(s.span_id)
-                : "the trace",
-            ),
-            h("td", { class: "comment" }, s.comment ?? ""),
-            h("td", { class: "nowrap" }, dateTime(s.created_at)),
-          ),
-        ),
+        h("td", { class: "comment" }, s.comment ?? ""),
+        h("td", { class: "nowrap" }, dateTime(s.created_at)),
       ),
     ),
+    { id: "trace-scores" },
   );
 }

@@ -1,33 +1,12 @@
 // Sessions: the conversations recorded in a window (GET /sessions), and one session as its
 // traces in conversation order (GET /sessions/{id}), each with cost, latency, status and scores.
 import { api, withQuery } from "./api.js";
-import { field, fill, h, notice } from "./dom.js";
+import { cursorPager, dataTable, field, fill, h, notice } from "./dom.js";
 import { dateTime, int, ms, score, shortTime, usd } from "./format.js";
 import { WINDOWS } from "./overview.js";
 import { scorePills } from "./scores.js";
 
 const PAGE = 50;
-
-function table(head, numeric, rows) {
-  return h(
-    "div",
-    { class: "table-wrap" },
-    h(
-      "table",
-      { class: "data" },
-      h(
-        "thead",
-        {},
-        h(
-          "tr",
-          {},
-          head.map((c) => h("th", { class: numeric.has(c) ? "num" : "" }, c)),
-        ),
-      ),
-      h("tbody", {}, rows),
-    ),
-  );
-}
 
 /** A row that opens `href` when clicked anywhere but on its own links. */
 function linkRow(href, dataset, ...cells) {
@@ -134,36 +113,8 @@ export async function renderSessions(root, ctx) {
     const numeric = new Set(["Traces", "Spans", "Cost", "Errors", "Quality"]);
     fill(
       results,
-      table(head, numeric, rows),
-      h(
-        "div",
-        { class: "pager" },
-        h(
-          "button",
-          {
-            type: "button",
-            disabled: pages.length === 1,
-            onclick: () => {
-              pages.pop();
-              ctx.track(load());
-            },
-          },
-          "← Newer",
-        ),
-        h("span", {}, `${current().from + 1}–${current().from + sessions.length}`),
-        h(
-          "button",
-          {
-            type: "button",
-            disabled: !r.next_cursor,
-            onclick: () => {
-              pages.push({ cursor: r.next_cursor, from: current().from + sessions.length });
-              ctx.track(load());
-            },
-          },
-          "Older →",
-        ),
-      ),
+      dataTable(head, numeric, rows),
+      cursorPager(pages, sessions.length, r.next_cursor, () => ctx.track(load())),
     );
   }
 

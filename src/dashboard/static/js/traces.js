@@ -1,6 +1,6 @@
 // Trace search: model, caller, status, time range and attr.KEY=value filters; newest first.
 import { api, withQuery } from "./api.js";
-import { field, fill, h, notice, select } from "./dom.js";
+import { cursorPager, dataTable, field, fill, h, notice, select } from "./dom.js";
 import { compact, dateTime, ms, shortTime, toMs, usd } from "./format.js";
 
 const PAGE = 50;
@@ -146,53 +146,8 @@ export async function renderTraces(root, ctx) {
     const numeric = new Set(["Spans", "Tokens", "Cost", "Duration"]);
     fill(
       results,
-      h(
-        "div",
-        { class: "table-wrap" },
-        h(
-          "table",
-          { class: "data" },
-          h(
-            "thead",
-            {},
-            h(
-              "tr",
-              {},
-              head.map((c) => h("th", { class: numeric.has(c) ? "num" : "" }, c)),
-            ),
-          ),
-          h("tbody", {}, rows),
-        ),
-      ),
-      h(
-        "div",
-        { class: "pager" },
-        h(
-          "button",
-          {
-            type: "button",
-            disabled: pages.length === 1,
-            onclick: () => {
-              pages.pop();
-              ctx.track(search());
-            },
-          },
-          "← Newer",
-        ),
-        h("span", {}, `${current().from + 1}–${current().from + traces.length}`),
-        h(
-          "button",
-          {
-            type: "button",
-            disabled: !r.next_cursor,
-            onclick: () => {
-              pages.push({ cursor: r.next_cursor, from: current().from + traces.length });
-              ctx.track(search());
-            },
-          },
-          "Older →",
-        ),
-      ),
+      dataTable(head, numeric, rows),
+      cursorPager(pages, traces.length, r.next_cursor, () => ctx.track(search())),
     );
   }
 
